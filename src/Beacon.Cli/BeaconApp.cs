@@ -1,0 +1,40 @@
+using Beacon.Cli.Commands;
+using Spectre.Console.Cli;
+
+namespace Beacon.Cli;
+
+/// <summary>The command table. Commands parse arguments and print; the work happens in the libraries.</summary>
+public static class BeaconApp
+{
+    public static int Run(string[] args)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("beacon");
+            config.AddCommand<ValidateCommand>("validate")
+                .WithDescription("Check every layer, workload and stack file; report all mistakes with file(line,col).")
+                .WithExample("validate")
+                .WithExample("validate", "path/to/repo", "--json");
+            config.AddCommand<GraphCommand>("graph")
+                .WithDescription("Draw the layer tree (text, Mermaid for READMEs and pull requests, or JSON).")
+                .WithExample("graph", "--format", "mermaid");
+            config.SetExceptionHandler((exception, _) =>
+            {
+                // Command-line mistakes are invalid input (2); anything else is reported without a stack trace (3).
+                if (exception is CommandParseException or CommandRuntimeException)
+                {
+                    Console.Error.WriteLine($"beacon: {exception.Message} (see 'beacon --help')");
+                    return ExitCodes.InvalidInput;
+                }
+                Console.Error.WriteLine($"beacon: internal error: {exception.Message}");
+                if (Environment.GetEnvironmentVariable("BEACON_DEBUG") == "1")
+                {
+                    Console.Error.WriteLine(exception);
+                }
+                return ExitCodes.InternalError;
+            });
+        });
+        return app.Run(args);
+    }
+}

@@ -1,0 +1,3 @@
+using Beacon.Cli;
+
+return BeaconApp.Run(args);

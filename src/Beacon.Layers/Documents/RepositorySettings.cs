@@ -1,0 +1,12 @@
+namespace Beacon.Layers.Documents;
+
+/// <summary>
+/// <c>beacon.yaml</c> at the repository root: settings shared by every layer. <see cref="ChannelMirrors"/> maps a
+/// channel name used in layers (conda-forge) to where it is really fetched from (a URL, a mirror, or a folder).
+/// </summary>
+public sealed record RepositorySettings
+{
+    public IReadOnlyDictionary<string, string> ChannelMirrors { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, HardwareProfile> Hardware { get; init; } = new SortedDictionary<string, HardwareProfile>(StringComparer.Ordinal);
+    public static RepositorySettings Empty { get; } = new();
+}

@@ -1,0 +1,50 @@
+using Beacon.Layers.Diagnostics;
+using Beacon.Layers.Yaml;
+
+namespace Beacon.Layers.Documents;
+
+public enum WorkloadKind
+{
+    Service,
+    Job,
+    CronJob,
+    Kernel,
+}
+
+public static class WorkloadKinds
+{
+    public static readonly IReadOnlyList<string> Names = ["service", "job", "cronjob", "kernel"];
+
+    public static bool TryParse(string text, out WorkloadKind kind)
+    {
+        var index = Names.ToList().IndexOf(text);
+        kind = index < 0 ? default : (WorkloadKind)index;
+        return index >= 0;
+    }
+
+    public static string ToText(this WorkloadKind kind) => Names[(int)kind];
+}
+
+/// <summary>
+/// A workload (<c>workloads/&lt;name&gt;.yaml</c>): what runs, what conda packages it needs, and where. Without an
+/// explicit <see cref="Layer"/> it is routed to the minimum acceptable layer.
+/// </summary>
+public sealed record WorkloadDocument
+{
+    public required string Name { get; init; }
+    public required string File { get; init; }
+    public required SourceLocation NameLocation { get; init; }
+    public required WorkloadKind Kind { get; init; }
+    public IReadOnlyList<string> Command { get; init; } = [];
+    public IReadOnlyList<Dependency> Requires { get; init; } = [];
+    public Located<string>? Layer { get; init; }
+    public Located<string>? Hardware { get; init; }
+    public int Replicas { get; init; } = 1;
+    public string? Schedule { get; init; }
+    public IReadOnlyList<int> Ports { get; init; } = [];
+    public IReadOnlyDictionary<string, string> Env { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+    public string? Group { get; init; }
+    /// <summary>Commands that prove the workload works in a candidate image (run by <c>beacon test --against</c>).</summary>
+    public IReadOnlyList<string> Tests { get; init; } = [];
+    public string? Description { get; init; }
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+using Beacon.Layers.Diagnostics;
+using Beacon.Layers.Documents;
+using Beacon.Layers.Validation;
+using Beacon.Layers.Yaml;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Beacon.Layers.Loading;
+
+/// <summary>Reads a mapping of hardware profiles: <c>name: {cpus: 8, memory: 32Gi, gpu: {count: 1, kind: nvidia-a100}}</c>.</summary>
+public static class HardwareReader
+{
+    public static SortedDictionary<string, HardwareProfile> ReadProfiles(MappingReader? map, DiagnosticBag bag)
+    {
+        var result = new SortedDictionary<string, HardwareProfile>(StringComparer.Ordinal);
+        if (map is null)
+        {
+            return result;
+        }
+        foreach (var (name, keyNode, value) in map.Entries())
+        {
+            if (!Names.IsDnsLabel(name))
+            {
+                bag.Error(Nodes.At(map.File, keyNode), DiagnosticCode.InvalidName, $"hardware profile '{name}' is not valid: use {Names.DnsLabelRule}");
+                continue;
+            }
+            var profile = MappingReader.For(map.File, value, bag, $"hardware profile '{name}'");
+            if (profile is null)
+            {
+                continue;
+            }
+            var cpus = ReadCpus(profile, bag);
+            var memory = profile.String("memory", required: true);
+            if (memory is { } m && !Names.IsMemoryQuantity(m.Value))
+            {
+                bag.Error(m.Location, DiagnosticCode.InvalidHardwareProfile, $"memory '{m.Value}' is not a quantity such as 16Gi or 512Mi");
+            }
+            GpuSpec? gpu = null;
+            if (profile.Mapping("gpu") is { } g)
+            {
+                var count = g.Integer("count", required: true, min: 0, max: 16);
+                var kind = g.String("kind", required: true);
+                if (kind is { } k && !Names.IsDnsLabel(k.Value))
+                {
+                    bag.Error(k.Location, DiagnosticCode.InvalidHardwareProfile, $"gpu kind '{k.Value}' is not valid: use {Names.DnsLabelRule}");
+                }
+                g.ReportUnknownKeys();
+                if (count is not null && kind is not null)
+                {
+                    gpu = new GpuSpec((int)count.Value.Value, kind.Value.Value);
+                }
+            }
+            profile.ReportUnknownKeys();
+            if (cpus is not null && memory is not null)
+            {
+                result[name] = new HardwareProfile(name, cpus.Value, memory.Value.Value, gpu);
+            }
+        }
+        return result;
+    }
+
+    private static double? ReadCpus(MappingReader profile, DiagnosticBag bag)
+    {
+        var node = profile.Raw("cpus", required: true);
+        if (node is null)
+        {
+            return null;
+        }
+        if (node is YamlScalarNode { Style: ScalarStyle.Plain } s
+            && double.TryParse(s.Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var cpus) && cpus is > 0 and <= 1024)
+        {
+            return cpus;
+        }
+        bag.Error(Nodes.At(profile.File, node), DiagnosticCode.InvalidHardwareProfile, $"cpus must be a positive number such as 2 or 0.5, found {Nodes.Describe(node)}");
+        return null;
+    }
+}

@@ -1,0 +1,41 @@
+using Beacon.Layers.Diagnostics;
+using Beacon.Layers.Documents;
+using Beacon.Layers.Validation;
+using Beacon.Layers.Yaml;
+using YamlDotNet.RepresentationModel;
+
+namespace Beacon.Layers.Loading;
+
+/// <summary>Reads <c>beacon.yaml</c>: channel mirrors and organisation-wide hardware profiles.</summary>
+public static class SettingsReader
+{
+    public static RepositorySettings Read(string file, YamlNode root, DiagnosticBag bag)
+    {
+        var map = MappingReader.For(file, root, bag, "the repository settings");
+        if (map is null)
+        {
+            return RepositorySettings.Empty;
+        }
+        var mirrors = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (map.Mapping("channels") is { } channels)
+        {
+            foreach (var (name, keyNode, value) in channels.Entries())
+            {
+                if (!Names.IsChannel(name) || name.Contains("://", StringComparison.Ordinal))
+                {
+                    bag.Error(Nodes.At(file, keyNode), DiagnosticCode.InvalidChannel, $"'{name}' is not a channel name such as conda-forge");
+                    continue;
+                }
+                if (value is not YamlScalarNode s || Nodes.IsNull(value) || string.IsNullOrWhiteSpace(s.Value) || !Names.IsSingleLine(s.Value!))
+                {
+                    bag.Error(Nodes.At(file, value), DiagnosticCode.InvalidChannel, $"channel '{name}' must map to a URL or a folder path, found {Nodes.Describe(value)}");
+                    continue;
+                }
+                mirrors[name] = s.Value!;
+            }
+        }
+        var hardware = HardwareReader.ReadProfiles(map.Mapping("hardware"), bag);
+        map.ReportUnknownKeys();
+        return new RepositorySettings { ChannelMirrors = mirrors, Hardware = hardware };
+    }
+}

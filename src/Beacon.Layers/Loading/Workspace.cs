@@ -1,0 +1,39 @@
+using Beacon.Layers.Documents;
+using Beacon.Layers.Tree;
+
+namespace Beacon.Layers.Loading;
+
+/// <summary>
+/// Everything declared in one repository, validated: the layer tree, workloads, stacks and settings.
+/// Paths in documents are repository-relative with '/' separators.
+/// </summary>
+public sealed record Workspace
+{
+    public required string Root { get; init; }
+    public required RepositorySettings Settings { get; init; }
+    public required LayerTree Tree { get; init; }
+    public required IReadOnlyList<WorkloadDocument> Workloads { get; init; }
+    public required IReadOnlyList<StackDocument> Stacks { get; init; }
+
+    /// <summary>Hardware profiles known anywhere: defaults, then beacon.yaml, then each stack's additions.</summary>
+    public IReadOnlyDictionary<string, HardwareProfile> HardwareFor(StackDocument? stack)
+    {
+        var result = new SortedDictionary<string, HardwareProfile>(HardwareProfile.Defaults.ToDictionary(), StringComparer.Ordinal);
+        foreach (var (k, v) in Settings.Hardware)
+        {
+            result[k] = v;
+        }
+        if (stack is not null)
+        {
+            foreach (var (k, v) in stack.Hardware)
+            {
+                result[k] = v;
+            }
+        }
+        return result;
+    }
+
+    public StackDocument? Stack(string name) => Stacks.FirstOrDefault(s => s.Name == name);
+
+    public string FullPath(string relative) => Path.Combine(Root, relative.Replace('/', Path.DirectorySeparatorChar));
+}

@@ -1,0 +1,70 @@
+using System.Text.RegularExpressions;
+
+namespace Beacon.Layers.Validation;
+
+/// <summary>
+/// The grammars every name must pass before it reaches a file path, an image tag, a shell line or a Kubernetes
+/// object. One place, so the renderers can rely on it.
+/// </summary>
+public static partial class Names
+{
+    public const int MaxLabelLength = 63;
+
+    /// <summary>DNS-1123 label: lower-case letters, digits and '-', starting and ending alphanumeric, at most 63.</summary>
+    public static bool IsDnsLabel(string name) => name.Length is > 0 and <= MaxLabelLength && DnsLabel().IsMatch(name);
+
+    public static string DnsLabelRule => "a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters";
+
+    /// <summary>A conda channel name (conda-forge, bioconda, my-org/label/dev) or an http(s)/file URL.</summary>
+    public static bool IsChannel(string channel) =>
+        ChannelName().IsMatch(channel) || (ChannelUrl().IsMatch(channel) && Uri.TryCreate(channel, UriKind.Absolute, out _));
+
+    /// <summary>A container image reference: [registry[:port]/]path[:tag][@sha256:digest], lower-case path.</summary>
+    public static bool IsImageReference(string reference) => reference.Length <= 512 && ImageReference().IsMatch(reference);
+
+    public static bool IsEnvironmentVariableName(string name) => EnvName().IsMatch(name);
+
+    /// <summary>A team or person handle: letters, digits and . _ @ / -.</summary>
+    public static bool IsOwner(string owner) => Owner().IsMatch(owner);
+
+    /// <summary>A Kubernetes memory quantity such as 512Mi, 16Gi or 1.5G.</summary>
+    public static bool IsMemoryQuantity(string quantity) => Memory().IsMatch(quantity);
+
+    /// <summary>Five cron fields (minute hour day month weekday) or one of the @-macros Kubernetes accepts.</summary>
+    public static bool IsCronSchedule(string schedule)
+    {
+        if (schedule is "@yearly" or "@annually" or "@monthly" or "@weekly" or "@daily" or "@midnight" or "@hourly")
+        {
+            return true;
+        }
+        var fields = schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return fields.Length == 5 && fields.All(f => CronField().IsMatch(f));
+    }
+
+    /// <summary>Text that becomes one shell line or value: no control characters (newlines would start a new command).</summary>
+    public static bool IsSingleLine(string text) => !text.Any(c => char.IsControl(c) && c != '\t');
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    private static partial Regex DnsLabel();
+
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")]
+    private static partial Regex ChannelName();
+
+    [GeneratedRegex(@"^(https?|file)://[A-Za-z0-9._~:/?#@!$&*+,;=%-]+$")]
+    private static partial Regex ChannelUrl();
+
+    [GeneratedRegex(@"^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$")]
+    private static partial Regex ImageReference();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex EnvName();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.@/-]{0,99}$")]
+    private static partial Regex Owner();
+
+    [GeneratedRegex(@"^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$")]
+    private static partial Regex Memory();
+
+    [GeneratedRegex(@"^[0-9A-Za-z*/,?-]+$")]
+    private static partial Regex CronField();
+}

@@ -1,0 +1,55 @@
+using Beacon.Layers.Diagnostics;
+using Beacon.Layers.Documents;
+using Beacon.Layers.Yaml;
+
+namespace Beacon.Layers.Validation;
+
+/// <summary>References between files: workloads → layers and hardware, layers → hardware, unique workload names.</summary>
+public static class ReferenceValidator
+{
+    public static void Validate(
+        IReadOnlyList<LayerDocument> layers,
+        IReadOnlyList<WorkloadDocument> workloads,
+        IReadOnlyList<StackDocument> stacks,
+        RepositorySettings settings,
+        DiagnosticBag bag)
+    {
+        var layerNames = layers.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+        var hardware = HardwareProfile.Defaults.Keys
+            .Concat(settings.Hardware.Keys)
+            .Concat(stacks.SelectMany(s => s.Hardware.Keys))
+            .ToHashSet(StringComparer.Ordinal);
+
+        foreach (var layer in layers)
+        {
+            if (layer.Hardware is { } h && !hardware.Contains(h.Value))
+            {
+                bag.Error(h.Location, DiagnosticCode.LayerUnknownHardware, UnknownProfile(h.Value, hardware));
+            }
+        }
+
+        var seen = new Dictionary<string, WorkloadDocument>(StringComparer.Ordinal);
+        foreach (var w in workloads.OrderBy(w => w.File, StringComparer.Ordinal).ThenBy(w => w.NameLocation.Line))
+        {
+            if (seen.TryGetValue(w.Name, out var first))
+            {
+                bag.Error(w.NameLocation, DiagnosticCode.DuplicateWorkload, $"workload '{w.Name}' is already defined in '{first.File}'; workload names must be unique");
+            }
+            else
+            {
+                seen[w.Name] = w;
+            }
+            if (w.Layer is { } l && !layerNames.Contains(l.Value))
+            {
+                bag.Error(l.Location, DiagnosticCode.WorkloadUnknownLayer, $"workload '{w.Name}' pins layer '{l.Value}', which does not exist{Suggestions.DidYouMean(l.Value, layerNames)}");
+            }
+            if (w.Hardware is { } h && !hardware.Contains(h.Value))
+            {
+                bag.Error(h.Location, DiagnosticCode.WorkloadUnknownHardware, UnknownProfile(h.Value, hardware));
+            }
+        }
+    }
+
+    private static string UnknownProfile(string name, IReadOnlySet<string> known) =>
+        $"hardware profile '{name}' is not defined (known: {string.Join(", ", known.Order(StringComparer.Ordinal))}){Suggestions.DidYouMean(name, known)}; define it under 'hardware:' in beacon.yaml or a stack";
+}
