@@ -9,11 +9,15 @@ namespace Beacon.TestSupport;
 /// </summary>
 internal static class Snapshot
 {
-    public static void Match(string actual, string name, [CallerFilePath] string file = "")
+    public static void Match(string actual, string name, [CallerFilePath] string file = "") =>
+        MatchFile(actual, Path.Combine(Path.GetDirectoryName(file)!, "Snapshots", name + ".verified.txt"));
+
+    /// <summary>Compares with an explicit verified file; the received copy goes beside it.</summary>
+    public static void MatchFile(string actual, string verified)
     {
-        var dir = Path.Combine(Path.GetDirectoryName(file)!, "Snapshots");
-        var verified = Path.Combine(dir, name + ".verified.txt");
-        var received = Path.Combine(dir, name + ".received.txt");
+        var dir = Path.GetDirectoryName(verified)!;
+        var name = Path.GetFileName(verified);
+        var received = Path.Combine(dir, Path.GetFileNameWithoutExtension(verified) + ".received.txt");
         var normalized = actual.Replace("\r\n", "\n", StringComparison.Ordinal);
         var accept = Environment.GetEnvironmentVariable("BEACON_ACCEPT_SNAPSHOTS") == "1"
             && Environment.GetEnvironmentVariable("CI") is null;

@@ -51,5 +51,5 @@ public static class ReferenceValidator
     }
 
     private static string UnknownProfile(string name, IReadOnlySet<string> known) =>
-        $"hardware profile '{name}' is not defined (known: {string.Join(", ", known.Order(StringComparer.Ordinal))}){Suggestions.DidYouMean(name, known)}; define it under 'hardware:' in beacon.yaml or a stack";
+        $"hardware profile '{name}' is not defined by the defaults, beacon.yaml or any stack (known: {string.Join(", ", known.Order(StringComparer.Ordinal))}){Suggestions.DidYouMean(name, known)}";
 }

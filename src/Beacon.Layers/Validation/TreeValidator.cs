@@ -38,10 +38,11 @@ public static class TreeValidator
         var roots = byName.Values.Where(l => l.IsRoot).OrderBy(l => l.Name, StringComparer.Ordinal).ToList();
         if (roots.Count > 1)
         {
-            foreach (var extra in roots.Skip(1))
+            var names = string.Join(", ", roots.Select(r => $"'{r.Name}'"));
+            foreach (var root in roots)
             {
-                bag.Error(extra.NameLocation, DiagnosticCode.MultipleRoots,
-                    $"layer '{extra.Name}' has no parent, but '{roots[0].Name}' is already the root; give it 'parent: {roots[0].Name}' (or another layer)");
+                bag.Error(root.NameLocation, DiagnosticCode.MultipleRoots,
+                    $"layer '{root.Name}' has no parent, like {string.Join(", ", roots.Where(r => r != root).Select(r => $"'{r.Name}'"))}: exactly one layer (the core environment) may omit 'parent'");
             }
         }
         else if (roots.Count == 0 && byName.Count > 0)

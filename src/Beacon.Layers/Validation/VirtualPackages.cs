@@ -19,6 +19,10 @@ public static class VirtualPackageNames
                 ? null
                 : $"'{value}' is not a CPU microarchitecture name such as x86_64 or zen4";
         }
+        if (value.Length == 0 || !char.IsAsciiDigit(value[0]))
+        {
+            return $"'{value}' is not a version for {name}; write a version number such as \"12.4\"";
+        }
         var parsed = Conda.Versions.Version.TryParse(value);
         return parsed.Success ? null : $"'{value}' is not a valid version for {name}: {parsed.Error.Message}";
     }

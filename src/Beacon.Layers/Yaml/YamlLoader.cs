@@ -11,17 +11,30 @@ public static partial class YamlLoader
     public static YamlNode? Load(string text, string displayPath, DiagnosticBag bag)
     {
         var stream = new YamlStream();
+        var parser = new TrackingParser(new Parser(new StringReader(text)));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed flow collections (e.g. an unclosed '[' followed
+            // by more keys); report it at the last place the parser understood.
+            var at = new SourceLocation(displayPath, (int)Math.Max(1, parser.LastGood.Line), (int)Math.Max(1, parser.LastGood.Column));
+            bag.Error(at, DiagnosticCode.YamlSyntax, "YAML syntax error after this point: the document could not be parsed (an unclosed '[', '{' or quote?)");
+            return null;
         }
         catch (YamlException e)
         {
             var at = new SourceLocation(displayPath, (int)Math.Max(1, e.Start.Line), (int)Math.Max(1, e.Start.Column));
+            if (e.Message.Contains("tab", StringComparison.Ordinal) && FirstTabIndent(text) is { } tab)
+            {
+                at = at with { Line = tab.Line, Column = tab.Column };
+            }
             var message = StripMarkPrefix().Replace(e.Message, "");
             if (message.StartsWith("Duplicate key", StringComparison.Ordinal))
             {
-                bag.Error(at, DiagnosticCode.DuplicateKey, $"duplicate key {message["Duplicate key".Length..].Trim()}; each key may appear once in a mapping");
+                bag.Error(at, DiagnosticCode.DuplicateKey, $"duplicate key '{message["Duplicate key".Length..].Trim()}': each key may appear once in a mapping");
             }
             else
             {
@@ -42,6 +55,38 @@ public static partial class YamlLoader
             return null;
         }
         return stream.Documents[0].RootNode;
+    }
+
+    /// <summary>Remembers the end of the last event parsed, for errors the parser reports without a position.</summary>
+    private sealed class TrackingParser(IParser inner) : IParser
+    {
+        public Mark LastGood { get; private set; } = Mark.Empty;
+        public YamlDotNet.Core.Events.ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            if (inner.Current is { } current)
+            {
+                LastGood = current.End;
+            }
+            return inner.MoveNext();
+        }
+    }
+
+    /// <summary>YamlDotNet reports tab indentation at the start of the document; find the real line.</summary>
+    private static (int Line, int Column)? FirstTabIndent(string text)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t');
+            if (tab >= 0 && tab < indent)
+            {
+                return (i + 1, tab + 1);
+            }
+        }
+        return null;
     }
 
     private static string Describe(YamlException e, string message) =>

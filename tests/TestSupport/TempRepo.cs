@@ -1,0 +1,57 @@
+namespace Beacon.TestSupport;
+
+/// <summary>A throw-away folder for a test repository; deleted on dispose.</summary>
+internal sealed class TempRepo : IDisposable
+{
+    public TempRepo(string? prefix = null)
+    {
+        Root = Path.Combine(Path.GetTempPath(), (prefix ?? "beacon-test-") + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(Root);
+    }
+
+    public string Root { get; }
+
+    public string Path_(string relative) => Path.Combine(Root, relative.Replace('/', Path.DirectorySeparatorChar));
+
+    public void Write(string relative, string content)
+    {
+        var path = Path_(relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+    }
+
+    public void WriteBytes(string relative, byte[] content)
+    {
+        var path = Path_(relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, content);
+    }
+
+    /// <summary>Copies a folder tree into the repository (later copies overwrite earlier files).</summary>
+    public void CopyFrom(string folder)
+    {
+        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(folder, file);
+            if (relative == "expected.txt" || relative.EndsWith(".received.txt", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var target = Path.Combine(Root, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort: a leftover temp folder is harmless
+        }
+    }
+}
