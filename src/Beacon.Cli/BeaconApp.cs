@@ -12,6 +12,10 @@ public static class BeaconApp
         app.Configure(config =>
         {
             config.SetApplicationName("beacon");
+            config.UseStrictParsing();
+            config.AddCommand<PipelineCommand>("pipeline")
+                .WithDescription("Run the offline pipeline on the repository (validate, then draw the tree); what CI and the README run.")
+                .WithExample("pipeline");
             config.AddCommand<ValidateCommand>("validate")
                 .WithDescription("Check every layer, workload and stack file; report all mistakes with file(line,col).")
                 .WithExample("validate")

@@ -49,5 +49,4 @@ public enum DiagnosticCode
     UnknownStage = 302,
     InvalidStackSetting = 303,
     InvalidHardwareProfile = 304,
-    InvalidSettings = 305,
 }

@@ -46,6 +46,5 @@ public static class DiagnosticCodes
         [DiagnosticCode.UnknownStage] = "A stage is not `experimental` or `production`.",
         [DiagnosticCode.InvalidStackSetting] = "A `beacon:*` stack setting is invalid.",
         [DiagnosticCode.InvalidHardwareProfile] = "A hardware profile is malformed.",
-        [DiagnosticCode.InvalidSettings] = "The repository settings file (beacon.yaml) is invalid.",
     };
 }

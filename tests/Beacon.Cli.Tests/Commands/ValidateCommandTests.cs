@@ -1,0 +1,84 @@
+using Beacon.TestSupport;
+
+namespace Beacon.Cli.Tests.Commands;
+
+/// <summary>The real CLI process: exit codes, where output goes, and never a stack trace.</summary>
+public class ValidateCommandTests
+{
+    [Fact]
+    public void Valid_example_exits_0()
+    {
+        var r = ProcessRunner.Beacon(RepoPaths.Root, "validate");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("valid: 5 layers, 7 workloads, 5 stacks\n", r.Stdout);
+        Assert.Equal("", r.Stderr);
+    }
+
+    [Fact]
+    public void Broken_repository_exits_2_with_compiler_format_diagnostics_on_stderr()
+    {
+        using var repo = new TempRepo();
+        repo.Write("layers/core.yaml", "name: core\nplatform: linux-64\nbase-image: debian:12\n");
+        repo.Write("layers/child.yaml", "name: child\nparent: cor\ndependancies: [numpy]\n");
+        var r = ProcessRunner.Beacon(repo.Root, "validate");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("", r.Stdout);
+        Assert.Equal(
+            "layers/child.yaml(2,9): error BEA0103: parent 'cor' of layer 'child' does not exist; did you mean 'core'?\n" +
+            "layers/child.yaml(3,1): error BEA0010: unknown key 'dependancies' in a layer; did you mean 'dependencies'?\n" +
+            "invalid: 2 errors\n",
+            r.Stderr);
+    }
+
+    [Fact]
+    public void Json_output_lists_diagnostics()
+    {
+        using var repo = new TempRepo();
+        repo.Write("layers/core.yaml", "name: Core\n");
+        var r = ProcessRunner.Beacon(repo.Root, "validate", "--json");
+        Assert.Equal(2, r.ExitCode);
+        using var doc = System.Text.Json.JsonDocument.Parse(r.Stdout);
+        Assert.False(doc.RootElement.GetProperty("valid").GetBoolean());
+        var codes = doc.RootElement.GetProperty("diagnostics").EnumerateArray().Select(d => d.GetProperty("code").GetString()).ToList();
+        Assert.Contains("BEA0100", codes);
+        Assert.Equal(1, doc.RootElement.GetProperty("diagnostics")[0].GetProperty("line").GetInt32());
+    }
+
+    [Fact]
+    public void Path_argument_selects_the_repository()
+    {
+        var r = ProcessRunner.Beacon(Path.GetTempPath(), "validate", RepoPaths.Root);
+        Assert.Equal(0, r.ExitCode);
+    }
+
+    [Theory]
+    [InlineData("validate", "--no-such-option")]
+    [InlineData("no-such-command")]
+    [InlineData("graph", "--format", "png")]
+    public void Command_line_mistakes_exit_2_without_a_stack_trace(params string[] args)
+    {
+        var r = ProcessRunner.Beacon(RepoPaths.Root, args);
+        Assert.Equal(2, r.ExitCode);
+        Assert.DoesNotContain("   at ", r.Stdout + r.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", r.Stdout + r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_repository_folder_is_invalid_input()
+    {
+        var r = ProcessRunner.Beacon(Path.GetTempPath(), "validate", "/no/such/folder");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("BEA0006", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Help_is_available_for_every_command()
+    {
+        foreach (var command in new[] { "validate", "graph" })
+        {
+            var r = ProcessRunner.Beacon(RepoPaths.Root, command, "--help");
+            Assert.Equal(0, r.ExitCode);
+            Assert.Contains("--json", r.Stdout, StringComparison.Ordinal);
+        }
+    }
+}
