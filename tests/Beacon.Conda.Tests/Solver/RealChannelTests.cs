@@ -1,0 +1,117 @@
+using Beacon.Conda.Channels;
+using Beacon.Conda.Records;
+using Beacon.Conda.Solver;
+using Beacon.Conda.Specs;
+using Beacon.TestSupport;
+
+namespace Beacon.Conda.Tests.Solver;
+
+/// <summary>Solves on the real repodata fixtures, with the answers mamba and resolvo give on them.</summary>
+public class RealChannelTests
+{
+    private static readonly Lazy<ChannelData> Defaults2018 = new(() => Load("defaults-2018"));
+    private static readonly Lazy<ChannelData> CondaForgePy = new(() => Load("conda-forge-py-2024-05"));
+    private static readonly Lazy<ChannelData> CondaForgeNumpy = new(() => Load("conda-forge-numpy-2024-02"));
+
+    private static ChannelData Load(string name) =>
+        LocalChannel.Load(RepoPaths.SharedFile("conda", "channels", name), ["linux-64", "noarch"], name);
+
+    internal static SolveResult Solve(ChannelData channel, IEnumerable<string> specs, IEnumerable<HardPin>? pins = null,
+        IEnumerable<PackageRecord>? virtuals = null, IEnumerable<PackageRecord>? locks = null) =>
+        CondaSolver.Solve(new SolveRequest
+        {
+            Channels = [channel.Records],
+            Requests = specs.Select(s => new Request(MatchSpec.Parse(s))).ToList(),
+            HardPins = pins?.ToList() ?? [],
+            VirtualPackages = virtuals?.ToList() ?? [],
+            SoftLocks = locks?.ToList() ?? [],
+        });
+
+    [Fact]
+    public void Defaults_python36_numpy_pandas_scipy_picks_the_mkl_variant()
+    {
+        var result = Solve(Defaults2018.Value, ["python 3.6.*", "numpy", "pandas", "scipy"]);
+        Assert.True(result.Solved, result.Conflict?.Text);
+        var names = result.Records!.Select(r => r.Name).ToList();
+        Assert.Equal(26, result.Records!.Count);
+        Assert.Contains("mkl", names);
+        Assert.DoesNotContain("nomkl", names);
+        Assert.DoesNotContain("openblas", names);
+        Assert.Equal("3.6.6", result.Records!.Single(r => r.Name == "python").Version.Text);
+        Snapshot.Match(string.Join("\n", result.Records!.Select(r => r.DistString)) + "\n", "defaults-python36-numpy-pandas-scipy");
+    }
+
+    [Fact]
+    public void A_child_solved_on_its_parent_only_adds_packages()
+    {
+        var parent = Solve(Defaults2018.Value, ["python 3.6.*", "numpy"]);
+        Assert.True(parent.Solved);
+        var pins = parent.Records!.Select(r => new HardPin(r, "layer 'base'")).ToList();
+        var child = Solve(Defaults2018.Value, ["pandas", "scipy"], pins);
+        Assert.True(child.Solved, child.Conflict?.Text);
+        var parentDists = parent.Records!.Select(r => r.DistString).ToHashSet();
+        var childDists = child.Records!.Select(r => r.DistString).ToHashSet();
+        Assert.Subset(childDists, parentDists);
+        var added = childDists.Except(parentDists).Order(StringComparer.Ordinal).ToList();
+        Assert.Contains(added, d => d.StartsWith("pandas-", StringComparison.Ordinal));
+        Assert.Contains(added, d => d.StartsWith("scipy-", StringComparison.Ordinal));
+        var addedNames = child.Records!.Where(r => added.Contains(r.DistString)).Select(r => r.Name).ToList();
+        Assert.DoesNotContain("python", addedNames);
+        Assert.DoesNotContain("numpy", addedNames);
+    }
+
+    [Fact]
+    public void A_child_that_would_move_a_parent_pin_is_refused_naming_the_parent()
+    {
+        var parent = Solve(Defaults2018.Value, ["python 3.6.*", "numpy"]);
+        var pins = parent.Records!.Select(r => new HardPin(r, "layer 'base'")).ToList();
+        var child = Solve(Defaults2018.Value, ["python 3.7.*"], pins);
+        Assert.False(child.Solved);
+        Assert.Contains("layer 'base'", child.Conflict!.Text, StringComparison.Ordinal);
+        Assert.Equal(["layer 'base'"], child.Conflict.PinOrigins);
+        Snapshot.Match(child.Conflict.Text, "child-python37-on-python36-parent");
+    }
+
+    [Fact]
+    public void Without_hard_pins_a_preference_alone_would_replace_the_parents_python()
+    {
+        // The reason parents are hard pins: as mere soft locks, python 3.6 is silently replaced.
+        var parent = Solve(Defaults2018.Value, ["python 3.6.*", "numpy"]);
+        var child = Solve(Defaults2018.Value, ["python 3.7.*"], locks: parent.Records);
+        Assert.True(child.Solved);
+        Assert.StartsWith("3.7", child.Records!.Single(r => r.Name == "python").Version.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Conda_forge_python39_pip()
+    {
+        var result = Solve(CondaForgePy.Value, ["python 3.9.*", "pip"]);
+        Assert.True(result.Solved, result.Conflict?.Text);
+        Assert.StartsWith("3.9.", result.Records!.Single(r => r.Name == "python").Version.Text, StringComparison.Ordinal);
+        Snapshot.Match(string.Join("\n", result.Records!.Select(r => r.DistString)) + "\n", "conda-forge-python39-pip");
+    }
+
+    [Fact]
+    public void Conda_forge_numpy_closure()
+    {
+        var result = Solve(CondaForgeNumpy.Value, ["numpy"]);
+        Assert.True(result.Solved, result.Conflict?.Text);
+        Snapshot.Match(string.Join("\n", result.Records!.Select(r => r.DistString)) + "\n", "conda-forge-numpy");
+    }
+
+    [Fact]
+    public void Unknown_package_is_explained()
+    {
+        var result = Solve(Defaults2018.Value, ["numpy", "no-such-package >=1"]);
+        Assert.False(result.Solved);
+        Snapshot.Match(result.Conflict!.Text, "unknown-package");
+    }
+
+    [Fact]
+    public void Conflicting_requests_are_explained()
+    {
+        var result = Solve(Defaults2018.Value, ["numpy 1.13.*", "python 3.7.*"]);
+        Assert.False(result.Solved);
+        Snapshot.Match(result.Conflict!.Text, "numpy19-python37");
+    }
+}
