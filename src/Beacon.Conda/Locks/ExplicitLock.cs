@@ -1,0 +1,218 @@
+using System.Text;
+using Beacon.Conda.Parsing;
+using Beacon.Conda.Records;
+using Version = Beacon.Conda.Versions.Version;
+
+namespace Beacon.Conda.Locks;
+
+/// <summary>One line of an explicit lock: the package URL and its checksum.</summary>
+public sealed record LockedPackage(string Url, string Name, Version Version, string Build, string Subdir, string? Sha256, string? Md5)
+{
+    public string FileName => Url[(Url.LastIndexOf('/') + 1)..];
+
+    /// <summary>The channel URL: everything before <c>/&lt;subdir&gt;/&lt;file&gt;</c>.</summary>
+    public string Channel
+    {
+        get
+        {
+            var withoutFile = Url[..Url.LastIndexOf('/')];
+            var cut = withoutFile.LastIndexOf('/');
+            return cut > 0 ? withoutFile[..cut] : withoutFile;
+        }
+    }
+
+    public string DistString => $"{Name}-{Version.Text}-{Build}";
+
+    /// <summary>A record for the solver (pins); dependencies are not in an explicit lock, the channel supplies them.</summary>
+    public PackageRecord ToRecord() => new()
+    {
+        Name = Name, Version = Version, Build = Build, Subdir = Subdir, FileName = FileName, Channel = Channel,
+        Sha256 = Sha256, Md5 = Md5,
+    };
+
+    public static LockedPackage FromRecord(PackageRecord r) =>
+        new(r.Url, r.Name, r.Version, r.Build, r.Subdir, r.Sha256, r.Md5);
+}
+
+/// <summary>
+/// conda's explicit environment file (<c>@EXPLICIT</c>): one package URL per line with its checksum after '#', in
+/// dependency order, so <c>conda create --file</c> and <c>micromamba create -f</c> install it without solving.
+/// Beacon adds <c># key: value</c> header comments (layer, hashes); conda ignores them. Written byte-identically for
+/// the same input.
+/// </summary>
+public sealed record ExplicitLock(string Platform, IReadOnlyList<LockedPackage> Packages, IReadOnlyList<KeyValuePair<string, string>> Metadata)
+{
+    public const string Marker = "@EXPLICIT";
+
+    public string? Get(string key) => Metadata.FirstOrDefault(kv => kv.Key == key).Value;
+
+    /// <summary>Builds a lock from solved records, ordering them so every package comes after its dependencies.</summary>
+    public static ExplicitLock FromRecords(string platform, IEnumerable<PackageRecord> records, IEnumerable<KeyValuePair<string, string>>? metadata = null) =>
+        new(platform, TopologicalOrder(records.ToList()).Select(LockedPackage.FromRecord).ToList(), metadata?.ToList() ?? []);
+
+    public string Write()
+    {
+        var sb = new StringBuilder();
+        sb.Append("# This file may be used to create an environment using:\n");
+        sb.Append("# $ conda create --name <env> --file <this file>\n");
+        sb.Append("# platform: ").Append(Platform).Append('\n');
+        foreach (var (key, value) in Metadata)
+        {
+            sb.Append("# ").Append(key).Append(": ").Append(value).Append('\n');
+        }
+        sb.Append(Marker).Append('\n');
+        foreach (var p in Packages)
+        {
+            sb.Append(p.Url);
+            if (p.Sha256 is not null)
+            {
+                sb.Append("#sha256:").Append(p.Sha256);
+            }
+            else if (p.Md5 is not null)
+            {
+                sb.Append('#').Append(p.Md5);
+            }
+            sb.Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Parses an explicit file; errors name the 1-based line.</summary>
+    public static ParseResult<ExplicitLock> Parse(string text)
+    {
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        string? platform = null;
+        var metadata = new List<KeyValuePair<string, string>>();
+        var packages = new List<LockedPackage>();
+        var explicitSeen = false;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.Length == 0)
+            {
+                continue;
+            }
+            if (line.StartsWith('#'))
+            {
+                var colon = line.IndexOf(':');
+                if (!explicitSeen && colon > 1)
+                {
+                    var key = line[1..colon].Trim();
+                    var value = line[(colon + 1)..].Trim();
+                    if (key == "platform")
+                    {
+                        platform = value;
+                    }
+                    else if (key.Length > 0 && !key.Contains(' ', StringComparison.Ordinal) && !key.StartsWith('$'))
+                    {
+                        metadata.Add(new(key, value));
+                    }
+                }
+                continue;
+            }
+            if (line == Marker)
+            {
+                explicitSeen = true;
+                continue;
+            }
+            if (!explicitSeen)
+            {
+                return ParseResult<ExplicitLock>.Fail($"line {i + 1}: a package line before '{Marker}'; this is not an explicit lock file", i + 1);
+            }
+            var parsed = ParsePackageLine(line);
+            if (parsed.Error is { } error)
+            {
+                return ParseResult<ExplicitLock>.Fail($"line {i + 1}: {error}", i + 1);
+            }
+            packages.Add(parsed.Package!);
+        }
+        if (!explicitSeen)
+        {
+            return ParseResult<ExplicitLock>.Fail($"no '{Marker}' line: this is not an explicit lock file");
+        }
+        return ParseResult<ExplicitLock>.Ok(new ExplicitLock(platform ?? packages.FirstOrDefault()?.Subdir ?? "", packages, metadata));
+    }
+
+    private static (LockedPackage? Package, string? Error) ParsePackageLine(string line)
+    {
+        string? sha256 = null, md5 = null;
+        var url = line;
+        var hash = line.IndexOf('#');
+        if (hash >= 0)
+        {
+            url = line[..hash];
+            var fragment = line[(hash + 1)..];
+            if (fragment.StartsWith("sha256:", StringComparison.Ordinal) && IsHex(fragment[7..], 64))
+            {
+                sha256 = fragment[7..].ToLowerInvariant();
+            }
+            else if (fragment.StartsWith("md5:", StringComparison.Ordinal) && IsHex(fragment[4..], 32))
+            {
+                md5 = fragment[4..].ToLowerInvariant();
+            }
+            else if (IsHex(fragment, 64))
+            {
+                sha256 = fragment.ToLowerInvariant();
+            }
+            else if (IsHex(fragment, 32))
+            {
+                md5 = fragment.ToLowerInvariant();
+            }
+            else
+            {
+                return (null, $"'#{fragment}' is not an md5 (32 hex digits) or sha256 (64 hex digits) checksum");
+            }
+        }
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "file") || url.Any(char.IsWhiteSpace))
+        {
+            return (null, $"'{url}' is not an http(s) or file URL");
+        }
+        var fileName = url[(url.LastIndexOf('/') + 1)..];
+        var stem = fileName.EndsWith(".conda", StringComparison.Ordinal) ? fileName[..^6]
+            : fileName.EndsWith(".tar.bz2", StringComparison.Ordinal) ? fileName[..^8] : null;
+        if (stem is null)
+        {
+            return (null, $"'{fileName}' is not a conda package file (.conda or .tar.bz2)");
+        }
+        var lastDash = stem.LastIndexOf('-');
+        var secondDash = lastDash > 0 ? stem.LastIndexOf('-', lastDash - 1) : -1;
+        if (secondDash <= 0)
+        {
+            return (null, $"'{fileName}' is not named <name>-<version>-<build>");
+        }
+        var version = Version.TryParse(stem[(secondDash + 1)..lastDash]);
+        if (!version.Success)
+        {
+            return (null, $"'{fileName}' has an invalid version: {version.Error.Message}");
+        }
+        var withoutFile = url[..url.LastIndexOf('/')];
+        var subdir = withoutFile[(withoutFile.LastIndexOf('/') + 1)..];
+        return (new LockedPackage(url, stem[..secondDash], version.Value, stem[(lastDash + 1)..], subdir, sha256, md5), null);
+    }
+
+    private static bool IsHex(string s, int length) => s.Length == length && s.All(char.IsAsciiHexDigit);
+
+    /// <summary>Dependencies first; among packages whose dependencies are all placed, by name (deterministic).</summary>
+    private static List<PackageRecord> TopologicalOrder(List<PackageRecord> records)
+    {
+        var byName = records.GroupBy(r => r.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var dependsOn = records.ToDictionary(
+            r => r.Name,
+            r => r.Depends.Select(d => d.Split([' ', '=', '<', '>', '!', '~', '['], 2)[0].ToLowerInvariant())
+                .Where(n => n != r.Name && byName.ContainsKey(n)).ToHashSet(StringComparer.Ordinal),
+            StringComparer.Ordinal);
+        var placed = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<PackageRecord>(records.Count);
+        var remaining = new SortedSet<string>(byName.Keys, StringComparer.Ordinal);
+        while (remaining.Count > 0)
+        {
+            var ready = remaining.FirstOrDefault(n => dependsOn[n].All(placed.Contains));
+            // A dependency cycle (rare, but conda allows it): take the first by name and go on.
+            ready ??= remaining.Min!;
+            remaining.Remove(ready);
+            placed.Add(ready);
+            result.Add(byName[ready]);
+        }
+        return result;
+    }
+}
