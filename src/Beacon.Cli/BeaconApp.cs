@@ -23,6 +23,10 @@ public static class BeaconApp
             config.AddCommand<GraphCommand>("graph")
                 .WithDescription("Draw the layer tree (text, Mermaid for READMEs and pull requests, or JSON).")
                 .WithExample("graph", "--format", "mermaid");
+            config.AddCommand<SolveCommand>("solve")
+                .WithDescription("Solve conda specs against channels: a table, or JSON for scripts; exit 1 with an explanation when unsatisfiable.")
+                .WithExample("solve", "-c", "channels/demo", "python 3.11.*", "numpy")
+                .WithExample("solve", "-c", "https://conda.anaconda.org/conda-forge", "--virtual", "__cuda=12.1", "pytorch", "--json");
             config.SetExceptionHandler((exception, _) =>
             {
                 // Command-line mistakes are invalid input (2); anything else is reported without a stack trace (3).

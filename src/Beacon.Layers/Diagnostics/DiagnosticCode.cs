@@ -49,4 +49,6 @@ public enum DiagnosticCode
     UnknownStage = 302,
     InvalidStackSetting = 303,
     InvalidHardwareProfile = 304,
+
+    InvalidLockFile = 400,
 }

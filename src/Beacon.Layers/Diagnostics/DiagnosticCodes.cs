@@ -46,5 +46,6 @@ public static class DiagnosticCodes
         [DiagnosticCode.UnknownStage] = "A stage is not `experimental` or `production`.",
         [DiagnosticCode.InvalidStackSetting] = "A `beacon:*` stack setting is invalid.",
         [DiagnosticCode.InvalidHardwareProfile] = "A hardware profile is malformed.",
+        [DiagnosticCode.InvalidLockFile] = "A lock file is not a valid explicit lock (edited by hand?).",
     };
 }

@@ -25,6 +25,7 @@ internal sealed class ConflictExplainer
     private readonly Dictionary<int, List<int>> _forbids = [];
     private readonly Dictionary<int, List<Clause>> _requires = [];
     private readonly Dictionary<int, List<Clause>> _constrainedBy = [];
+    private readonly Dictionary<int, List<Clause>> _constrains = [];
     private readonly Dictionary<int, Clause> _soleProvider = [];
     private readonly HashSet<string> _explainedSpecs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _pinOrigins = new(StringComparer.Ordinal);
@@ -57,6 +58,7 @@ internal sealed class ConflictExplainer
                     break;
                 case ClauseKind.Constrains:
                     Add(_constrainedBy, clause.Other, clause);
+                    Add(_constrains, clause.Solvable, clause);
                     break;
             }
         }
@@ -201,13 +203,24 @@ internal sealed class ConflictExplainer
             var text = $"is excluded because {by} constrains it to '{c.Spec}'";
             return new Reason(text, text);
         }
+        if (_constrains.TryGetValue(candidate, out var ownConstraints))
+        {
+            var c = ownConstraints[0];
+            var excluded = _pool.Record(c.Other)!;
+            var what = excluded.Name.StartsWith("__", StringComparison.Ordinal) && _request.VirtualPackages.Any(v => v.Name == excluded.Name)
+                ? $"the target system's {excluded.Name} is {excluded.Version.Text}"
+                : $"{Describe(c.Other)} is needed";
+            return new Reason($"constrains:{excluded.Name}:{what}", $"constrains {excluded.Name} to {{specs}}, but {what}", MergeSpec: c.Spec);
+        }
         if (_requires.TryGetValue(candidate, out var requirements))
         {
             var failing = requirements.FirstOrDefault(r => r.Candidates.Length == 0) ?? requirements[0];
             var depName = _pool.Spec(failing.Spec!)?.Name ?? failing.Spec!;
             if (failing.Candidates.Length == 0)
             {
-                return new Reason($"missing:{depName}", $"requires {{specs}}, but no package in the channels matches it{Available(failing.Spec!)}", MergeSpec: failing.Spec);
+                return depName.StartsWith("__", StringComparison.Ordinal)
+                    ? new Reason($"virtual:{depName}", $"requires {{specs}}, {VirtualTarget(depName)}", MergeSpec: failing.Spec)
+                    : new Reason($"missing:{depName}", $"requires {{specs}}, but no package in the channels matches it{Available(failing.Spec!)}", MergeSpec: failing.Spec);
             }
             // When every candidate of the dependency fails for one simple reason, say it in one line.
             if (UniformReason(failing, depth) is { } uniform)
@@ -250,6 +263,15 @@ internal sealed class ConflictExplainer
     {
         var by = Core.FirstOrDefault(c => c.Kind is ClauseKind.Requires or ClauseKind.Request && c.Candidates.Contains(rival));
         return by is null ? "" : $", which {Who(by)} needs";
+    }
+
+    /// <summary>What the target system provides for a virtual package (a layer's system: block, or --virtual).</summary>
+    private string VirtualTarget(string name)
+    {
+        var present = _request.VirtualPackages.FirstOrDefault(v => v.Name == name);
+        return present is null
+            ? $"but the target system has no {name} (set it in the layer's 'system:' block, or --virtual {name}=<version>)"
+            : $"but the target system's {name} is {present.Version.Text}";
     }
 
     private string Who(Clause by) => by.Kind == ClauseKind.Request

@@ -1,0 +1,119 @@
+using System.Net;
+using System.Text.Json;
+using Beacon.TestSupport;
+
+namespace Beacon.Cli.Tests.Commands;
+
+public class SolveCommandTests
+{
+    private static readonly string Defaults = RepoPaths.SharedFile("conda", "channels", "defaults-2018");
+    private static readonly string Demo = RepoPaths.RepoFile("channels", "demo");
+
+    [Fact]
+    public void Json_lists_the_packages_sorted_by_name_with_urls_and_hashes()
+    {
+        var r = ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", Defaults, "python 3.6.*", "numpy", "pandas", "scipy", "--json");
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.True(doc.RootElement.GetProperty("solved").GetBoolean());
+        var packages = doc.RootElement.GetProperty("packages").EnumerateArray().ToList();
+        Assert.Equal(26, packages.Count);
+        var names = packages.Select(p => p.GetProperty("name").GetString()!).ToList();
+        Assert.Equal(names.Order(StringComparer.Ordinal), names);
+        var python = packages.Single(p => p.GetProperty("name").GetString() == "python");
+        foreach (var key in new[] { "version", "build", "build_number", "subdir", "channel", "fn", "url", "sha256" })
+        {
+            Assert.True(python.TryGetProperty(key, out _), key);
+        }
+        Assert.EndsWith("/linux-64/" + python.GetProperty("fn").GetString(), python.GetProperty("url").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Table_for_people()
+    {
+        var r = ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", Demo, "python 3.11.*", "numpy");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("numpy", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("1.26.4", r.Stdout, StringComparison.Ordinal);
+        Assert.EndsWith(" packages\n", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unsatisfiable_exits_1_with_the_explanation()
+    {
+        var json = ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", Demo, "pytorch 2.3.* cuda*", "--virtual", "__cuda=", "--json");
+        Assert.Equal(1, json.ExitCode);
+        using var doc = JsonDocument.Parse(json.Stdout);
+        Assert.False(doc.RootElement.GetProperty("solved").GetBoolean());
+        Assert.Contains("the target system has no __cuda", doc.RootElement.GetProperty("explanation").GetString(), StringComparison.Ordinal);
+
+        var text = ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", Demo, "pytorch 2.3.* cuda*", "--virtual", "__cuda=");
+        Assert.Equal(1, text.ExitCode);
+        Assert.Equal("", text.Stdout);
+        Assert.StartsWith("The requested packages cannot be installed together:", text.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Virtual_cuda_lets_the_cuda_build_in()
+    {
+        var r = ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", Demo, "pytorch 2.3.*", "python 3.11.*", "--virtual", "__cuda=12.4", "--json");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("cuda120_py311", r.Stdout, StringComparison.Ordinal);
+        var cpu = ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", Demo, "pytorch 2.3.*", "python 3.11.*", "--virtual", "__cuda=", "--json");
+        Assert.Contains("cpu_generic_py311", cpu.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pin_file_makes_a_parent_lock_binding()
+    {
+        using var temp = new TempRepo();
+        var parent = ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", Defaults, "python 3.6.*", "numpy", "--json");
+        using var doc = JsonDocument.Parse(parent.Stdout);
+        var lines = doc.RootElement.GetProperty("packages").EnumerateArray()
+            .Select(p => p.GetProperty("url").GetString() + "#sha256:" + p.GetProperty("sha256").GetString());
+        temp.Write("parent.lock", "# platform: linux-64\n@EXPLICIT\n" + string.Join("\n", lines) + "\n");
+        var child = ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", Defaults, "--pin-file", temp.Path_("parent.lock"), "python 3.7.*");
+        Assert.Equal(1, child.ExitCode);
+        Assert.Contains("which 'parent.lock' pins", child.Stderr, StringComparison.Ordinal);
+        var ok = ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", Defaults, "--pin-file", temp.Path_("parent.lock"), "pandas", "--json");
+        Assert.Equal(0, ok.ExitCode);
+    }
+
+    [Theory]
+    [InlineData("numpy >=")]
+    [InlineData("numpy; rm -rf /")]
+    public void Invalid_specs_exit_2(string spec)
+    {
+        var r = ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", Demo, spec);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("error BEA0109", r.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_channel_or_pin_file_exits_2()
+    {
+        Assert.Equal(2, ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", "/no/such/channel", "numpy").ExitCode);
+        Assert.Equal(2, ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", Demo, "--pin-file", "/no/such.lock", "numpy").ExitCode);
+        Assert.Equal(2, ProcessRunner.Beacon(RepoPaths.Root, "solve", "numpy").ExitCode);
+    }
+
+    [Fact]
+    public void Solves_against_an_http_channel_on_loopback()
+    {
+        using var server = new LoopbackServer((_, ctx) =>
+        {
+            var path = ctx.Request.Url!.AbsolutePath; // /demo/<subdir>/repodata.json[.zst]
+            var file = Path.Combine(Demo, path.Split('/')[2], "repodata.json");
+            return path.EndsWith(".json", StringComparison.Ordinal) && File.Exists(file)
+                ? LoopbackServer.Send(ctx, 200, File.ReadAllBytes(file), "\"demo\"")
+                : LoopbackServer.Send(ctx, (int)HttpStatusCode.NotFound);
+        });
+        using var cache = new TempRepo();
+        var r = ProcessRunner.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "beacon.dll"), "solve", "-c", server.Url + "/demo", "python 3.12.*", "numpy", "--json"],
+            RepoPaths.Root, new Dictionary<string, string?> { ["BEACON_CACHE_DIR"] = cache.Root });
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains(server.Url + "/demo/linux-64/numpy-1.26.4-py312", r.Stdout, StringComparison.Ordinal);
+        Assert.NotEmpty(Directory.GetFiles(cache.Root));
+    }
+}
