@@ -4,6 +4,8 @@ using Beacon.Layers.Loading;
 
 // Benchmarks for the figures in the issue notes. Run: dotnet run -c Release --project benchmarks/Beacon.Benchmarks -- <what>
 //   validate [layers] [workloads]   whole-process `beacon validate` on a generated repository (default 500 / 1000)
+//   solver                          BenchmarkDotNet: repodata load and solve times on ../shared/conda/channels
+//   solver-memory                   peak working set of one process doing every solver case once
 var what = args.Length > 0 ? args[0] : "validate";
 switch (what)
 {
@@ -38,7 +40,68 @@ switch (what)
         Console.WriteLine($"whole process `beacon validate`: median {median:F0} ms (min {min:F0}, max {max:F0}) over 10 runs");
         return 0;
     }
+    case "solver":
+        BenchmarkDotNet.Running.BenchmarkRunner.Run<SolverBenchmarks>(args: args.Skip(1).ToArray());
+        return 0;
+    case "load-loop":
+    {
+        // For a sampling profiler: the reader alone, many times.
+        var bytes = File.ReadAllBytes(Path.Combine(SolverBenchmarks.Channel("defaults-2018"), "linux-64", "repodata.json"));
+        var n = 0;
+        for (var i = 0; i < 300; i++)
+        {
+            n += new Beacon.Conda.Repodata.RepodataReader().Read(bytes, "https://c", "linux-64").Count;
+        }
+        Console.WriteLine(n);
+        return 0;
+    }
+    case "load-profile":
+    {
+        // Where loading time goes: raw read, bare tokenizing, and the full reader, 30 runs each (medians).
+        var file = Path.Combine(SolverBenchmarks.Channel(args.Length > 1 ? args[1] : "defaults-2018"), "linux-64", "repodata.json");
+        double Median(Action a)
+        {
+            var t = new List<double>();
+            for (var i = 0; i < 30; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                a();
+                t.Add(sw.Elapsed.TotalMilliseconds);
+            }
+            t.Sort();
+            return t[15];
+        }
+        var bytes = File.ReadAllBytes(file);
+        var read = Median(() => File.ReadAllBytes(file));
+        var tokenize = Median(() =>
+        {
+            var r = new System.Text.Json.Utf8JsonReader(bytes);
+            while (r.Read()) { }
+        });
+        var full = Median(() => new Beacon.Conda.Repodata.RepodataReader().Read(bytes, "https://c", "linux-64"));
+        var shared = new Beacon.Conda.Repodata.RepodataReader();
+        var warm = Median(() => shared.Read(bytes, "https://c", "linux-64"));
+        Console.WriteLine($"with warm version/string caches: {warm:F2} ms");
+        var versions = shared.Read(bytes, "https://c", "linux-64").Select(r => r.Version.Text).Distinct().ToList();
+        var parse = Median(() => { foreach (var v in versions) { Beacon.Conda.Versions.Version.Parse(v); } });
+        Console.WriteLine($"parsing the {versions.Count} distinct versions: {parse:F2} ms");
+        Console.WriteLine($"{file}: {bytes.Length / 1048576.0:F2} MB");
+        Console.WriteLine($"read {read:F2} ms, tokenize {tokenize:F2} ms, full reader {full:F2} ms = {bytes.Length / 1048576.0 / (full / 1000):F0} MB/s (+read: {bytes.Length / 1048576.0 / ((full + read) / 1000):F0} MB/s)");
+        return 0;
+    }
+    case "solver-memory":
+    {
+        var bench = new SolverBenchmarks();
+        var before = Process.GetCurrentProcess().WorkingSet64;
+        bench.Setup();
+        var sizes = new[] { bench.SolveDefaults(), bench.SolveChild(), bench.SolveCondaForge(), bench.SolveNumpy() };
+        bench.RefuseChild();
+        using var self = Process.GetCurrentProcess();
+        Console.WriteLine($"solutions: {string.Join(", ", sizes)} packages; refusal explained");
+        Console.WriteLine($"peak working set: {self.PeakWorkingSet64 / 1048576.0:F0} MB (start {before / 1048576.0:F0} MB), managed heap now {GC.GetTotalMemory(false) / 1048576.0:F0} MB");
+        return 0;
+    }
     default:
-        Console.Error.WriteLine($"unknown benchmark '{what}' (known: validate)");
+        Console.Error.WriteLine($"unknown benchmark '{what}' (known: validate, solver, solver-memory)");
         return 2;
 }

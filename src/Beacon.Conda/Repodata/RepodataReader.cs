@@ -22,6 +22,7 @@ public sealed class RepodataReader
 
     private readonly Dictionary<string, Version> _versions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+    private readonly List<string> _scratch = new(16);
 
     /// <summary>Reads a whole repodata document; <paramref name="channel"/> is the channel URL the records belong to.</summary>
     public IReadOnlyList<PackageRecord> Read(ReadOnlySpan<byte> utf8Json, string channel, string? subdirHint = null)
@@ -79,7 +80,7 @@ public sealed class RepodataReader
                 }
             }
         }
-        records.Sort((a, b) => string.CompareOrdinal(a.FileName, b.FileName));
+        // Records keep the document's order (deterministic for the same bytes); the solver sorts candidates itself.
         return records;
     }
 
@@ -153,7 +154,7 @@ public sealed class RepodataReader
             reader.Read();
             if (key.SequenceEqual("name"u8)) name = Intern(ref reader);
             else if (key.SequenceEqual("version"u8)) version = Intern(ref reader);
-            else if (key.SequenceEqual("build"u8)) build = Intern(ref reader);
+            else if (key.SequenceEqual("build"u8)) build = reader.GetString(); // mostly unique: not worth interning
             else if (key.SequenceEqual("build_number"u8)) buildNumber = reader.TokenType == JsonTokenType.Number ? reader.GetInt64() : 0;
             else if (key.SequenceEqual("depends"u8)) depends = ReadStringArray(ref reader);
             else if (key.SequenceEqual("constrains"u8)) constrains = ReadStringArray(ref reader);
@@ -270,12 +271,12 @@ public sealed class RepodataReader
         {
             throw new RepodataException("expected a list of strings", reader.TokenStartIndex);
         }
-        List<string>? items = null;
+        _scratch.Clear();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            (items ??= new List<string>(4)).Add(Intern(ref reader));
+            _scratch.Add(Intern(ref reader));
         }
-        return items is null ? [] : items.ToArray();
+        return _scratch.Count == 0 ? [] : _scratch.ToArray();
     }
 
     /// <summary><c>track_features</c> is a space- or comma-separated string (or, rarely, a list).</summary>
