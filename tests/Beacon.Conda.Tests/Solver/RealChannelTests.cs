@@ -115,3 +115,44 @@ public class RealChannelTests
         Snapshot.Match(result.Conflict!.Text, "numpy19-python37");
     }
 }
+
+public class SoftLockAndDeterminismTests
+{
+    private static readonly Lazy<Beacon.Conda.Channels.ChannelData> Defaults = new(() =>
+        Beacon.Conda.Channels.LocalChannel.Load(RepoPaths.SharedFile("conda", "channels", "defaults-2018"), ["linux-64", "noarch"]));
+
+    [Fact]
+    public void A_soft_locked_older_record_is_kept_when_it_still_fits()
+    {
+        var old = RealChannelTests.Solve(Defaults.Value, ["python 3.6.*", "numpy 1.14.*"]);
+        var relock = RealChannelTests.Solve(Defaults.Value, ["python 3.6.*", "numpy", "pandas"], locks: old.Records);
+        Assert.True(relock.Solved);
+        var before = old.Records!.ToDictionary(r => r.Name, r => r.DistString);
+        // Everything that was there stays exactly as it was; only pandas and its new dependencies are added.
+        Assert.All(before, kv => Assert.Equal(kv.Value, relock.Records!.Single(r => r.Name == kv.Key).DistString));
+        var fresh = RealChannelTests.Solve(Defaults.Value, ["python 3.6.*", "numpy", "pandas"]);
+        Assert.NotEqual(fresh.Records!.Single(r => r.Name == "numpy").Version, relock.Records!.Single(r => r.Name == "numpy").Version);
+    }
+
+    [Fact]
+    public void Freeing_a_package_updates_it_and_only_what_depends_on_it()
+    {
+        var old = RealChannelTests.Solve(Defaults.Value, ["python 3.6.*", "numpy 1.14.*", "pandas"]);
+        var unpinned = RealChannelTests.Solve(Defaults.Value, ["python 3.6.*", "numpy", "pandas"],
+            locks: old.Records!.Where(r => r.Name is not ("numpy" or "numpy-base")));
+        Assert.True(unpinned.Solved);
+        var changed = unpinned.Records!.Select(r => r.DistString).Except(old.Records!.Select(r => r.DistString))
+            .Select(d => unpinned.Records!.Single(r => r.DistString == d).Name).Order(StringComparer.Ordinal).ToList();
+        Assert.Contains("numpy", changed);
+        Assert.DoesNotContain("python", changed);
+        Assert.DoesNotContain("openssl", changed);
+    }
+
+    [Fact]
+    public void The_same_request_gives_the_same_answer()
+    {
+        var a = RealChannelTests.Solve(Defaults.Value, ["python 3.6.*", "numpy", "pandas", "scipy"]);
+        var b = RealChannelTests.Solve(Defaults.Value, ["scipy", "pandas", "numpy", "python 3.6.*"]);
+        Assert.Equal(a.Records!.Select(r => r.DistString), b.Records!.Select(r => r.DistString));
+    }
+}

@@ -1,6 +1,7 @@
 using Beacon.Conda.Records;
 using Beacon.Conda.Specs;
 using Beacon.TestSupport;
+using CsCheck;
 using YamlDotNet.RepresentationModel;
 using Version = Beacon.Conda.Versions.Version;
 
@@ -137,5 +138,38 @@ public class MatchSpecTests
     {
         var r = MatchSpec.TryParse(spec);
         Assert.False(r.Success, $"'{spec}' parsed as {r.Value}");
+    }
+}
+
+public class MatchSpecPropertyTests
+{
+    private static readonly Gen<string> Version =
+        Gen.Int[0, 40].Array[1, 3].Select(parts => string.Join('.', parts));
+
+    private static readonly Gen<string> VersionSpecText = Gen.OneOf(
+        Version,
+        Version.Select(v => v + ".*"),
+        Gen.Select(Gen.OneOf<string>(">=", "<", "<=", ">", "!=", "=="), Version).Select((op, v) => op + v),
+        Gen.Select(Version, Version).Select((a, b) => $">={a},<{b}"),
+        Gen.Select(Version, Version).Select((a, b) => $"{a}.*|>={b}"));
+
+    private static readonly Gen<string> SpecText = Gen.Select(
+        Gen.OneOf<string>("numpy", "python", "r-base", "libgcc-ng", "_openmp_mutex", "python_abi"),
+        Gen.OneOf(Gen.Const(""), VersionSpecText.Select(v => " " + v)),
+        Gen.OneOf<string>("", " py311*", " *_cp311", " 0"),
+        Gen.OneOf<string>("", "conda-forge::", "conda-forge/linux-64::"))
+        .Select((name, version, build, channel) => channel + name + (build.Length > 0 && version.Length == 0 ? " *" : version) + build);
+
+    [Fact]
+    public void Canonical_text_parses_back_to_an_equal_spec()
+    {
+        SpecText.Sample(text =>
+        {
+            var parsed = Beacon.Conda.Specs.MatchSpec.TryParse(text);
+            Assert.True(parsed.Success, $"{text}: {parsed.Error?.Message}");
+            var again = Beacon.Conda.Specs.MatchSpec.Parse(parsed.Value!.ToString());
+            Assert.Equal(parsed.Value, again);
+            Assert.Equal(parsed.Value.ToString(), again.ToString());
+        }, iter: 5_000);
     }
 }
