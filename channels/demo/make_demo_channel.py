@@ -162,6 +162,12 @@ py("snowflake-connector-python", "3.7.1", "hb755f60", 0, [
     "cryptography >=3.1.0,<43.0.0", "filelock >=3.5,<4", "idna >=2.5,<4", GCC, CXX, "packaging",
     "platformdirs >=2.6.0,<4.0.0", "pyjwt <3.0.0", "pyopenssl >=16.2.0,<25.0.0", "pytz", "requests <3.0.0",
     "sortedcontainers >=2.4.0", "tomlkit", "typing_extensions >=4.3,<5", "urllib3 >=1.21.1,<2.0.0"], license="Apache-2.0")
+# 3.10 relaxed platformdirs (<5) and dropped the urllib3 <2 bound on Python >= 3.10, as the real release did.
+py("snowflake-connector-python", "3.10.0", "hb2e8a5f", 0, [
+    "asn1crypto >0.24.0,<2.0.0", "certifi >=2017.4.17", "cffi >=1.9,<2.0.0", "charset-normalizer >=2,<4",
+    "cryptography >=3.1.0,<43.0.0", "filelock >=3.5,<4", "idna >=2.5,<4", GCC, CXX, "packaging",
+    "platformdirs >=2.6.0,<5.0.0", "pyjwt <3.0.0", "pyopenssl >=16.2.0,<25.0.0", "pytz", "requests <3.0.0",
+    "sortedcontainers >=2.4.0", "tomlkit", "typing_extensions >=4.3,<5"], license="Apache-2.0", day=60)
 
 # --- CUDA and PyTorch -------------------------------------------------------------------------------
 for v in ("11.8", "12.0", "12.1", "12.4"):

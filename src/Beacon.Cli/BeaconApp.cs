@@ -23,6 +23,17 @@ public static class BeaconApp
             config.AddCommand<GraphCommand>("graph")
                 .WithDescription("Draw the layer tree (text, Mermaid for READMEs and pull requests, or JSON).")
                 .WithExample("graph", "--format", "mermaid");
+            config.AddCommand<LockCommand>("lock")
+                .WithDescription("Solve the layer tree top-down (each child on its parent's records as hard pins) and write layers/<name>.lock.")
+                .WithExample("lock")
+                .WithExample("lock", "gpu-ml", "--update", "pytorch");
+            config.AddCommand<CheckCommand>("check")
+                .WithDescription("The offline gate: locks current, parents intact, dependencies and system satisfied, every workload placed.")
+                .WithExample("check");
+            config.AddCommand<RouteCommand>("route")
+                .WithDescription("The minimum acceptable layer for a workload or for specs, and why smaller layers were rejected.")
+                .WithExample("route", "risk-batch", "--explain")
+                .WithExample("route", "--requires", "pandas", "--requires", "snowflake-connector-python", "--stack", "acme-aws-prod");
             config.AddCommand<SolveCommand>("solve")
                 .WithDescription("Solve conda specs against channels: a table, or JSON for scripts; exit 1 with an explanation when unsatisfiable.")
                 .WithExample("solve", "-c", "channels/demo", "python 3.11.*", "numpy")

@@ -44,6 +44,9 @@ public sealed record ExplicitLock(string Platform, IReadOnlyList<LockedPackage> 
 {
     public const string Marker = "@EXPLICIT";
 
+    /// <summary>For a parsed file: the 1-based line of each package (same order as <see cref="Packages"/>), for diagnostics.</summary>
+    public IReadOnlyList<int> PackageLines { get; init; } = [];
+
     public string? Get(string key) => Metadata.FirstOrDefault(kv => kv.Key == key).Value;
 
     /// <summary>Builds a lock from solved records, ordering them so every package comes after its dependencies.</summary>
@@ -84,6 +87,7 @@ public sealed record ExplicitLock(string Platform, IReadOnlyList<LockedPackage> 
         string? platform = null;
         var metadata = new List<KeyValuePair<string, string>>();
         var packages = new List<LockedPackage>();
+        var packageLines = new List<int>();
         var explicitSeen = false;
         for (var i = 0; i < lines.Length; i++)
         {
@@ -125,12 +129,13 @@ public sealed record ExplicitLock(string Platform, IReadOnlyList<LockedPackage> 
                 return ParseResult<ExplicitLock>.Fail($"line {i + 1}: {error}", i + 1);
             }
             packages.Add(parsed.Package!);
+            packageLines.Add(i + 1);
         }
         if (!explicitSeen)
         {
             return ParseResult<ExplicitLock>.Fail($"no '{Marker}' line: this is not an explicit lock file");
         }
-        return ParseResult<ExplicitLock>.Ok(new ExplicitLock(platform ?? packages.FirstOrDefault()?.Subdir ?? "", packages, metadata));
+        return ParseResult<ExplicitLock>.Ok(new ExplicitLock(platform ?? packages.FirstOrDefault()?.Subdir ?? "", packages, metadata) { PackageLines = packageLines });
     }
 
     private static (LockedPackage? Package, string? Error) ParsePackageLine(string line)

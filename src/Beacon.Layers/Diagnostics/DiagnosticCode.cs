@@ -51,4 +51,16 @@ public enum DiagnosticCode
     InvalidHardwareProfile = 304,
 
     InvalidLockFile = 400,
+    LayerNotLockable = 401,
+    MissingLock = 402,
+    StaleLock = 403,
+    ParentLockChanged = 404,
+    ParentRecordAltered = 405,
+    DependencyNotInLock = 406,
+    VirtualRequirementUnmet = 407,
+    GpuLayerWithoutGpu = 408,
+    OrphanLock = 409,
+    LockHeaderMismatch = 410,
+    WorkloadLayerLacksRequirement = 411,
+    NoAcceptableLayer = 412,
 }

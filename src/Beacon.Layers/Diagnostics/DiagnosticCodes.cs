@@ -47,5 +47,17 @@ public static class DiagnosticCodes
         [DiagnosticCode.InvalidStackSetting] = "A `beacon:*` stack setting is invalid.",
         [DiagnosticCode.InvalidHardwareProfile] = "A hardware profile is malformed.",
         [DiagnosticCode.InvalidLockFile] = "A lock file is not a valid explicit lock (edited by hand?).",
+        [DiagnosticCode.LayerNotLockable] = "A layer's dependencies cannot be solved on top of its parent (the explanation says why; consider `beacon fork`).",
+        [DiagnosticCode.MissingLock] = "A layer has no lock file; run `beacon lock`.",
+        [DiagnosticCode.StaleLock] = "A layer's dependencies, channels or system changed since it was locked; run `beacon lock`.",
+        [DiagnosticCode.ParentLockChanged] = "A layer was locked on an older lock of its parent; run `beacon lock`.",
+        [DiagnosticCode.ParentRecordAltered] = "A child lock removes or changes a record of its parent (layers may only add).",
+        [DiagnosticCode.DependencyNotInLock] = "A layer's dependency is not satisfied by its lock.",
+        [DiagnosticCode.VirtualRequirementUnmet] = "Locked packages need a virtual package (e.g. `__cuda >=12`) that the layer's `system:` does not provide.",
+        [DiagnosticCode.GpuLayerWithoutGpu] = "A layer targets CUDA but its hardware profile has no GPU.",
+        [DiagnosticCode.OrphanLock] = "A lock file has no layer file.",
+        [DiagnosticCode.LockHeaderMismatch] = "A lock's header names another layer, parent or platform.",
+        [DiagnosticCode.WorkloadLayerLacksRequirement] = "A workload pins a layer whose lock does not satisfy its requirements.",
+        [DiagnosticCode.NoAcceptableLayer] = "No layer deployed by the stack satisfies a workload's requirements and hardware.",
     };
 }

@@ -1,0 +1,216 @@
+using Beacon.Conda.Specs;
+using Beacon.Conda.VirtualPackages;
+using Beacon.Layers.Diagnostics;
+using Beacon.Layers.Documents;
+using Beacon.Layers.Loading;
+using Beacon.Layers.Locking;
+using Beacon.Layers.Routing;
+
+namespace Beacon.Layers.Gate;
+
+/// <summary>
+/// The offline gate that runs before every deployment and on every pull request (<c>beacon check</c>): every layer
+/// has a valid, current lock; every child lock holds its parent's records unchanged; every dependency is satisfied;
+/// the virtual packages the locked records need fit the layer's <c>system:</c>; CUDA layers run on GPU hardware;
+/// workloads pinned to a layer are satisfied by it, and every other workload routes to a layer in every stack.
+/// No repodata is read.
+/// </summary>
+public static class LockGate
+{
+    public static IReadOnlyList<Diagnostic> Check(Workspace workspace)
+    {
+        var bag = new DiagnosticBag();
+        var tree = workspace.Tree;
+        var stored = LockStore.ReadAll(workspace);
+        foreach (var layer in tree.TopologicalOrder)
+        {
+            var at = layer.NameLocation with { Column = 1, Line = 1 };
+            if (!stored.TryGetValue(layer.Name, out var s))
+            {
+                bag.Error(at, DiagnosticCode.MissingLock, $"layer '{layer.Name}' has no lock ({LockStore.RelativePath(layer.Name)}); run 'beacon lock {layer.Name}'");
+                continue;
+            }
+            if (s.Error is not null)
+            {
+                bag.Add(s.Error);
+                continue;
+            }
+            CheckLayer(workspace, layer, s, stored, bag);
+        }
+        CheckOrphans(workspace, bag);
+        CheckWorkloads(workspace, bag);
+        return bag.Sorted();
+    }
+
+    private static void CheckLayer(Workspace workspace, LayerDocument layer, StoredLock stored, Dictionary<string, StoredLock> all, DiagnosticBag bag)
+    {
+        var tree = workspace.Tree;
+        var lockFile = stored.Lock!;
+        var lockAt = new SourceLocation(stored.Path);
+        var parentName = layer.Parent?.Value;
+        if (lockFile.Layer != layer.Name || lockFile.Parent != parentName || lockFile.File.Platform != tree.Platform)
+        {
+            bag.Error(lockAt, DiagnosticCode.LockHeaderMismatch,
+                $"the lock says layer '{lockFile.Layer}', parent '{lockFile.Parent ?? "(none)"}', platform {lockFile.File.Platform}; " +
+                $"the layer is '{layer.Name}' with parent '{parentName ?? "(none)"}' on {tree.Platform}; run 'beacon lock {layer.Name}'");
+            return;
+        }
+        if (lockFile.InputsSha256 != LayerInputs.Sha256(tree, layer.Name))
+        {
+            bag.Error(layer.NameLocation with { Line = 1, Column = 1 }, DiagnosticCode.StaleLock,
+                $"layer '{layer.Name}' changed since it was locked (dependencies, channels or system); run 'beacon lock {layer.Name}' and commit {stored.Path}");
+        }
+        if (parentName is not null && all.TryGetValue(parentName, out var parent) && parent.Lock is not null)
+        {
+            if (lockFile.ParentLockSha256 != parent.Sha256)
+            {
+                bag.Error(lockAt, DiagnosticCode.ParentLockChanged,
+                    $"'{layer.Name}' was locked on an older lock of its parent '{parentName}'; run 'beacon lock {layer.Name}'");
+            }
+            CheckParentRecords(stored, parent, bag);
+        }
+        CheckDependencies(layer, lockFile, bag);
+        CheckVirtual(workspace, layer, lockFile, bag);
+    }
+
+    private static void CheckParentRecords(StoredLock child, StoredLock parent, DiagnosticBag bag)
+    {
+        var childByName = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < child.Lock!.Packages.Count; i++)
+        {
+            childByName.TryAdd(child.Lock.Packages[i].Name, i);
+        }
+        foreach (var p in parent.Lock!.Packages)
+        {
+            if (!childByName.TryGetValue(p.Name, out var index))
+            {
+                bag.Error(new SourceLocation(child.Path), DiagnosticCode.ParentRecordAltered,
+                    $"the lock removes {p.Name} {p.Version.Text} {p.Build}, which its parent '{parent.Layer}' installs; a layer can only add packages (was the lock edited by hand? run 'beacon lock {child.Layer}')");
+                continue;
+            }
+            var c = child.Lock.Packages[index];
+            if (c.Version.Text != p.Version.Text || c.Build != p.Build || c.Sha256 != p.Sha256)
+            {
+                var line = child.Lock.File.PackageLines.Count > index ? child.Lock.File.PackageLines[index] : 1;
+                var what = c.Version.Text != p.Version.Text || c.Build != p.Build
+                    ? $"{p.Version.Text} {p.Build} to {c.Version.Text} {c.Build}"
+                    : $"its sha256 {Short(p.Sha256)} to {Short(c.Sha256)}";
+                bag.Error(new SourceLocation(child.Path, line), DiagnosticCode.ParentRecordAltered,
+                    $"the lock changes {p.Name} from {what}, but its parent '{parent.Layer}' fixes it; a layer can only add packages (fork the parent to change it)");
+            }
+        }
+    }
+
+    private static string Short(string? sha) => sha is null ? "(none)" : sha[..Math.Min(12, sha.Length)] + "…";
+
+    private static void CheckDependencies(LayerDocument layer, LayerLock lockFile, DiagnosticBag bag)
+    {
+        foreach (var dep in layer.Dependencies)
+        {
+            var named = lockFile.Packages.Where(p => p.Name == dep.Spec.Name).ToList();
+            if (named.Count == 0)
+            {
+                bag.Error(dep.Location, DiagnosticCode.DependencyNotInLock, $"'{dep.Text}' is not in the lock; run 'beacon lock {layer.Name}'");
+            }
+            else if (!named.Any(p => dep.Spec.Matches(p.ToRecord())))
+            {
+                bag.Error(dep.Location, DiagnosticCode.DependencyNotInLock,
+                    $"the lock has {named[0].Name} {named[0].Version.Text} {named[0].Build}, which does not satisfy '{dep.Text}'; run 'beacon lock {layer.Name}'");
+            }
+        }
+    }
+
+    private static void CheckVirtual(Workspace workspace, LayerDocument layer, LayerLock lockFile, DiagnosticBag bag)
+    {
+        var tree = workspace.Tree;
+        var system = LayerInputs.EffectiveSystem(tree, layer.Name);
+        var target = VirtualPackageSet.ForTarget(tree.Platform, system, _ => null).ToRecords().ToDictionary(r => r.Name, StringComparer.Ordinal);
+        var at = layer.NameLocation;
+        foreach (var text in lockFile.VirtualRequirements)
+        {
+            var spec = MatchSpec.TryParse(text);
+            if (!spec.Success)
+            {
+                continue;
+            }
+            if (!target.TryGetValue(spec.Value.Name, out var have))
+            {
+                bag.Error(at, DiagnosticCode.VirtualRequirementUnmet,
+                    $"locked packages require '{text}', but layer '{layer.Name}' targets no {spec.Value.Name}; set it under 'system:' (e.g. {spec.Value.Name}: \"12.4\")");
+            }
+            else if (!spec.Value.Matches(have))
+            {
+                bag.Error(at, DiagnosticCode.VirtualRequirementUnmet,
+                    $"locked packages require '{text}', but layer '{layer.Name}' targets {have.Name} {have.Version.Text}");
+            }
+        }
+        foreach (var text in lockFile.VirtualConstraints)
+        {
+            var spec = MatchSpec.TryParse(text);
+            if (spec.Success && target.TryGetValue(spec.Value.Name, out var have) && !spec.Value.Matches(have))
+            {
+                bag.Error(at, DiagnosticCode.VirtualRequirementUnmet,
+                    $"locked packages need '{text}', but layer '{layer.Name}' targets {have.Name} {have.Version.Text}");
+            }
+        }
+        var needsCuda = system.ContainsKey("__cuda") || lockFile.VirtualRequirements.Any(r => r.StartsWith("__cuda", StringComparison.Ordinal));
+        if (needsCuda)
+        {
+            var profiles = workspace.HardwareFor(null);
+            if (layer.Hardware is null)
+            {
+                bag.Error(at, DiagnosticCode.GpuLayerWithoutGpu, $"layer '{layer.Name}' targets CUDA but sets no 'hardware:'; name a GPU profile such as 'gpu'");
+            }
+            else if (profiles.TryGetValue(layer.Hardware.Value.Value, out var profile) && !profile.HasGpu)
+            {
+                bag.Error(layer.Hardware.Value.Location, DiagnosticCode.GpuLayerWithoutGpu,
+                    $"layer '{layer.Name}' targets CUDA but hardware profile '{profile.Name}' has no GPU");
+            }
+        }
+    }
+
+    private static void CheckOrphans(Workspace workspace, DiagnosticBag bag)
+    {
+        var dir = workspace.FullPath("layers");
+        foreach (var file in Directory.EnumerateFiles(dir, "*.lock").Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileNameWithoutExtension(file);
+            if (!workspace.Tree.Contains(name))
+            {
+                bag.Error(new SourceLocation(LockStore.RelativePath(name)), DiagnosticCode.OrphanLock,
+                    $"'{LockStore.RelativePath(name)}' belongs to no layer (layers/{name}.yaml is gone); delete it");
+            }
+        }
+    }
+
+    private static void CheckWorkloads(Workspace workspace, DiagnosticBag bag)
+    {
+        var router = Router.FromDisk(workspace);
+        foreach (var w in workspace.Workloads)
+        {
+            if (w.Layer is { } pinned)
+            {
+                var route = router.Route([.. w.Requires.Select(r => r.Spec)], w.Hardware?.Value ?? HardwareProfile.DefaultName, null);
+                var candidate = route.Candidates.FirstOrDefault(c => c.Layer == pinned.Value);
+                if (candidate is { Accepted: false })
+                {
+                    bag.Error(pinned.Location, DiagnosticCode.WorkloadLayerLacksRequirement,
+                        $"workload '{w.Name}' pins layer '{pinned.Value}', but {string.Join("; ", candidate.Rejections)}");
+                }
+                continue;
+            }
+            foreach (var stack in workspace.Stacks)
+            {
+                var route = router.Route(w, stack);
+                if (route.Layer is null)
+                {
+                    var nearest = route.Candidates.FirstOrDefault(c => c.Packages != int.MaxValue);
+                    bag.Error(w.NameLocation, DiagnosticCode.NoAcceptableLayer,
+                        $"no layer deployed by stack '{stack.Name}' fits workload '{w.Name}'" +
+                        (nearest is null ? "" : $" (the smallest, '{nearest.Layer}': {string.Join("; ", nearest.Rejections)})") +
+                        "; add the packages to a layer, or pin 'layer:'");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using Beacon.Conda.Locks;
+using Beacon.Layers.Diagnostics;
+using Beacon.Layers.Loading;
+
+namespace Beacon.Layers.Locking;
+
+/// <summary>An existing lock as found on disk: its text (hashed by children) and the parsed lock, or why it is invalid.</summary>
+public sealed record StoredLock(string Layer, string Path, string Text, LayerLock? Lock, Diagnostic? Error)
+{
+    public string Sha256 => LayerLock.Sha256Of(Text);
+}
+
+/// <summary>Reads and names lock files: <c>layers/&lt;name&gt;.lock</c> next to the layer.</summary>
+public static class LockStore
+{
+    public static string RelativePath(string layer) => $"layers/{layer}.lock";
+
+    public static StoredLock? Read(Workspace workspace, string layer)
+    {
+        var relative = RelativePath(layer);
+        var path = workspace.FullPath(relative);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        var text = File.ReadAllText(path);
+        var parsed = ExplicitLock.Parse(text);
+        if (!parsed.Success)
+        {
+            var line = parsed.Error.Position > 0 ? parsed.Error.Position : 1;
+            return new StoredLock(layer, relative, text, null, Diagnostic.Error(new SourceLocation(relative, line), DiagnosticCode.InvalidLockFile,
+                $"{parsed.Error.Message}; regenerate it with 'beacon lock {layer}' instead of editing it"));
+        }
+        return new StoredLock(layer, relative, text, new LayerLock(parsed.Value), null);
+    }
+
+    public static Dictionary<string, StoredLock> ReadAll(Workspace workspace)
+    {
+        var result = new Dictionary<string, StoredLock>(StringComparer.Ordinal);
+        foreach (var layer in workspace.Tree.TopologicalOrder)
+        {
+            if (Read(workspace, layer.Name) is { } stored)
+            {
+                result[layer.Name] = stored;
+            }
+        }
+        return result;
+    }
+}

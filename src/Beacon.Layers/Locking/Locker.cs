@@ -1,0 +1,215 @@
+using Beacon.Conda;
+using Beacon.Conda.Channels;
+using Beacon.Conda.Records;
+using Beacon.Conda.Repodata;
+using Beacon.Conda.Solver;
+using Beacon.Conda.VirtualPackages;
+using Beacon.Layers.Loading;
+
+namespace Beacon.Layers.Locking;
+
+public sealed record LockOptions
+{
+    /// <summary>Layers to lock (with any stale ancestors); empty means every layer.</summary>
+    public IReadOnlyList<string> Layers { get; init; } = [];
+    /// <summary>Package names to free from the existing locks (re-solved to their best version).</summary>
+    public IReadOnlyList<string> Update { get; init; } = [];
+}
+
+public enum LockStatus
+{
+    UpToDate,
+    Locked,
+    Failed,
+    /// <summary>Not attempted because an ancestor failed.</summary>
+    Blocked,
+}
+
+/// <summary>What happened to one layer: its new lock, or why it could not be locked.</summary>
+public sealed record LayerLockResult(string Layer, LockStatus Status, string? Text = null, string? Explanation = null,
+    IReadOnlyList<string>? Added = null, IReadOnlyList<string>? Changed = null, string? Reason = null);
+
+/// <summary>The outcome of a lock run; files are written only when every layer succeeded.</summary>
+public sealed record LockRun(IReadOnlyList<LayerLockResult> Results, int Solves)
+{
+    public bool Success => Results.All(r => r.Status is LockStatus.UpToDate or LockStatus.Locked);
+}
+
+/// <summary>
+/// Locks the layer tree top-down: each layer is solved with every record of its parent's lock as a hard pin, its
+/// effective channels and its virtual-package targets, preferring its existing lock (soft locks) so that a re-lock
+/// moves as little as possible. A layer is re-solved only when its inputs or its parent's lock changed, or when
+/// <c>--update</c> frees one of its packages. Nothing is written unless every layer locks.
+/// </summary>
+public sealed class Locker(Workspace workspace, ChannelLoader loader)
+{
+    private readonly Dictionary<string, ChannelData> _channels = new(StringComparer.Ordinal);
+
+    public async Task<LockRun> RunAsync(LockOptions options, Action<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var tree = workspace.Tree;
+        var unknown = options.Layers.Where(l => !tree.Contains(l)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"no such layer: {string.Join(", ", unknown)}");
+        }
+        var stored = LockStore.ReadAll(workspace);
+        var targets = options.Layers.Count == 0
+            ? tree.TopologicalOrder.Select(l => l.Name).ToHashSet(StringComparer.Ordinal)
+            : options.Layers.SelectMany(l => tree.Ancestors(l).Select(a => a.Name).Append(l)).ToHashSet(StringComparer.Ordinal);
+        var update = options.Update.Select(u => u.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+
+        var newTexts = new Dictionary<string, string>(StringComparer.Ordinal);
+        var results = new List<LayerLockResult>();
+        var failed = new HashSet<string>(StringComparer.Ordinal);
+        var solves = 0;
+        foreach (var layer in tree.TopologicalOrder)
+        {
+            var parentName = layer.Parent?.Value;
+            if (parentName is not null && failed.Contains(parentName))
+            {
+                failed.Add(layer.Name);
+                results.Add(new LayerLockResult(layer.Name, LockStatus.Blocked, Reason: $"parent '{parentName}' could not be locked"));
+                continue;
+            }
+            var parentRelocked = parentName is not null && newTexts.ContainsKey(parentName);
+            stored.TryGetValue(layer.Name, out var existing);
+            if (!targets.Contains(layer.Name) && !parentRelocked)
+            {
+                continue;
+            }
+            var parentText = parentName is null ? null : newTexts.GetValueOrDefault(parentName) ?? stored.GetValueOrDefault(parentName)?.Text;
+            var parentSha = parentText is null ? null : LayerLock.Sha256Of(parentText);
+            var inputs = LayerInputs.Sha256(tree, layer.Name);
+            var freed = existing?.Lock?.Packages.Where(p => update.Contains(p.Name)).Select(p => p.Name).ToHashSet(StringComparer.Ordinal) ?? [];
+            var reason = StaleReason(existing, inputs, parentSha, freed);
+            if (reason is null)
+            {
+                results.Add(new LayerLockResult(layer.Name, LockStatus.UpToDate));
+                continue;
+            }
+            if (parentName is not null && parentText is null)
+            {
+                failed.Add(layer.Name);
+                results.Add(new LayerLockResult(layer.Name, LockStatus.Failed, Reason: reason,
+                    Explanation: $"its parent '{parentName}' has no lock; run 'beacon lock {parentName}' first"));
+                continue;
+            }
+            progress?.Invoke($"solving {layer.Name} ({reason})");
+            solves++;
+            var parentLock = parentText is null ? null : Conda.Locks.ExplicitLock.Parse(parentText).Value;
+            var result = await SolveLayerAsync(layer.Name, parentLock, existing?.Lock, freed, cancellationToken);
+            if (!result.Solved)
+            {
+                failed.Add(layer.Name);
+                results.Add(new LayerLockResult(layer.Name, LockStatus.Failed, Reason: reason, Explanation: result.Conflict!.Text));
+                continue;
+            }
+            var layerLock = LayerLock.Create(tree.Platform, layer.Name, parentName, parentSha, inputs, result.Records!);
+            var text = layerLock.Text();
+            if (existing is not null && existing.Text == text)
+            {
+                results.Add(new LayerLockResult(layer.Name, LockStatus.UpToDate));
+                continue;
+            }
+            newTexts[layer.Name] = text;
+            var parentDists = parentLock?.Packages.Select(p => p.DistString).ToHashSet(StringComparer.Ordinal) ?? [];
+            var oldDists = existing?.Lock?.Packages.Select(p => p.DistString).ToHashSet(StringComparer.Ordinal) ?? [];
+            results.Add(new LayerLockResult(layer.Name, LockStatus.Locked, text,
+                Added: result.Records!.Select(r => r.DistString).Where(d => !parentDists.Contains(d)).ToList(),
+                Changed: existing?.Lock is null ? [] : result.Records!.Select(r => r.DistString).Where(d => !oldDists.Contains(d)).ToList(),
+                Reason: reason));
+        }
+        return new LockRun(results, solves);
+    }
+
+    /// <summary>Writes every new lock (temporary file + rename each); call only for a successful run.</summary>
+    public void Write(LockRun run)
+    {
+        if (!run.Success)
+        {
+            throw new InvalidOperationException("a failed lock run must not write anything");
+        }
+        foreach (var r in run.Results.Where(r => r.Status == LockStatus.Locked))
+        {
+            AtomicFile.WriteAllText(workspace.FullPath(LockStore.RelativePath(r.Layer)), r.Text!);
+        }
+    }
+
+    private static string? StaleReason(StoredLock? existing, string inputs, string? parentSha, IReadOnlySet<string> freed)
+    {
+        if (existing is null)
+        {
+            return "no lock yet";
+        }
+        if (existing.Lock is null)
+        {
+            return "the lock file is not valid";
+        }
+        if (existing.Lock.Schema != LayerLock.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            return "the lock was written by another lock schema";
+        }
+        if (existing.Lock.InputsSha256 != inputs)
+        {
+            return "its dependencies, channels or system changed";
+        }
+        if (parentSha is not null && existing.Lock.ParentLockSha256 != parentSha)
+        {
+            return "its parent's lock changed";
+        }
+        if (freed.Count > 0)
+        {
+            return $"--update {string.Join(" ", freed.Order(StringComparer.Ordinal))}";
+        }
+        return null;
+    }
+
+    private async Task<SolveResult> SolveLayerAsync(string layerName, Conda.Locks.ExplicitLock? parentLock, LayerLock? existing,
+        IReadOnlySet<string> freed, CancellationToken cancellationToken)
+    {
+        var tree = workspace.Tree;
+        var layer = tree[layerName];
+        var channels = new List<IReadOnlyList<PackageRecord>>();
+        foreach (var name in tree.EffectiveChannels(layerName))
+        {
+            channels.Add((await Channel(name, cancellationToken)).Records);
+        }
+        // The layer's system block describes the container's world; the build machine's environment must not change a lock.
+        var virtuals = VirtualPackageSet.ForTarget(tree.Platform, LayerInputs.EffectiveSystem(tree, layerName), _ => null);
+        var parentOrigin = layer.Parent is { } p ? $"layer '{p.Value}'" : null;
+        var pins = parentLock?.Packages.Select(pkg => new HardPin(pkg.ToRecord(), parentOrigin!)).ToList() ?? [];
+        var soft = existing?.Packages.Where(pkg => !freed.Contains(pkg.Name)).Select(pkg => pkg.ToRecord()).ToList() ?? [];
+        return CondaSolver.Solve(new SolveRequest
+        {
+            Channels = channels,
+            Requests = layer.Dependencies.Select(d => new Request(d.Spec, $"layer '{layerName}'")).ToList(),
+            HardPins = pins,
+            SoftLocks = soft,
+            VirtualPackages = virtuals.ToRecords(),
+        });
+    }
+
+    private async Task<ChannelData> Channel(string name, CancellationToken cancellationToken)
+    {
+        if (_channels.TryGetValue(name, out var cached))
+        {
+            return cached;
+        }
+        var resolved = ChannelResolver.Resolve(name, workspace.Settings, workspace.Root);
+        try
+        {
+            var data = await loader.LoadAsync(resolved.Location, [workspace.Tree.Platform, Conda.Specs.Subdirs.NoArch], name, resolved.Url,
+                cancellationToken: cancellationToken);
+            _channels[name] = data;
+            return data;
+        }
+        catch (RepodataException e)
+        {
+            throw new LockChannelException($"channel '{name}' ({resolved.Location}): {e.Message}");
+        }
+    }
+}
+
+/// <summary>A channel could not be read: the run stops and nothing is written.</summary>
+public sealed class LockChannelException(string message) : Exception(message);
