@@ -1,0 +1,206 @@
+using Beacon.Conda.Channels;
+using Beacon.Layers.Diagnostics;
+using Beacon.Layers.Gate;
+using Beacon.Layers.Loading;
+using Beacon.Layers.Locking;
+using Beacon.TestSupport;
+
+namespace Beacon.Layers.Tests.Locking;
+
+/// <summary>
+/// Locking and the gate on the real defaults-2018 repodata (../shared/conda/channels), through a repository whose
+/// beacon.yaml maps the channel name "defaults" to that folder.
+/// </summary>
+public sealed class LockerTests : IDisposable
+{
+    private readonly TempRepo _repo = new("beacon-lock-");
+
+    public LockerTests()
+    {
+        _repo.Write("beacon.yaml", $"channels:\n  defaults: {RepoPaths.SharedFile("conda", "channels", "defaults-2018")}\n");
+        _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: debian:12\nchannels: [defaults]\nstage: production\ndependencies:\n  - python 3.6.*\n  - numpy\n");
+        _repo.Write("layers/analytics.yaml", "name: analytics\nparent: base\ndependencies:\n  - pandas\n  - scipy\n");
+    }
+
+    private Workspace Load()
+    {
+        var result = WorkspaceLoader.Load(_repo.Root);
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        return result.Workspace!;
+    }
+
+    private async Task<LockRun> Lock(LockOptions? options = null, bool write = true)
+    {
+        var workspace = Load();
+        var locker = new Locker(workspace, new ChannelLoader(null));
+        var run = await locker.RunAsync(options ?? new LockOptions());
+        if (write && run.Success)
+        {
+            locker.Write(run);
+        }
+        return run;
+    }
+
+    private IReadOnlyList<Diagnostic> Check() => LockGate.Check(Load());
+
+    private ExplicitLockView ReadLock(string layer) => new(File.ReadAllText(_repo.Path_($"layers/{layer}.lock")));
+
+    private sealed record ExplicitLockView(string Text)
+    {
+        public Conda.Locks.ExplicitLock Lock { get; } = Conda.Locks.ExplicitLock.Parse(Text).Value!;
+        public HashSet<string> Dists => Lock.Packages.Select(p => p.DistString).ToHashSet();
+    }
+
+    [Fact]
+    public async Task A_child_adds_packages_only_and_the_gate_passes()
+    {
+        var run = await Lock();
+        Assert.True(run.Success, string.Join("\n", run.Results.Select(r => r.Explanation)));
+        var parent = ReadLock("base");
+        var child = ReadLock("analytics");
+        Assert.Subset(child.Dists, parent.Dists);
+        Assert.Contains(child.Lock.Packages, p => p.Name == "pandas");
+        Assert.Equal(26, child.Lock.Packages.Count);
+        Assert.Equal("base", child.Lock.Get("parent"));
+        Assert.Equal(LayerLock.Sha256Of(parent.Text), child.Lock.Get("parent-lock-sha256"));
+        Assert.Empty(Check());
+    }
+
+    [Fact]
+    public async Task A_second_run_solves_nothing_and_locks_are_byte_identical()
+    {
+        await Lock();
+        var first = Directory.GetFiles(_repo.Path_("layers"), "*.lock").Order().Select(File.ReadAllText).ToList();
+        var again = await Lock();
+        Assert.Equal(0, again.Solves);
+        Assert.All(again.Results, r => Assert.Equal(LockStatus.UpToDate, r.Status));
+
+        // From scratch, in a fresh repository: the same bytes.
+        foreach (var f in Directory.GetFiles(_repo.Path_("layers"), "*.lock"))
+        {
+            File.Delete(f);
+        }
+        await Lock();
+        Assert.Equal(first, Directory.GetFiles(_repo.Path_("layers"), "*.lock").Order().Select(File.ReadAllText).ToList());
+    }
+
+    [Fact]
+    public async Task Changing_a_leaf_resolves_that_leaf_only()
+    {
+        await Lock();
+        _repo.Write("layers/analytics.yaml", "name: analytics\nparent: base\ndependencies:\n  - pandas\n  - scipy\n  - pytz\n");
+        var run = await Lock();
+        Assert.Equal(1, run.Solves);
+        Assert.Equal(LockStatus.UpToDate, run.Results.Single(r => r.Layer == "base").Status);
+        Assert.Equal(LockStatus.Locked, run.Results.Single(r => r.Layer == "analytics").Status);
+    }
+
+    [Fact]
+    public async Task A_child_request_that_would_move_a_parent_pin_is_refused_and_nothing_is_written()
+    {
+        _repo.Write("layers/analytics.yaml", "name: analytics\nparent: base\ndependencies:\n  - python 3.7.*\n");
+        var run = await Lock();
+        Assert.False(run.Success);
+        var failed = run.Results.Single(r => r.Layer == "analytics");
+        Assert.Equal(LockStatus.Failed, failed.Status);
+        Assert.Contains("python 3.7.* is requested by layer 'analytics'", failed.Explanation, StringComparison.Ordinal);
+        Assert.Contains("which layer 'base' pins", failed.Explanation, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(_repo.Path_("layers"), "*.lock"));
+        Snapshot.Match(failed.Explanation!, "child-moves-parent-python");
+    }
+
+    [Fact]
+    public async Task Update_moves_only_the_freed_package_and_what_depends_on_it()
+    {
+        _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: debian:12\nchannels: [defaults]\ndependencies:\n  - python 3.6.*\n  - numpy 1.14.*\n");
+        await Lock();
+        var before = ReadLock("base").Lock.Packages.ToDictionary(p => p.Name, p => p.DistString);
+        _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: debian:12\nchannels: [defaults]\ndependencies:\n  - python 3.6.*\n  - numpy\n");
+        // The spec now allows any numpy, but the existing lock is preferred: nothing moves without --update.
+        var relock = await Lock();
+        Assert.Equal(LockStatus.Locked, relock.Results.Single(r => r.Layer == "base").Status); // inputs changed: new hash
+        Assert.Equal(before, ReadLock("base").Lock.Packages.ToDictionary(p => p.Name, p => p.DistString));
+
+        var updated = await Lock(new LockOptions { Update = ["numpy", "numpy-base"] });
+        Assert.True(updated.Success);
+        var after = ReadLock("base").Lock.Packages.ToDictionary(p => p.Name, p => p.DistString);
+        var changed = after.Keys.Where(k => !before.TryGetValue(k, out var old) || old != after[k]).Order().ToList();
+        Assert.Contains("numpy", changed);
+        Assert.DoesNotContain("python", changed);
+        Assert.DoesNotContain("openssl", changed);
+        Assert.All(changed, name => Assert.True(name.StartsWith("numpy", StringComparison.Ordinal) || name.StartsWith("mkl", StringComparison.Ordinal)
+            || name == "intel-openmp" || name == "blas", $"{name} changed although only numpy was freed"));
+        // The child's parent changed, so it was re-solved too.
+        Assert.Equal(LockStatus.Locked, updated.Results.Single(r => r.Layer == "analytics").Status);
+        Assert.Empty(Check());
+    }
+
+    [Fact]
+    public async Task Check_catches_a_child_lock_that_dropped_a_parent_record()
+    {
+        await Lock();
+        var path = _repo.Path_("layers/analytics.lock");
+        var lines = File.ReadAllLines(path).Where(l => !l.Contains("/numpy-1", StringComparison.Ordinal)).ToArray();
+        File.WriteAllText(path, string.Join("\n", lines) + "\n");
+        var diagnostics = Check();
+        Assert.Contains(diagnostics, d => d.Code == DiagnosticCode.ParentRecordAltered && d.Message.Contains("removes numpy", StringComparison.Ordinal));
+        Assert.Contains(diagnostics, d => d.Code == DiagnosticCode.DependencyNotInLock || d.Code == DiagnosticCode.ParentRecordAltered);
+    }
+
+    [Fact]
+    public async Task Check_catches_a_child_lock_that_changed_a_parent_record()
+    {
+        await Lock();
+        var path = _repo.Path_("layers/analytics.lock");
+        var text = File.ReadAllText(path);
+        var pythonLine = text.Split('\n').First(l => l.Contains("/python-3.6", StringComparison.Ordinal));
+        var hash = pythonLine[(pythonLine.IndexOf("sha256:", StringComparison.Ordinal) + 7)..];
+        File.WriteAllText(path, text.Replace(hash, new string('0', 64), StringComparison.Ordinal));
+        var diagnostics = Check();
+        var d = Assert.Single(diagnostics);
+        Assert.Equal(DiagnosticCode.ParentRecordAltered, d.Code);
+        Assert.Contains("changes python from its sha256", d.Message, StringComparison.Ordinal);
+        Assert.Equal("layers/analytics.lock", d.Location.File);
+        Assert.True(d.Location.Line > 5);
+    }
+
+    [Fact]
+    public async Task Check_catches_a_layer_spec_edited_after_locking()
+    {
+        await Lock();
+        _repo.Write("layers/analytics.yaml", "name: analytics\nparent: base\ndependencies:\n  - pandas\n  - scipy\n  - requests\n");
+        var diagnostics = Check();
+        Assert.Contains(diagnostics, d => d.Code == DiagnosticCode.StaleLock && d.Location.File == "layers/analytics.yaml");
+        var missing = Assert.Single(diagnostics, d => d.Code == DiagnosticCode.DependencyNotInLock);
+        Assert.Equal(("layers/analytics.yaml", 6), (missing.Location.File, missing.Location.Line));
+        Snapshot.Match(string.Join("\n", diagnostics) + "\n", "check-spec-edited-after-locking");
+    }
+
+    [Fact]
+    public async Task Check_reports_missing_orphan_and_garbled_locks()
+    {
+        await Lock();
+        File.Move(_repo.Path_("layers/analytics.lock"), _repo.Path_("layers/gone.lock"));
+        File.WriteAllText(_repo.Path_("layers/base.lock"), File.ReadAllText(_repo.Path_("layers/base.lock")) + "not a url\n");
+        var codes = Check().Select(d => d.Code).ToList();
+        Assert.Contains(DiagnosticCode.MissingLock, codes);
+        Assert.Contains(DiagnosticCode.OrphanLock, codes);
+        Assert.Contains(DiagnosticCode.InvalidLockFile, codes);
+    }
+
+    [Fact]
+    public async Task Check_catches_cuda_requirements_the_system_block_does_not_meet()
+    {
+        _repo.Write("beacon.yaml", $"channels:\n  demo: {RepoPaths.RepoFile("channels", "demo")}\n");
+        _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: debian:12\nchannels: [demo]\ndependencies:\n  - python 3.11.*\n");
+        _repo.Write("layers/analytics.yaml", "name: analytics\nparent: base\nhardware: gpu\nsystem: {__cuda: \"12.4\"}\ndependencies:\n  - pytorch 2.3.* cuda*\n  - cuda-version 12.4.*\n");
+        Assert.True((await Lock()).Success);
+        Assert.Empty(Check());
+        _repo.Write("layers/analytics.yaml", "name: analytics\nparent: base\nhardware: cpu\nsystem: {__cuda: \"11.8\"}\ndependencies:\n  - pytorch 2.3.* cuda*\n  - cuda-version 12.4.*\n");
+        var diagnostics = Check();
+        Assert.Contains(diagnostics, d => d.Code == DiagnosticCode.VirtualRequirementUnmet && d.Message.Contains("'__cuda >=12.4'", StringComparison.Ordinal));
+        Assert.Contains(diagnostics, d => d.Code == DiagnosticCode.GpuLayerWithoutGpu);
+    }
+
+    public void Dispose() => _repo.Dispose();
+}
