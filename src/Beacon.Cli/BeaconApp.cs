@@ -34,6 +34,12 @@ public static class BeaconApp
                 .WithDescription("The minimum acceptable layer for a workload or for specs, and why smaller layers were rejected.")
                 .WithExample("route", "risk-batch", "--explain")
                 .WithExample("route", "--requires", "pandas", "--requires", "snowflake-connector-python", "--stack", "acme-aws-prod");
+            config.AddCommand<DiffCommand>("diff")
+                .WithDescription("Markdown (or --json) summary of what the working tree changes against a git ref: layers, packages, rebuilt images, routing.")
+                .WithExample("diff", "--base", "origin/main");
+            config.AddCommand<ForkCommand>("fork")
+                .WithDescription("Create an experimental layer from another one, with changed specs, and lock it; proposes a parent that works when the given one does not.")
+                .WithExample("fork", "gpu-ml", "--as", "gpu-ml-next", "--add", "pytorch 2.3.*");
             config.AddCommand<SolveCommand>("solve")
                 .WithDescription("Solve conda specs against channels: a table, or JSON for scripts; exit 1 with an explanation when unsatisfiable.")
                 .WithExample("solve", "-c", "channels/demo", "python 3.11.*", "numpy")

@@ -31,6 +31,8 @@ public sealed record LayerDocument
     public IReadOnlyList<string> Tests { get; init; } = [];
     public Located<string>? Platform { get; init; }
     public Located<string>? BaseImage { get; init; }
+    /// <summary>The layer this one was forked from (written by <c>beacon fork</c>; shown in pull-request summaries).</summary>
+    public string? ForkedFrom { get; init; }
 
     public bool IsRoot => Parent is null;
 }

@@ -71,6 +71,11 @@ public static class LayerReader
             bag.Error(test.Location, DiagnosticCode.InvalidTestCommand, "a test must be one non-empty command line (no newlines or control characters)");
         }
 
+        var forkedFrom = map.String("forked-from");
+        if (forkedFrom is { } ff)
+        {
+            CheckName(ff, "forked-from", bag);
+        }
         var platform = map.String("platform");
         var baseImage = map.String("base-image");
         if (parent is not null)
@@ -129,6 +134,7 @@ public static class LayerReader
             Tests = tests.Select(t => t.Value).ToList(),
             Platform = platform,
             BaseImage = baseImage,
+            ForkedFrom = forkedFrom?.Value,
         };
     }
 

@@ -1,0 +1,79 @@
+using Beacon.Conda.Channels;
+using Beacon.Layers.Diff;
+using Beacon.Layers.Loading;
+using Beacon.Layers.Locking;
+using Beacon.TestSupport;
+
+namespace Beacon.Layers.Tests.Diff;
+
+/// <summary><c>beacon diff</c> on a scripted two-commit git repository (real git, temp folder), snapshot-tested.</summary>
+public sealed class WorkspaceDiffTests : IDisposable
+{
+    private readonly TempRepo _repo = new("beacon-diff-");
+
+    private void Git(params string[] args)
+    {
+        var r = ProcessRunner.Run("git", args, _repo.Root, new Dictionary<string, string?>
+        {
+            ["GIT_AUTHOR_NAME"] = "Test", ["GIT_AUTHOR_EMAIL"] = "test@example.com",
+            ["GIT_COMMITTER_NAME"] = "Test", ["GIT_COMMITTER_EMAIL"] = "test@example.com",
+            ["GIT_CONFIG_GLOBAL"] = "/dev/null", ["GIT_CONFIG_NOSYSTEM"] = "1",
+        });
+        Assert.True(r.ExitCode == 0, $"git {string.Join(' ', args)}: {r.Stderr}");
+    }
+
+    private async Task LockAll()
+    {
+        var workspace = WorkspaceLoader.Load(_repo.Root).Workspace!;
+        var locker = new Locker(workspace, new ChannelLoader(null));
+        var run = await locker.RunAsync(new LockOptions());
+        Assert.True(run.Success, string.Join("\n", run.Results.Select(r => r.Explanation)));
+        locker.Write(run);
+    }
+
+    [Fact]
+    public async Task Pull_request_summary_of_a_changed_layer_a_fork_and_a_new_workload()
+    {
+        _repo.Write("beacon.yaml", $"channels:\n  defaults: {RepoPaths.SharedFile("conda", "channels", "defaults-2018")}\n");
+        _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: debian:12\nchannels: [defaults]\nstage: production\ndependencies:\n  - python 3.6.*\n  - numpy 1.14.*\n");
+        _repo.Write("layers/analytics.yaml", "name: analytics\nparent: base\nstage: production\ndependencies:\n  - pandas 0.22.*\n");
+        _repo.Write("layers/reports.yaml", "name: reports\nparent: base\nstage: production\ndependencies:\n  - pytz\n");
+        _repo.Write("workloads/etl.yaml", "name: etl\nkind: job\ncommand: python -m etl\nrequires: [pandas, scipy]\n");
+        _repo.Write("stacks/Pulumi.dev.yaml", "config:\n  beacon:cloud: local\n  beacon:stages: [production, experimental]\n");
+        await LockAll();
+        Git("init", "-q", "-b", "main");
+        Git("add", "-A");
+        Git("commit", "-q", "-m", "base");
+
+        // The pull request: analytics moves to pandas 0.23 and adds scipy; a fork of reports; etl now fits analytics.
+        _repo.Write("layers/analytics.yaml", "name: analytics\nparent: base\nstage: production\ndependencies:\n  - pandas 0.23.*\n  - scipy\n");
+        _repo.Write("layers/reports-next.yaml", "name: reports-next\nparent: base\nforked-from: reports\ndependencies:\n  - pytz\n  - six\n");
+        await LockAll();
+
+        var head = WorkspaceLoader.Load(_repo.Root).Workspace!;
+        using var snapshot = GitSnapshot.At(_repo.Root, "main");
+        var baseWorkspace = WorkspaceLoader.Load(snapshot.Root).Workspace;
+        Assert.NotNull(baseWorkspace);
+        var diff = WorkspaceDiff.Compute("main", baseWorkspace, head);
+
+        Assert.Equal(["analytics", "reports-next"], diff.Rebuilt);
+        Assert.Equal(["base", "reports"], diff.Reused);
+        Assert.Contains(diff.Routing, r => r is { Workload: "etl", From: null, To: "analytics" });
+        Snapshot.Match(diff.ToMarkdown(), "pull-request-summary");
+        Snapshot.Match(diff.ToJson(), "pull-request-summary-json");
+    }
+
+    [Fact]
+    public void An_unknown_ref_is_a_clear_error()
+    {
+        _repo.Write("x.txt", "x");
+        Git("init", "-q", "-b", "main");
+        Git("add", "-A");
+        Git("commit", "-q", "-m", "x");
+        var e = Assert.Throws<GitException>(() => GitSnapshot.At(_repo.Root, "no-such-branch"));
+        Assert.Contains("'no-such-branch' is not a commit", e.Message, StringComparison.Ordinal);
+        Assert.Throws<GitException>(() => GitSnapshot.At(_repo.Root, "--upload-pack=evil"));
+    }
+
+    public void Dispose() => _repo.Dispose();
+}

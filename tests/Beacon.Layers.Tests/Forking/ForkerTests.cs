@@ -1,0 +1,76 @@
+using Beacon.Conda.Channels;
+using Beacon.Layers.Forking;
+using Beacon.Layers.Gate;
+using Beacon.Layers.Loading;
+using Beacon.Layers.Locking;
+using Beacon.TestSupport;
+
+namespace Beacon.Layers.Tests.Forking;
+
+public sealed class ForkerTests : IDisposable
+{
+    private readonly TempRepo _repo = new("beacon-fork-");
+
+    public ForkerTests()
+    {
+        _repo.Write("beacon.yaml", $"channels:\n  defaults: {RepoPaths.SharedFile("conda", "channels", "defaults-2018")}\n");
+        _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: debian:12\nchannels: [defaults]\nstage: production\ndependencies:\n  - python 3.6.*\n");
+        _repo.Write("layers/numeric.yaml", "name: numeric\nparent: base\nstage: production\ndependencies:\n  - numpy 1.15.*\n");
+        _repo.Write("layers/analytics.yaml", "name: analytics\nparent: numeric\nowners: [quants]\ndescription: pandas on numpy\nstage: production\ndependencies:\n  - pandas\n");
+    }
+
+    private async Task<Workspace> Locked()
+    {
+        var workspace = WorkspaceLoader.Load(_repo.Root).Workspace!;
+        var locker = new Locker(workspace, new ChannelLoader(null));
+        var run = await locker.RunAsync(new LockOptions());
+        Assert.True(run.Success);
+        locker.Write(run);
+        return WorkspaceLoader.Load(_repo.Root).Workspace!;
+    }
+
+    [Fact]
+    public async Task A_fork_is_written_locked_experimental_and_passes_the_gate()
+    {
+        var workspace = await Locked();
+        var result = await new Forker(workspace, new ChannelLoader(null)).ForkAsync(new ForkRequest("analytics", "analytics-scipy", null, ["scipy"], "jane@example.com"));
+        Assert.True(result.Success, result.Explanation ?? result.Error);
+        var yaml = File.ReadAllText(_repo.Path_("layers/analytics-scipy.yaml"));
+        Snapshot.Match(yaml, "fork-layer-file");
+        var after = WorkspaceLoader.Load(_repo.Root);
+        Assert.True(after.Success, string.Join("\n", after.Diagnostics));
+        Assert.Equal(Documents.Stage.Experimental, after.Workspace!.Tree["analytics-scipy"].Stage);
+        Assert.Empty(LockGate.Check(after.Workspace));
+    }
+
+    [Fact]
+    public async Task When_the_parent_pins_block_the_fork_an_ancestor_that_works_is_proposed_and_nothing_is_written()
+    {
+        var workspace = await Locked();
+        var result = await new Forker(workspace, new ChannelLoader(null)).ForkAsync(new ForkRequest("analytics", "analytics-old-numpy", null, ["numpy 1.14.*"], null));
+        Assert.False(result.Success);
+        Assert.Equal("base", result.ProposedParent);
+        Assert.Contains("which layer 'numeric' pins", result.Explanation, StringComparison.Ordinal);
+        Assert.False(File.Exists(_repo.Path_("layers/analytics-old-numpy.yaml")));
+        Assert.False(File.Exists(_repo.Path_("layers/analytics-old-numpy.lock")));
+
+        var onBase = await new Forker(workspace, new ChannelLoader(null)).ForkAsync(new ForkRequest("analytics", "analytics-old-numpy", "base", ["numpy 1.14.*"], null));
+        Assert.True(onBase.Success, onBase.Explanation);
+    }
+
+    [Theory]
+    [InlineData("nope", "x", null, "no layer 'nope'")]
+    [InlineData("analytics", "Bad_Name", null, "not a valid layer name")]
+    [InlineData("analytics", "numeric", null, "already exists")]
+    [InlineData("base", "base2", null, "is the root")]
+    [InlineData("analytics", "a2", "nowhere", "no layer 'nowhere'")]
+    public async Task Bad_requests_are_refused(string source, string name, string? parent, string message)
+    {
+        var workspace = await Locked();
+        var result = await new Forker(workspace, new ChannelLoader(null)).ForkAsync(new ForkRequest(source, name, parent, [], null));
+        Assert.False(result.Success);
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _repo.Dispose();
+}
