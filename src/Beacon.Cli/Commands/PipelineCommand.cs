@@ -1,20 +1,31 @@
+using System.ComponentModel;
 using Beacon.Cli.Output;
+using Beacon.Layers.Documents;
+using Beacon.Layers.Gate;
 using Beacon.Layers.Loading;
+using Beacon.Layers.Locking;
 using Beacon.Layers.Rendering;
+using Beacon.Layers.Routing;
 using Spectre.Console.Cli;
 
 namespace Beacon.Cli.Commands;
 
 /// <summary>
-/// <c>beacon pipeline</c>: the whole offline pipeline in one run, as CI and the README's first command use it.
-/// Today: validate → graph. Each later stage (check, route, plan) appends its step here.
+/// <c>beacon pipeline</c>: the whole offline pipeline in one run, as CI and the README's first command use it:
+/// validate → check (the gate) → the layer tree with package counts and where each workload runs.
 /// </summary>
-public sealed class PipelineCommand : Command<RepositoryCommandSettings>
+public sealed class PipelineCommand : Command<PipelineCommand.Settings>
 {
-    public override int Execute(CommandContext context, RepositoryCommandSettings settings, CancellationToken cancellationToken)
+    public sealed class Settings : RepositoryCommandSettings
     {
-        var root = settings.RepositoryRoot;
-        var result = WorkspaceLoader.Load(root);
+        [CommandOption("-s|--stack <STACK>")]
+        [Description("Route workloads as this stack deploys them (its stages); default: every stage.")]
+        public string? Stack { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var result = WorkspaceLoader.Load(settings.RepositoryRoot);
         DiagnosticPrinter.Print(result.Diagnostics, Console.Error);
         if (!result.Success)
         {
@@ -23,11 +34,44 @@ public sealed class PipelineCommand : Command<RepositoryCommandSettings>
         }
         var w = result.Workspace!;
         Console.Out.WriteLine($"1. validate  ok: {w.Tree.Count} layers, {w.Workloads.Count} workloads, {w.Stacks.Count} stacks");
-        Console.Out.WriteLine("2. graph");
-        Console.Out.Write(Indent(GraphRenderer.Text(w), "   "));
+        StackDocument? stack = null;
+        if (settings.Stack is { } name && (stack = w.Stack(name)) is null)
+        {
+            Console.Error.WriteLine($"beacon pipeline: no stack '{name}' (stacks/Pulumi.{name}.yaml)");
+            return ExitCodes.InvalidInput;
+        }
+
+        var gate = LockGate.Check(w);
+        DiagnosticPrinter.Print(gate, Console.Error);
+        if (gate.Count > 0)
+        {
+            Console.Out.WriteLine($"2. check     FAILED: {gate.Count} problem(s) (diagnostics above)");
+            return ExitCodes.CheckFailed;
+        }
+        Console.Out.WriteLine("2. check     ok: every lock current, every child adds to its parent only, every workload placed");
+
+        var locks = LockStore.ReadAll(w);
+        var router = Router.FromDisk(w);
+        var placed = w.Workloads
+            .GroupBy(x => x.Layer?.Value ?? router.Route(x, stack).Layer ?? "(none)")
+            .ToDictionary(g => g.Key, g => g.Select(x => x.Name).ToList(), StringComparer.Ordinal);
+        Console.Out.WriteLine($"3. layers and where workloads run{(stack is null ? "" : $" (stack {stack.Name})")}");
+        Console.Out.Write(Indent(GraphRenderer.Text(w, layer =>
+        {
+            var parts = new List<string>();
+            if (locks.TryGetValue(layer.Name, out var l) && l.Lock is not null)
+            {
+                parts.Add($"{l.Lock.Packages.Count} packages");
+            }
+            if (placed.TryGetValue(layer.Name, out var names))
+            {
+                parts.Add("runs " + string.Join(", ", names));
+            }
+            return string.Join(" · ", parts);
+        }), "   "));
         return ExitCodes.Success;
     }
 
     private static string Indent(string text, string prefix) =>
-        string.Concat(text.Split('\n').Select((l, i) => l.Length == 0 ? (i == 0 ? "" : "\n") : prefix + l + "\n")).TrimEnd('\n') + "\n";
+        string.Concat(text.Split('\n').Where(l => l.Length > 0).Select(l => prefix + l + "\n"));
 }

@@ -1,0 +1,114 @@
+using Beacon.TestSupport;
+
+namespace Beacon.Cli.Tests.Commands;
+
+/// <summary>lock → check → route → fork → diff through the real CLI process, on a copy of the example organisation.</summary>
+public sealed class LockCommandTests : IDisposable
+{
+    private readonly TempRepo _repo = new("beacon-cli-lock-");
+
+    public LockCommandTests()
+    {
+        foreach (var folder in new[] { "layers", "workloads", "stacks", "channels" })
+        {
+            CopyFolder(RepoPaths.RepoFile(folder), _repo.Path_(folder));
+        }
+        File.Copy(RepoPaths.RepoFile("beacon.yaml"), _repo.Path_("beacon.yaml"));
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    [Fact]
+    public void The_committed_example_locks_are_current_and_relocking_changes_nothing()
+    {
+        var check = ProcessRunner.Beacon(_repo.Root, "check");
+        Assert.True(check.ExitCode == 0, check.Stderr);
+        var before = Directory.GetFiles(_repo.Path_("layers"), "*.lock").Order().Select(File.ReadAllText).ToList();
+        var relock = ProcessRunner.Beacon(_repo.Root, "lock", "--quiet");
+        Assert.Equal(0, relock.ExitCode);
+        Assert.Equal(before, Directory.GetFiles(_repo.Path_("layers"), "*.lock").Order().Select(File.ReadAllText).ToList());
+    }
+
+    [Fact]
+    public void Check_fails_with_exit_1_after_an_edit_and_lock_repairs_it()
+    {
+        File.AppendAllText(_repo.Path_("layers/snowflake.yaml"), "# comment only: not an input\n");
+        Assert.Equal(0, ProcessRunner.Beacon(_repo.Root, "check").ExitCode);
+
+        var text = File.ReadAllText(_repo.Path_("layers/snowflake.yaml")).Replace("  - snowflake-connector-python >=3.10\n", "  - snowflake-connector-python >=3.10\n  - pyarrow\n", StringComparison.Ordinal);
+        File.WriteAllText(_repo.Path_("layers/snowflake.yaml"), text);
+        var stale = ProcessRunner.Beacon(_repo.Root, "check");
+        Assert.Equal(1, stale.ExitCode);
+        Assert.Contains("layers/snowflake.yaml(1,1): error BEA0403", stale.Stderr, StringComparison.Ordinal);
+
+        var locked = ProcessRunner.Beacon(_repo.Root, "lock");
+        Assert.Equal(0, locked.ExitCode);
+        Assert.Contains("locked      snowflake", locked.Stdout, StringComparison.Ordinal);
+        Assert.Contains("1 layer(s) solved", locked.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, ProcessRunner.Beacon(_repo.Root, "check").ExitCode);
+    }
+
+    [Fact]
+    public void A_refused_lock_names_the_parent_suggests_a_fork_and_writes_nothing()
+    {
+        var before = File.ReadAllText(_repo.Path_("layers/snowflake.lock"));
+        File.WriteAllText(_repo.Path_("layers/snowflake.yaml"),
+            File.ReadAllText(_repo.Path_("layers/snowflake.yaml")).Replace(">=3.10", "3.7.*", StringComparison.Ordinal));
+        var r = ProcessRunner.Beacon(_repo.Root, "lock");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("error BEA0401: layer 'snowflake' cannot be locked on top of its parent 'core'", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("which layer 'core' pins", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("beacon fork core --as core-next", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("nothing was written", r.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllText(_repo.Path_("layers/snowflake.lock")));
+    }
+
+    [Fact]
+    public void Route_explains_why_smaller_layers_were_rejected()
+    {
+        var r = ProcessRunner.Beacon(_repo.Root, "route", "risk-batch", "--explain");
+        Assert.Equal(0, r.ExitCode);
+        Assert.StartsWith("snowflake\n", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("not core (", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("it has no snowflake-connector-python", r.Stdout, StringComparison.Ordinal);
+
+        var none = ProcessRunner.Beacon(_repo.Root, "route", "--requires", "lightning", "--hardware", "gpu", "--stack", "acme-aws-prod");
+        Assert.Equal(1, none.ExitCode);
+        Assert.Contains("stage experimental is not deployed by stack 'acme-aws-prod'", none.Stdout, StringComparison.Ordinal);
+        Assert.Equal("gpu-ml-nightly\n", ProcessRunner.Beacon(_repo.Root, "route", "--requires", "lightning", "--hardware", "gpu").Stdout);
+    }
+
+    [Fact]
+    public void Fork_then_diff_in_a_real_git_repository()
+    {
+        var env = new Dictionary<string, string?>
+        {
+            ["GIT_AUTHOR_NAME"] = "Dev", ["GIT_AUTHOR_EMAIL"] = "dev@example.com", ["GIT_COMMITTER_NAME"] = "Dev",
+            ["GIT_COMMITTER_EMAIL"] = "dev@example.com", ["GIT_CONFIG_GLOBAL"] = "/dev/null", ["GIT_CONFIG_NOSYSTEM"] = "1",
+        };
+        foreach (var args in new[] { new[] { "init", "-q", "-b", "main" }, ["add", "-A"], ["commit", "-q", "-m", "example"] })
+        {
+            Assert.Equal(0, ProcessRunner.Run("git", args, _repo.Root, env).ExitCode);
+        }
+        var fork = ProcessRunner.Beacon(_repo.Root, "fork", "snowflake", "--as", "snowflake-arrow", "--add", "pyarrow 15.*", "--add", "tomlkit");
+        Assert.True(fork.ExitCode == 0, fork.Stderr);
+        Assert.Contains("stage: experimental", File.ReadAllText(_repo.Path_("layers/snowflake-arrow.yaml")), StringComparison.Ordinal);
+        Assert.Equal(0, ProcessRunner.Beacon(_repo.Root, "check").ExitCode);
+
+        var diff = ProcessRunner.Beacon(_repo.Root, "diff", "--base", "main");
+        Assert.Equal(0, diff.ExitCode);
+        Assert.Contains("| `snowflake-arrow` | forked from `snowflake` |", diff.Stdout, StringComparison.Ordinal);
+        Assert.Contains("- rebuilt: `snowflake-arrow`", diff.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, ProcessRunner.Beacon(_repo.Root, "diff", "--base", "nope").ExitCode);
+    }
+
+    public void Dispose() => _repo.Dispose();
+}
