@@ -4,6 +4,7 @@ using Beacon.Layers.Loading;
 
 // Benchmarks for the figures in the issue notes. Run: dotnet run -c Release --project benchmarks/Beacon.Benchmarks -- <what>
 //   validate [layers] [workloads]   whole-process `beacon validate` on a generated repository (default 500 / 1000)
+//   lock-scale [layers]             full lock, one-leaf re-lock and whole-process check on a generated tree (default 200)
 //   solver                          BenchmarkDotNet: repodata load and solve times on ../shared/conda/channels
 //   solver-memory                   peak working set of one process doing every solver case once
 var what = args.Length > 0 ? args[0] : "validate";
@@ -40,6 +41,29 @@ switch (what)
         Console.WriteLine($"whole process `beacon validate`: median {median:F0} ms (min {min:F0}, max {max:F0}) over 10 runs");
         return 0;
     }
+    case "check-profile":
+    {
+        var root = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "beacon-lock-scale-200");
+        for (var i = 0; i < 3; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            var ws = WorkspaceLoader.Load(root).Workspace!;
+            var load = sw.Elapsed.TotalMilliseconds;
+            var sw2 = Stopwatch.StartNew();
+            var all = Beacon.Layers.Locking.LockStore.ReadAll(ws);
+            var readAll = sw2.Elapsed.TotalMilliseconds;
+            sw2.Restart();
+            foreach (var l in ws.Tree.TopologicalOrder) { Beacon.Layers.Locking.LayerInputs.Sha256(ws.Tree, l.Name); }
+            Console.WriteLine($"  ReadAll {readAll:F0} ms ({all.Count} locks), inputs hashes {sw2.Elapsed.TotalMilliseconds:F0} ms");
+            sw = Stopwatch.StartNew();
+            load = 0;
+            var diagnostics = Beacon.Layers.Gate.LockGate.Check(ws);
+            Console.WriteLine($"run {i}: load {load:F0} ms, gate {sw.Elapsed.TotalMilliseconds - load:F0} ms, {diagnostics.Count} diagnostics");
+        }
+        return 0;
+    }
+    case "lock-scale":
+        return await LockScale.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
     case "solver":
         BenchmarkDotNet.Running.BenchmarkRunner.Run<SolverBenchmarks>(args: args.Skip(1).ToArray());
         return 0;

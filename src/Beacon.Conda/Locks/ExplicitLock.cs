@@ -168,7 +168,7 @@ public sealed record ExplicitLock(string Platform, IReadOnlyList<LockedPackage> 
                 return (null, $"'#{fragment}' is not an md5 (32 hex digits) or sha256 (64 hex digits) checksum");
             }
         }
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "file") || url.Any(char.IsWhiteSpace))
+        if (!IsUrl(url))
         {
             return (null, $"'{url}' is not an http(s) or file URL");
         }
@@ -185,7 +185,7 @@ public sealed record ExplicitLock(string Platform, IReadOnlyList<LockedPackage> 
         {
             return (null, $"'{fileName}' is not named <name>-<version>-<build>");
         }
-        var version = Version.TryParse(stem[(secondDash + 1)..lastDash]);
+        var version = ParseVersionCached(stem[(secondDash + 1)..lastDash]);
         if (!version.Success)
         {
             return (null, $"'{fileName}' has an invalid version: {version.Error.Message}");
@@ -195,7 +195,58 @@ public sealed record ExplicitLock(string Platform, IReadOnlyList<LockedPackage> 
         return (new LockedPackage(url, stem[..secondDash], version.Value, stem[(lastDash + 1)..], subdir, sha256, md5), null);
     }
 
-    private static bool IsHex(string s, int length) => s.Length == length && s.All(char.IsAsciiHexDigit);
+    private static bool IsHex(string s, int length)
+    {
+        if (s.Length != length)
+        {
+            return false;
+        }
+        foreach (var c in s)
+        {
+            if (!char.IsAsciiHexDigit(c))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>An http(s) or file URL with a host part and no whitespace or control characters (cheaper than System.Uri).</summary>
+    private static bool IsUrl(string url)
+    {
+        var schemeEnd = url.StartsWith("https://", StringComparison.Ordinal) ? 8
+            : url.StartsWith("http://", StringComparison.Ordinal) ? 7
+            : url.StartsWith("file://", StringComparison.Ordinal) ? 7 : -1;
+        if (schemeEnd < 0 || url.Length <= schemeEnd)
+        {
+            return false;
+        }
+        foreach (var c in url)
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c) || c is '"' or '<' or '>' or '\\' or '`')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // Lock files repeat the same versions over and over (every child lock holds its parent's records).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Version> VersionCache = new(StringComparer.Ordinal);
+
+    private static ParseResult<Version> ParseVersionCached(string text)
+    {
+        if (VersionCache.TryGetValue(text, out var cached))
+        {
+            return ParseResult<Version>.Ok(cached);
+        }
+        var parsed = Version.TryParse(text);
+        if (parsed.Success && VersionCache.Count < 200_000)
+        {
+            VersionCache[text] = parsed.Value;
+        }
+        return parsed;
+    }
 
     /// <summary>Dependencies first; among packages whose dependencies are all placed, by name (deterministic).</summary>
     private static List<PackageRecord> TopologicalOrder(List<PackageRecord> records)

@@ -38,7 +38,7 @@ public static class LockGate
             CheckLayer(workspace, layer, s, stored, bag);
         }
         CheckOrphans(workspace, bag);
-        CheckWorkloads(workspace, bag);
+        CheckWorkloads(workspace, new Router(workspace, stored.Where(kv => kv.Value.Lock is not null).ToDictionary(kv => kv.Key, kv => kv.Value.Lock!, StringComparer.Ordinal)), bag);
         return bag.Sorted();
     }
 
@@ -183,9 +183,8 @@ public static class LockGate
         }
     }
 
-    private static void CheckWorkloads(Workspace workspace, DiagnosticBag bag)
+    private static void CheckWorkloads(Workspace workspace, Router router, DiagnosticBag bag)
     {
-        var router = Router.FromDisk(workspace);
         foreach (var w in workspace.Workloads)
         {
             if (w.Layer is { } pinned)

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using Beacon.Conda.Channels;
+using Beacon.Layers.Loading;
+using Beacon.Layers.Locking;
+
+namespace Beacon.Benchmarks;
+
+/// <summary>
+/// Issue 4's scale figures: a generated tree of layers (depth up to 6) over the real defaults-2018 channel — the time
+/// of a full lock, of a re-lock after one leaf changes (with the number of layers re-solved), and of the whole-process
+/// `beacon check` on the tree.
+/// </summary>
+public static class LockScale
+{
+    private static readonly string[] Leaves =
+    [
+        "pytz", "six", "requests", "idna", "chardet", "urllib3", "certifi", "jinja2", "markupsafe", "click", "flask",
+        "itsdangerous", "werkzeug", "sqlalchemy", "pyyaml", "dask", "bokeh", "matplotlib", "decorator", "pandas", "scipy",
+        "python-dateutil", "pycparser", "cffi", "psutil", "pyparsing", "packaging", "attrs", "toolz", "cloudpickle",
+        "boto3", "ipython", "sphinx", "twisted", "tornado", "psycopg2", "distributed", "jsonschema", "pygments", "ujson",
+    ];
+
+    public static async Task<int> RunAsync(int layers)
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"beacon-lock-scale-{layers}");
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, true);
+        }
+        Directory.CreateDirectory(Path.Combine(root, "layers"));
+        File.WriteAllText(Path.Combine(root, "beacon.yaml"), $"channels:\n  defaults: {SolverBenchmarks.Channel("defaults-2018")}\n");
+        File.WriteAllText(Path.Combine(root, "layers", "base.yaml"),
+            "name: base\nplatform: linux-64\nbase-image: debian:12\nchannels: [defaults]\nstage: production\ndependencies:\n  - python 3.6.*\n  - numpy 1.15.*\n");
+        var random = new Random(7);
+        var depth = new List<(string Name, int Depth, HashSet<string> Has)> { ("base", 0, []) };
+        for (var i = 1; i < layers; i++)
+        {
+            var candidates = depth.Where(d => d.Depth < 6).ToList();
+            var parent = candidates[random.Next(candidates.Count)];
+            var adds = Leaves.Where(l => !parent.Has.Contains(l)).OrderBy(_ => random.Next()).Take(1 + random.Next(2)).ToList();
+            var name = $"layer-{i:D3}";
+            depth.Add((name, parent.Depth + 1, [.. parent.Has, .. adds]));
+            File.WriteAllText(Path.Combine(root, "layers", name + ".yaml"),
+                $"name: {name}\nparent: {parent.Name}\nstage: production\ndependencies:\n" + string.Concat(adds.Select(a => $"  - {a}\n")));
+        }
+
+        var workspace = WorkspaceLoader.Load(root).Workspace ?? throw new InvalidOperationException("generated repository is invalid");
+        var watch = Stopwatch.StartNew();
+        var locker = new Locker(workspace, new ChannelLoader(null));
+        var full = await locker.RunAsync(new LockOptions());
+        watch.Stop();
+        if (!full.Success)
+        {
+            Console.Error.WriteLine(string.Join("\n", full.Results.Where(r => r.Status == LockStatus.Failed).Take(3).Select(r => r.Layer + ": " + r.Explanation)));
+            return 1;
+        }
+        locker.Write(full);
+        Console.WriteLine($"tree: {layers} layers, max depth {depth.Max(d => d.Depth)}, over defaults-2018 ({root})");
+        Console.WriteLine($"full lock (in process, channel load included): {watch.Elapsed.TotalMilliseconds:F0} ms, {full.Solves} layers solved");
+
+        var leaf = depth.Where(d => workspace.Tree.Children(d.Name).Count == 0).Select(d => d.Name).Last();
+        File.AppendAllText(Path.Combine(root, "layers", leaf + ".yaml"), "  - pyparsing\n");
+        workspace = WorkspaceLoader.Load(root).Workspace!;
+        watch.Restart();
+        var relocker = new Locker(workspace, new ChannelLoader(null));
+        var relock = await relocker.RunAsync(new LockOptions());
+        watch.Stop();
+        relocker.Write(relock);
+        Console.WriteLine($"re-lock after changing leaf {leaf}: {watch.Elapsed.TotalMilliseconds:F0} ms, {relock.Solves} layer(s) re-solved");
+
+        var dll = Path.Combine(AppContext.BaseDirectory, "beacon.dll");
+        var (min, median, max) = WholeProcess.Time("dotnet", [dll, "check", "-C", root], root, runs: 10);
+        Console.WriteLine($"whole process `beacon check` on {layers} layers: median {median:F0} ms (min {min:F0}, max {max:F0}) over 10 runs");
+        return 0;
+    }
+}
