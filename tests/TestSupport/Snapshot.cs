@@ -17,7 +17,8 @@ internal static class Snapshot
     {
         var dir = Path.GetDirectoryName(verified)!;
         var name = Path.GetFileName(verified);
-        var received = Path.Combine(dir, Path.GetFileNameWithoutExtension(verified) + ".received.txt");
+        var stem = name.EndsWith(".verified.txt", StringComparison.Ordinal) ? name[..^".verified.txt".Length] : Path.GetFileNameWithoutExtension(name);
+        var received = Path.Combine(dir, stem + ".received.txt");
         var normalized = actual.Replace("\r\n", "\n", StringComparison.Ordinal);
         var accept = Environment.GetEnvironmentVariable("BEACON_ACCEPT_SNAPSHOTS") == "1"
             && Environment.GetEnvironmentVariable("CI") is null;
