@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Diff;
+using Beacon.Layers.Git;
 using Beacon.Layers.Loading;
 using Spectre.Console;
 using Spectre.Console.Cli;

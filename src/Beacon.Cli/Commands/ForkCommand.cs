@@ -1,7 +1,9 @@
+using Beacon.Cli.Output;
 using System.ComponentModel;
-using System.Diagnostics;
 using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Forking;
+using Beacon.Layers.Git;
+using Beacon.Layers.Validation;
 using Beacon.Layers.Locking;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -68,7 +70,7 @@ public sealed class ForkCommand : AsyncCommand<ForkCommand.Settings>
         }
         var parent = settings.Parent ?? workspace.Tree[settings.Layer].Parent?.Value;
         Console.Error.WriteLine($"layers/{settings.As}.yaml(1,1): error {DiagnosticCodes.Id(DiagnosticCode.LayerNotLockable)}: '{settings.As}' cannot be locked on top of '{parent}':");
-        Console.Error.Write(string.Concat(result.Explanation!.Split('\n').Where(l => l.Length > 0).Select(l => "  " + l + "\n")));
+        Console.Error.Write(TextBlock.Indent(result.Explanation!));
         if (result.ProposedParent is { } proposed)
         {
             var adds = string.Concat(settings.Add.Select(a => $" --add \"{a}\""));
@@ -79,26 +81,6 @@ public sealed class ForkCommand : AsyncCommand<ForkCommand.Settings>
     }
 
     /// <summary>The committer's e-mail (or name) from git config, as the new layer's owner; null when git has none.</summary>
-    private static string? GitOwner(string root)
-    {
-        foreach (var key in new[] { "user.email", "user.name" })
-        {
-            try
-            {
-                var psi = new ProcessStartInfo("git", ["config", "--get", key]) { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
-                using var p = Process.Start(psi)!;
-                var value = p.StandardOutput.ReadToEnd().Trim();
-                p.WaitForExit();
-                if (p.ExitCode == 0 && value.Length > 0 && Beacon.Layers.Validation.Names.IsOwner(value))
-                {
-                    return value;
-                }
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                return null;
-            }
-        }
-        return null;
-    }
+    private static string? GitOwner(string root) =>
+        new[] { "user.email", "user.name" }.Select(k => GitCli.Config(root, k)).FirstOrDefault(v => v is not null && Names.IsOwner(v));
 }

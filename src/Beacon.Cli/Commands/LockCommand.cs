@@ -1,3 +1,4 @@
+using Beacon.Cli.Output;
 using System.ComponentModel;
 using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Locking;
@@ -58,7 +59,7 @@ public sealed class LockCommand : AsyncCommand<LockCommand.Settings>
             var layer = workspace.Tree[failed.Layer];
             var parent = layer.Parent?.Value;
             Console.Error.WriteLine($"{layer.File}(1,1): error {DiagnosticCodes.Id(DiagnosticCode.LayerNotLockable)}: layer '{failed.Layer}' cannot be locked{(parent is null ? "" : $" on top of its parent '{parent}'")}:");
-            Console.Error.Write(Indent(failed.Explanation!));
+            Console.Error.Write(TextBlock.Indent(failed.Explanation!));
             if (parent is not null && failed.Explanation!.Contains($"layer '{parent}'", StringComparison.Ordinal))
             {
                 Console.Error.WriteLine($"  To change what '{parent}' fixes without touching production: beacon fork {parent} --as {parent}-next --add <spec>, then set 'parent: {parent}-next' in {layer.File}.");
@@ -88,6 +89,4 @@ public sealed class LockCommand : AsyncCommand<LockCommand.Settings>
         return ExitCodes.Success;
     }
 
-    private static string Indent(string text) =>
-        string.Concat(text.Split('\n').Where(l => l.Length > 0).Select(l => "  " + l + "\n"));
 }

@@ -56,7 +56,7 @@ public sealed class PipelineCommand : Command<PipelineCommand.Settings>
             .GroupBy(x => x.Layer?.Value ?? router.Route(x, stack).Layer ?? "(none)")
             .ToDictionary(g => g.Key, g => g.Select(x => x.Name).ToList(), StringComparer.Ordinal);
         Console.Out.WriteLine($"3. layers and where workloads run{(stack is null ? "" : $" (stack {stack.Name})")}");
-        Console.Out.Write(Indent(GraphRenderer.Text(w, layer =>
+        Console.Out.Write(TextBlock.Indent(GraphRenderer.Text(w, layer =>
         {
             var parts = new List<string>();
             if (locks.TryGetValue(layer.Name, out var l) && l.Lock is not null)
@@ -72,6 +72,4 @@ public sealed class PipelineCommand : Command<PipelineCommand.Settings>
         return ExitCodes.Success;
     }
 
-    private static string Indent(string text, string prefix) =>
-        string.Concat(text.Split('\n').Where(l => l.Length > 0).Select(l => prefix + l + "\n"));
 }

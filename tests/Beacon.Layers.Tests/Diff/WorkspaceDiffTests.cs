@@ -1,5 +1,6 @@
 using Beacon.Conda.Channels;
 using Beacon.Layers.Diff;
+using Beacon.Layers.Git;
 using Beacon.Layers.Loading;
 using Beacon.Layers.Locking;
 using Beacon.TestSupport;
