@@ -37,10 +37,28 @@ public static class CompilerEntryPoint
             stderr.WriteLine($"stacks/Pulumi.{stack}.yaml(1,1): error BEA0301: stack '{stack}' has no settings file; create stacks/Pulumi.{stack}.yaml with at least 'config: {{beacon:cloud: local}}'");
             return 2;
         }
-        // Resource generation is the Pulumi-program issue's work. Until it lands, refuse loudly: printing an empty
-        // program here would make `pulumi up` delete every resource the stack has.
-        stderr.WriteLine($"beacon-infra: the layers validate, but this build does not generate resources for stack '{stack}' " +
-                         $"({stackDocument.Cloud.ToString().ToLowerInvariant()}) yet; refusing to print an empty program that would delete the stack's resources");
-        return 1;
+        // The gate first: a stale or hand-edited lock fails the preview with its explanation.
+        var gate = Beacon.Layers.Gate.LockGate.Check(result.Workspace!);
+        foreach (var d in gate)
+        {
+            stderr.WriteLine(d);
+        }
+        if (gate.Count > 0)
+        {
+            stderr.WriteLine($"beacon-infra: the deployment gate failed ({gate.Count} problem(s)); fix them (usually 'beacon lock') and commit");
+            return 1;
+        }
+        try
+        {
+            var synthesis = Synthesizer.Synthesize(result.Workspace!, stackDocument);
+            Synthesizer.WriteFiles(result.Workspace!, synthesis);
+            stdout.Write(synthesis.Program);
+            return 0;
+        }
+        catch (Beacon.Images.Planning.PlanException e)
+        {
+            stderr.WriteLine($"beacon-infra: {e.Message}");
+            return 1;
+        }
     }
 }

@@ -44,11 +44,36 @@ public class CompilerEntryPointTests
     }
 
     [Fact]
-    public void A_valid_stack_is_refused_rather_than_given_an_empty_program()
+    public void A_valid_stack_gets_its_program_on_stdout_and_nothing_else()
     {
         var r = Compile(RepoPaths.Root, "acme-local");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.StartsWith("name: beacon\nruntime: yaml\n", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("type: docker-build:index:Image", r.Stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(RepoPaths.RepoFile(".beacon", "build", "acme-local", "core", "Dockerfile")));
+        Assert.Equal(r.Stdout, Compile(RepoPaths.Root, "acme-local").Stdout);
+    }
+
+    [Fact]
+    public void A_stale_lock_fails_the_preview_with_the_gate_diagnostics()
+    {
+        using var repo = new TempRepo();
+        foreach (var folder in new[] { "layers", "workloads", "stacks", "channels" })
+        {
+            foreach (var file in Directory.EnumerateFiles(RepoPaths.RepoFile(folder), "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(repo.Root, Path.GetRelativePath(RepoPaths.Root, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+        }
+        File.Copy(RepoPaths.RepoFile("beacon.yaml"), Path.Combine(repo.Root, "beacon.yaml"));
+        var layer = Path.Combine(repo.Root, "layers", "snowflake.yaml");
+        File.WriteAllText(layer, File.ReadAllText(layer).Replace("  - snowflake-connector-python >=3.10\n", "  - snowflake-connector-python >=3.10\n  - pyarrow\n", StringComparison.Ordinal));
+        var r = Compile(repo.Root, "acme-local");
         Assert.Equal(1, r.ExitCode);
         Assert.Equal("", r.Stdout);
-        Assert.Contains("refusing to print an empty program", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("layers/snowflake.yaml(1,1): error BEA0403", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("the deployment gate failed", r.Stderr, StringComparison.Ordinal);
     }
 }

@@ -47,5 +47,7 @@ public sealed record StackDocument
     public IReadOnlyDictionary<string, NodePoolSize> NodePools { get; init; } = new SortedDictionary<string, NodePoolSize>(StringComparer.Ordinal);
     public IReadOnlyDictionary<string, HardwareProfile> Hardware { get; init; } = new SortedDictionary<string, HardwareProfile>(StringComparer.Ordinal);
     public string? Namespace { get; init; }
+    /// <summary>aws: the subnets of the EKS cluster and its node groups.</summary>
+    public IReadOnlyList<string> SubnetIds { get; init; } = [];
     public SourceLocation Location => new(File);
 }

@@ -49,7 +49,7 @@ public static partial class StackReader
             return null;
         }
 
-        var beaconKeys = new[] { "beacon:cloud", "beacon:registry", "beacon:stages", "beacon:cluster", "beacon:nodePools", "beacon:hardware", "beacon:namespace" };
+        var beaconKeys = new[] { "beacon:cloud", "beacon:registry", "beacon:stages", "beacon:cluster", "beacon:nodePools", "beacon:hardware", "beacon:namespace", "beacon:subnetIds", "beacon:registryUsername", "beacon:registryPassword" };
         var cloudText = config.String("beacon:cloud", required: true);
         CloudTarget cloud = default;
         var cloudOk = cloudText is { } ct && CloudTargets.TryParse(ct.Value, out cloud);
@@ -90,6 +90,13 @@ public static partial class StackReader
         {
             LayerReader.CheckName(n, "namespace", bag);
         }
+        var subnetIds = config.StringList("beacon:subnetIds")?.Select(s => s.Value).ToList() ?? [];
+        if (cloudOk && cloud == CloudTarget.Aws && cluster.Create && subnetIds.Count < 2)
+        {
+            bag.Error(config.Location, DiagnosticCode.InvalidStackSetting, "an aws stack that creates its EKS cluster needs beacon:subnetIds (at least two subnets in different availability zones)");
+        }
+        config.Raw("beacon:registryUsername");
+        config.Raw("beacon:registryPassword");
         string? region = null;
         if (cloudOk && RegionKeys.TryGetValue(cloud, out var regionKey))
         {
@@ -125,6 +132,7 @@ public static partial class StackReader
             NodePools = nodePools,
             Hardware = hardware,
             Namespace = ns?.Value,
+            SubnetIds = subnetIds,
         };
     }
 

@@ -1,0 +1,41 @@
+using Beacon.Images.Building;
+using Beacon.Images.Naming;
+using Beacon.Layers.Documents;
+
+namespace Beacon.Images.Planning;
+
+/// <summary>One layer's image: where it is pushed and how it is built.</summary>
+public sealed record PlannedImage(string Layer, string? Parent, ImageReference Reference, BuildContext Context);
+
+/// <summary>A node pool for one hardware profile the stack's workloads need.</summary>
+public sealed record PlannedNodePool(string Name, HardwareProfile Profile, int Min, int Max);
+
+/// <summary>Where and how one workload runs.</summary>
+public sealed record PlannedWorkload(
+    string Name,
+    WorkloadKind Kind,
+    string Layer,
+    ImageReference Image,
+    HardwareProfile Hardware,
+    IReadOnlyList<string> Command,
+    int Replicas,
+    string? Schedule,
+    IReadOnlyList<int> Ports,
+    IReadOnlyDictionary<string, string> Env,
+    string Group);
+
+/// <summary>
+/// The cloud-agnostic plan for one stack: images per deployed layer with content-addressed tags and build contexts,
+/// the registry, node pools per needed hardware profile, and a placement for every workload. Every cloud target
+/// renders the same plan.
+/// </summary>
+public sealed record Plan(
+    StackDocument Stack,
+    string Registry,
+    bool CreateRegistry,
+    IReadOnlyList<PlannedImage> Images,
+    IReadOnlyList<PlannedNodePool> NodePools,
+    IReadOnlyList<PlannedWorkload> Workloads)
+{
+    public IEnumerable<string> Groups => Workloads.Select(w => w.Group).Distinct().Order(StringComparer.Ordinal);
+}
