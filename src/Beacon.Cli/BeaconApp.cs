@@ -40,6 +40,15 @@ public static class BeaconApp
             config.AddCommand<ForkCommand>("fork")
                 .WithDescription("Create an experimental layer from another one, with changed specs, and lock it; proposes a parent that works when the given one does not.")
                 .WithExample("fork", "gpu-ml", "--as", "gpu-ml-next", "--add", "pytorch 2.3.*");
+            config.AddCommand<PlanCommand>("plan")
+                .WithDescription("A preview tree of what a stack deploys: images in build order, node pools, workloads by group.")
+                .WithExample("plan", "--stack", "acme-local");
+            config.AddCommand<SynthCommand>("synth")
+                .WithDescription("Print the stack's Pulumi YAML program (what `pulumi preview` runs) and write its build contexts.")
+                .WithExample("synth", "--stack", "acme-aws-prod");
+            config.AddCommand<RenderCommand>("render")
+                .WithDescription("Write build contexts, compose files, Kubernetes manifests and the Pulumi program for a stack, for use without Pulumi.")
+                .WithExample("render", "--stack", "acme-local", "--out", "out/");
             config.AddCommand<SolveCommand>("solve")
                 .WithDescription("Solve conda specs against channels: a table, or JSON for scripts; exit 1 with an explanation when unsatisfiable.")
                 .WithExample("solve", "-c", "channels/demo", "python 3.11.*", "numpy")

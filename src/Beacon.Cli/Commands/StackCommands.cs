@@ -1,0 +1,128 @@
+using System.ComponentModel;
+using Beacon.Cli.Output;
+using Beacon.Images.Planning;
+using Beacon.Infra;
+using Beacon.Layers.Diagnostics;
+using Beacon.Layers.Documents;
+using Beacon.Layers.Gate;
+using Beacon.Layers.Loading;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Beacon.Cli.Commands;
+
+/// <summary>Options of the commands that work on one stack's plan.</summary>
+public class StackSettings : RepositoryCommandSettings
+{
+    [CommandOption("-s|--stack <STACK>")]
+    [Description("The stack (stacks/Pulumi.<stack>.yaml).")]
+    public string? Stack { get; init; }
+
+    public override ValidationResult Validate() =>
+        string.IsNullOrWhiteSpace(Stack) ? ValidationResult.Error("--stack <name> is required") : ValidationResult.Success();
+}
+
+/// <summary>Load, check and resolve the stack: the common start of synth, plan and render.</summary>
+internal static class StackCommand
+{
+    public static (Workspace? Workspace, StackDocument? Stack, int Exit) Prepare(StackSettings settings)
+    {
+        var workspace = WorkspaceCommand.Load(settings, out var exit);
+        if (workspace is null)
+        {
+            return (null, null, exit);
+        }
+        var stack = workspace.Stack(settings.Stack!);
+        if (stack is null)
+        {
+            Console.Error.WriteLine($"stacks/Pulumi.{settings.Stack}.yaml(1,1): error {DiagnosticCodes.Id(DiagnosticCode.InvalidStackName)}: no stack '{settings.Stack}'");
+            return (null, null, ExitCodes.InvalidInput);
+        }
+        var gate = LockGate.Check(workspace);
+        DiagnosticPrinter.Print(gate, Console.Error);
+        return gate.Count > 0 ? (null, null, ExitCodes.CheckFailed) : (workspace, stack, ExitCodes.Success);
+    }
+}
+
+/// <summary><c>beacon synth --stack s</c>: the Pulumi YAML program, exactly what the compiler prints.</summary>
+public sealed class SynthCommand : Command<StackSettings>
+{
+    public override int Execute(CommandContext context, StackSettings settings, CancellationToken cancellationToken)
+    {
+        var (workspace, stack, exit) = StackCommand.Prepare(settings);
+        if (workspace is null)
+        {
+            return exit;
+        }
+        try
+        {
+            var synthesis = Synthesizer.Synthesize(workspace, stack!);
+            Synthesizer.WriteFiles(workspace, synthesis);
+            Console.Out.Write(synthesis.Program);
+            return ExitCodes.Success;
+        }
+        catch (PlanException e)
+        {
+            Console.Error.WriteLine($"beacon synth: {e.Message}");
+            return ExitCodes.CheckFailed;
+        }
+    }
+}
+
+/// <summary><c>beacon plan --stack s</c>: a preview tree of what the stack deploys.</summary>
+public sealed class PlanCommand : Command<StackSettings>
+{
+    public override int Execute(CommandContext context, StackSettings settings, CancellationToken cancellationToken)
+    {
+        var (workspace, stack, exit) = StackCommand.Prepare(settings);
+        if (workspace is null)
+        {
+            return exit;
+        }
+        try
+        {
+            Console.Out.Write(PlanText.Tree(Synthesizer.Synthesize(workspace, stack!).Plan));
+            return ExitCodes.Success;
+        }
+        catch (PlanException e)
+        {
+            Console.Error.WriteLine($"beacon plan: {e.Message}");
+            return ExitCodes.CheckFailed;
+        }
+    }
+}
+
+/// <summary><c>beacon render --stack s --out dir</c>: build contexts, compose files, Kubernetes manifests and the program.</summary>
+public sealed class RenderCommand : Command<RenderCommand.Settings>
+{
+    public sealed class Settings : StackSettings
+    {
+        [CommandOption("-o|--out <DIR>")]
+        [Description("Where to write the files (created if missing).")]
+        public string? Out { get; init; }
+
+        public override ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out <dir> is required") : base.Validate();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var (workspace, stack, exit) = StackCommand.Prepare(settings);
+        if (workspace is null)
+        {
+            return exit;
+        }
+        try
+        {
+            var files = Rendering.Files(workspace, stack!);
+            Rendering.Write(settings.Out!, files);
+            Console.Out.WriteLine($"wrote {files.Count} files to {settings.Out}");
+            return ExitCodes.Success;
+        }
+        catch (PlanException e)
+        {
+            Console.Error.WriteLine($"beacon render: {e.Message}");
+            return ExitCodes.CheckFailed;
+        }
+    }
+}
