@@ -5,6 +5,7 @@ using Beacon.Layers.Loading;
 // Benchmarks for the figures in the issue notes. Run: dotnet run -c Release --project benchmarks/Beacon.Benchmarks -- <what>
 //   validate [layers] [workloads]   whole-process `beacon validate` on a generated repository (default 500 / 1000)
 //   lock-scale [layers]             full lock, one-leaf re-lock and whole-process check on a generated tree (default 200)
+//   compiler                        whole-process Pulumi compiler on the example and on 200 layers / 1000 workloads
 //   solver                          BenchmarkDotNet: repodata load and solve times on ../shared/conda/channels
 //   solver-memory                   peak working set of one process doing every solver case once
 var what = args.Length > 0 ? args[0] : "validate";
@@ -60,6 +61,36 @@ switch (what)
             var diagnostics = Beacon.Layers.Gate.LockGate.Check(ws);
             Console.WriteLine($"run {i}: load {load:F0} ms, gate {sw.Elapsed.TotalMilliseconds - load:F0} ms, {diagnostics.Count} diagnostics");
         }
+        return 0;
+    }
+    case "compiler":
+    {
+        // Whole-process time of the Pulumi compiler command (what `pulumi preview` runs, at least twice per preview).
+        var dll = Path.Combine(AppContext.BaseDirectory, "beacon-infra.dll");
+        var repo = SolverBenchmarks.FindRoot();
+        Environment.SetEnvironmentVariable("PULUMI_STACK", "acme-local");
+        var (min, median, max) = WholeProcess.Time("dotnet", [dll], repo, runs: 10);
+        Console.WriteLine($"compiler on the example organisation (acme-local): median {median:F0} ms (min {min:F0}, max {max:F0}) over 10 runs");
+        var scale = Path.Combine(Path.GetTempPath(), "beacon-lock-scale-200");
+        if (!Directory.Exists(scale))
+        {
+            Console.WriteLine("run `lock-scale` first to generate and lock the 200-layer tree");
+            return 1;
+        }
+        Directory.CreateDirectory(Path.Combine(scale, "workloads"));
+        Directory.CreateDirectory(Path.Combine(scale, "stacks"));
+        File.WriteAllText(Path.Combine(scale, "stacks", "Pulumi.scale-k8s.yaml"), "config:\n  beacon:cloud: kubernetes\n  beacon:registry: registry.example:5000/beacon\n  beacon:cluster: {kubeconfig: ~/.kube/config, context: scale}\n");
+        var kinds = new[] { "service", "job", "cronjob", "kernel" };
+        for (var i = 0; i < 1000; i++)
+        {
+            var kind = kinds[i % 4];
+            File.WriteAllText(Path.Combine(scale, "workloads", $"w-{i:D4}.yaml"),
+                $"name: w-{i:D4}\nkind: {kind}\ncommand: [python, -m, app{i}]\nrequires: [python, numpy]\ngroup: g-{i % 20:D2}\n" +
+                (kind == "cronjob" ? "schedule: \"0 6 * * *\"\n" : "") + (kind is "service" or "kernel" ? "ports: [8080]\n" : ""));
+        }
+        Environment.SetEnvironmentVariable("PULUMI_STACK", "scale-k8s");
+        var (smin, smedian, smax) = WholeProcess.Time("dotnet", [dll], scale, runs: 5);
+        Console.WriteLine($"compiler on 200 layers / 1000 workloads (kubernetes): median {smedian:F0} ms (min {smin:F0}, max {smax:F0}) over 5 runs");
         return 0;
     }
     case "lock-scale":

@@ -19,7 +19,7 @@ public sealed class PipelineCommand : Command<PipelineCommand.Settings>
     public sealed class Settings : RepositoryCommandSettings
     {
         [CommandOption("-s|--stack <STACK>")]
-        [Description("Route workloads as this stack deploys them (its stages); default: every stage.")]
+        [Description("Route workloads as this stack deploys them (its stages) and show the stack's plan; default: every stage, no plan.")]
         public string? Stack { get; init; }
     }
 
@@ -69,6 +69,20 @@ public sealed class PipelineCommand : Command<PipelineCommand.Settings>
             }
             return string.Join(" · ", parts);
         }), "   "));
+        if (stack is not null)
+        {
+            try
+            {
+                var synthesis = Beacon.Infra.Synthesizer.Synthesize(w, stack);
+                Console.Out.WriteLine($"4. plan for stack {stack.Name} ({synthesis.Program.Split('\n').Count(l => l.StartsWith("    type: ", StringComparison.Ordinal))} Pulumi resources; `beacon synth --stack {stack.Name}` prints the program)");
+                Console.Out.Write(TextBlock.Indent(Beacon.Images.Planning.PlanText.Tree(synthesis.Plan), "   "));
+            }
+            catch (Beacon.Images.Planning.PlanException e)
+            {
+                Console.Error.WriteLine($"beacon pipeline: {e.Message}");
+                return ExitCodes.CheckFailed;
+            }
+        }
         return ExitCodes.Success;
     }
 
