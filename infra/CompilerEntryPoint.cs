@@ -13,6 +13,35 @@ public static class CompilerEntryPoint
     /// </summary>
     public const string EmptyProgram = "name: beacon\nruntime: yaml\nresources: {}\noutputs: {}\n";
 
+    /// <summary>
+    /// PULUMI_CONFIG is Pulumi's view of the stack settings (JSON, values as strings). Beacon reads the same stack file;
+    /// when both name the cloud they must agree (a mismatch means an edited file Pulumi has not seen, or the reverse).
+    /// </summary>
+    private static string? ConfigConflict(string? pulumiConfig, Beacon.Layers.Documents.StackDocument stack)
+    {
+        if (string.IsNullOrWhiteSpace(pulumiConfig))
+        {
+            return null;
+        }
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(pulumiConfig);
+            if (doc.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                return "PULUMI_CONFIG is not a JSON object";
+            }
+            if (doc.RootElement.TryGetProperty("beacon:cloud", out var cloud) && cloud.ToString() != Beacon.Layers.Documents.CloudTargets.ToText(stack.Cloud))
+            {
+                return $"Pulumi's config says beacon:cloud '{cloud}', the stack file says '{Beacon.Layers.Documents.CloudTargets.ToText(stack.Cloud)}'";
+            }
+            return null;
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return $"PULUMI_CONFIG is not valid JSON: {e.Message}";
+        }
+    }
+
     public static int Run(Func<string, string?> environment, string workingDirectory, TextWriter stdout, TextWriter stderr)
     {
         var stack = environment("PULUMI_STACK");
@@ -32,6 +61,11 @@ public static class CompilerEntryPoint
             return 2;
         }
         var stackDocument = result.Workspace!.Stack(stack);
+        if (stackDocument is not null && ConfigConflict(environment("PULUMI_CONFIG"), stackDocument) is { } conflict)
+        {
+            stderr.WriteLine($"stacks/Pulumi.{stack}.yaml(1,1): error BEA0303: {conflict}");
+            return 2;
+        }
         if (stackDocument is null)
         {
             stderr.WriteLine($"stacks/Pulumi.{stack}.yaml(1,1): error BEA0301: stack '{stack}' has no settings file; create stacks/Pulumi.{stack}.yaml with at least 'config: {{beacon:cloud: local}}'");

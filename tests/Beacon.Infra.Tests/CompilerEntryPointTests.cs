@@ -6,9 +6,19 @@ namespace Beacon.Infra.Tests;
 /// <summary>The compiler command as Pulumi runs it: a real process, environment variables in, YAML out.</summary>
 public class CompilerEntryPointTests
 {
-    private static ProcessResult Compile(string cwd, string? stack) =>
+    private static ProcessResult Compile(string cwd, string? stack, string config = "{}") =>
         ProcessRunner.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "beacon-infra.dll")], cwd,
-            new Dictionary<string, string?> { ["PULUMI_STACK"] = stack, ["PULUMI_PROJECT"] = "beacon", ["PULUMI_CONFIG"] = "{}" });
+            new Dictionary<string, string?> { ["PULUMI_STACK"] = stack, ["PULUMI_PROJECT"] = "beacon", ["PULUMI_CONFIG"] = config });
+
+    [Fact]
+    public void Pulumi_config_must_agree_with_the_stack_file()
+    {
+        Assert.Equal(0, Compile(RepoPaths.Root, "acme-local", "{\"beacon:cloud\": \"local\", \"beacon:registry\": \"127.0.0.1:5000\"}").ExitCode);
+        var r = Compile(RepoPaths.Root, "acme-local", "{\"beacon:cloud\": \"aws\"}");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("Pulumi's config says beacon:cloud 'aws'", r.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, Compile(RepoPaths.Root, "acme-local", "{not json").ExitCode);
+    }
 
     [Fact]
     public void Without_a_stack_prints_a_valid_empty_program()
