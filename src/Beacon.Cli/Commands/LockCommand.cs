@@ -2,6 +2,7 @@ using Beacon.Cli.Output;
 using System.ComponentModel;
 using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Locking;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Beacon.Cli.Commands;
@@ -46,8 +47,21 @@ public sealed class LockCommand : AsyncCommand<LockCommand.Settings>
         LockRun run;
         try
         {
-            run = await locker.RunAsync(new LockOptions { Layers = settings.Layers, Update = settings.Update },
-                settings.Quiet ? null : message => Console.Error.WriteLine(message), cancellationToken);
+            var options = new LockOptions { Layers = settings.Layers, Update = settings.Update };
+            if (settings.Quiet)
+            {
+                run = await locker.RunAsync(options, null, cancellationToken);
+            }
+            else if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsErrorRedirected)
+            {
+                // A spinner with the layer being solved for people at a terminal; plain lines for CI logs.
+                run = await AnsiConsole.Status().StartAsync("reading channels", async status =>
+                    await locker.RunAsync(options, message => status.Status(Markup.Escape(message)), cancellationToken));
+            }
+            else
+            {
+                run = await locker.RunAsync(options, message => Console.Error.WriteLine(message), cancellationToken);
+            }
         }
         catch (LockChannelException e)
         {
