@@ -58,6 +58,6 @@ public static class SyntheticOrganisation
             File.WriteAllText(Path.Combine(root, "workloads", $"workload-{i:D5}.yaml"), sb.ToString());
         }
         File.WriteAllText(Path.Combine(root, "stacks", "Pulumi.synthetic-local.yaml"), "config:\n  beacon:cloud: local\n  beacon:stages: [production, experimental]\n");
-        File.WriteAllText(Path.Combine(root, "stacks", "Pulumi.synthetic-aws.yaml"), "config:\n  aws:region: us-east-1\n  beacon:cloud: aws\n");
+        File.WriteAllText(Path.Combine(root, "stacks", "Pulumi.synthetic-aws.yaml"), "config:\n  aws:region: us-east-1\n  beacon:cloud: aws\n  beacon:subnetIds: [subnet-1, subnet-2]\n");
     }
 }
