@@ -49,6 +49,10 @@ public static class BeaconApp
             config.AddCommand<RenderCommand>("render")
                 .WithDescription("Write build contexts, compose files, Kubernetes manifests and the Pulumi program for a stack, for use without Pulumi.")
                 .WithExample("render", "--stack", "acme-local", "--out", "out/");
+            config.AddCommand<BuildCommand>("build")
+                .WithDescription("Build the layer images on the Docker engine in dependency order (reusing unchanged ones), optionally pushing them.")
+                .WithExample("build", "--stack", "acme-local")
+                .WithExample("build", "snowflake", "--push", "127.0.0.1:5000");
             config.AddCommand<SolveCommand>("solve")
                 .WithDescription("Solve conda specs against channels: a table, or JSON for scripts; exit 1 with an explanation when unsatisfiable.")
                 .WithExample("solve", "-c", "channels/demo", "python 3.11.*", "numpy")

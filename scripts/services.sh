@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Services for Beacon's integration tests and CI: a Docker engine and an OCI registry (distribution) on 127.0.0.1, and a
+# small local base image (no image can be pulled from outside on these machines).
+#   scripts/services.sh up     install (apt) what is missing, start both, build localbase/busybox:1; writes the
+#                              variables to export into $BEACON_SERVICES_DIR/env (default /tmp/beacon-services/env)
+#   scripts/services.sh down   stop what "up" started (by pid) and undo its host changes
+# Modelled on ../shared/tools/ci-containers.sh (tested on Debian 12: no iptables/NAT, no ip_forward change).
+set -euo pipefail
+W=${BEACON_SERVICES_DIR:-${TMPDIR:-/tmp}/beacon-services}
+REG_PORT=${REG_PORT:-15000}
+mkdir -p "$W"
+
+up() {
+  export DEBIAN_FRONTEND=noninteractive
+  if ! command -v dockerd >/dev/null || ! command -v docker-registry >/dev/null || [ ! -x /bin/busybox ]; then
+    apt-get update -qq
+    apt-get install -y -qq docker.io containerd runc docker-registry busybox-static >/dev/null
+  fi
+  # docker compose v2 CLI plugin from the trixie suite of the same mirror, extracted under $W only.
+  if [ ! -x "$W/docker-config/cli-plugins/docker-compose" ]; then
+    local mirror
+    mirror=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources)
+    mkdir -p "$W/trixie/lists/partial" "$W/trixie/cache/archives/partial" "$W/docker-config/cli-plugins" "$W/x"
+    echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie main" > "$W/trixie/sources.list"
+    local ta=(-o "Dir::Etc::SourceList=$W/trixie/sources.list" -o Dir::Etc::SourceParts=/dev/null
+              -o "Dir::State::Lists=$W/trixie/lists" -o "Dir::Cache=$W/trixie/cache")
+    apt-get "${ta[@]}" update -qq
+    (cd "$W" && apt-get "${ta[@]}" download docker-compose >/dev/null 2>&1)
+    for d in "$W"/*.deb; do dpkg-deb -x "$d" "$W/x"; done
+    cp "$W"/x/usr/libexec/docker/cli-plugins/docker-* "$W/docker-config/cli-plugins/"
+  fi
+  export DOCKER_CONFIG=$W/docker-config
+
+  if ! docker info >/dev/null 2>&1; then
+    nohup dockerd --iptables=false --ip-forward=false >"$W/dockerd.log" 2>&1 &
+    echo $! >"$W/dockerd.pid"
+    for _ in $(seq 1 300); do docker info >/dev/null 2>&1 && break; sleep 0.1; done
+    docker info >/dev/null
+  fi
+
+  if ! curl -sf "http://127.0.0.1:$REG_PORT/v2/" >/dev/null; then
+    mkdir -p "$W/registry"
+    cat >"$W/registry.yml" <<YML
+version: 0.1
+storage: {filesystem: {rootdirectory: $W/registry}, delete: {enabled: true}}
+http: {addr: 127.0.0.1:$REG_PORT}
+YML
+    nohup docker-registry serve "$W/registry.yml" >"$W/registry.log" 2>&1 &
+    echo $! >"$W/registry.pid"
+    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$REG_PORT/v2/" >/dev/null && break; sleep 0.05; done
+  fi
+
+  if ! docker image inspect localbase/busybox:1 >/dev/null 2>&1; then
+    rm -rf "$W/bbroot"; mkdir -p "$W"/bbroot/{bin,etc,tmp,proc,sys,dev,root}
+    cp /bin/busybox "$W/bbroot/bin/"
+    for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -sf busybox "$W/bbroot/bin/$a"; done
+    echo 'root:x:0:0:root:/root:/bin/sh' >"$W/bbroot/etc/passwd"
+    tar -C "$W/bbroot" -c . | docker import -c 'ENV PATH=/bin' - localbase/busybox:1 >/dev/null
+  fi
+  cat >"$W/env" <<ENV
+export DOCKER_CONFIG=$W/docker-config
+export BEACON_TEST_REGISTRY=127.0.0.1:$REG_PORT
+export BEACON_TEST_BASE_IMAGE=localbase/busybox:1
+ENV
+  echo "services up: Docker $(docker version --format '{{.Server.Version}}'), registry 127.0.0.1:$REG_PORT; source $W/env"
+}
+
+down() {
+  for p in registry dockerd; do
+    [ -f "$W/$p.pid" ] || continue
+    pid=$(cat "$W/$p.pid")
+    if [ "$p" = dockerd ]; then docker ps -aq 2>/dev/null | xargs -r docker rm -f >/dev/null 2>&1 || true; fi
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    rm -f "$W/$p.pid"
+  done
+  ip link del docker0 2>/dev/null || true
+  umount /run/docker/netns/default 2>/dev/null || true
+}
+
+"${1:-up}"

@@ -1,0 +1,98 @@
+using System.ComponentModel;
+using Beacon.Images.Docker;
+using Beacon.Images.Planning;
+using Beacon.Layers.Diagnostics;
+using Beacon.Layers.Documents;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Beacon.Cli.Commands;
+
+/// <summary><c>beacon build [layer...] [--stack s] [--push registry]</c>: build layer images on the Docker engine.</summary>
+public sealed class BuildCommand : AsyncCommand<BuildCommand.Settings>
+{
+    public sealed class Settings : RepositoryCommandSettings
+    {
+        [CommandArgument(0, "[LAYER]")]
+        [Description("Layers to build (with their ancestors); default: every layer the stack deploys.")]
+        public string[] Layers { get; init; } = [];
+
+        [CommandOption("-s|--stack <STACK>")]
+        [Description("The stack whose plan to build (default: the first local stack).")]
+        public string? Stack { get; init; }
+
+        [CommandOption("--push <REGISTRY>")]
+        [Description("Tag for this registry and push each image in order, printing its digest.")]
+        public string? Push { get; init; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var workspace = WorkspaceCommand.Load(settings, out var exit);
+        if (workspace is null)
+        {
+            return exit;
+        }
+        var stack = settings.Stack is { } name ? workspace.Stack(name) : workspace.Stacks.FirstOrDefault(s => s.Cloud == CloudTarget.Local);
+        if (stack is null)
+        {
+            Console.Error.WriteLine($"beacon build: error {DiagnosticCodes.Id(DiagnosticCode.InvalidStackName)}: {(settings.Stack is null ? "no local stack; pass --stack" : $"no stack '{settings.Stack}'")}");
+            return ExitCodes.InvalidInput;
+        }
+        if (settings.Push is { } registry)
+        {
+            if (!Beacon.Layers.Validation.Names.IsImageReference(registry.TrimEnd('/') + "/x"))
+            {
+                Console.Error.WriteLine($"beacon build: error {DiagnosticCodes.Id(DiagnosticCode.InvalidStackSetting)}: '{registry}' is not a registry address");
+                return ExitCodes.InvalidInput;
+            }
+            stack = stack with { Registry = registry };
+        }
+        var gate = Beacon.Layers.Gate.LockGate.Check(workspace);
+        Output.DiagnosticPrinter.Print(gate, Console.Error);
+        if (gate.Count > 0)
+        {
+            return ExitCodes.CheckFailed;
+        }
+        Plan plan;
+        try
+        {
+            plan = Planner.Build(workspace, stack, "unknown");
+        }
+        catch (PlanException e)
+        {
+            Console.Error.WriteLine($"beacon build: {e.Message}");
+            return ExitCodes.CheckFailed;
+        }
+        var unknown = settings.Layers.Where(l => plan.Images.All(i => i.Layer != l)).ToList();
+        if (unknown.Count > 0)
+        {
+            Console.Error.WriteLine($"beacon build: error {DiagnosticCodes.Id(DiagnosticCode.UnknownParent)}: stack '{stack.Name}' deploys no layer {string.Join(", ", unknown)}");
+            return ExitCodes.InvalidInput;
+        }
+        try
+        {
+            using var client = DockerEngine.Connect();
+            var results = await new ImageBuilder(client, line => Console.Error.WriteLine(line)).BuildAsync(plan, settings.Layers, settings.Push is not null, cancellationToken);
+            foreach (var r in results)
+            {
+                var what = r.Outcome switch
+                {
+                    BuildOutcome.Built => $"built     {r.Layer}  {r.Reference}  adds {Size(r.AddedBytes)}",
+                    BuildOutcome.Reused => $"reused    {r.Layer}  {r.Reference}  adds {Size(r.AddedBytes)}",
+                    BuildOutcome.Skipped => $"skipped   {r.Layer}  ({r.Error})",
+                    _ => $"FAILED    {r.Layer}  {r.Error}",
+                };
+                Console.Out.WriteLine(what + (r.PushedDigest is { } d ? $"  pushed {d}" : ""));
+            }
+            return results.Any(r => r.Outcome is BuildOutcome.Failed or BuildOutcome.Skipped) ? ExitCodes.CheckFailed : ExitCodes.Success;
+        }
+        catch (DockerUnavailableException e)
+        {
+            Console.Error.WriteLine($"beacon build: {e.Message}");
+            return ExitCodes.InternalError;
+        }
+    }
+
+    private static string Size(long bytes) => bytes >= 1048576 ? $"{bytes / 1048576.0:F1} MiB" : bytes >= 1024 ? $"{bytes / 1024.0:F1} KiB" : $"{bytes} B";
+}

@@ -1,0 +1,91 @@
+using System.Formats.Tar;
+using System.Text;
+using Beacon.Images.Docker;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace Beacon.Integration.Tests.Docker;
+
+/// <summary>
+/// A real Docker engine and registry (scripts/services.sh up). Without them the tests are skipped with the reason —
+/// unless BEACON_REQUIRE_DOCKER=1 (CI), which turns a missing engine into a failure.
+/// </summary>
+public sealed class DockerFixture : IAsyncLifetime
+{
+    /// <summary>The base image with the stand-in micromamba (see StandIn/micromamba).</summary>
+    public const string StandInBaseImage = "beacon-test/micromamba-standin:1";
+
+    public DockerClient? Client { get; private set; }
+    public string? Unavailable { get; private set; }
+    public string Registry { get; } = Environment.GetEnvironmentVariable("BEACON_TEST_REGISTRY") ?? "127.0.0.1:15000";
+
+    public static bool Required => Environment.GetEnvironmentVariable("BEACON_REQUIRE_DOCKER") == "1";
+
+    public async Task InitializeAsync()
+    {
+        var client = DockerEngine.Connect();
+        try
+        {
+            await DockerEngine.EnsureReachableAsync(client, CancellationToken.None);
+        }
+        catch (DockerUnavailableException e)
+        {
+            Unavailable = e.Message;
+            client.Dispose();
+            return;
+        }
+        Client = client;
+        var baseImage = Environment.GetEnvironmentVariable("BEACON_TEST_BASE_IMAGE") ?? "localbase/busybox:1";
+        using var tar = new MemoryStream();
+        using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            Add(writer, "Dockerfile", $"FROM {baseImage}\nCOPY micromamba /bin/micromamba\nRUN chmod 0755 /bin/micromamba && mkdir -p /opt/conda /root\n");
+            Add(writer, "micromamba", File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "StandIn", "micromamba")));
+        }
+        tar.Position = 0;
+        await client.Images.BuildImageFromDockerfileAsync(new ImageBuildParameters { Tags = [StandInBaseImage], Remove = true },
+            tar, [], new Dictionary<string, string>(), new Progress<JSONMessage>(), CancellationToken.None);
+    }
+
+    private static void Add(TarWriter writer, string name, string text) =>
+        writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(text)) });
+
+    /// <summary>Skips (or, in CI, fails) when no engine is available.</summary>
+    public DockerClient Require()
+    {
+        if (Client is null)
+        {
+            if (Required)
+            {
+                Assert.Fail($"BEACON_REQUIRE_DOCKER=1 but {Unavailable}");
+            }
+            Skip.If(true, $"no Docker engine: {Unavailable}");
+        }
+        return Client!;
+    }
+
+    /// <summary>Runs a command in a fresh container of <paramref name="image"/> and returns its exit code and output.</summary>
+    public async Task<(long Exit, string Output)> RunAsync(string image, params string[] command)
+    {
+        var client = Require();
+        var created = await client.Containers.CreateContainerAsync(new CreateContainerParameters { Image = image, Cmd = command });
+        try
+        {
+            await client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters());
+            var wait = await client.Containers.WaitContainerAsync(created.ID);
+            using var logs = await client.Containers.GetContainerLogsAsync(created.ID, false, new ContainerLogsParameters { ShowStdout = true, ShowStderr = true });
+            var (stdout, stderr) = await logs.ReadOutputToEndAsync(CancellationToken.None);
+            return (wait.StatusCode, stdout + stderr);
+        }
+        finally
+        {
+            await client.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters { Force = true });
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        Client?.Dispose();
+        return Task.CompletedTask;
+    }
+}
