@@ -9,7 +9,7 @@ rc=${PIPESTATUS[0]}
 # dotnet test prints one line per test assembly: "Passed!  - Failed:     0, Passed:   102, Skipped:     0, ..."
 read -r failed passed skipped < <(grep -E '^(Passed|Failed|Skipped)! +- Failed:' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\1 \2 \3/' |
   awk '{f+=$1; p+=$2; s+=$3} END {print f+0, p+0, s+0}')
-assemblies=$(grep -cE '^(Passed|Failed)! +- Failed:' "$log")
+assemblies=$(grep -cE '^(Passed|Failed|Skipped)! +- Failed:' "$log")
 rm -f "$log"
 echo
 echo "test assemblies: $assemblies"
