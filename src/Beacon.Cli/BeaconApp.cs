@@ -53,6 +53,19 @@ public static class BeaconApp
                 .WithDescription("Build the layer images on the Docker engine in dependency order (reusing unchanged ones), optionally pushing them.")
                 .WithExample("build", "--stack", "acme-local")
                 .WithExample("build", "snowflake", "--push", "127.0.0.1:5000");
+            config.AddCommand<TestCommand>("test")
+                .WithDescription("Run a layer's tests inside its image (a container per test); --against also runs the tests of the workloads its parent serves; --junit writes a report.")
+                .WithExample("test", "snowflake", "--against", "acme-local", "--junit", "test-results.xml");
+            config.AddCommand<PublishCommand>("publish")
+                .WithDescription("Promote a layer whose exact image passed its tests: set its stage in the layer file and tag the image <layer>:<stage> in the registry.")
+                .WithExample("publish", "gpu-ml-nightly", "--stage", "production");
+            config.AddCommand<UpCommand>("up")
+                .WithDescription("Build what is missing and run each workload group of the local stack as a Compose project.")
+                .WithExample("up", "--stack", "acme-local");
+            config.AddCommand<DownCommand>("down")
+                .WithDescription("Stop and remove the local stack's Compose projects.");
+            config.AddCommand<StatusCommand>("status")
+                .WithDescription("List the containers of the local stack's Compose projects.");
             config.AddCommand<SolveCommand>("solve")
                 .WithDescription("Solve conda specs against channels: a table, or JSON for scripts; exit 1 with an explanation when unsatisfiable.")
                 .WithExample("solve", "-c", "channels/demo", "python 3.11.*", "numpy")

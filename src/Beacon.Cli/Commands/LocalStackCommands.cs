@@ -1,0 +1,316 @@
+using System.ComponentModel;
+using Beacon.Cli.Output;
+using Beacon.Images.Docker;
+using Beacon.Images.Planning;
+using Beacon.Infra;
+using Beacon.Layers.Diagnostics;
+using Beacon.Layers.Documents;
+using Beacon.Layers.Gate;
+using Beacon.Layers.Loading;
+using Beacon.Layers.Routing;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Beacon.Cli.Commands;
+
+/// <summary>Shared steps of the Docker-backed commands: load, gate, pick the stack, plan.</summary>
+internal static class DockerCommand
+{
+    public static (Workspace? Workspace, StackDocument? Stack, Plan? Plan, int Exit) Prepare(RepositoryCommandSettings settings, string? stackName, bool localOnly)
+    {
+        var workspace = WorkspaceCommand.Load(settings, out var exit);
+        if (workspace is null)
+        {
+            return (null, null, null, exit);
+        }
+        var stack = stackName is { } n ? workspace.Stack(n) : workspace.Stacks.FirstOrDefault(s => s.Cloud == CloudTarget.Local);
+        if (stack is null || (localOnly && stack.Cloud != CloudTarget.Local))
+        {
+            Console.Error.WriteLine($"error {DiagnosticCodes.Id(DiagnosticCode.InvalidStackName)}: {(stack is null ? $"no stack '{stackName ?? "(local)"}'" : $"stack '{stack.Name}' is not a local stack")}");
+            return (null, null, null, ExitCodes.InvalidInput);
+        }
+        var gate = LockGate.Check(workspace);
+        DiagnosticPrinter.Print(gate, Console.Error);
+        if (gate.Count > 0)
+        {
+            return (null, null, null, ExitCodes.CheckFailed);
+        }
+        try
+        {
+            return (workspace, stack, Planner.Build(workspace, stack, "unknown"), ExitCodes.Success);
+        }
+        catch (PlanException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return (null, null, null, ExitCodes.CheckFailed);
+        }
+    }
+
+    public static string RecordPath(Workspace workspace) => workspace.FullPath(".beacon/test-results.json");
+}
+
+/// <summary><c>beacon test &lt;layer&gt; [--against &lt;stack&gt;] [--junit file]</c>.</summary>
+public sealed class TestCommand : AsyncCommand<TestCommand.Settings>
+{
+    public sealed class Settings : RepositoryCommandSettings
+    {
+        [CommandArgument(0, "<LAYER>")]
+        public string Layer { get; init; } = "";
+
+        [CommandOption("-s|--stack <STACK>")]
+        [Description("The stack whose image of the layer to test (default: the first local stack).")]
+        public string? Stack { get; init; }
+
+        [CommandOption("--against <STACK>")]
+        [Description("Also run the tests of the workloads this stack routes to the layer's parent, inside the candidate image.")]
+        public string? Against { get; init; }
+
+        [CommandOption("--junit <FILE>")]
+        [Description("Write a JUnit XML report.")]
+        public string? JUnit { get; init; }
+
+        [CommandOption("--timeout <SECONDS>")]
+        [DefaultValue(300)]
+        public int Timeout { get; init; } = 300;
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var (workspace, _, plan, exit) = DockerCommand.Prepare(settings, settings.Stack, localOnly: false);
+        if (plan is null)
+        {
+            return exit;
+        }
+        var image = plan.Images.FirstOrDefault(i => i.Layer == settings.Layer);
+        if (image is null)
+        {
+            Console.Error.WriteLine($"error {DiagnosticCodes.Id(DiagnosticCode.UnknownParent)}: the stack deploys no layer '{settings.Layer}'");
+            return ExitCodes.InvalidInput;
+        }
+        var layer = workspace!.Tree[settings.Layer];
+        var suites = new List<(string Suite, IReadOnlyList<string> Commands)> { ($"layer {layer.Name}", layer.Tests) };
+        if (settings.Against is { } against)
+        {
+            var stack = workspace.Stack(against);
+            if (stack is null || layer.Parent is not { } parent)
+            {
+                Console.Error.WriteLine($"error {DiagnosticCodes.Id(DiagnosticCode.InvalidStackName)}: --against needs a stack, and a layer with a parent");
+                return ExitCodes.InvalidInput;
+            }
+            var router = Router.FromDisk(workspace);
+            foreach (var w in workspace.Workloads.Where(w => (w.Layer?.Value ?? router.Route(w, stack).Layer) == parent.Value && w.Tests.Count > 0))
+            {
+                suites.Add(($"workload {w.Name} (runs on {parent.Value} in {against})", w.Tests));
+            }
+        }
+        try
+        {
+            using var client = DockerEngine.Connect();
+            var inspect = await client.Images.InspectImageAsync(image.Reference.ToString(), cancellationToken);
+            var tester = new LayerTester(client);
+            var results = new List<TestCaseResult>();
+            foreach (var (suite, commands) in suites)
+            {
+                results.AddRange(await tester.RunAsync(image.Reference.ToString(), suite, commands, TimeSpan.FromSeconds(settings.Timeout), cancellationToken));
+            }
+            foreach (var r in results)
+            {
+                Console.Out.WriteLine($"{(r.Passed ? "pass" : r.TimedOut ? "TIMEOUT" : $"FAIL ({r.ExitCode})")}  {r.Suite}: {r.Command}");
+                if (!r.Passed)
+                {
+                    Console.Out.Write(TextBlock.Indent(r.Output, "      "));
+                }
+            }
+            if (settings.JUnit is { } junit)
+            {
+                Beacon.Conda.AtomicFile.WriteAllText(junit, LayerTester.JUnit(results));
+            }
+            var passed = results.All(r => r.Passed);
+            new TestRecord(DockerCommand.RecordPath(workspace)).Record(inspect.ID, layer.Name, passed, results.Count);
+            Console.Out.WriteLine($"{results.Count(r => r.Passed)} passed, {results.Count(r => !r.Passed)} failed ({image.Reference}, image {inspect.ID[..19]})");
+            return passed ? ExitCodes.Success : ExitCodes.CheckFailed;
+        }
+        catch (Docker.DotNet.DockerImageNotFoundException)
+        {
+            Console.Error.WriteLine($"beacon test: {image.Reference} is not built; run 'beacon build {layer.Name}'");
+            return ExitCodes.CheckFailed;
+        }
+        catch (DockerUnavailableException e)
+        {
+            Console.Error.WriteLine($"beacon test: {e.Message}");
+            return ExitCodes.InternalError;
+        }
+    }
+}
+
+/// <summary><c>beacon publish &lt;layer&gt; --stage production</c>: promote a layer whose exact image passed its tests.</summary>
+public sealed class PublishCommand : AsyncCommand<PublishCommand.Settings>
+{
+    public sealed class Settings : RepositoryCommandSettings
+    {
+        [CommandArgument(0, "<LAYER>")]
+        public string Layer { get; init; } = "";
+
+        [CommandOption("--stage <STAGE>")]
+        [DefaultValue("production")]
+        public string Stage { get; init; } = "production";
+
+        [CommandOption("-s|--stack <STACK>")]
+        public string? Stack { get; init; }
+
+        public override ValidationResult Validate() =>
+            Stages.TryParse(Stage, out _) ? ValidationResult.Success() : ValidationResult.Error($"--stage must be experimental or production, not '{Stage}'");
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var (workspace, _, plan, exit) = DockerCommand.Prepare(settings, settings.Stack, localOnly: false);
+        if (plan is null)
+        {
+            return exit;
+        }
+        var image = plan.Images.FirstOrDefault(i => i.Layer == settings.Layer);
+        if (image is null)
+        {
+            Console.Error.WriteLine($"error {DiagnosticCodes.Id(DiagnosticCode.UnknownParent)}: the stack deploys no layer '{settings.Layer}'");
+            return ExitCodes.InvalidInput;
+        }
+        try
+        {
+            using var client = DockerEngine.Connect();
+            var inspect = await client.Images.InspectImageAsync(image.Reference.ToString(), cancellationToken);
+            if (!new TestRecord(DockerCommand.RecordPath(workspace!)).Passed(inspect.ID, settings.Layer))
+            {
+                Console.Error.WriteLine($"beacon publish: refused: the tests of '{settings.Layer}' have not passed for image {inspect.ID[..19]}; run 'beacon test {settings.Layer}' first");
+                return ExitCodes.CheckFailed;
+            }
+            var layer = workspace!.Tree[settings.Layer];
+            var file = workspace.FullPath(layer.File);
+            var text = File.ReadAllText(file);
+            var updated = System.Text.RegularExpressions.Regex.IsMatch(text, "(?m)^stage:.*$")
+                ? System.Text.RegularExpressions.Regex.Replace(text, "(?m)^stage:.*$", $"stage: {settings.Stage}")
+                : text.TrimEnd('\n') + $"\nstage: {settings.Stage}\n";
+            Beacon.Conda.AtomicFile.WriteAllText(file, updated);
+            await client.Images.TagImageAsync(image.Reference.ToString(), new Docker.DotNet.Models.ImageTagParameters
+            {
+                RepositoryName = $"{image.Reference.Registry}/{image.Reference.Repository}", Tag = settings.Stage, Force = true,
+            }, cancellationToken);
+            await client.Images.PushImageAsync($"{image.Reference.Registry}/{image.Reference.Repository}", new Docker.DotNet.Models.ImagePushParameters { Tag = settings.Stage },
+                new Docker.DotNet.Models.AuthConfig(), new Progress<Docker.DotNet.Models.JSONMessage>(), cancellationToken);
+            Console.Out.WriteLine($"published {settings.Layer}: {layer.File} now says 'stage: {settings.Stage}' (commit it in a pull request); {image.Reference.Registry}/{image.Reference.Repository}:{settings.Stage} → {inspect.ID[..19]}");
+            return ExitCodes.Success;
+        }
+        catch (Docker.DotNet.DockerImageNotFoundException)
+        {
+            Console.Error.WriteLine($"beacon publish: {image.Reference} is not built; run 'beacon build {settings.Layer}' and 'beacon test {settings.Layer}'");
+            return ExitCodes.CheckFailed;
+        }
+        catch (DockerUnavailableException e)
+        {
+            Console.Error.WriteLine($"beacon publish: {e.Message}");
+            return ExitCodes.InternalError;
+        }
+    }
+}
+
+public sealed class LocalStackSettings : RepositoryCommandSettings
+{
+    [CommandOption("-s|--stack <STACK>")]
+    [Description("The local stack (default: the first one).")]
+    public string? Stack { get; init; }
+}
+
+/// <summary><c>beacon up</c>: build what is missing and run each workload group as a Compose project.</summary>
+public sealed class UpCommand : AsyncCommand<LocalStackSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, LocalStackSettings settings, CancellationToken cancellationToken)
+    {
+        var (workspace, stack, plan, exit) = DockerCommand.Prepare(settings, settings.Stack, localOnly: true);
+        if (plan is null)
+        {
+            return exit;
+        }
+        try
+        {
+            using var client = DockerEngine.Connect();
+            var built = await new ImageBuilder(client, line => Console.Error.WriteLine(line)).BuildAsync(plan, cancellationToken: cancellationToken);
+            if (built.Any(b => b.Outcome is BuildOutcome.Failed or BuildOutcome.Skipped))
+            {
+                Console.Error.WriteLine("beacon up: an image did not build; nothing was started");
+                return ExitCodes.CheckFailed;
+            }
+            var synthesis = Synthesizer.Synthesize(workspace!, stack!);
+            Synthesizer.WriteFiles(workspace!, synthesis);
+            foreach (var group in plan.Groups)
+            {
+                var result = ComposeRunner.Up(group, workspace!.FullPath($".beacon/build/{stack!.Name}/compose/{group}.yaml"));
+                Console.Out.WriteLine(result.ExitCode == 0 ? $"up  {group}" : $"FAILED  {group}\n{result.Output}");
+                if (result.ExitCode != 0)
+                {
+                    return ExitCodes.CheckFailed;
+                }
+            }
+            return ExitCodes.Success;
+        }
+        catch (DockerUnavailableException e)
+        {
+            Console.Error.WriteLine($"beacon up: {e.Message}");
+            return ExitCodes.InternalError;
+        }
+    }
+}
+
+/// <summary><c>beacon down</c>: stop and remove the local stack's Compose projects.</summary>
+public sealed class DownCommand : Command<LocalStackSettings>
+{
+    public override int Execute(CommandContext context, LocalStackSettings settings, CancellationToken cancellationToken)
+    {
+        var (workspace, stack, plan, exit) = DockerCommand.Prepare(settings, settings.Stack, localOnly: true);
+        if (plan is null)
+        {
+            return exit;
+        }
+        try
+        {
+            var synthesis = Synthesizer.Synthesize(workspace!, stack!);
+            Synthesizer.WriteFiles(workspace!, synthesis);
+            var failed = false;
+            foreach (var group in plan.Groups)
+            {
+                var result = ComposeRunner.Down(group, workspace!.FullPath($".beacon/build/{stack!.Name}/compose/{group}.yaml"));
+                Console.Out.WriteLine(result.ExitCode == 0 ? $"down  {group}" : $"FAILED  {group}\n{result.Output}");
+                failed |= result.ExitCode != 0;
+            }
+            return failed ? ExitCodes.CheckFailed : ExitCodes.Success;
+        }
+        catch (DockerUnavailableException e)
+        {
+            Console.Error.WriteLine($"beacon down: {e.Message}");
+            return ExitCodes.InternalError;
+        }
+    }
+}
+
+/// <summary><c>beacon status</c>: what of the local stack runs.</summary>
+public sealed class StatusCommand : Command<LocalStackSettings>
+{
+    public override int Execute(CommandContext context, LocalStackSettings settings, CancellationToken cancellationToken)
+    {
+        var (_, _, plan, exit) = DockerCommand.Prepare(settings, settings.Stack, localOnly: true);
+        if (plan is null)
+        {
+            return exit;
+        }
+        try
+        {
+            var result = ComposeRunner.Status(plan.Groups);
+            Console.Out.Write(result.Output.Length == 0 ? "nothing runs\n" : result.Output);
+            return result.ExitCode == 0 ? ExitCodes.Success : ExitCodes.InternalError;
+        }
+        catch (DockerUnavailableException e)
+        {
+            Console.Error.WriteLine($"beacon status: {e.Message}");
+            return ExitCodes.InternalError;
+        }
+    }
+}
