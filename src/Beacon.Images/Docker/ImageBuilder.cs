@@ -46,6 +46,14 @@ public sealed class ImageBuilder(DockerClient client, Action<string>? progress =
                 continue;
             }
             var existing = await InspectAsync(reference, cancellationToken);
+            if (existing is null && push && await InRegistryAsync(image, cancellationToken))
+            {
+                // Built and pushed before (by CI, or another machine): pull it instead of building it again.
+                progress?.Invoke($"pull    {image.Layer}  {reference} (already in the registry)");
+                await client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = $"{image.Reference.Registry}/{image.Reference.Repository}", Tag = image.Reference.Tag },
+                    new AuthConfig(), new Progress<JSONMessage>(), cancellationToken);
+                existing = await InspectAsync(reference, cancellationToken);
+            }
             ImageBuildResult result;
             if (existing is not null)
             {
@@ -86,6 +94,27 @@ public sealed class ImageBuilder(DockerClient client, Action<string>? progress =
             results[image.Layer] = result;
         }
         return results.Values.ToList();
+    }
+
+    /// <summary>Whether the registry already has this tag (Registry API v2: HEAD of the manifest).</summary>
+    private static async Task<bool> InRegistryAsync(PlannedImage image, CancellationToken cancellationToken)
+    {
+        var host = image.Reference.Registry.Split('/')[0];
+        var path = string.Join('/', image.Reference.Registry.Split('/').Skip(1).Append(image.Reference.Repository));
+        var scheme = host.StartsWith("127.", StringComparison.Ordinal) || host.StartsWith("localhost", StringComparison.Ordinal) ? "http" : "https";
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            using var request = new HttpRequestMessage(HttpMethod.Head, $"{scheme}://{host}/v2/{path}/manifests/{image.Reference.Tag}");
+            request.Headers.Accept.ParseAdd("application/vnd.docker.distribution.manifest.v2+json");
+            request.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
+            using var response = await http.SendAsync(request, cancellationToken);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return false; // unreachable or needs credentials: build it (the push will say what is wrong)
+        }
     }
 
     private static HashSet<string> Closure(Plan plan, IReadOnlyCollection<string> layers)

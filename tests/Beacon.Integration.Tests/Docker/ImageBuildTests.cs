@@ -91,6 +91,11 @@ public sealed class ImageBuildTests : IClassFixture<DockerFixture>, IDisposable
         await client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = byDigest }, new AuthConfig(), new Progress<JSONMessage>());
         var pulled = await client.Images.InspectImageAsync(byDigest);
         Assert.Equal(numeric.LayerDigests, pulled.RootFS.Layers);
+
+        // Gone locally but present in the registry: a pushing build pulls it instead of building it again.
+        await client.Images.DeleteImageAsync(byDigest, new ImageDeleteParameters { Force = true });
+        var again = await new ImageBuilder(client).BuildAsync(plan, ["numeric"], push: true);
+        Assert.Equal(BuildOutcome.Reused, again.Single(r => r.Layer == "numeric").Outcome);
     }
 
     [SkippableFact]
