@@ -68,16 +68,7 @@ public class CompilerEntryPointTests
     public void A_stale_lock_fails_the_preview_with_the_gate_diagnostics()
     {
         using var repo = new TempRepo();
-        foreach (var folder in new[] { "layers", "workloads", "stacks", "channels" })
-        {
-            foreach (var file in Directory.EnumerateFiles(RepoPaths.RepoFile(folder), "*", SearchOption.AllDirectories))
-            {
-                var target = Path.Combine(repo.Root, Path.GetRelativePath(RepoPaths.Root, file));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(file, target);
-            }
-        }
-        File.Copy(RepoPaths.RepoFile("beacon.yaml"), Path.Combine(repo.Root, "beacon.yaml"));
+        repo.CopyExample();
         var layer = Path.Combine(repo.Root, "layers", "snowflake.yaml");
         File.WriteAllText(layer, File.ReadAllText(layer).Replace("  - snowflake-connector-python >=3.10\n", "  - snowflake-connector-python >=3.10\n  - pyarrow\n", StringComparison.Ordinal));
         var r = Compile(repo.Root, "acme-local");

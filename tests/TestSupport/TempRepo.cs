@@ -27,6 +27,21 @@ internal sealed class TempRepo : IDisposable
         File.WriteAllBytes(path, content);
     }
 
+    /// <summary>Copies the example organisation (layers, locks, workloads, stacks, demo channel, beacon.yaml) into the repository.</summary>
+    public void CopyExample()
+    {
+        foreach (var folder in new[] { "layers", "workloads", "stacks", "channels" })
+        {
+            foreach (var file in Directory.EnumerateFiles(RepoPaths.RepoFile(folder), "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(Root, Path.GetRelativePath(RepoPaths.Root, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target, overwrite: true);
+            }
+        }
+        File.Copy(RepoPaths.RepoFile("beacon.yaml"), Path.Combine(Root, "beacon.yaml"), overwrite: true);
+    }
+
     /// <summary>Copies a folder tree into the repository (later copies overwrite earlier files).</summary>
     public void CopyFrom(string folder)
     {

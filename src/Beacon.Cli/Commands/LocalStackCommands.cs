@@ -18,26 +18,14 @@ internal static class DockerCommand
 {
     public static (Workspace? Workspace, StackDocument? Stack, Plan? Plan, int Exit) Prepare(RepositoryCommandSettings settings, string? stackName, bool localOnly)
     {
-        var workspace = WorkspaceCommand.Load(settings, out var exit);
+        var (workspace, stack, exit) = StackCommand.Prepare(settings, stackName, localOnly);
         if (workspace is null)
         {
             return (null, null, null, exit);
         }
-        var stack = stackName is { } n ? workspace.Stack(n) : workspace.Stacks.FirstOrDefault(s => s.Cloud == CloudTarget.Local);
-        if (stack is null || (localOnly && stack.Cloud != CloudTarget.Local))
-        {
-            Console.Error.WriteLine($"error {DiagnosticCodes.Id(DiagnosticCode.InvalidStackName)}: {(stack is null ? $"no stack '{stackName ?? "(local)"}'" : $"stack '{stack.Name}' is not a local stack")}");
-            return (null, null, null, ExitCodes.InvalidInput);
-        }
-        var gate = LockGate.Check(workspace);
-        DiagnosticPrinter.Print(gate, Console.Error);
-        if (gate.Count > 0)
-        {
-            return (null, null, null, ExitCodes.CheckFailed);
-        }
         try
         {
-            return (workspace, stack, Planner.Build(workspace, stack, "unknown"), ExitCodes.Success);
+            return (workspace, stack, Planner.Build(workspace, stack!, "unknown"), ExitCodes.Success);
         }
         catch (PlanException e)
         {

@@ -25,17 +25,22 @@ public class StackSettings : RepositoryCommandSettings
 /// <summary>Load, check and resolve the stack: the common start of synth, plan and render.</summary>
 internal static class StackCommand
 {
-    public static (Workspace? Workspace, StackDocument? Stack, int Exit) Prepare(StackSettings settings)
+    public static (Workspace? Workspace, StackDocument? Stack, int Exit) Prepare(StackSettings settings) =>
+        Prepare(settings, settings.Stack, localOnly: false);
+
+    /// <summary>Loads the repository, finds the stack (default: the first local one) and runs the gate.</summary>
+    public static (Workspace? Workspace, StackDocument? Stack, int Exit) Prepare(RepositoryCommandSettings settings, string? stackName, bool localOnly)
     {
         var workspace = WorkspaceCommand.Load(settings, out var exit);
         if (workspace is null)
         {
             return (null, null, exit);
         }
-        var stack = workspace.Stack(settings.Stack!);
-        if (stack is null)
+        var stack = stackName is { } n ? workspace.Stack(n) : workspace.Stacks.FirstOrDefault(s => s.Cloud == CloudTarget.Local);
+        if (stack is null || (localOnly && stack.Cloud != CloudTarget.Local))
         {
-            Console.Error.WriteLine($"stacks/Pulumi.{settings.Stack}.yaml(1,1): error {DiagnosticCodes.Id(DiagnosticCode.InvalidStackName)}: no stack '{settings.Stack}'");
+            Console.Error.WriteLine($"stacks/Pulumi.{stackName ?? "(local)"}.yaml(1,1): error {DiagnosticCodes.Id(DiagnosticCode.InvalidStackName)}: " +
+                (stack is null ? $"no stack '{stackName ?? "(local)"}'" : $"stack '{stack.Name}' is not a local stack"));
             return (null, null, ExitCodes.InvalidInput);
         }
         var gate = LockGate.Check(workspace);

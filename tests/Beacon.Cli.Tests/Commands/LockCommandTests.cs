@@ -7,24 +7,7 @@ public sealed class LockCommandTests : IDisposable
 {
     private readonly TempRepo _repo = new("beacon-cli-lock-");
 
-    public LockCommandTests()
-    {
-        foreach (var folder in new[] { "layers", "workloads", "stacks", "channels" })
-        {
-            CopyFolder(RepoPaths.RepoFile(folder), _repo.Path_(folder));
-        }
-        File.Copy(RepoPaths.RepoFile("beacon.yaml"), _repo.Path_("beacon.yaml"));
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
+    public LockCommandTests() => _repo.CopyExample();
 
     [Fact]
     public void The_committed_example_locks_are_current_and_relocking_changes_nothing()

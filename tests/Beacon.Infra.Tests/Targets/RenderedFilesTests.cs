@@ -184,16 +184,7 @@ public class RenderedFilesTests
     public void An_unrelated_change_leaves_the_program_unchanged_and_a_lock_change_retags_only_its_subtree()
     {
         using var repo = new TempRepo();
-        foreach (var folder in new[] { "layers", "workloads", "stacks", "channels" })
-        {
-            foreach (var file in Directory.EnumerateFiles(RepoPaths.RepoFile(folder), "*", SearchOption.AllDirectories))
-            {
-                var target = Path.Combine(repo.Root, Path.GetRelativePath(RepoPaths.Root, file));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(file, target);
-            }
-        }
-        File.Copy(RepoPaths.RepoFile("beacon.yaml"), repo.Path_("beacon.yaml"));
+        repo.CopyExample();
         string Program() => Synthesizer.Synthesize(WorkspaceLoader.Load(repo.Root).Workspace!, WorkspaceLoader.Load(repo.Root).Workspace!.Stack("acme-gcp-dev")!).Program;
         var before = Program();
         File.WriteAllText(repo.Path_("layers/core.yaml"), File.ReadAllText(repo.Path_("layers/core.yaml")).Replace("Acme's production Python", "Acme's Python", StringComparison.Ordinal));
