@@ -1,0 +1,48 @@
+using Beacon.Images.Planning;
+using Beacon.Layers.Documents;
+using Beacon.Layers.Loading;
+using Beacon.TestSupport;
+
+namespace Beacon.Images.Tests.Planning;
+
+public class PlannerTests
+{
+    private static readonly Lazy<Workspace> Example = new(() => WorkspaceLoader.Load(RepoPaths.Root).Workspace!);
+
+    private static Plan For(string stack) => Planner.Build(Example.Value, Example.Value.Stack(stack)!, "unknown");
+
+    [Fact]
+    public void Only_deployed_stages_get_images_in_build_order()
+    {
+        var prod = For("acme-aws-prod");
+        Assert.Equal(["core", "gpu-ml", "r-analytics", "snowflake"], prod.Images.Select(i => i.Layer));
+        Assert.True(prod.CreateRegistry);
+        var dev = For("acme-local");
+        Assert.Contains(dev.Images, i => i.Layer == "gpu-ml-nightly" && i.Parent == "gpu-ml");
+        Assert.False(dev.CreateRegistry);
+        Assert.All(dev.Images, i => Assert.StartsWith("127.0.0.1:5000/", i.Reference.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Node_pools_follow_the_profiles_the_workloads_need_with_the_stacks_sizes()
+    {
+        var plan = For("acme-aws-prod");
+        Assert.Equal(["cpu", "cpu-large", "cpu-small", "gpu"], plan.NodePools.Select(p => p.Name));
+        var gpu = plan.NodePools.Single(p => p.Name == "gpu");
+        Assert.Equal((0, 4, true), (gpu.Min, gpu.Max, gpu.Profile.HasGpu));
+        var azureGpu = For("globex-azure-prod").NodePools.Single(p => p.Name == "gpu");
+        Assert.Equal((6.0, "55Gi"), (azureGpu.Profile.Cpus, azureGpu.Profile.Memory)); // the stack's own profile
+    }
+
+    [Fact]
+    public void Every_workload_is_placed_in_its_routed_layer_and_group()
+    {
+        var plan = For("acme-local");
+        var byName = plan.Workloads.ToDictionary(w => w.Name);
+        Assert.Equal(("snowflake", "beacon"), (byName["risk-batch"].Layer, byName["risk-batch"].Group));
+        Assert.Equal(("core", "pricing", 2), (byName["pricing-api"].Layer, byName["pricing-api"].Group, byName["pricing-api"].Replicas));
+        Assert.Equal(("gpu-ml", true), (byName["model-training"].Layer, byName["model-training"].Hardware.HasGpu));
+        Assert.Equal(WorkloadKind.CronJob, byName["eod-report"].Kind);
+        Assert.Equal(byName["risk-batch"].Image, plan.Images.Single(i => i.Layer == "snowflake").Reference);
+    }
+}
