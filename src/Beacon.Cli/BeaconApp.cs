@@ -66,6 +66,9 @@ public static class BeaconApp
                 .WithDescription("Stop and remove the local stack's Compose projects.");
             config.AddCommand<StatusCommand>("status")
                 .WithDescription("List the containers of the local stack's Compose projects.");
+            config.AddCommand<ExplainCommand>("explain")
+                .WithDescription("What a diagnostic code means; without a code, every code.")
+                .WithExample("explain", "BEA0104");
             config.AddCommand<SolveCommand>("solve")
                 .WithDescription("Solve conda specs against channels: a table, or JSON for scripts; exit 1 with an explanation when unsatisfiable.")
                 .WithExample("solve", "-c", "channels/demo", "python 3.11.*", "numpy")

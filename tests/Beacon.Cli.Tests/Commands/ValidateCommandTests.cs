@@ -82,3 +82,17 @@ public class ValidateCommandTests
         }
     }
 }
+
+public class ExplainCommandTests
+{
+    [Fact]
+    public void Explains_a_code_and_lists_them_all()
+    {
+        var one = ProcessRunner.Beacon(RepoPaths.Root, "explain", "bea0104");
+        Assert.Equal(0, one.ExitCode);
+        Assert.Equal("BEA0104 (ParentCycle): Layers are each other's parents.\n", one.Stdout);
+        var all = ProcessRunner.Beacon(RepoPaths.Root, "explain");
+        Assert.Contains("BEA0412  No layer deployed by the stack", all.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, ProcessRunner.Beacon(RepoPaths.Root, "explain", "BEA9999").ExitCode);
+    }
+}
