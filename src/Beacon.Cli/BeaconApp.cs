@@ -14,7 +14,7 @@ public static class BeaconApp
             config.SetApplicationName("beacon");
             config.UseStrictParsing();
             config.AddCommand<PipelineCommand>("pipeline")
-                .WithDescription("The offline pipeline: validate, check the locks (the deployment gate), and draw the tree with where each workload runs.")
+                .WithDescription("The offline pipeline: validate, check the locks (the deployment gate), draw the tree with where each workload runs, and (with --stack) show the stack's plan.")
                 .WithExample("pipeline");
             config.AddCommand<ValidateCommand>("validate")
                 .WithDescription("Check every layer, workload and stack file; report all mistakes with file(line,col).")
