@@ -53,6 +53,7 @@ public sealed class PipelineCommand : Command<PipelineCommand.Settings>
         var locks = LockStore.ReadAll(w);
         var router = Router.FromDisk(w);
         var placed = w.Workloads
+            .Where(x => stack is null || x.RunsIn(stack))
             .GroupBy(x => x.Layer?.Value ?? router.Route(x, stack).Layer ?? "(none)")
             .ToDictionary(g => g.Key, g => g.Select(x => x.Name).ToList(), StringComparer.Ordinal);
         Console.Out.WriteLine($"3. layers and where workloads run{(stack is null ? "" : $" (stack {stack.Name})")}");

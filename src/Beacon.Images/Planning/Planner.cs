@@ -57,7 +57,7 @@ public static class Planner
         var profiles = workspace.HardwareFor(stack);
         var router = new Router(workspace, locks);
         var workloads = new List<PlannedWorkload>();
-        foreach (var w in workspace.Workloads)
+        foreach (var w in workspace.Workloads.Where(w => w.RunsIn(stack)))
         {
             var layer = w.Layer?.Value ?? router.Route(w, stack).Layer
                 ?? throw new PlanException($"no layer deployed by stack '{stack.Name}' fits workload '{w.Name}'; run 'beacon route {w.Name} --stack {stack.Name} --explain'");

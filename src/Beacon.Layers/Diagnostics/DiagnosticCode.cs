@@ -43,6 +43,7 @@ public enum DiagnosticCode
     InvalidPort = 204,
     InvalidEnvironment = 205,
     KindMismatch = 206,
+    WorkloadUnknownStack = 207,
 
     UnknownCloud = 300,
     InvalidStackName = 301,

@@ -41,6 +41,7 @@ public static class DiagnosticCodes
         [DiagnosticCode.InvalidPort] = "A port is not an integer between 1 and 65535.",
         [DiagnosticCode.InvalidEnvironment] = "An environment variable name or value is invalid.",
         [DiagnosticCode.KindMismatch] = "A key does not apply to this workload kind.",
+        [DiagnosticCode.WorkloadUnknownStack] = "A workload's `stacks:` names a stack that does not exist.",
         [DiagnosticCode.UnknownCloud] = "`beacon:cloud` is not local, kubernetes, aws, gcp or azure.",
         [DiagnosticCode.InvalidStackName] = "A stack file is not named Pulumi.<stack>.yaml with a valid stack name.",
         [DiagnosticCode.UnknownStage] = "A stage is not `experimental` or `production`.",

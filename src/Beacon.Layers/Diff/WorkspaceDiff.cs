@@ -145,7 +145,7 @@ public sealed record WorkspaceDiff(
         var baseRouter = baseWorkspace is null ? null : Router.FromDisk(baseWorkspace);
         foreach (var workload in head.Workloads)
         {
-            foreach (var stack in head.Stacks)
+            foreach (var stack in head.Stacks.Where(workload.RunsIn))
             {
                 var after = workload.Layer?.Value ?? headRouter.Route(workload, stack).Layer;
                 string? before = null;

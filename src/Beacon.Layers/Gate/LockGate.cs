@@ -198,7 +198,7 @@ public static class LockGate
                 }
                 continue;
             }
-            foreach (var stack in workspace.Stacks)
+            foreach (var stack in workspace.Stacks.Where(w.RunsIn))
             {
                 var route = router.Route(w, stack);
                 if (route.Layer is null)

@@ -163,6 +163,11 @@ public static class WorkloadReader
         {
             bag.Error(test.Location, DiagnosticCode.InvalidTestCommand, "a test must be one non-empty command line (no newlines or control characters)");
         }
+        var stacks = map.StringList("stacks", allowSingle: true);
+        foreach (var s in stacks ?? [])
+        {
+            LayerReader.CheckName(s, "stack name", bag);
+        }
 
         map.ReportUnknownKeys();
         if (name is null || !Names.IsDnsLabel(name.Value.Value) || kindText is null)
@@ -186,6 +191,7 @@ public static class WorkloadReader
             Env = env,
             Group = groupFromFile ?? group?.Value,
             Tests = tests.Select(t => t.Value).ToList(),
+            Stacks = stacks,
         };
     }
 

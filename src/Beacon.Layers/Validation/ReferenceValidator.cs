@@ -43,6 +43,14 @@ public static class ReferenceValidator
             {
                 bag.Error(l.Location, DiagnosticCode.WorkloadUnknownLayer, $"workload '{w.Name}' pins layer '{l.Value}', which does not exist{Suggestions.DidYouMean(l.Value, layerNames)}");
             }
+            foreach (var s in w.Stacks ?? [])
+            {
+                if (stacks.All(st => st.Name != s.Value))
+                {
+                    bag.Error(s.Location, DiagnosticCode.WorkloadUnknownStack,
+                        $"workload '{w.Name}' lists stack '{s.Value}', which has no stacks/Pulumi.{s.Value}.yaml{Suggestions.DidYouMean(s.Value, stacks.Select(st => st.Name))}");
+                }
+            }
             if (w.Hardware is { } h && !hardware.Contains(h.Value))
             {
                 bag.Error(h.Location, DiagnosticCode.WorkloadUnknownHardware, UnknownProfile(h.Value, hardware));

@@ -45,4 +45,12 @@ public class PlannerTests
         Assert.Equal(WorkloadKind.CronJob, byName["eod-report"].Kind);
         Assert.Equal(byName["risk-batch"].Image, plan.Images.Single(i => i.Layer == "snowflake").Reference);
     }
+
+    [Fact]
+    public void A_workload_runs_only_in_the_stacks_it_lists()
+    {
+        Assert.Contains(For("acme-local").Workloads, w => w.Name == "research-notebook");
+        Assert.DoesNotContain(For("acme-aws-prod").Workloads, w => w.Name == "research-notebook");
+        Assert.DoesNotContain(For("globex-azure-prod").Workloads, w => w.Name == "research-notebook");
+    }
 }
