@@ -3,9 +3,7 @@ using Beacon.Images.Planning;
 using Beacon.Infra.Model;
 using Beacon.Infra.Targets;
 using Beacon.Layers.Documents;
-using Beacon.Layers.Git;
 using Beacon.Layers.Loading;
-using Beacon.Layers.Locking;
 
 namespace Beacon.Infra;
 
@@ -21,7 +19,7 @@ public static class Synthesizer
 {
     public static Synthesis Synthesize(Workspace workspace, StackDocument stack)
     {
-        var plan = Planner.Build(workspace, stack, LockCommit(workspace, workspace.Tree.Root.Name));
+        var plan = Planner.Build(workspace, stack);
         var buildDirectory = $".beacon/build/{stack.Name}";
         var program = new PulumiProgram($"Beacon layers for stack {stack.Name} ({stack.Cloud.ToText()}), generated from layers/, workloads/ and stacks/");
         var context = new SynthesisContext(plan, program, buildDirectory);
@@ -59,23 +57,6 @@ public static class Synthesizer
             {
                 AtomicFile.WriteAllText(path, text);
             }
-        }
-    }
-
-    /// <summary>
-    /// The commit that last changed the root layer's lock (an OCI label): stable while the lock is, so an unrelated
-    /// commit does not change a single byte of the program. "unknown" outside git.
-    /// </summary>
-    private static string LockCommit(Workspace workspace, string layer)
-    {
-        try
-        {
-            var commit = GitCli.RunText(workspace.Root, "log", "-1", "--format=%H", "--", LockStore.RelativePath(layer)).Trim();
-            return commit.Length == 40 ? commit : "unknown";
-        }
-        catch (GitException)
-        {
-            return "unknown";
         }
     }
 }

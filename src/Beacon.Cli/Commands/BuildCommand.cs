@@ -57,7 +57,7 @@ public sealed class BuildCommand : AsyncCommand<BuildCommand.Settings>
         Plan plan;
         try
         {
-            plan = Planner.Build(workspace, stack, "unknown");
+            plan = Planner.Build(workspace, stack);
         }
         catch (PlanException e)
         {

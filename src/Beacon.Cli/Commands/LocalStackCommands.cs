@@ -25,7 +25,7 @@ internal static class DockerCommand
         }
         try
         {
-            return (workspace, stack, Planner.Build(workspace, stack!, "unknown"), ExitCodes.Success);
+            return (workspace, stack, Planner.Build(workspace, stack!), ExitCodes.Success);
         }
         catch (PlanException e)
         {

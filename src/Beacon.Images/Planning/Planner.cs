@@ -17,8 +17,9 @@ public static class Planner
     /// <summary>Used as the registry host when a cloud creates the registry: the real address is known only after `pulumi up`.</summary>
     public const string CreatedRegistryPlaceholder = "registry.beacon.invalid";
 
-    public static Plan Build(Workspace workspace, StackDocument stack, string sourceCommit)
+    public static Plan Build(Workspace workspace, StackDocument stack)
     {
+        var commits = LockCommits.Read(workspace);
         var tree = workspace.Tree;
         var stored = LockStore.ReadAll(workspace);
         var locks = stored.Where(kv => kv.Value.Lock is not null).ToDictionary(kv => kv.Key, kv => kv.Value.Lock!, StringComparer.Ordinal);
@@ -45,11 +46,11 @@ public static class Planner
             if (layer.Parent is { } p)
             {
                 var parent = images[p.Value];
-                context = BuildContext.ForChild(layer.Name, parent.Reference, s.Lock.File, locks[p.Value].File, s.Text, sourceCommit);
+                context = BuildContext.ForChild(layer.Name, parent.Reference, s.Lock.File, locks[p.Value].File, s.Text, LockCommits.For(commits, layer.Name));
             }
             else
             {
-                context = BuildContext.ForRoot(layer.Name, layer.BaseImage!.Value.Value, s.Lock.File, s.Text, sourceCommit);
+                context = BuildContext.ForRoot(layer.Name, layer.BaseImage!.Value.Value, s.Lock.File, s.Text, LockCommits.For(commits, layer.Name));
             }
             images[layer.Name] = new PlannedImage(layer.Name, layer.Parent?.Value, ImageReference.ForLayer(registry, layer.Name, context.Tag), context);
         }

@@ -9,7 +9,7 @@ public class PlannerTests
 {
     private static readonly Lazy<Workspace> Example = new(() => WorkspaceLoader.Load(RepoPaths.Root).Workspace!);
 
-    private static Plan For(string stack) => Planner.Build(Example.Value, Example.Value.Stack(stack)!, "unknown");
+    private static Plan For(string stack) => Planner.Build(Example.Value, Example.Value.Stack(stack)!);
 
     [Fact]
     public void Only_deployed_stages_get_images_in_build_order()
@@ -44,6 +44,16 @@ public class PlannerTests
         Assert.Equal(("gpu-ml", true), (byName["model-training"].Layer, byName["model-training"].Hardware.HasGpu));
         Assert.Equal(WorkloadKind.CronJob, byName["eod-report"].Kind);
         Assert.Equal(byName["risk-batch"].Image, plan.Images.Single(i => i.Layer == "snowflake").Reference);
+    }
+
+    [Fact]
+    public void Each_image_is_labelled_with_the_commit_that_last_changed_its_lock()
+    {
+        foreach (var image in For("acme-local").Images)
+        {
+            var expected = ProcessRunner.Run("git", ["log", "-1", "--format=%H", "--", $"layers/{image.Layer}.lock"], RepoPaths.Root).Stdout.Trim();
+            Assert.Contains($"org.opencontainers.image.revision=\"{(expected.Length == 40 ? expected : "unknown")}\"", image.Context.Dockerfile, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

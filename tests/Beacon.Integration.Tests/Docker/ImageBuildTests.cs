@@ -39,7 +39,7 @@ public sealed class ImageBuildTests : IClassFixture<DockerFixture>, IDisposable
         Assert.True(run.Success);
         locker.Write(run);
         workspace = WorkspaceLoader.Load(_repo.Root).Workspace!;
-        return Planner.Build(workspace, workspace.Stack("test")!, "unknown");
+        return Planner.Build(workspace, workspace.Stack("test")!);
     }
 
     [SkippableFact]
