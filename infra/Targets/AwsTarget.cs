@@ -36,7 +36,7 @@ public sealed class AwsTarget : ICloudTarget
             .Add("function", "aws:ecr/getAuthorizationToken:getAuthorizationToken")
             .Add("arguments", new Map())
             .Add("options", provider)));
-        ImageResources.Emit(context, layer => PulumiProgram.Ref($"ecr-{layer}", "repositoryUrl"), push: true, registries: new List<object>
+        ImageResources.Emit(context, Repository, push: true, registries: new List<object>
         {
             new Map().Add("address", PulumiProgram.Ref("ecrAuth", "proxyEndpoint"))
                 .Add("username", PulumiProgram.Ref("ecrAuth", "userName"))
@@ -55,16 +55,12 @@ public sealed class AwsTarget : ICloudTarget
         {
             k8sProvider = EmitCluster(context, provider);
         }
-        KubernetesResources.Emit(context, k8sProvider, image => Rewrite(plan, image));
+        KubernetesResources.Emit(context, k8sProvider, Repository);
         program.Output("registryUrl", PulumiProgram.Ref($"ecr-{plan.Images[0].Layer}", "repositoryUrl"));
     }
 
-    /// <summary>Planned image refs use a placeholder registry; on AWS each layer has its own ECR repository URL.</summary>
-    private static string Rewrite(Images.Planning.Plan plan, string image)
-    {
-        var match = plan.Images.FirstOrDefault(i => i.Reference.ToString() == image);
-        return match is null ? image : $"{PulumiProgram.Ref($"ecr-{match.Layer}", "repositoryUrl")}:{match.Context.Tag}";
-    }
+    /// <summary>Each layer has its own ECR repository.</summary>
+    private static string Repository(string layer) => PulumiProgram.Ref($"ecr-{layer}", "repositoryUrl");
 
     private static Map AssumeRole(string service) => new Map().Add("fn::toJSON", new Map()
         .Add("Version", "2012-10-17")

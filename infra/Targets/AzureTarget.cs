@@ -30,7 +30,7 @@ public sealed class AzureTarget : ICloudTarget
             .Add("function", "azure-native:containerregistry:listRegistryCredentials")
             .Add("arguments", new Map().Add("resourceGroupName", PulumiProgram.Ref("rg", "name")).Add("registryName", PulumiProgram.Ref("registry", "name")))
             .Add("options", provider)));
-        ImageResources.Emit(context, layer => $"{PulumiProgram.Ref("registry", "loginServer")}/{layer}", push: true, registries: new List<object>
+        ImageResources.Emit(context, Repository, push: true, registries: new List<object>
         {
             new Map().Add("address", PulumiProgram.Ref("registry", "loginServer"))
                 .Add("username", PulumiProgram.Ref("registryCredentials", "username"))
@@ -68,12 +68,11 @@ public sealed class AzureTarget : ICloudTarget
         }
         program.Resource("k8s-provider", "pulumi:providers:kubernetes", new Map().Add("context", clusterName).Add("enableServerSideApply", true),
             new Map().Add("version", ProviderVersions.Kubernetes).Add("dependsOn", plan.NodePools.Select(p => (object)PulumiProgram.Ref($"nodes-{p.Name}")).ToList()));
-        KubernetesResources.Emit(context, "k8s-provider", image =>
-        {
-            var match = plan.Images.FirstOrDefault(i => i.Reference.ToString() == image);
-            return match is null ? image : $"{PulumiProgram.Ref("registry", "loginServer")}/{match.Layer}:{match.Context.Tag}";
-        });
+        KubernetesResources.Emit(context, "k8s-provider", Repository);
         program.Output("registryUrl", PulumiProgram.Ref("registry", "loginServer"));
         program.Output("clusterName", PulumiProgram.Ref("aks", "name"));
     }
+
+    /// <summary>All layers share the stack's registry; the image is named after the layer.</summary>
+    private static string Repository(string layer) => $"{PulumiProgram.Ref("registry", "loginServer")}/{layer}";
 }

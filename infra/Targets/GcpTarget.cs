@@ -24,7 +24,7 @@ public sealed class GcpTarget : ICloudTarget
             .Add("description", "Beacon layer images"), provider);
         // An access token (e.g. `gcloud auth print-access-token`) as a Pulumi secret: beacon:registryPassword.
         program.Config("registryPassword", "string", secret: true);
-        ImageResources.Emit(context, layer => $"{PulumiProgram.Ref("registry", "registryUri")}/{layer}", push: true, registries: new List<object>
+        ImageResources.Emit(context, Repository, push: true, registries: new List<object>
         {
             new Map().Add("address", $"{region}-docker.pkg.dev").Add("username", "oauth2accesstoken").Add("password", PulumiProgram.Ref("registryPassword")),
         });
@@ -77,13 +77,12 @@ public sealed class GcpTarget : ICloudTarget
                 .Add("provideClusterInfo", true))) })));
         program.Resource("k8s-provider", "pulumi:providers:kubernetes", new Map().Add("kubeconfig", PulumiProgram.Ref("kubeconfig")).Add("enableServerSideApply", true),
             new Map().Add("version", ProviderVersions.Kubernetes).Add("dependsOn", plan.NodePools.Select(p => (object)PulumiProgram.Ref($"nodes-{p.Name}")).ToList()));
-        KubernetesResources.Emit(context, "k8s-provider", image =>
-        {
-            var match = plan.Images.FirstOrDefault(i => i.Reference.ToString() == image);
-            return match is null ? image : $"{PulumiProgram.Ref("registry", "registryUri")}/{match.Layer}:{match.Context.Tag}";
-        });
+        KubernetesResources.Emit(context, "k8s-provider", Repository);
         program.Output("registryUrl", PulumiProgram.Ref("registry", "registryUri"));
         program.Output("clusterName", PulumiProgram.Ref("gke", "name"));
         program.Output("kubeconfig", new Map().Add("fn::secret", PulumiProgram.Ref("kubeconfig")));
     }
+
+    /// <summary>All layers share the stack's registry; the image is named after the layer.</summary>
+    private static string Repository(string layer) => $"{PulumiProgram.Ref("registry", "registryUri")}/{layer}";
 }

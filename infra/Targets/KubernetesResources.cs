@@ -7,10 +7,15 @@ public static class KubernetesResources
 {
     /// <param name="context">The synthesis context.</param>
     /// <param name="provider">The kubernetes provider resource name.</param>
-    /// <param name="image">Rewrites a planned image reference (e.g. to the created registry's URL).</param>
-    public static void Emit(SynthesisContext context, string provider, Func<string, string>? image = null)
+    /// <param name="repository">layer → its repository in a registry the stack creates (a ${...} output); null keeps the planned references.</param>
+    public static void Emit(SynthesisContext context, string provider, Func<string, string>? repository = null)
     {
         var program = context.Program;
+        Func<string, string>? image = repository is null ? null : planned =>
+        {
+            var match = context.Plan.Images.FirstOrDefault(i => i.Reference.ToString() == planned);
+            return match is null ? planned : $"{repository(match.Layer)}:{match.Context.Tag}";
+        };
         foreach (var obj in WorkloadObjects.For(context.Plan))
         {
             var spec = obj.Spec;

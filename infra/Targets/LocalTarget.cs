@@ -13,7 +13,7 @@ public sealed class LocalTarget : ICloudTarget
     public void Emit(SynthesisContext context)
     {
         var plan = context.Plan;
-        ImageResources.Emit(context, layer => plan.Images.Single(i => i.Layer == layer).Reference.Repository is var r ? $"{plan.Registry}/{r}" : "", push: false, registries: null);
+        ImageResources.Emit(context, layer => $"{plan.Registry}/{layer}", push: false, registries: null);
         context.Program.Resource("command-provider", "pulumi:providers:command", [], new Map().Add("version", ProviderVersions.Command));
         foreach (var group in plan.Groups)
         {

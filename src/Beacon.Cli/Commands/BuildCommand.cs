@@ -28,16 +28,10 @@ public sealed class BuildCommand : AsyncCommand<BuildCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var workspace = WorkspaceCommand.Load(settings, out var exit);
+        var (workspace, stack, exit) = StackCommand.Prepare(settings, settings.Stack, localOnly: false);
         if (workspace is null)
         {
             return exit;
-        }
-        var stack = settings.Stack is { } name ? workspace.Stack(name) : workspace.Stacks.FirstOrDefault(s => s.Cloud == CloudTarget.Local);
-        if (stack is null)
-        {
-            Console.Error.WriteLine($"beacon build: error {DiagnosticCodes.Id(DiagnosticCode.InvalidStackName)}: {(settings.Stack is null ? "no local stack; pass --stack" : $"no stack '{settings.Stack}'")}");
-            return ExitCodes.InvalidInput;
         }
         if (settings.Push is { } registry)
         {
@@ -46,31 +40,25 @@ public sealed class BuildCommand : AsyncCommand<BuildCommand.Settings>
                 Console.Error.WriteLine($"beacon build: error {DiagnosticCodes.Id(DiagnosticCode.InvalidStackSetting)}: '{registry}' is not a registry address");
                 return ExitCodes.InvalidInput;
             }
-            stack = stack with { Registry = registry };
+            stack = stack! with { Registry = registry };
         }
-        var gate = Beacon.Layers.Gate.LockGate.Check(workspace);
-        Output.DiagnosticPrinter.Print(gate, Console.Error);
-        if (gate.Count > 0)
+        Plan? plan = null;
+        exit = StackCommand.Guard("build", () =>
         {
-            return ExitCodes.CheckFailed;
-        }
-        Plan plan;
-        try
+            plan = Planner.Build(workspace, stack!);
+            return ExitCodes.Success;
+        });
+        if (plan is null)
         {
-            plan = Planner.Build(workspace, stack);
-        }
-        catch (PlanException e)
-        {
-            Console.Error.WriteLine($"beacon build: {e.Message}");
-            return ExitCodes.CheckFailed;
+            return exit;
         }
         var unknown = settings.Layers.Where(l => plan.Images.All(i => i.Layer != l)).ToList();
         if (unknown.Count > 0)
         {
-            Console.Error.WriteLine($"beacon build: error {DiagnosticCodes.Id(DiagnosticCode.UnknownParent)}: stack '{stack.Name}' deploys no layer {string.Join(", ", unknown)}");
+            Console.Error.WriteLine($"beacon build: error {DiagnosticCodes.Id(DiagnosticCode.UnknownParent)}: stack '{stack!.Name}' deploys no layer {string.Join(", ", unknown)}");
             return ExitCodes.InvalidInput;
         }
-        try
+        return await StackCommand.GuardAsync("build", async () =>
         {
             using var client = DockerEngine.Connect();
             var results = await new ImageBuilder(client, line => Console.Error.WriteLine(line)).BuildAsync(plan, settings.Layers, settings.Push is not null, cancellationToken);
@@ -86,12 +74,7 @@ public sealed class BuildCommand : AsyncCommand<BuildCommand.Settings>
                 Console.Out.WriteLine(what + (r.PushedDigest is { } d ? $"  pushed {d}" : ""));
             }
             return results.Any(r => r.Outcome is BuildOutcome.Failed or BuildOutcome.Skipped) ? ExitCodes.CheckFailed : ExitCodes.Success;
-        }
-        catch (DockerUnavailableException e)
-        {
-            Console.Error.WriteLine($"beacon build: {e.Message}");
-            return ExitCodes.InternalError;
-        }
+        });
     }
 
     private static string Size(long bytes) => bytes >= 1048576 ? $"{bytes / 1048576.0:F1} MiB" : bytes >= 1024 ? $"{bytes / 1024.0:F1} KiB" : $"{bytes} B";

@@ -23,15 +23,20 @@ internal static class DockerCommand
         {
             return (null, null, null, exit);
         }
-        try
+        Plan? plan = null;
+        exit = StackCommand.Guard("plan", () =>
         {
-            return (workspace, stack, Planner.Build(workspace, stack!), ExitCodes.Success);
-        }
-        catch (PlanException e)
-        {
-            Console.Error.WriteLine(e.Message);
-            return (null, null, null, ExitCodes.CheckFailed);
-        }
+            plan = Planner.Build(workspace, stack!);
+            return ExitCodes.Success;
+        });
+        return plan is null ? (null, null, null, exit) : (workspace, stack, plan, ExitCodes.Success);
+    }
+
+    /// <summary>Writes the stack's build and compose files and returns each workload group's compose file.</summary>
+    public static IReadOnlyList<(string Group, string File)> ComposeFiles(Workspace workspace, StackDocument stack, Plan plan)
+    {
+        Synthesizer.WriteFiles(workspace, Synthesizer.Synthesize(workspace, stack));
+        return plan.Groups.Select(g => (g, workspace.FullPath($".beacon/build/{stack.Name}/compose/{g}.yaml"))).ToList();
     }
 
     public static string RecordPath(Workspace workspace) => workspace.FullPath(".beacon/test-results.json");
@@ -125,8 +130,7 @@ public sealed class TestCommand : AsyncCommand<TestCommand.Settings>
         }
         catch (DockerUnavailableException e)
         {
-            Console.Error.WriteLine($"beacon test: {e.Message}");
-            return ExitCodes.InternalError;
+            return StackCommand.Unavailable("test", e);
         }
     }
 }
@@ -195,8 +199,7 @@ public sealed class PublishCommand : AsyncCommand<PublishCommand.Settings>
         }
         catch (DockerUnavailableException e)
         {
-            Console.Error.WriteLine($"beacon publish: {e.Message}");
-            return ExitCodes.InternalError;
+            return StackCommand.Unavailable("publish", e);
         }
     }
 }
@@ -218,7 +221,7 @@ public sealed class UpCommand : AsyncCommand<LocalStackSettings>
         {
             return exit;
         }
-        try
+        return await StackCommand.GuardAsync("up", async () =>
         {
             using var client = DockerEngine.Connect();
             var built = await new ImageBuilder(client, line => Console.Error.WriteLine(line)).BuildAsync(plan, cancellationToken: cancellationToken);
@@ -227,11 +230,9 @@ public sealed class UpCommand : AsyncCommand<LocalStackSettings>
                 Console.Error.WriteLine("beacon up: an image did not build; nothing was started");
                 return ExitCodes.CheckFailed;
             }
-            var synthesis = Synthesizer.Synthesize(workspace!, stack!);
-            Synthesizer.WriteFiles(workspace!, synthesis);
-            foreach (var group in plan.Groups)
+            foreach (var (group, file) in DockerCommand.ComposeFiles(workspace!, stack!, plan))
             {
-                var result = ComposeRunner.Up(group, workspace!.FullPath($".beacon/build/{stack!.Name}/compose/{group}.yaml"));
+                var result = ComposeRunner.Up(group, file);
                 Console.Out.WriteLine(result.ExitCode == 0 ? $"up  {group}" : $"FAILED  {group}\n{result.Output}");
                 if (result.ExitCode != 0)
                 {
@@ -239,12 +240,7 @@ public sealed class UpCommand : AsyncCommand<LocalStackSettings>
                 }
             }
             return ExitCodes.Success;
-        }
-        catch (DockerUnavailableException e)
-        {
-            Console.Error.WriteLine($"beacon up: {e.Message}");
-            return ExitCodes.InternalError;
-        }
+        });
     }
 }
 
@@ -258,24 +254,17 @@ public sealed class DownCommand : Command<LocalStackSettings>
         {
             return exit;
         }
-        try
+        return StackCommand.Guard("down", () =>
         {
-            var synthesis = Synthesizer.Synthesize(workspace!, stack!);
-            Synthesizer.WriteFiles(workspace!, synthesis);
             var failed = false;
-            foreach (var group in plan.Groups)
+            foreach (var (group, file) in DockerCommand.ComposeFiles(workspace!, stack!, plan))
             {
-                var result = ComposeRunner.Down(group, workspace!.FullPath($".beacon/build/{stack!.Name}/compose/{group}.yaml"));
+                var result = ComposeRunner.Down(group, file);
                 Console.Out.WriteLine(result.ExitCode == 0 ? $"down  {group}" : $"FAILED  {group}\n{result.Output}");
                 failed |= result.ExitCode != 0;
             }
             return failed ? ExitCodes.CheckFailed : ExitCodes.Success;
-        }
-        catch (DockerUnavailableException e)
-        {
-            Console.Error.WriteLine($"beacon down: {e.Message}");
-            return ExitCodes.InternalError;
-        }
+        });
     }
 }
 
@@ -289,16 +278,11 @@ public sealed class StatusCommand : Command<LocalStackSettings>
         {
             return exit;
         }
-        try
+        return StackCommand.Guard("status", () =>
         {
             var result = ComposeRunner.Status(plan.Groups);
             Console.Out.Write(result.Output.Length == 0 ? "nothing runs\n" : result.Output);
             return result.ExitCode == 0 ? ExitCodes.Success : ExitCodes.InternalError;
-        }
-        catch (DockerUnavailableException e)
-        {
-            Console.Error.WriteLine($"beacon status: {e.Message}");
-            return ExitCodes.InternalError;
-        }
+        });
     }
 }

@@ -41,7 +41,8 @@ public sealed class PipelineCommand : Command<PipelineCommand.Settings>
             return ExitCodes.InvalidInput;
         }
 
-        var gate = LockGate.Check(w);
+        var locks = LockStore.ReadAll(w);
+        var gate = LockGate.Check(w, locks);
         DiagnosticPrinter.Print(gate, Console.Error);
         if (gate.Count > 0)
         {
@@ -50,8 +51,7 @@ public sealed class PipelineCommand : Command<PipelineCommand.Settings>
         }
         Console.Out.WriteLine("2. check     ok: every lock current, every child adds to its parent only, every workload placed");
 
-        var locks = LockStore.ReadAll(w);
-        var router = Router.FromDisk(w);
+        var router = Router.FromStored(w, locks);
         var placed = w.Workloads
             .Where(x => stack is null || x.RunsIn(stack))
             .GroupBy(x => x.Layer?.Value ?? router.Route(x, stack).Layer ?? "(none)")

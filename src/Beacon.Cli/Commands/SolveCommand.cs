@@ -67,7 +67,6 @@ public sealed class SolveCommand : AsyncCommand<SolveCommand.Settings>
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         using var http = new HttpClient();
-        var fetcher = new RepodataFetcher(http, new FetchOptions { CacheDirectory = ChannelLoader.DefaultCacheDirectory(), Offline = settings.Offline });
         var options = new SolveJobOptions
         {
             Channels = settings.Channels,
@@ -80,7 +79,7 @@ public sealed class SolveCommand : AsyncCommand<SolveCommand.Settings>
         SolveResult result;
         try
         {
-            result = await SolveJob.RunAsync(options, new ChannelLoader(fetcher), w => Console.Error.WriteLine($"warning: {w}"), cancellationToken);
+            result = await SolveJob.RunAsync(options, WorkspaceCommand.ChannelLoader(http, settings.Offline), w => Console.Error.WriteLine($"warning: {w}"), cancellationToken);
         }
         catch (SolveInputException e)
         {

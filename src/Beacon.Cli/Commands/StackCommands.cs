@@ -47,6 +47,51 @@ internal static class StackCommand
         DiagnosticPrinter.Print(gate, Console.Error);
         return gate.Count > 0 ? (null, null, ExitCodes.CheckFailed) : (workspace, stack, ExitCodes.Success);
     }
+
+    /// <summary>
+    /// Runs a command's body, turning the expected failures into messages and exit codes: a plan that cannot be made
+    /// (1) and an unreachable Docker engine (3). No stack traces.
+    /// </summary>
+    public static int Guard(string command, Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (PlanException e)
+        {
+            Console.Error.WriteLine($"beacon {command}: {e.Message}");
+            return ExitCodes.CheckFailed;
+        }
+        catch (Beacon.Images.Docker.DockerUnavailableException e)
+        {
+            return Unavailable(command, e);
+        }
+    }
+
+    /// <summary>No Docker engine: the reason, exit 3.</summary>
+    public static int Unavailable(string command, Beacon.Images.Docker.DockerUnavailableException e)
+    {
+        Console.Error.WriteLine($"beacon {command}: {e.Message}");
+        return ExitCodes.InternalError;
+    }
+
+    public static async Task<int> GuardAsync(string command, Func<Task<int>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (PlanException e)
+        {
+            Console.Error.WriteLine($"beacon {command}: {e.Message}");
+            return ExitCodes.CheckFailed;
+        }
+        catch (Beacon.Images.Docker.DockerUnavailableException e)
+        {
+            return Unavailable(command, e);
+        }
+    }
 }
 
 /// <summary><c>beacon synth --stack s</c>: the Pulumi YAML program, exactly what the compiler prints.</summary>
@@ -59,18 +104,13 @@ public sealed class SynthCommand : Command<StackSettings>
         {
             return exit;
         }
-        try
+        return StackCommand.Guard("synth", () =>
         {
             var synthesis = Synthesizer.Synthesize(workspace, stack!);
             Synthesizer.WriteFiles(workspace, synthesis);
             Console.Out.Write(synthesis.Program);
             return ExitCodes.Success;
-        }
-        catch (PlanException e)
-        {
-            Console.Error.WriteLine($"beacon synth: {e.Message}");
-            return ExitCodes.CheckFailed;
-        }
+        });
     }
 }
 
@@ -84,16 +124,11 @@ public sealed class PlanCommand : Command<StackSettings>
         {
             return exit;
         }
-        try
+        return StackCommand.Guard("plan", () =>
         {
-            Console.Out.Write(PlanText.Tree(Synthesizer.Synthesize(workspace, stack!).Plan));
+            Console.Out.Write(PlanText.Tree(Planner.Build(workspace, stack!)));
             return ExitCodes.Success;
-        }
-        catch (PlanException e)
-        {
-            Console.Error.WriteLine($"beacon plan: {e.Message}");
-            return ExitCodes.CheckFailed;
-        }
+        });
     }
 }
 
@@ -117,17 +152,12 @@ public sealed class RenderCommand : Command<RenderCommand.Settings>
         {
             return exit;
         }
-        try
+        return StackCommand.Guard("render", () =>
         {
             var files = Rendering.Files(workspace, stack!);
             Rendering.Write(settings.Out!, files);
             Console.Out.WriteLine($"wrote {files.Count} files to {settings.Out}");
             return ExitCodes.Success;
-        }
-        catch (PlanException e)
-        {
-            Console.Error.WriteLine($"beacon render: {e.Message}");
-            return ExitCodes.CheckFailed;
-        }
+        });
     }
 }

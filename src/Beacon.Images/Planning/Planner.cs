@@ -22,7 +22,6 @@ public static class Planner
         var commits = LockCommits.Read(workspace);
         var tree = workspace.Tree;
         var stored = LockStore.ReadAll(workspace);
-        var locks = stored.Where(kv => kv.Value.Lock is not null).ToDictionary(kv => kv.Key, kv => kv.Value.Lock!, StringComparer.Ordinal);
         var createRegistry = stack.Registry is null;
         var registry = (stack.Registry ?? CreatedRegistryPlaceholder).TrimEnd('/');
 
@@ -46,7 +45,7 @@ public static class Planner
             if (layer.Parent is { } p)
             {
                 var parent = images[p.Value];
-                context = BuildContext.ForChild(layer.Name, parent.Reference, s.Lock.File, locks[p.Value].File, s.Text, LockCommits.For(commits, layer.Name));
+                context = BuildContext.ForChild(layer.Name, parent.Reference, s.Lock.File, stored[p.Value].Lock!.File, s.Text, LockCommits.For(commits, layer.Name));
             }
             else
             {
@@ -56,7 +55,7 @@ public static class Planner
         }
 
         var profiles = workspace.HardwareFor(stack);
-        var router = new Router(workspace, locks);
+        var router = Router.FromStored(workspace, stored);
         var workloads = new List<PlannedWorkload>();
         foreach (var w in workspace.Workloads.Where(w => w.RunsIn(stack)))
         {

@@ -17,11 +17,13 @@ namespace Beacon.Layers.Gate;
 /// </summary>
 public static class LockGate
 {
-    public static IReadOnlyList<Diagnostic> Check(Workspace workspace)
+    public static IReadOnlyList<Diagnostic> Check(Workspace workspace) => Check(workspace, LockStore.ReadAll(workspace));
+
+    /// <summary>The gate over locks the caller has already read (so a pipeline reads each lock file once).</summary>
+    public static IReadOnlyList<Diagnostic> Check(Workspace workspace, Dictionary<string, StoredLock> stored)
     {
         var bag = new DiagnosticBag();
         var tree = workspace.Tree;
-        var stored = LockStore.ReadAll(workspace);
         foreach (var layer in tree.TopologicalOrder)
         {
             var at = layer.NameLocation with { Column = 1, Line = 1 };
@@ -38,7 +40,7 @@ public static class LockGate
             CheckLayer(workspace, layer, s, stored, bag);
         }
         CheckOrphans(workspace, bag);
-        CheckWorkloads(workspace, new Router(workspace, stored.Where(kv => kv.Value.Lock is not null).ToDictionary(kv => kv.Key, kv => kv.Value.Lock!, StringComparer.Ordinal)), bag);
+        CheckWorkloads(workspace, Router.FromStored(workspace, stored), bag);
         return bag.Sorted();
     }
 

@@ -26,8 +26,11 @@ public sealed record RouteResult(string? Layer, IReadOnlyList<RouteCandidate> Ca
 /// </summary>
 public sealed class Router(Workspace workspace, IReadOnlyDictionary<string, LayerLock> locks)
 {
-    public static Router FromDisk(Workspace workspace) =>
-        new(workspace, LockStore.ReadAll(workspace).Where(kv => kv.Value.Lock is not null).ToDictionary(kv => kv.Key, kv => kv.Value.Lock!, StringComparer.Ordinal));
+    public static Router FromDisk(Workspace workspace) => FromStored(workspace, LockStore.ReadAll(workspace));
+
+    /// <summary>A router over locks already read; invalid locks route nothing.</summary>
+    public static Router FromStored(Workspace workspace, IReadOnlyDictionary<string, StoredLock> stored) =>
+        new(workspace, stored.Where(kv => kv.Value.Lock is not null).ToDictionary(kv => kv.Key, kv => kv.Value.Lock!, StringComparer.Ordinal));
 
     public RouteResult Route(IReadOnlyList<MatchSpec> requires, string? hardware, StackDocument? stack)
     {

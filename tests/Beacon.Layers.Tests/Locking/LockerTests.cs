@@ -145,6 +145,8 @@ public sealed class LockerTests : IDisposable
         var diagnostics = Check();
         Assert.Contains(diagnostics, d => d.Code == DiagnosticCode.ParentRecordAltered && d.Message.Contains("removes numpy", StringComparison.Ordinal));
         Assert.Contains(diagnostics, d => d.Code == DiagnosticCode.DependencyNotInLock || d.Code == DiagnosticCode.ParentRecordAltered);
+        // The finding points at the child's lock, and nothing is blamed on the untouched parent.
+        Assert.All(diagnostics, d => Assert.Equal("layers/analytics.lock", d.Location.File));
     }
 
     [Fact]
