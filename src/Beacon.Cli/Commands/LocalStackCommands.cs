@@ -32,6 +32,23 @@ internal static class DockerCommand
         return plan is null ? (null, null, null, exit) : (workspace, stack, plan, ExitCodes.Success);
     }
 
+    /// <summary>Prepares the stack and finds the planned image of one layer (exit 2 when the stack does not deploy it).</summary>
+    public static (Workspace? Workspace, PlannedImage? Image, int Exit) PrepareLayer(RepositoryCommandSettings settings, string? stackName, string layer)
+    {
+        var (workspace, _, plan, exit) = Prepare(settings, stackName, localOnly: false);
+        if (plan is null)
+        {
+            return (null, null, exit);
+        }
+        var image = plan.Images.FirstOrDefault(i => i.Layer == layer);
+        if (image is null)
+        {
+            Console.Error.WriteLine($"error {DiagnosticCodes.Id(DiagnosticCode.UnknownParent)}: the stack deploys no layer '{layer}'");
+            return (null, null, ExitCodes.InvalidInput);
+        }
+        return (workspace, image, ExitCodes.Success);
+    }
+
     /// <summary>Writes the stack's build and compose files and returns each workload group's compose file.</summary>
     public static IReadOnlyList<(string Group, string File)> ComposeFiles(Workspace workspace, StackDocument stack, Plan plan)
     {
@@ -69,16 +86,10 @@ public sealed class TestCommand : AsyncCommand<TestCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var (workspace, _, plan, exit) = DockerCommand.Prepare(settings, settings.Stack, localOnly: false);
-        if (plan is null)
-        {
-            return exit;
-        }
-        var image = plan.Images.FirstOrDefault(i => i.Layer == settings.Layer);
+        var (workspace, image, exit) = DockerCommand.PrepareLayer(settings, settings.Stack, settings.Layer);
         if (image is null)
         {
-            Console.Error.WriteLine($"error {DiagnosticCodes.Id(DiagnosticCode.UnknownParent)}: the stack deploys no layer '{settings.Layer}'");
-            return ExitCodes.InvalidInput;
+            return exit;
         }
         var layer = workspace!.Tree[settings.Layer];
         var suites = new List<(string Suite, IReadOnlyList<string> Commands)> { ($"layer {layer.Name}", layer.Tests) };
@@ -156,16 +167,10 @@ public sealed class PublishCommand : AsyncCommand<PublishCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var (workspace, _, plan, exit) = DockerCommand.Prepare(settings, settings.Stack, localOnly: false);
-        if (plan is null)
-        {
-            return exit;
-        }
-        var image = plan.Images.FirstOrDefault(i => i.Layer == settings.Layer);
+        var (workspace, image, exit) = DockerCommand.PrepareLayer(settings, settings.Stack, settings.Layer);
         if (image is null)
         {
-            Console.Error.WriteLine($"error {DiagnosticCodes.Id(DiagnosticCode.UnknownParent)}: the stack deploys no layer '{settings.Layer}'");
-            return ExitCodes.InvalidInput;
+            return exit;
         }
         try
         {
