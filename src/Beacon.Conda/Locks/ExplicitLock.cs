@@ -254,7 +254,7 @@ public sealed record ExplicitLock(string Platform, IReadOnlyList<LockedPackage> 
         var byName = records.GroupBy(r => r.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var dependsOn = records.ToDictionary(
             r => r.Name,
-            r => r.Depends.Select(d => d.Split([' ', '=', '<', '>', '!', '~', '['], 2)[0].ToLowerInvariant())
+            r => r.Depends.Select(d => Specs.MatchSpec.TryParse(d) is { Success: true } spec ? spec.Value.Name : "")
                 .Where(n => n != r.Name && byName.ContainsKey(n)).ToHashSet(StringComparer.Ordinal),
             StringComparer.Ordinal);
         var placed = new HashSet<string>(StringComparer.Ordinal);
