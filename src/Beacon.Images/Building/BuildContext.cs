@@ -29,7 +29,7 @@ public sealed record BuildContext(string Layer, string? Parent, string Tag, stri
         Guard(layer, baseImage, sourceCommit);
         var tag = ComputeTag(baseImage, lockText);
         var lockName = $"{layer}.lock";
-        return new BuildContext(layer, null, tag, Render(baseImage, layer, null, lockName, LockSha(lockText), sourceCommit, lockFile.Packages.Count), lockName, lockText, baseImage);
+        return new BuildContext(layer, null, tag, Render(baseImage, layer, null, lockName, Beacon.Layers.Locking.LayerLock.Sha256Of(lockText), sourceCommit, lockFile.Packages.Count), lockName, lockText, baseImage);
     }
 
     /// <summary>A child image: FROM the parent's content-addressed image, install only the records the parent lacks.</summary>
@@ -42,10 +42,8 @@ public sealed record BuildContext(string Layer, string? Parent, string Tag, stri
         var tag = ComputeTag(parentImage.Tag, lockText);
         var lockName = $"{layer}.delta.lock";
         return new BuildContext(layer, parentImage.Repository, tag,
-            Render(parentImage.ToString(), layer, parentImage.Repository, lockName, LockSha(lockText), sourceCommit, delta.Packages.Count), lockName, deltaText, parentImage.ToString());
+            Render(parentImage.ToString(), layer, parentImage.Repository, lockName, Beacon.Layers.Locking.LayerLock.Sha256Of(lockText), sourceCommit, delta.Packages.Count), lockName, deltaText, parentImage.ToString());
     }
-
-    private static string LockSha(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     /// <summary>Every value that reaches the Dockerfile is checked against its grammar first (defence in depth).</summary>
     private static void Guard(string layer, string image, string commit)
