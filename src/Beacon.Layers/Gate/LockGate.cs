@@ -109,12 +109,12 @@ public static class LockGate
     {
         foreach (var dep in layer.Dependencies)
         {
-            var named = lockFile.Packages.Where(p => p.Name == dep.Spec.Name).ToList();
+            var named = lockFile.Named(dep.Spec.Name);
             if (named.Count == 0)
             {
                 bag.Error(dep.Location, DiagnosticCode.DependencyNotInLock, $"'{dep.Text}' is not in the lock; run 'beacon lock {layer.Name}'");
             }
-            else if (!named.Any(p => dep.Spec.Matches(p.ToRecord())))
+            else if (!named.Any(dep.Spec.Matches))
             {
                 bag.Error(dep.Location, DiagnosticCode.DependencyNotInLock,
                     $"the lock has {named[0].Name} {named[0].Version.Text} {named[0].Build}, which does not satisfy '{dep.Text}'; run 'beacon lock {layer.Name}'");

@@ -11,8 +11,12 @@ namespace Beacon.Layers.Locking;
 /// SHA-256 of the layer's inputs, and the virtual-package requirements of the locked records (so the gate can check
 /// them offline, without repodata).
 /// </summary>
-public sealed record LayerLock(ExplicitLock File)
+public sealed class LayerLock(ExplicitLock file)
 {
+    private Dictionary<string, PackageRecord[]>? _byName;
+
+    public ExplicitLock File { get; } = file;
+
     public const int SchemaVersion = 1;
     public const string SchemaKey = "beacon-lock";
     public const string LayerKey = "layer";
@@ -28,6 +32,17 @@ public sealed record LayerLock(ExplicitLock File)
     public string? InputsSha256 => File.Get(InputsKey);
     public string? Schema => File.Get(SchemaKey);
     public IReadOnlyList<LockedPackage> Packages => File.Packages;
+
+    /// <summary>
+    /// The locked records of one package name (usually one), as solver records for MatchSpec checks. Built once per
+    /// lock: routing asks it for every workload requirement in every layer.
+    /// </summary>
+    public IReadOnlyList<PackageRecord> Named(string name)
+    {
+        _byName ??= File.Packages.GroupBy(p => p.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(p => p.ToRecord()).ToArray(), StringComparer.Ordinal);
+        return _byName.TryGetValue(name, out var records) ? records : [];
+    }
 
     /// <summary>Virtual packages the records depend on, e.g. "__cuda", "__glibc >=2.17,<3.0.a0": the target must have them.</summary>
     public IReadOnlyList<string> VirtualRequirements => List(VirtualKey);

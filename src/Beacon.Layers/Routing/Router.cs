@@ -53,12 +53,12 @@ public sealed class Router(Workspace workspace, IReadOnlyDictionary<string, Laye
             {
                 foreach (var spec in requires)
                 {
-                    var named = lockFile.Packages.Where(p => p.Name == spec.Name).ToList();
+                    var named = lockFile.Named(spec.Name);
                     if (named.Count == 0)
                     {
                         rejections.Add($"it has no {spec.Name} (needs '{spec}')");
                     }
-                    else if (!named.Any(p => spec.Matches(p.ToRecord())))
+                    else if (!named.Any(spec.Matches))
                     {
                         rejections.Add($"it has {spec.Name} {named[0].Version.Text}, not '{spec}'");
                     }
