@@ -1,19 +1,35 @@
 #!/usr/bin/env bash
 # The test command (README): builds and runs every test project of the solution, then prints one summary line
-# "N passed, N failed, N skipped". Exit code: dotnet test's (non-zero when anything failed or did not build).
+# "N passed, N failed, N skipped" — with the reason for the skipped tests, once per distinct reason (on a machine
+# without a Docker engine, the integration tests are skipped and the line says why).
+# Exit code: dotnet test's (non-zero when anything failed or did not build).
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 log=$(mktemp)
-dotnet test "$here/Beacon.Iac.sln" -c Release --nologo "$@" 2>&1 | tee "$log"
+trap 'rm -f "$log"' EXIT
+# Detailed console output goes to the log (it carries each skip's reason); the terminal sees it without the
+# per-test "Passed" lines and the tests' own output.
+dotnet test "$here/Beacon.Iac.sln" -c Release --nologo --logger "console;verbosity=detailed" "$@" 2>&1 | tee "$log" |
+  grep --line-buffered -vE '^  Passed |^(Standard Output Messages:| *\[xUnit\.net)' || true
 rc=${PIPESTATUS[0]}
-# dotnet test prints one line per test assembly: "Passed!  - Failed:     0, Passed:   102, Skipped:     0, ..."
-read -r failed passed skipped < <(grep -E '^(Passed|Failed|Skipped)! +- Failed:' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\1 \2 \3/' |
-  awk '{f+=$1; p+=$2; s+=$3} END {print f+0, p+0, s+0}')
-assemblies=$(grep -cE '^(Passed|Failed|Skipped)! +- Failed:' "$log")
-rm -f "$log"
+# Each test assembly ends with "Total tests: N" and lines "Passed: N", "Failed: N", "Skipped: N" (those above zero).
+read -r assemblies failed passed skipped < <(awk '
+  /^Total tests: /{a++; t=1; next}
+  t && /^ +Passed: /{p+=$2; next}
+  t && /^ +Failed: /{f+=$2; next}
+  t && /^ +Skipped: /{s+=$2; next}
+  t && /^ +Total time:/{t=0}
+  END {print a+0, f+0, p+0, s+0}' "$log")
+# A skipped test is printed as "  Skipped <name> [t]" then "  Error Message:" then the reason on the next line.
+reasons=$(awk '/^  Skipped /{s=1; next} s==1 && /^  Error Message:/{s=2; next} s==2{sub(/^ +/, ""); print; s=0; next} {s=0}' "$log" |
+  sort | uniq -c | sed -E 's/^ *([0-9]+) (.*)/\1 skipped: \2/')
 echo
 echo "test assemblies: $assemblies"
-echo "$passed passed, $failed failed, $skipped skipped"
+if [ -n "$reasons" ]; then
+  echo "$passed passed, $failed failed, $skipped skipped ($(echo "$reasons" | awk 'NR>1{printf " | "} {printf "%s", $0}'))"
+else
+  echo "$passed passed, $failed failed, $skipped skipped"
+fi
 if [ "$rc" -eq 0 ] && [ "$passed" -eq 0 ]; then
   echo "no test ran" >&2
   exit 1

@@ -6,7 +6,7 @@ using Beacon.Layers.Loading;
 //   validate [layers] [workloads]   whole-process `beacon validate` on a generated repository (default 500 / 1000)
 //   lock-scale [layers]             full lock, one-leaf re-lock and whole-process check on a generated tree (default 200)
 //   compiler                        whole-process Pulumi compiler on the example and on 200 layers / 1000 workloads
-//   solver                          BenchmarkDotNet: repodata load and solve times on ../shared/conda/channels
+//   solver                          BenchmarkDotNet: repodata load and solve times on tests/fixtures/conda/channels
 //   solver-memory                   peak working set of one process doing every solver case once
 var what = args.Length > 0 ? args[0] : "validate";
 switch (what)
@@ -67,7 +67,7 @@ switch (what)
     {
         // Whole-process time of the Pulumi compiler command (what `pulumi preview` runs, at least twice per preview).
         var dll = Path.Combine(AppContext.BaseDirectory, "beacon-infra.dll");
-        var repo = SolverBenchmarks.FindRoot();
+        var repo = FixtureChannels.FindRepositoryRoot();
         Environment.SetEnvironmentVariable("PULUMI_STACK", "acme-local");
         var (min, median, max) = WholeProcess.Time("dotnet", [dll], repo, runs: 10);
         Console.WriteLine($"compiler on the example organisation (acme-local): median {median:F0} ms (min {min:F0}, max {max:F0}) over 10 runs");

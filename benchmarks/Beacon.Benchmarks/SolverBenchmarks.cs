@@ -8,30 +8,19 @@ using Beacon.Conda.Specs;
 namespace Beacon.Benchmarks;
 
 /// <summary>
-/// Repodata loading and solve times on the shared fixture channels (issue 3's figures). Solves include building the
+/// Repodata loading and solve times on the fixture channels (tests/fixtures/conda/channels; issue 3's figures). Solves include building the
 /// pool (sorting, spec parsing), i.e. everything after the repodata is in memory — like "solve only" for mamba.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(warmupCount: 3, iterationCount: 15)]
 public class SolverBenchmarks
 {
-    private static readonly string Shared = Path.GetFullPath(Path.Combine(FindRoot(), "..", "shared", "conda", "channels"));
     private ChannelData _defaults = null!;
     private ChannelData _condaForgePy = null!;
     private ChannelData _numpy = null!;
     private List<HardPin> _parentPins = null!;
 
-    public static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Beacon.Iac.sln")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? Directory.GetCurrentDirectory();
-    }
-
-    public static string Channel(string name) => Path.Combine(Shared, name);
+    public static string Channel(string name) => FixtureChannels.Plain(name);
 
     [GlobalSetup]
     public void Setup()

@@ -2,15 +2,10 @@ using System.Runtime.CompilerServices;
 
 namespace Beacon.TestSupport;
 
-/// <summary>Locates the repository root and the read-only <c>../shared</c> fixtures next to it.</summary>
+/// <summary>Locates the repository root (test data lives under it: see <see cref="Fixtures"/>).</summary>
 internal static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
-
-    /// <summary>The shared fixtures (real repodata, schemas) beside the repository: referenced, never copied.</summary>
-    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
-
-    public static string SharedFile(params string[] parts) => Path.Combine([Shared, .. parts]);
 
     public static string RepoFile(params string[] parts) => Path.Combine([Root, .. parts]);
 

@@ -6,7 +6,7 @@ namespace Beacon.Cli.Tests.Commands;
 
 public class SolveCommandTests
 {
-    private static readonly string Defaults = RepoPaths.SharedFile("conda", "channels", "defaults-2018");
+    private static readonly string Defaults = Fixtures.Channel("defaults-2018");
     private static readonly string Demo = RepoPaths.RepoFile("channels", "demo");
 
     [Fact]

@@ -9,7 +9,7 @@ namespace Beacon.Conda.Tests.Channels;
 /// <summary>The HTTP channel client against a real server on 127.0.0.1 that misbehaves on purpose.</summary>
 public class RepodataFetcherTests : IDisposable
 {
-    private static readonly byte[] Repodata = File.ReadAllBytes(RepoPaths.SharedFile("conda", "channels", "conda-forge-numpy-2024-02", "linux-64", "repodata.json"));
+    private static readonly byte[] Repodata = Fixtures.ReadAllBytes("conda", "channels", "conda-forge-numpy-2024-02", "linux-64", "repodata.json");
     private readonly TempRepo _cache = new("beacon-cache-");
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(1) });
 

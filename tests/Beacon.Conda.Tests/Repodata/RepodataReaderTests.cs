@@ -6,7 +6,12 @@ namespace Beacon.Conda.Tests.Repodata;
 
 public class RepodataReaderTests
 {
-    private static string Fixture(string channel, string subdir) => RepoPaths.SharedFile("conda", "channels", channel, subdir, "repodata.json");
+    /// <summary>The fixture's repodata file as committed: plain <c>repodata.json</c>, or <c>repodata.json.zst</c> for the large ones.</summary>
+    private static string Fixture(string channel, string subdir)
+    {
+        var plain = Path.Combine(Fixtures.Channel(channel), subdir, "repodata.json");
+        return File.Exists(plain) ? plain : plain + ".zst";
+    }
 
     [Theory]
     [InlineData("defaults-2018", "linux-64", 5305)]
@@ -73,7 +78,7 @@ public class RepodataReaderTests
     [Fact]
     public void Reads_condas_flat_test_format()
     {
-        var records = new RepodataReader().ReadFile(RepoPaths.SharedFile("conda", "solver-cases", "data", "channel-1_non-noarch.json"), "https://c", "linux-64");
+        var records = new RepodataReader().ReadFile(Fixtures.Path("conda", "solver-cases", "data", "channel-1_non-noarch.json.zst"), "https://c", "linux-64");
         Assert.Equal(1149, records.Count);
         Assert.Contains(records, r => r.DistString == "numpy-1.7.1-py33_0");
     }

@@ -14,7 +14,7 @@ public class RealChannelTests
     private static readonly Lazy<ChannelData> CondaForgeNumpy = new(() => Load("conda-forge-numpy-2024-02"));
 
     private static ChannelData Load(string name) =>
-        LocalChannel.Load(RepoPaths.SharedFile("conda", "channels", name), ["linux-64", "noarch"], name);
+        LocalChannel.Load(Fixtures.Channel(name), ["linux-64", "noarch"], name);
 
     internal static SolveResult Solve(ChannelData channel, IEnumerable<string> specs, IEnumerable<HardPin>? pins = null,
         IEnumerable<PackageRecord>? virtuals = null, IEnumerable<PackageRecord>? locks = null) =>
@@ -119,7 +119,7 @@ public class RealChannelTests
 public class SoftLockAndDeterminismTests
 {
     private static readonly Lazy<Beacon.Conda.Channels.ChannelData> Defaults = new(() =>
-        Beacon.Conda.Channels.LocalChannel.Load(RepoPaths.SharedFile("conda", "channels", "defaults-2018"), ["linux-64", "noarch"]));
+        Beacon.Conda.Channels.LocalChannel.Load(Fixtures.Channel("defaults-2018"), ["linux-64", "noarch"]));
 
     [Fact]
     public void A_soft_locked_older_record_is_kept_when_it_still_fits()

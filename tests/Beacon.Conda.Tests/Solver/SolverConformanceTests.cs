@@ -16,7 +16,7 @@ namespace Beacon.Conda.Tests.Solver;
 public class SolverConformanceTests
 {
     private const string Arch = "linux-64";
-    private static readonly string CasesDir = RepoPaths.SharedFile("conda", "solver-cases");
+    
 
     /// <summary>Cases about conda-CLI behaviour, not a solver's answer; each with why it does not apply.</summary>
     private static readonly Dictionary<string, string> CliOnly = new()
@@ -41,12 +41,12 @@ public class SolverConformanceTests
     private static Dictionary<string, List<PackageRecord>> LoadChannels()
     {
         var result = new Dictionary<string, List<PackageRecord>>(StringComparer.Ordinal);
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(CasesDir, "data"), "*.json"))
+        foreach (var (file, bytes) in Fixtures.Files(".json", "conda", "solver-cases", "data"))
         {
             var stem = Path.GetFileNameWithoutExtension(file);
             var channel = stem[..stem.LastIndexOf('_')];
             var subdir = stem.EndsWith("_noarch", StringComparison.Ordinal) ? "noarch" : Arch;
-            var records = new RepodataReader().ReadFile(file, "https://conda.example/" + channel, subdir);
+            var records = new RepodataReader().Read(bytes, "https://conda.example/" + channel, subdir);
             if (!result.TryGetValue(channel, out var list))
             {
                 result[channel] = list = [];
@@ -76,7 +76,7 @@ public class SolverConformanceTests
     private static IEnumerable<YamlMappingNode> LoadTests(string file)
     {
         var yaml = new YamlStream();
-        yaml.Load(new StringReader(File.ReadAllText(Path.Combine(CasesDir, file))));
+        yaml.Load(new StringReader(Fixtures.ReadAllText("conda", "solver-cases", file)));
         return ((YamlSequenceNode)((YamlMappingNode)yaml.Documents[0].RootNode)["tests"]).Children.Cast<YamlMappingNode>();
     }
 

@@ -20,7 +20,7 @@ public class MatchSpecTests
     [MemberData(nameof(RattlerSnapshots))]
     public void Agrees_with_rattler_snapshot(string file, bool strict)
     {
-        var text = File.ReadAllText(RepoPaths.SharedFile("conda", "test-vectors", file));
+        var text = Fixtures.ReadAllText("conda", "test-vectors", file);
         var yaml = new YamlStream();
         yaml.Load(new StringReader(text[(text.IndexOf("\n---\n", 4, StringComparison.Ordinal) + 5)..]));
         var root = (YamlMappingNode)yaml.Documents[0].RootNode;

@@ -65,7 +65,7 @@ public class VersionSpecTests
     [Fact]
     public void Strict_mode_wants_an_operator_on_a_bare_version()
     {
-        var expected = File.ReadAllText(RepoPaths.SharedFile("conda", "test-vectors", "rattler_conda_version__version_spec__parse__test__exact_strict.snap"))
+        var expected = Fixtures.ReadAllText("conda", "test-vectors", "rattler_conda_version__version_spec__parse__test__exact_strict.snap")
             .Split("---\n")[^1].Trim();
         Assert.Equal(expected, VersionSpec.TryParseStrict("1.2.3").Error!.Message);
         Assert.True(VersionSpec.TryParse("1.2.3").Success);

@@ -8,7 +8,7 @@ namespace Beacon.Conda.Tests.Versions;
 public class VersionTests
 {
     private static IEnumerable<(string Text, string Expected)> CondaVectors() =>
-        File.ReadLines(RepoPaths.SharedFile("conda", "test-vectors", "rattler-parsed_versions.txt"))
+        Fixtures.ReadAllText("conda", "test-vectors", "rattler-parsed_versions.txt").Split('\n')
             .Where(l => l.Length > 0 && !l.StartsWith('#'))
             .Select(l => (l[..l.IndexOf('=')], l[(l.IndexOf('=') + 1)..]));
 
@@ -28,7 +28,7 @@ public class VersionTests
     [Fact]
     public void Rattler_version_snapshot_cases_agree()
     {
-        var text = File.ReadAllText(RepoPaths.SharedFile("conda", "test-vectors", "rattler_conda_version__version__parse__test__parse.snap"));
+        var text = Fixtures.ReadAllText("conda", "test-vectors", "rattler_conda_version__version__parse__test__parse.snap");
         var cases = System.Text.RegularExpressions.Regex.Matches(text,
             "\\n    \"(?<key>(?:[^\"\\\\]|\\\\.)*)\": (?:Error\\(\\s*\"(?<err>[^\"]*)\"|Version\\(\\s*Version \\{\\s*version: (?<ver>\\[.*?\\]\\]),\\s*local: (?<loc>\\[.*?\\]),)",
             System.Text.RegularExpressions.RegexOptions.Singleline);

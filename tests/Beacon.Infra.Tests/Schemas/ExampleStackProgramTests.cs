@@ -6,7 +6,7 @@ namespace Beacon.Infra.Tests.Schemas;
 /// <summary>Every example stack's synthesized program, validated against the providers' schemas.</summary>
 public class ExampleStackProgramTests
 {
-    private static readonly Lazy<PulumiSchemaValidator> Validator = new(() => new PulumiSchemaValidator(RepoPaths.SharedFile("pulumi-schemas")));
+    private static readonly Lazy<PulumiSchemaValidator> Validator = new(() => new PulumiSchemaValidator());
 
     public static TheoryData<string> Stacks() => ["acme-local", "acme-aws-prod", "acme-gcp-dev", "globex-azure-prod", "globex-k8s"];
 

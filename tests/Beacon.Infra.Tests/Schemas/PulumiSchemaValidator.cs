@@ -2,12 +2,13 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
+using Beacon.TestSupport;
 using YamlDotNet.RepresentationModel;
 
 namespace Beacon.Infra.Tests.Schemas;
 
 /// <summary>
-/// Checks a Pulumi YAML program against the providers' package schemas in ../shared/pulumi-schemas, the way
+/// Checks a Pulumi YAML program against the providers' package schemas in tests/fixtures/pulumi-schemas, the way
 /// `pulumi preview` would reject it: Pulumi YAML's top-level and resource keys, resource options, every type token,
 /// every property (an input of that resource or type), required inputs, scalar types, enum values, invoke tokens
 /// and arguments, and every ${...} reference pointing at a declared resource, variable or config key.
@@ -28,11 +29,11 @@ internal sealed partial class PulumiSchemaValidator
     private readonly List<string> _errors = [];
     private HashSet<string> _declared = [];
 
-    public PulumiSchemaValidator(string schemaDirectory)
+    public PulumiSchemaValidator()
     {
-        foreach (var file in Directory.EnumerateFiles(schemaDirectory, "*.json"))
+        foreach (var (_, bytes) in Fixtures.Files(".json", "pulumi-schemas"))
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(file));
+            using var doc = JsonDocument.Parse(bytes);
             var root = doc.RootElement.Clone();
             _packages[root.GetProperty("name").GetString()!] = root;
         }

@@ -35,7 +35,7 @@ public sealed class WorkspaceDiffTests : IDisposable
     [Fact]
     public async Task Pull_request_summary_of_a_changed_layer_a_fork_and_a_new_workload()
     {
-        _repo.Write("beacon.yaml", $"channels:\n  defaults: {RepoPaths.SharedFile("conda", "channels", "defaults-2018")}\n");
+        _repo.Write("beacon.yaml", $"channels:\n  defaults: {Fixtures.Channel("defaults-2018")}\n");
         _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: debian:12\nchannels: [defaults]\nstage: production\ndependencies:\n  - python 3.6.*\n  - numpy 1.14.*\n");
         _repo.Write("layers/analytics.yaml", "name: analytics\nparent: base\nstage: production\ndependencies:\n  - pandas 0.22.*\n");
         _repo.Write("layers/reports.yaml", "name: reports\nparent: base\nstage: production\ndependencies:\n  - pytz\n");

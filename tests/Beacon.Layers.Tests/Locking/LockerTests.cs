@@ -8,7 +8,7 @@ using Beacon.TestSupport;
 namespace Beacon.Layers.Tests.Locking;
 
 /// <summary>
-/// Locking and the gate on the real defaults-2018 repodata (../shared/conda/channels), through a repository whose
+/// Locking and the gate on the real defaults-2018 repodata (tests/fixtures/conda/channels), through a repository whose
 /// beacon.yaml maps the channel name "defaults" to that folder.
 /// </summary>
 public sealed class LockerTests : IDisposable
@@ -17,7 +17,7 @@ public sealed class LockerTests : IDisposable
 
     public LockerTests()
     {
-        _repo.Write("beacon.yaml", $"channels:\n  defaults: {RepoPaths.SharedFile("conda", "channels", "defaults-2018")}\n");
+        _repo.Write("beacon.yaml", $"channels:\n  defaults: {Fixtures.Channel("defaults-2018")}\n");
         _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: debian:12\nchannels: [defaults]\nstage: production\ndependencies:\n  - python 3.6.*\n  - numpy\n");
         _repo.Write("layers/analytics.yaml", "name: analytics\nparent: base\ndependencies:\n  - pandas\n  - scipy\n");
     }
