@@ -1,3 +1,3 @@
-using Beacon.Infra;
+using Beacon.Pulumi;
 
 return CompilerEntryPoint.Run(Environment.GetEnvironmentVariable, Directory.GetCurrentDirectory(), Console.Out, Console.Error);

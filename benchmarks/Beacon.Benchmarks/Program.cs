@@ -8,6 +8,10 @@ using Beacon.Layers.Loading;
 //   compiler                        whole-process Pulumi compiler on the example and on 200 layers / 1000 workloads
 //   solver                          BenchmarkDotNet: repodata load and solve times on tests/fixtures/conda/channels
 //   solver-memory                   peak working set of one process doing every solver case once
+//   startup [beacon] [compiler]     whole-process figures (median of 10 runs, peak RSS) of the four commands users wait
+//                                   for: check, solve, the Pulumi compiler, validate at scale. Defaults: the native
+//                                   executables ./beacon and scripts/build-infra.sh publish (.beacon/cli/beacon,
+//                                   .beacon/infra/beacon-infra); a path ending in .dll is run with `dotnet`.
 var what = args.Length > 0 ? args[0] : "validate";
 switch (what)
 {
@@ -93,6 +97,8 @@ switch (what)
         Console.WriteLine($"compiler on 200 layers / 1000 workloads (kubernetes): median {smedian:F0} ms (min {smin:F0}, max {smax:F0}) over 5 runs");
         return 0;
     }
+    case "startup":
+        return Startup.Run(args.Skip(1).ToArray());
     case "lock-scale":
         return await LockScale.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
     case "solver":

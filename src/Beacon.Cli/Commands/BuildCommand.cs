@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using Beacon.Images.Docker;
+using Beacon.Docker.Engine;
 using Beacon.Images.Planning;
 using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Documents;

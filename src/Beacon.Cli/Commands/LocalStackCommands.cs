@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using Beacon.Cli.Output;
-using Beacon.Images.Docker;
+using Beacon.Docker.Engine;
 using Beacon.Images.Planning;
-using Beacon.Infra;
+using Beacon.Pulumi;
 using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Documents;
 using Beacon.Layers.Gate;
@@ -134,7 +134,7 @@ public sealed class TestCommand : AsyncCommand<TestCommand.Settings>
             Console.Out.WriteLine($"{results.Count(r => r.Passed)} passed, {results.Count(r => !r.Passed)} failed ({image.Reference}, image {inspect.ID[..19]})");
             return passed ? ExitCodes.Success : ExitCodes.CheckFailed;
         }
-        catch (Docker.DotNet.DockerImageNotFoundException)
+        catch (global::Docker.DotNet.DockerImageNotFoundException)
         {
             Console.Error.WriteLine($"beacon test: {image.Reference} is not built; run 'beacon build {layer.Name}'");
             return ExitCodes.CheckFailed;
@@ -188,16 +188,16 @@ public sealed class PublishCommand : AsyncCommand<PublishCommand.Settings>
                 ? System.Text.RegularExpressions.Regex.Replace(text, "(?m)^stage:.*$", $"stage: {settings.Stage}")
                 : text.TrimEnd('\n') + $"\nstage: {settings.Stage}\n";
             Beacon.Conda.AtomicFile.WriteAllText(file, updated);
-            await client.Images.TagImageAsync(image.Reference.ToString(), new Docker.DotNet.Models.ImageTagParameters
+            await client.Images.TagImageAsync(image.Reference.ToString(), new global::Docker.DotNet.Models.ImageTagParameters
             {
                 RepositoryName = $"{image.Reference.Registry}/{image.Reference.Repository}", Tag = settings.Stage, Force = true,
             }, cancellationToken);
-            await client.Images.PushImageAsync($"{image.Reference.Registry}/{image.Reference.Repository}", new Docker.DotNet.Models.ImagePushParameters { Tag = settings.Stage },
-                new Docker.DotNet.Models.AuthConfig(), new Progress<Docker.DotNet.Models.JSONMessage>(), cancellationToken);
+            await client.Images.PushImageAsync($"{image.Reference.Registry}/{image.Reference.Repository}", new global::Docker.DotNet.Models.ImagePushParameters { Tag = settings.Stage },
+                new global::Docker.DotNet.Models.AuthConfig(), new Progress<global::Docker.DotNet.Models.JSONMessage>(), cancellationToken);
             Console.Out.WriteLine($"published {settings.Layer}: {layer.File} now says 'stage: {settings.Stage}' (commit it in a pull request); {image.Reference.Registry}/{image.Reference.Repository}:{settings.Stage} → {inspect.ID[..19]}");
             return ExitCodes.Success;
         }
-        catch (Docker.DotNet.DockerImageNotFoundException)
+        catch (global::Docker.DotNet.DockerImageNotFoundException)
         {
             Console.Error.WriteLine($"beacon publish: {image.Reference} is not built; run 'beacon build {settings.Layer}' and 'beacon test {settings.Layer}'");
             return ExitCodes.CheckFailed;

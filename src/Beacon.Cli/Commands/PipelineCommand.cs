@@ -74,7 +74,7 @@ public sealed class PipelineCommand : Command<PipelineCommand.Settings>
         {
             try
             {
-                var synthesis = Beacon.Infra.Synthesizer.Synthesize(w, stack);
+                var synthesis = Beacon.Pulumi.Synthesizer.Synthesize(w, stack);
                 Console.Out.WriteLine($"4. plan for stack {stack.Name} ({synthesis.Program.Split('\n').Count(l => l.StartsWith("    type: ", StringComparison.Ordinal))} Pulumi resources; `beacon synth --stack {stack.Name}` prints the program)");
                 Console.Out.Write(TextBlock.Indent(Beacon.Images.Planning.PlanText.Tree(synthesis.Plan), "   "));
             }

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using Beacon.Cli.Output;
 using Beacon.Images.Planning;
-using Beacon.Infra;
+using Beacon.Pulumi;
 using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Documents;
 using Beacon.Layers.Gate;
@@ -63,14 +63,14 @@ internal static class StackCommand
             Console.Error.WriteLine($"beacon {command}: {e.Message}");
             return ExitCodes.CheckFailed;
         }
-        catch (Beacon.Images.Docker.DockerUnavailableException e)
+        catch (Beacon.Docker.Engine.DockerUnavailableException e)
         {
             return Unavailable(command, e);
         }
     }
 
     /// <summary>No Docker engine: the reason, exit 3.</summary>
-    public static int Unavailable(string command, Beacon.Images.Docker.DockerUnavailableException e)
+    public static int Unavailable(string command, Beacon.Docker.Engine.DockerUnavailableException e)
     {
         Console.Error.WriteLine($"beacon {command}: {e.Message}");
         return ExitCodes.InternalError;
@@ -87,7 +87,7 @@ internal static class StackCommand
             Console.Error.WriteLine($"beacon {command}: {e.Message}");
             return ExitCodes.CheckFailed;
         }
-        catch (Beacon.Images.Docker.DockerUnavailableException e)
+        catch (Beacon.Docker.Engine.DockerUnavailableException e)
         {
             return Unavailable(command, e);
         }

@@ -1,6 +1,6 @@
 using System.Formats.Tar;
 using System.Text;
-using Beacon.Images.Docker;
+using Beacon.Docker.Engine;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 

@@ -1,5 +1,5 @@
 using Beacon.Conda.Channels;
-using Beacon.Images.Docker;
+using Beacon.Docker.Engine;
 using Beacon.Images.Planning;
 using Beacon.Layers.Loading;
 using Beacon.Layers.Locking;

@@ -1,0 +1,251 @@
+using System.Formats.Tar;
+using System.Text;
+using Beacon.Images.Building;
+using Beacon.Images.Planning;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace Beacon.Docker.Engine;
+
+public enum BuildOutcome
+{
+    Built,
+    Reused,
+    Failed,
+    Skipped,
+}
+
+/// <summary>One image's result: built or reused, its layers, and what it adds over its parent.</summary>
+public sealed record ImageBuildResult(string Layer, string Reference, BuildOutcome Outcome, string? ImageId = null,
+    IReadOnlyList<string>? LayerDigests = null, long AddedBytes = 0, string? Error = null, string? PushedDigest = null);
+
+/// <summary>
+/// Builds the plan's images in dependency order through the Docker Engine API: an image whose content-addressed tag
+/// already exists is reused (nothing runs); a child builds FROM its parent's image and must keep the parent's layers
+/// byte-for-byte (checked by comparing layer digests); <c>--push</c> pushes in order and records each digest. A
+/// failure stops its descendants and keeps the parents already built.
+/// </summary>
+public sealed class ImageBuilder(DockerClient client, Action<string>? progress = null)
+{
+    public async Task<IReadOnlyList<ImageBuildResult>> BuildAsync(Plan plan, IReadOnlyCollection<string>? only = null, bool push = false,
+        CancellationToken cancellationToken = default)
+    {
+        await DockerEngine.EnsureReachableAsync(client, cancellationToken);
+        var results = new Dictionary<string, ImageBuildResult>(StringComparer.Ordinal);
+        var wanted = only is null || only.Count == 0 ? null : Closure(plan, only);
+        foreach (var image in plan.Images)
+        {
+            if (wanted is not null && !wanted.Contains(image.Layer))
+            {
+                continue;
+            }
+            var reference = image.Reference.ToString();
+            if (image.Parent is not null && results.TryGetValue(image.Parent, out var parentResult) && parentResult.Outcome is BuildOutcome.Failed or BuildOutcome.Skipped)
+            {
+                results[image.Layer] = new ImageBuildResult(image.Layer, reference, BuildOutcome.Skipped, Error: $"parent '{image.Parent}' did not build");
+                continue;
+            }
+            var existing = await InspectAsync(reference, cancellationToken);
+            if (existing is null && push && await InRegistryAsync(image, cancellationToken))
+            {
+                // Built and pushed before (by CI, or another machine): pull it instead of building it again.
+                progress?.Invoke($"pull    {image.Layer}  {reference} (already in the registry)");
+                await client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = $"{image.Reference.Registry}/{image.Reference.Repository}", Tag = image.Reference.Tag },
+                    new AuthConfig(), new Progress<JSONMessage>(), cancellationToken);
+                existing = await InspectAsync(reference, cancellationToken);
+            }
+            ImageBuildResult result;
+            if (existing is not null)
+            {
+                progress?.Invoke($"reused  {image.Layer}  {reference}");
+                result = new ImageBuildResult(image.Layer, reference, BuildOutcome.Reused, existing.ID, existing.RootFS.Layers.ToList());
+            }
+            else
+            {
+                progress?.Invoke($"build   {image.Layer}  {reference}");
+                var error = await BuildOneAsync(image, plan, cancellationToken);
+                var built = error is null ? await InspectAsync(reference, cancellationToken) : null;
+                result = built is null
+                    ? new ImageBuildResult(image.Layer, reference, BuildOutcome.Failed, Error: error ?? "the image was not created")
+                    : new ImageBuildResult(image.Layer, reference, BuildOutcome.Built, built.ID, built.RootFS.Layers.ToList());
+            }
+            if (result.Outcome is BuildOutcome.Built or BuildOutcome.Reused && image.Parent is not null && results.TryGetValue(image.Parent, out var parent) && parent.LayerDigests is { } parentLayers)
+            {
+                // A child must start with exactly its parent's layers: that is what makes a layer cheap to ship.
+                if (!result.LayerDigests!.Take(parentLayers.Count).SequenceEqual(parentLayers))
+                {
+                    result = result with { Outcome = BuildOutcome.Failed, Error = $"the image does not start with the layers of '{image.Parent}'" };
+                }
+                else
+                {
+                    var parentReference = plan.Images.Single(i => i.Layer == image.Parent).Reference.ToString();
+                    result = result with { AddedBytes = await AddedBytesAsync(reference, parentReference, cancellationToken) };
+                }
+            }
+            else if (result.Outcome is BuildOutcome.Built or BuildOutcome.Reused)
+            {
+                result = result with { AddedBytes = await AddedBytesAsync(reference, image.Context.From, cancellationToken) };
+            }
+            if (push && result.Outcome is BuildOutcome.Built or BuildOutcome.Reused)
+            {
+                result = result with { PushedDigest = await PushAsync(image, cancellationToken) };
+                progress?.Invoke($"pushed  {image.Layer}  {image.Reference.Registry}/{image.Reference.Repository}@{result.PushedDigest}");
+            }
+            results[image.Layer] = result;
+        }
+        return results.Values.ToList();
+    }
+
+    /// <summary>Whether the registry already has this tag (Registry API v2: HEAD of the manifest).</summary>
+    private static async Task<bool> InRegistryAsync(PlannedImage image, CancellationToken cancellationToken)
+    {
+        var host = image.Reference.Registry.Split('/')[0];
+        var path = string.Join('/', image.Reference.Registry.Split('/').Skip(1).Append(image.Reference.Repository));
+        var scheme = host.StartsWith("127.", StringComparison.Ordinal) || host.StartsWith("localhost", StringComparison.Ordinal) ? "http" : "https";
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            using var request = new HttpRequestMessage(HttpMethod.Head, $"{scheme}://{host}/v2/{path}/manifests/{image.Reference.Tag}");
+            request.Headers.Accept.ParseAdd("application/vnd.docker.distribution.manifest.v2+json");
+            request.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
+            using var response = await http.SendAsync(request, cancellationToken);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return false; // unreachable or needs credentials: build it (the push will say what is wrong)
+        }
+    }
+
+    private static HashSet<string> Closure(Plan plan, IReadOnlyCollection<string> layers)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var layer in layers)
+        {
+            for (var current = plan.Images.FirstOrDefault(i => i.Layer == layer); current is not null; current = plan.Images.FirstOrDefault(i => i.Layer == current.Parent))
+            {
+                result.Add(current.Layer);
+            }
+        }
+        return result;
+    }
+
+    private async Task<ImageInspectResponse?> InspectAsync(string reference, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.Images.InspectImageAsync(reference, cancellationToken);
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// What an image adds over the image it was built FROM: the sizes of its newest history entries, down to where
+    /// the parent's history begins (history is listed newest first).
+    /// </summary>
+    private async Task<long> AddedBytesAsync(string reference, string fromReference, CancellationToken cancellationToken)
+    {
+        var history = await client.Images.GetImageHistoryAsync(reference, cancellationToken);
+        IList<ImageHistoryResponse> parentHistory;
+        try
+        {
+            parentHistory = await client.Images.GetImageHistoryAsync(fromReference, cancellationToken);
+        }
+        catch (DockerImageNotFoundException)
+        {
+            parentHistory = [];
+        }
+        return history.Take(Math.Max(0, history.Count - parentHistory.Count)).Sum(h => h.Size);
+    }
+
+    private async Task<string?> BuildOneAsync(PlannedImage image, Plan plan, CancellationToken cancellationToken)
+    {
+        using var tar = new MemoryStream();
+        using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            Add(writer, "Dockerfile", image.Context.Dockerfile);
+            Add(writer, image.Context.LockFileName, image.Context.LockText);
+        }
+        tar.Position = 0;
+        var buildArgs = new Dictionary<string, string>();
+        if (image.Parent is not null)
+        {
+            buildArgs[BuildContext.ParentImageArg] = plan.Images.Single(i => i.Layer == image.Parent).Reference.ToString();
+        }
+        string? error = null;
+        var lastStep = "";
+        var log = new Progress<JSONMessage>(message =>
+        {
+            if (message.Stream is { Length: > 0 } text)
+            {
+                if (text.StartsWith("Step ", StringComparison.Ordinal))
+                {
+                    lastStep = text.Trim();
+                }
+                progress?.Invoke("        " + text.TrimEnd('\n'));
+            }
+            if (message.Error is { } e || message.ErrorMessage is { Length: > 0 })
+            {
+                error = $"{lastStep}: {message.Error?.Message ?? message.ErrorMessage}";
+            }
+        });
+        try
+        {
+            await client.Images.BuildImageFromDockerfileAsync(new ImageBuildParameters
+            {
+                Tags = [image.Reference.ToString()],
+                BuildArgs = buildArgs,
+                Dockerfile = "Dockerfile",
+                Remove = true,
+                ForceRemove = true,
+            }, tar, [], new Dictionary<string, string>(), log, cancellationToken);
+        }
+        catch (DockerApiException e)
+        {
+            error = $"{lastStep}: {e.ResponseBody}".Trim(' ', ':');
+        }
+        // Progress<T> posts asynchronously: give the last messages a moment to land.
+        await Task.Delay(50, cancellationToken);
+        return error;
+    }
+
+    private static void Add(TarWriter writer, string name, string text)
+    {
+        var entry = new PaxTarEntry(TarEntryType.RegularFile, name)
+        {
+            DataStream = new MemoryStream(Encoding.UTF8.GetBytes(text)),
+            Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+            ModificationTime = DateTimeOffset.UnixEpoch,
+        };
+        writer.WriteEntry(entry);
+    }
+
+    private async Task<string?> PushAsync(PlannedImage image, CancellationToken cancellationToken)
+    {
+        string? digest = null;
+        string? error = null;
+        var log = new Progress<JSONMessage>(message =>
+        {
+            // The registry's answer: "<tag>: digest: sha256:... size: N".
+            if (message.Status is { } status && status.IndexOf("digest: sha256:", StringComparison.Ordinal) is var at && at >= 0)
+            {
+                digest = status[(at + 8)..].Split(' ')[0];
+            }
+            if (message.Error is { } e)
+            {
+                error = e.Message;
+            }
+        });
+        await client.Images.PushImageAsync($"{image.Reference.Registry}/{image.Reference.Repository}",
+            new ImagePushParameters { Tag = image.Reference.Tag }, new AuthConfig(), log, cancellationToken);
+        await Task.Delay(50, cancellationToken);
+        if (error is not null)
+        {
+            throw new DockerApiException(System.Net.HttpStatusCode.InternalServerError, $"push of {image.Reference} failed: {error}");
+        }
+        return digest;
+    }
+}

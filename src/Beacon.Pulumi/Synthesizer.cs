@@ -1,0 +1,62 @@
+using Beacon.Conda;
+using Beacon.Images.Planning;
+using Beacon.Pulumi.Model;
+using Beacon.Pulumi.Targets;
+using Beacon.Layers.Documents;
+using Beacon.Layers.Loading;
+
+namespace Beacon.Pulumi;
+
+/// <summary>The program for a stack, and the build files it refers to (relative to the repository root).</summary>
+public sealed record Synthesis(Plan Plan, string Program, IReadOnlyDictionary<string, string> Files);
+
+/// <summary>
+/// Turns a stack's plan into a Pulumi YAML program (one target per cloud) and the build contexts and compose files
+/// it points at, under <c>.beacon/build/&lt;stack&gt;/</c>. Everything is a pure function of the repository's
+/// files: the same inputs give the same bytes.
+/// </summary>
+public static class Synthesizer
+{
+    public static Synthesis Synthesize(Workspace workspace, StackDocument stack)
+    {
+        var plan = Planner.Build(workspace, stack);
+        var buildDirectory = $".beacon/build/{stack.Name}";
+        var program = new PulumiProgram($"Beacon layers for stack {stack.Name} ({stack.Cloud.ToText()}), generated from layers/, workloads/ and stacks/");
+        var context = new SynthesisContext(plan, program, buildDirectory);
+        ICloudTarget target = stack.Cloud switch
+        {
+            CloudTarget.Local => new LocalTarget(),
+            CloudTarget.Kubernetes => new KubernetesTarget(),
+            CloudTarget.Aws => new AwsTarget(),
+            CloudTarget.Gcp => new GcpTarget(),
+            CloudTarget.Azure => new AzureTarget(),
+            _ => throw new ArgumentOutOfRangeException(nameof(stack)),
+        };
+        target.Emit(context);
+
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var image in plan.Images)
+        {
+            files[$"{context.ContextPath(image.Layer)}/Dockerfile"] = image.Context.Dockerfile;
+            files[$"{context.ContextPath(image.Layer)}/{image.Context.LockFileName}"] = image.Context.LockText;
+        }
+        foreach (var group in plan.Groups)
+        {
+            files[context.ComposePath(group)] = Compose.For(plan, group);
+        }
+        return new Synthesis(plan, program.Render(), files);
+    }
+
+    /// <summary>Writes the build files (each atomically); only files whose content differs are touched.</summary>
+    public static void WriteFiles(Workspace workspace, Synthesis synthesis)
+    {
+        foreach (var (relative, text) in synthesis.Files)
+        {
+            var path = workspace.FullPath(relative);
+            if (!File.Exists(path) || File.ReadAllText(path) != text)
+            {
+                AtomicFile.WriteAllText(path, text);
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+using Beacon.Images.Planning;
+using Beacon.Pulumi.Model;
+
+namespace Beacon.Pulumi.Targets;
+
+/// <summary>
+/// A Compose project per workload group for the local Docker engine: one isolated network per group, ports
+/// published on 127.0.0.1 only, GPU reservations for GPU profiles, and a TCP healthcheck for services with ports.
+/// </summary>
+public static class Compose
+{
+    public static string For(Plan plan, string group)
+    {
+        var services = new Map();
+        foreach (var w in plan.Workloads.Where(w => w.Group == group && w.Kind != Layers.Documents.WorkloadKind.CronJob))
+        {
+            var service = new Map()
+                .Add("image", w.Image.ToString())
+                .Add("command", WorkloadObjects.Command(w).ToList())
+                .Add("environment", w.Env.Count == 0 ? null : new Map().Also(m => { foreach (var (k, v) in w.Env) { m.Add(k, v); } }))
+                .Add("ports", w.Ports.Count == 0 ? null : w.Ports.Select(p => $"127.0.0.1:{p}:{p}").ToList())
+                .Add("networks", new List<object> { group })
+                .Add("restart", w.Kind == Layers.Documents.WorkloadKind.Job ? "no" : "unless-stopped");
+            if (w.Ports.Count > 0)
+            {
+                var port = w.Ports[0].ToString(CultureInfo.InvariantCulture);
+                service.Add("healthcheck", new Map()
+                    .Add("test", new List<object> { "CMD", "python", "-c", $"import socket; socket.create_connection(('127.0.0.1', {port}), 2)" })
+                    .Add("interval", "10s").Add("timeout", "3s").Add("retries", 3));
+            }
+            var resources = new Map().Add("limits", new Map().Add("cpus", w.Hardware.Cpus.ToString("0.###", CultureInfo.InvariantCulture)).Add("memory", ComposeMemory(w.Hardware.Memory)));
+            if (w.Hardware.Gpu is { Count: > 0 } gpu)
+            {
+                resources.Add("reservations", new Map().Add("devices", new List<object>
+                {
+                    new Map().Add("driver", "nvidia").Add("count", gpu.Count).Add("capabilities", new List<object> { "gpu" }),
+                }));
+            }
+            service.Add("deploy", new Map().Add("replicas", w.Replicas).Add("resources", resources));
+            services.Add(w.Name, service);
+        }
+        return Yaml.Write(new Map()
+            .Add("name", group)
+            .Add("services", services)
+            .Add("networks", new Map().Add(group, new Map().Add("name", $"beacon-{group}"))));
+    }
+
+    /// <summary>Compose wants 8g / 512m rather than Kubernetes' 8Gi / 512Mi.</summary>
+    private static string ComposeMemory(string quantity) =>
+        quantity.EndsWith("i", StringComparison.Ordinal) ? quantity[..^1].ToLowerInvariant() : quantity.ToLowerInvariant();
+}
+
+internal static class MapExtensions
+{
+    public static Map Also(this Map map, Action<Map> fill)
+    {
+        fill(map);
+        return map;
+    }
+}

@@ -1,0 +1,54 @@
+using Beacon.Layers.Documents;
+
+namespace Beacon.Pulumi.Targets;
+
+/// <summary>
+/// Each cloud's machine type for a hardware profile: the smallest general-purpose size with at least the profile's
+/// CPUs and memory, or the cloud's machine family for the profile's GPU kind.
+/// </summary>
+public static class InstanceTypes
+{
+    private static double MemoryGi(string quantity)
+    {
+        var digits = new string(quantity.TakeWhile(c => char.IsAsciiDigit(c) || c == '.').ToArray());
+        var value = double.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
+        var unit = quantity[digits.Length..];
+        return unit switch { "Mi" or "M" => value / 1024, "Ti" or "T" => value * 1024, "Ki" or "K" => value / (1024 * 1024), _ => value };
+    }
+
+    private static int Size(HardwareProfile p) => new[] { 2, 4, 8, 16, 32, 48, 64 }.First(c => c >= p.Cpus && c * 4 >= MemoryGi(p.Memory) || c == 64);
+
+    public static string Aws(HardwareProfile p) => p.Gpu?.Kind switch
+    {
+        "nvidia-a100" => "p4d.24xlarge",
+        "nvidia-h100" => "p5.48xlarge",
+        "nvidia-l4" => "g6.2xlarge",
+        { } => Size(p) <= 4 ? "g4dn.xlarge" : Size(p) <= 8 ? "g4dn.2xlarge" : "g4dn.4xlarge",
+        null => Size(p) switch { 2 => "m6i.large", 4 => "m6i.xlarge", 8 => "m6i.2xlarge", 16 => "m6i.4xlarge", 32 => "m6i.8xlarge", _ => "m6i.16xlarge" },
+    };
+
+    public static string Gcp(HardwareProfile p) => p.Gpu?.Kind switch
+    {
+        "nvidia-a100" => "a2-highgpu-1g",
+        "nvidia-h100" => "a3-highgpu-8g",
+        "nvidia-l4" => "g2-standard-8",
+        { } => $"n1-standard-{Math.Min(Size(p), 32)}",
+        null => $"e2-standard-{Size(p)}",
+    };
+
+    /// <summary>GKE accelerator type for a GPU kind (nvidia-tesla-t4, nvidia-a100 → nvidia-tesla-a100).</summary>
+    public static string GcpAccelerator(string kind) => kind switch
+    {
+        "nvidia-a100" => "nvidia-tesla-a100",
+        "nvidia-h100" => "nvidia-h100-80gb",
+        _ => kind,
+    };
+
+    public static string Azure(HardwareProfile p) => p.Gpu?.Kind switch
+    {
+        "nvidia-a100" => "Standard_NC24ads_A100_v4",
+        "nvidia-h100" => "Standard_NC40ads_H100_v5",
+        { } => Size(p) <= 4 ? "Standard_NC4as_T4_v3" : Size(p) <= 8 ? "Standard_NC8as_T4_v3" : "Standard_NC16as_T4_v3",
+        null => $"Standard_D{Size(p)}s_v5",
+    };
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using Beacon.Images.Planning;
+using Beacon.Pulumi.Model;
+using Beacon.Layers.Documents;
+
+namespace Beacon.Pulumi.Targets;
+
+/// <summary>A Kubernetes object for a workload: used as Pulumi resource properties and as a manifest file.</summary>
+public sealed record KubernetesObject(string ApiVersion, string Kind, string Name, string? Namespace, Map Metadata, Map Spec)
+{
+    /// <summary>The Pulumi type token (kubernetes:apps/v1:Deployment).</summary>
+    public string PulumiType => ApiVersion.Contains('/', StringComparison.Ordinal)
+        ? $"kubernetes:{ApiVersion.Split('/')[0]}/{ApiVersion.Split('/')[1]}:{Kind}"
+        : $"kubernetes:core/{ApiVersion}:{Kind}";
+
+    public Map Manifest() => new Map().Add("apiVersion", ApiVersion).Add("kind", Kind).Add("metadata", Metadata).Add("spec", Spec.Count == 0 ? null : Spec);
+}
+
+/// <summary>
+/// The Kubernetes objects of a plan: a namespace per workload group, and per workload a Deployment (+ Service when it
+/// has ports), a Job or a CronJob, with standard labels, the profile's node selector, GPU tolerations and resources.
+/// </summary>
+public static class WorkloadObjects
+{
+    public const string HardwareLabel = "beacon.io/hardware";
+
+    public static IReadOnlyList<KubernetesObject> For(Plan plan)
+    {
+        var result = new List<KubernetesObject>();
+        foreach (var group in plan.Groups)
+        {
+            result.Add(new KubernetesObject("v1", "Namespace", group, null,
+                new Map().Add("name", group).Add("labels", new Map().Add("app.kubernetes.io/managed-by", "beacon").Add("app.kubernetes.io/part-of", group)), []));
+        }
+        foreach (var w in plan.Workloads)
+        {
+            var labels = Labels(w);
+            var selector = new Map().Add("app.kubernetes.io/name", w.Name).Add("app.kubernetes.io/instance", $"{w.Group}-{w.Name}");
+            var metadata = new Map().Add("name", w.Name).Add("namespace", w.Group).Add("labels", labels);
+            var template = new Map().Add("metadata", new Map().Add("labels", labels)).Add("spec", PodSpec(w, w.Kind is WorkloadKind.Job or WorkloadKind.CronJob ? "Never" : "Always"));
+            switch (w.Kind)
+            {
+                case WorkloadKind.Service:
+                case WorkloadKind.Kernel:
+                    result.Add(new KubernetesObject("apps/v1", "Deployment", w.Name, w.Group, metadata,
+                        new Map().Add("replicas", w.Replicas).Add("selector", new Map().Add("matchLabels", selector)).Add("template", template)));
+                    if (w.Ports.Count > 0)
+                    {
+                        result.Add(new KubernetesObject("v1", "Service", w.Name, w.Group, metadata,
+                            new Map().Add("selector", selector).Add("ports", w.Ports.Select(p => new Map()
+                                .Add("name", "p" + p.ToString(CultureInfo.InvariantCulture)).Add("port", p).Add("targetPort", p)).ToList())));
+                    }
+                    break;
+                case WorkloadKind.Job:
+                    result.Add(new KubernetesObject("batch/v1", "Job", w.Name, w.Group, metadata,
+                        new Map().Add("backoffLimit", 2).Add("template", template)));
+                    break;
+                case WorkloadKind.CronJob:
+                    result.Add(new KubernetesObject("batch/v1", "CronJob", w.Name, w.Group, metadata,
+                        new Map().Add("schedule", w.Schedule).Add("concurrencyPolicy", "Forbid")
+                            .Add("jobTemplate", new Map().Add("spec", new Map().Add("backoffLimit", 2).Add("template", template)))));
+                    break;
+            }
+        }
+        return result;
+    }
+
+    private static Map Labels(PlannedWorkload w) => new Map()
+        .Add("app.kubernetes.io/name", w.Name)
+        .Add("app.kubernetes.io/instance", $"{w.Group}-{w.Name}")
+        .Add("app.kubernetes.io/component", w.Kind.ToText())
+        .Add("app.kubernetes.io/part-of", w.Group)
+        .Add("app.kubernetes.io/managed-by", "beacon")
+        .Add("beacon.io/layer", w.Layer);
+
+    /// <summary>The command a kernel runs when its workload gives none.</summary>
+    public static readonly IReadOnlyList<string> DefaultKernelCommand = ["python", "-m", "ipykernel_launcher", "--ip=0.0.0.0"];
+
+    public static IReadOnlyList<string> Command(PlannedWorkload w) => w.Command.Count > 0 ? w.Command : DefaultKernelCommand;
+
+    private static Map PodSpec(PlannedWorkload w, string restartPolicy)
+    {
+        var requests = new Map().Add("cpu", Quantity(w.Hardware.Cpus)).Add("memory", w.Hardware.Memory);
+        var limits = new Map().Add("memory", w.Hardware.Memory);
+        if (w.Hardware.Gpu is { Count: > 0 } gpu)
+        {
+            limits.Add("nvidia.com/gpu", gpu.Count.ToString(CultureInfo.InvariantCulture));
+        }
+        var container = new Map()
+            .Add("name", w.Name)
+            .Add("image", w.Image.ToString())
+            .Add("command", Command(w).ToList())
+            .Add("env", w.Env.Count == 0 ? null : w.Env.Select(kv => new Map().Add("name", kv.Key).Add("value", kv.Value)).ToList())
+            .Add("ports", w.Ports.Count == 0 ? null : w.Ports.Select(p => new Map().Add("containerPort", p)).ToList())
+            .Add("resources", new Map().Add("requests", requests).Add("limits", limits));
+        return new Map()
+            .Add("restartPolicy", restartPolicy)
+            .Add("securityContext", new Map().Add("runAsNonRoot", true).Add("runAsUser", 10001))
+            .Add("nodeSelector", new Map().Add(HardwareLabel, w.Hardware.Name))
+            .Add("tolerations", w.Hardware.HasGpu ? new List<object> { new Map().Add("key", "nvidia.com/gpu").Add("operator", "Exists").Add("effect", "NoSchedule") } : null)
+            .Add("containers", new List<object> { container });
+    }
+
+    private static string Quantity(double cpus) => cpus >= 1 && cpus == Math.Floor(cpus)
+        ? ((int)cpus).ToString(CultureInfo.InvariantCulture)
+        : ((int)(cpus * 1000)).ToString(CultureInfo.InvariantCulture) + "m";
+}

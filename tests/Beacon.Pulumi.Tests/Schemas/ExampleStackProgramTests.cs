@@ -1,0 +1,72 @@
+using Beacon.Layers.Loading;
+using Beacon.TestSupport;
+
+namespace Beacon.Pulumi.Tests.Schemas;
+
+/// <summary>Every example stack's synthesized program, validated against the providers' schemas.</summary>
+public class ExampleStackProgramTests
+{
+    private static readonly Lazy<PulumiSchemaValidator> Validator = new(() => new PulumiSchemaValidator());
+
+    public static TheoryData<string> Stacks() => ["acme-local", "acme-aws-prod", "acme-gcp-dev", "globex-azure-prod", "globex-k8s"];
+
+    private static Workspace Example() => WorkspaceLoader.Load(RepoPaths.Root).Workspace!;
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public void Program_is_accepted_by_the_provider_schemas(string stack)
+    {
+        var workspace = Example();
+        var synthesis = Synthesizer.Synthesize(workspace, workspace.Stack(stack)!);
+        var errors = Validator.Value.Validate(synthesis.Program);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public void Program_is_deterministic(string stack)
+    {
+        var a = Synthesizer.Synthesize(Example(), Example().Stack(stack)!);
+        var b = Synthesizer.Synthesize(Example(), Example().Stack(stack)!);
+        Assert.Equal(a.Program, b.Program);
+        Assert.Equal(a.Files, b.Files);
+    }
+
+    [Fact]
+    public void The_validator_catches_what_preview_would_reject()
+    {
+        var bad = """
+            name: beacon
+            runtime: yaml
+            resources:
+              p:
+                type: pulumi:providers:aws
+              repo:
+                type: aws:ecr/repository:Repository
+                properties:
+                  nmae: x
+                  imageScanningConfiguration: {scanOnPush: "yes"}
+                options:
+                  provider: ${p}
+                  dependsOn: ["${missing}"]
+              ng:
+                type: aws:eks/nodeGroup:NodeGroup
+                properties:
+                  clusterName: ${nowhere.name}
+                  scalingConfig: {minSize: one, maxSize: 2, desiredSize: 1}
+              nope:
+                type: aws:ec2/instance:Instance
+            outputs:
+              x: ${repo.repositoryUrl}
+            """;
+        var errors = Validator.Value.Validate(bad);
+        Assert.Contains(errors, e => e.Contains("'nmae' is not an input", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("'yes' is not a boolean", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("'${missing}' is not a declared resource", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("refers to 'nowhere'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("'one' is not a integer", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("required input 'nodeRoleArn'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("'aws:ec2/instance:Instance' is not a resource", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("must pin its plugin version", StringComparison.Ordinal));
+    }
+}

