@@ -60,7 +60,7 @@ public sealed class BuildCommand : AsyncCommand<BuildCommand.Settings>
         }
         return await StackCommand.GuardAsync("build", async () =>
         {
-            using var client = DockerEngine.Connect();
+            using var client = DockerClient.Connect();
             var results = await new ImageBuilder(client, line => Console.Error.WriteLine(line)).BuildAsync(plan, settings.Layers, settings.Push is not null, cancellationToken);
             foreach (var r in results)
             {

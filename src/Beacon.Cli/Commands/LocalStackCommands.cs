@@ -109,8 +109,13 @@ public sealed class TestCommand : AsyncCommand<TestCommand.Settings>
         }
         try
         {
-            using var client = DockerEngine.Connect();
-            var inspect = await client.Images.InspectImageAsync(image.Reference.ToString(), cancellationToken);
+            using var client = DockerClient.Connect();
+            var inspect = await client.InspectImageAsync(image.Reference.ToString(), cancellationToken);
+            if (inspect is null)
+            {
+                Console.Error.WriteLine($"beacon test: {image.Reference} is not built; run 'beacon build {layer.Name}'");
+                return ExitCodes.CheckFailed;
+            }
             var tester = new LayerTester(client);
             var results = new List<TestCaseResult>();
             foreach (var (suite, commands) in suites)
@@ -130,14 +135,9 @@ public sealed class TestCommand : AsyncCommand<TestCommand.Settings>
                 Beacon.Conda.AtomicFile.WriteAllText(junit, LayerTester.JUnit(results));
             }
             var passed = results.All(r => r.Passed);
-            new TestRecord(DockerCommand.RecordPath(workspace)).Record(inspect.ID, layer.Name, passed, results.Count);
-            Console.Out.WriteLine($"{results.Count(r => r.Passed)} passed, {results.Count(r => !r.Passed)} failed ({image.Reference}, image {inspect.ID[..19]})");
+            new TestRecord(DockerCommand.RecordPath(workspace)).Record(inspect.Id, layer.Name, passed, results.Count);
+            Console.Out.WriteLine($"{results.Count(r => r.Passed)} passed, {results.Count(r => !r.Passed)} failed ({image.Reference}, image {inspect.Id[..19]})");
             return passed ? ExitCodes.Success : ExitCodes.CheckFailed;
-        }
-        catch (global::Docker.DotNet.DockerImageNotFoundException)
-        {
-            Console.Error.WriteLine($"beacon test: {image.Reference} is not built; run 'beacon build {layer.Name}'");
-            return ExitCodes.CheckFailed;
         }
         catch (DockerUnavailableException e)
         {
@@ -174,11 +174,16 @@ public sealed class PublishCommand : AsyncCommand<PublishCommand.Settings>
         }
         try
         {
-            using var client = DockerEngine.Connect();
-            var inspect = await client.Images.InspectImageAsync(image.Reference.ToString(), cancellationToken);
-            if (!new TestRecord(DockerCommand.RecordPath(workspace!)).Passed(inspect.ID, settings.Layer))
+            using var client = DockerClient.Connect();
+            var inspect = await client.InspectImageAsync(image.Reference.ToString(), cancellationToken);
+            if (inspect is null)
             {
-                Console.Error.WriteLine($"beacon publish: refused: the tests of '{settings.Layer}' have not passed for image {inspect.ID[..19]}; run 'beacon test {settings.Layer}' first");
+                Console.Error.WriteLine($"beacon publish: {image.Reference} is not built; run 'beacon build {settings.Layer}' and 'beacon test {settings.Layer}'");
+                return ExitCodes.CheckFailed;
+            }
+            if (!new TestRecord(DockerCommand.RecordPath(workspace!)).Passed(inspect.Id, settings.Layer))
+            {
+                Console.Error.WriteLine($"beacon publish: refused: the tests of '{settings.Layer}' have not passed for image {inspect.Id[..19]}; run 'beacon test {settings.Layer}' first");
                 return ExitCodes.CheckFailed;
             }
             var layer = workspace!.Tree[settings.Layer];
@@ -187,19 +192,16 @@ public sealed class PublishCommand : AsyncCommand<PublishCommand.Settings>
             var updated = System.Text.RegularExpressions.Regex.IsMatch(text, "(?m)^stage:.*$")
                 ? System.Text.RegularExpressions.Regex.Replace(text, "(?m)^stage:.*$", $"stage: {settings.Stage}")
                 : text.TrimEnd('\n') + $"\nstage: {settings.Stage}\n";
+            // The registry first: the layer file says 'production' only once the image really is there.
+            await client.TagAsync(image.Reference.ToString(), $"{image.Reference.Registry}/{image.Reference.Repository}", settings.Stage, cancellationToken);
+            var digest = await client.PushAsync($"{image.Reference.Registry}/{image.Reference.Repository}", settings.Stage, null, null, cancellationToken);
             Beacon.Conda.AtomicFile.WriteAllText(file, updated);
-            await client.Images.TagImageAsync(image.Reference.ToString(), new global::Docker.DotNet.Models.ImageTagParameters
-            {
-                RepositoryName = $"{image.Reference.Registry}/{image.Reference.Repository}", Tag = settings.Stage, Force = true,
-            }, cancellationToken);
-            await client.Images.PushImageAsync($"{image.Reference.Registry}/{image.Reference.Repository}", new global::Docker.DotNet.Models.ImagePushParameters { Tag = settings.Stage },
-                new global::Docker.DotNet.Models.AuthConfig(), new Progress<global::Docker.DotNet.Models.JSONMessage>(), cancellationToken);
-            Console.Out.WriteLine($"published {settings.Layer}: {layer.File} now says 'stage: {settings.Stage}' (commit it in a pull request); {image.Reference.Registry}/{image.Reference.Repository}:{settings.Stage} → {inspect.ID[..19]}");
+            Console.Out.WriteLine($"published {settings.Layer}: {layer.File} now says 'stage: {settings.Stage}' (commit it in a pull request); {image.Reference.Registry}/{image.Reference.Repository}:{settings.Stage} → {digest}");
             return ExitCodes.Success;
         }
-        catch (global::Docker.DotNet.DockerImageNotFoundException)
+        catch (DockerApiException e)
         {
-            Console.Error.WriteLine($"beacon publish: {image.Reference} is not built; run 'beacon build {settings.Layer}' and 'beacon test {settings.Layer}'");
+            Console.Error.WriteLine($"beacon publish: {e.Message}");
             return ExitCodes.CheckFailed;
         }
         catch (DockerUnavailableException e)
@@ -228,7 +230,7 @@ public sealed class UpCommand : AsyncCommand<LocalStackSettings>
         }
         return await StackCommand.GuardAsync("up", async () =>
         {
-            using var client = DockerEngine.Connect();
+            using var client = DockerClient.Connect();
             var built = await new ImageBuilder(client, line => Console.Error.WriteLine(line)).BuildAsync(plan, cancellationToken: cancellationToken);
             if (built.Any(b => b.Outcome is BuildOutcome.Failed or BuildOutcome.Skipped))
             {

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Beacon.Cli.Output;
+using Beacon.Docker.Engine;
 using Beacon.Images.Planning;
 using Beacon.Pulumi;
 using Beacon.Layers.Diagnostics;
@@ -63,14 +64,14 @@ internal static class StackCommand
             Console.Error.WriteLine($"beacon {command}: {e.Message}");
             return ExitCodes.CheckFailed;
         }
-        catch (Beacon.Docker.Engine.DockerUnavailableException e)
+        catch (DockerUnavailableException e)
         {
             return Unavailable(command, e);
         }
     }
 
     /// <summary>No Docker engine: the reason, exit 3.</summary>
-    public static int Unavailable(string command, Beacon.Docker.Engine.DockerUnavailableException e)
+    public static int Unavailable(string command, DockerUnavailableException e)
     {
         Console.Error.WriteLine($"beacon {command}: {e.Message}");
         return ExitCodes.InternalError;
@@ -87,7 +88,7 @@ internal static class StackCommand
             Console.Error.WriteLine($"beacon {command}: {e.Message}");
             return ExitCodes.CheckFailed;
         }
-        catch (Beacon.Docker.Engine.DockerUnavailableException e)
+        catch (DockerUnavailableException e)
         {
             return Unavailable(command, e);
         }

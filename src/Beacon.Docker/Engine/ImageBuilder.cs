@@ -2,8 +2,6 @@ using System.Formats.Tar;
 using System.Text;
 using Beacon.Images.Building;
 using Beacon.Images.Planning;
-using Docker.DotNet;
-using Docker.DotNet.Models;
 
 namespace Beacon.Docker.Engine;
 
@@ -30,7 +28,7 @@ public sealed class ImageBuilder(DockerClient client, Action<string>? progress =
     public async Task<IReadOnlyList<ImageBuildResult>> BuildAsync(Plan plan, IReadOnlyCollection<string>? only = null, bool push = false,
         CancellationToken cancellationToken = default)
     {
-        await DockerEngine.EnsureReachableAsync(client, cancellationToken);
+        await client.PingAsync(cancellationToken);
         var results = new Dictionary<string, ImageBuildResult>(StringComparer.Ordinal);
         var wanted = only is null || only.Count == 0 ? null : Closure(plan, only);
         foreach (var image in plan.Images)
@@ -45,29 +43,28 @@ public sealed class ImageBuilder(DockerClient client, Action<string>? progress =
                 results[image.Layer] = new ImageBuildResult(image.Layer, reference, BuildOutcome.Skipped, Error: $"parent '{image.Parent}' did not build");
                 continue;
             }
-            var existing = await InspectAsync(reference, cancellationToken);
+            var existing = await client.InspectImageAsync(reference, cancellationToken);
             if (existing is null && push && await InRegistryAsync(image, cancellationToken))
             {
                 // Built and pushed before (by CI, or another machine): pull it instead of building it again.
                 progress?.Invoke($"pull    {image.Layer}  {reference} (already in the registry)");
-                await client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = $"{image.Reference.Registry}/{image.Reference.Repository}", Tag = image.Reference.Tag },
-                    new AuthConfig(), new Progress<JSONMessage>(), cancellationToken);
-                existing = await InspectAsync(reference, cancellationToken);
+                await client.PullAsync(reference, null, null, cancellationToken);
+                existing = await client.InspectImageAsync(reference, cancellationToken);
             }
             ImageBuildResult result;
             if (existing is not null)
             {
                 progress?.Invoke($"reused  {image.Layer}  {reference}");
-                result = new ImageBuildResult(image.Layer, reference, BuildOutcome.Reused, existing.ID, existing.RootFS.Layers.ToList());
+                result = new ImageBuildResult(image.Layer, reference, BuildOutcome.Reused, existing.Id, existing.Layers);
             }
             else
             {
                 progress?.Invoke($"build   {image.Layer}  {reference}");
                 var error = await BuildOneAsync(image, plan, cancellationToken);
-                var built = error is null ? await InspectAsync(reference, cancellationToken) : null;
+                var built = error is null ? await client.InspectImageAsync(reference, cancellationToken) : null;
                 result = built is null
                     ? new ImageBuildResult(image.Layer, reference, BuildOutcome.Failed, Error: error ?? "the image was not created")
-                    : new ImageBuildResult(image.Layer, reference, BuildOutcome.Built, built.ID, built.RootFS.Layers.ToList());
+                    : new ImageBuildResult(image.Layer, reference, BuildOutcome.Built, built.Id, built.Layers);
             }
             if (result.Outcome is BuildOutcome.Built or BuildOutcome.Reused && image.Parent is not null && results.TryGetValue(image.Parent, out var parent) && parent.LayerDigests is { } parentLayers)
             {
@@ -130,31 +127,19 @@ public sealed class ImageBuilder(DockerClient client, Action<string>? progress =
         return result;
     }
 
-    private async Task<ImageInspectResponse?> InspectAsync(string reference, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await client.Images.InspectImageAsync(reference, cancellationToken);
-        }
-        catch (DockerImageNotFoundException)
-        {
-            return null;
-        }
-    }
-
     /// <summary>
     /// What an image adds over the image it was built FROM: the sizes of its newest history entries, down to where
     /// the parent's history begins (history is listed newest first).
     /// </summary>
     private async Task<long> AddedBytesAsync(string reference, string fromReference, CancellationToken cancellationToken)
     {
-        var history = await client.Images.GetImageHistoryAsync(reference, cancellationToken);
-        IList<ImageHistoryResponse> parentHistory;
+        var history = await client.ImageHistoryAsync(reference, cancellationToken);
+        IReadOnlyList<ImageHistoryItem> parentHistory;
         try
         {
-            parentHistory = await client.Images.GetImageHistoryAsync(fromReference, cancellationToken);
+            parentHistory = await client.ImageHistoryAsync(fromReference, cancellationToken);
         }
-        catch (DockerImageNotFoundException)
+        catch (DockerNotFoundException)
         {
             parentHistory = [];
         }
@@ -175,41 +160,26 @@ public sealed class ImageBuilder(DockerClient client, Action<string>? progress =
         {
             buildArgs[BuildContext.ParentImageArg] = plan.Images.Single(i => i.Layer == image.Parent).Reference.ToString();
         }
-        string? error = null;
         var lastStep = "";
-        var log = new Progress<JSONMessage>(message =>
-        {
-            if (message.Stream is { Length: > 0 } text)
-            {
-                if (text.StartsWith("Step ", StringComparison.Ordinal))
-                {
-                    lastStep = text.Trim();
-                }
-                progress?.Invoke("        " + text.TrimEnd('\n'));
-            }
-            if (message.Error is { } e || message.ErrorMessage is { Length: > 0 })
-            {
-                error = $"{lastStep}: {message.Error?.Message ?? message.ErrorMessage}";
-            }
-        });
         try
         {
-            await client.Images.BuildImageFromDockerfileAsync(new ImageBuildParameters
+            await client.BuildAsync(tar, image.Reference.ToString(), buildArgs, message =>
             {
-                Tags = [image.Reference.ToString()],
-                BuildArgs = buildArgs,
-                Dockerfile = "Dockerfile",
-                Remove = true,
-                ForceRemove = true,
-            }, tar, [], new Dictionary<string, string>(), log, cancellationToken);
+                if (message.Stream is { Length: > 0 } text)
+                {
+                    if (text.StartsWith("Step ", StringComparison.Ordinal))
+                    {
+                        lastStep = text.Trim();
+                    }
+                    progress?.Invoke("        " + text.TrimEnd('\n'));
+                }
+            }, cancellationToken);
+            return null;
         }
         catch (DockerApiException e)
         {
-            error = $"{lastStep}: {e.ResponseBody}".Trim(' ', ':');
+            return $"{lastStep}: {e.Message}".Trim(' ', ':');
         }
-        // Progress<T> posts asynchronously: give the last messages a moment to land.
-        await Task.Delay(50, cancellationToken);
-        return error;
     }
 
     private static void Add(TarWriter writer, string name, string text)
@@ -223,29 +193,15 @@ public sealed class ImageBuilder(DockerClient client, Action<string>? progress =
         writer.WriteEntry(entry);
     }
 
-    private async Task<string?> PushAsync(PlannedImage image, CancellationToken cancellationToken)
+    private async Task<string> PushAsync(PlannedImage image, CancellationToken cancellationToken)
     {
-        string? digest = null;
-        string? error = null;
-        var log = new Progress<JSONMessage>(message =>
+        try
         {
-            // The registry's answer: "<tag>: digest: sha256:... size: N".
-            if (message.Status is { } status && status.IndexOf("digest: sha256:", StringComparison.Ordinal) is var at && at >= 0)
-            {
-                digest = status[(at + 8)..].Split(' ')[0];
-            }
-            if (message.Error is { } e)
-            {
-                error = e.Message;
-            }
-        });
-        await client.Images.PushImageAsync($"{image.Reference.Registry}/{image.Reference.Repository}",
-            new ImagePushParameters { Tag = image.Reference.Tag }, new AuthConfig(), log, cancellationToken);
-        await Task.Delay(50, cancellationToken);
-        if (error is not null)
-        {
-            throw new DockerApiException(System.Net.HttpStatusCode.InternalServerError, $"push of {image.Reference} failed: {error}");
+            return await client.PushAsync($"{image.Reference.Registry}/{image.Reference.Repository}", image.Reference.Tag, null, null, cancellationToken);
         }
-        return digest;
+        catch (DockerApiException e)
+        {
+            throw new DockerApiException(e.Status, $"the push of {image.Reference} failed: {e.Message}");
+        }
     }
 }

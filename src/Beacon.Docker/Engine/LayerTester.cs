@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Xml.Linq;
-using Docker.DotNet;
-using Docker.DotNet.Models;
 
 namespace Beacon.Docker.Engine;
 
@@ -20,41 +19,36 @@ public sealed class LayerTester(DockerClient client)
 {
     public async Task<IReadOnlyList<TestCaseResult>> RunAsync(string image, string suite, IEnumerable<string> commands, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        await DockerEngine.EnsureReachableAsync(client, cancellationToken);
+        await client.PingAsync(cancellationToken);
         var results = new List<TestCaseResult>();
         foreach (var command in commands)
         {
             var watch = Stopwatch.StartNew();
-            var created = await client.Containers.CreateContainerAsync(new CreateContainerParameters
-            {
-                Image = image,
-                Cmd = ["/bin/sh", "-c", command],
-                Labels = new Dictionary<string, string> { ["io.beacon.test"] = suite },
-            }, cancellationToken);
+            var id = await client.CreateContainerAsync(new ContainerCreate(image, ["/bin/sh", "-c", command],
+                Labels: new Dictionary<string, string> { ["io.beacon.test"] = suite }), cancellationToken);
             try
             {
-                await client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken);
+                await client.StartContainerAsync(id, cancellationToken);
                 using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 limit.CancelAfter(timeout);
                 var timedOut = false;
                 long exit;
                 try
                 {
-                    exit = (await client.Containers.WaitContainerAsync(created.ID, limit.Token)).StatusCode;
+                    exit = await client.WaitContainerAsync(id, limit.Token);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
                     timedOut = true;
                     exit = -1;
-                    await client.Containers.KillContainerAsync(created.ID, new ContainerKillParameters(), CancellationToken.None);
+                    await client.KillContainerAsync(id, CancellationToken.None);
                 }
-                using var logs = await client.Containers.GetContainerLogsAsync(created.ID, false, new ContainerLogsParameters { ShowStdout = true, ShowStderr = true }, cancellationToken);
-                var (stdout, stderr) = await logs.ReadOutputToEndAsync(cancellationToken);
+                var (stdout, stderr) = await client.ContainerLogsAsync(id, cancellationToken);
                 results.Add(new TestCaseResult(suite, command, exit, stdout + stderr, watch.Elapsed, timedOut));
             }
             finally
             {
-                await client.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
+                await client.RemoveContainerAsync(id, CancellationToken.None);
             }
         }
         return results;
@@ -85,25 +79,21 @@ public sealed class LayerTester(DockerClient client)
 /// <summary>Which image digests passed their layer's tests: the evidence <c>beacon publish</c> requires.</summary>
 public sealed class TestRecord(string path)
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
-    private sealed record Entry(string Layer, bool Passed, int Tests, DateTimeOffset At);
-
     public void Record(string imageId, string layer, bool passed, int tests)
     {
         var all = Load();
-        all[imageId] = new Entry(layer, passed, tests, DateTimeOffset.UtcNow);
-        Conda.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new SortedDictionary<string, Entry>(all, StringComparer.Ordinal), Indented));
+        all[imageId] = new TestEvidenceEntry(layer, passed, tests, DateTimeOffset.UtcNow);
+        Conda.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new SortedDictionary<string, TestEvidenceEntry>(all, StringComparer.Ordinal), TestEvidenceJson.Default.SortedDictionaryStringTestEvidenceEntry));
     }
 
     /// <summary>True only when the tests of <paramref name="layer"/> passed for exactly this image id.</summary>
     public bool Passed(string imageId, string layer) => Load().TryGetValue(imageId, out var e) && e.Passed && e.Layer == layer;
 
-    private Dictionary<string, Entry> Load()
+    private Dictionary<string, TestEvidenceEntry> Load()
     {
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize<Dictionary<string, Entry>>(File.ReadAllText(path)) ?? [] : [];
+            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), TestEvidenceJson.Default.DictionaryStringTestEvidenceEntry) ?? [] : [];
         }
         catch (JsonException)
         {
@@ -111,3 +101,10 @@ public sealed class TestRecord(string path)
         }
     }
 }
+
+internal sealed record TestEvidenceEntry(string Layer, bool Passed, int Tests, DateTimeOffset At);
+
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(SortedDictionary<string, TestEvidenceEntry>))]
+[JsonSerializable(typeof(Dictionary<string, TestEvidenceEntry>))]
+internal sealed partial class TestEvidenceJson : JsonSerializerContext;

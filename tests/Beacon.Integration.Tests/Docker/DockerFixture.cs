@@ -1,8 +1,6 @@
 using System.Formats.Tar;
 using System.Text;
 using Beacon.Docker.Engine;
-using Docker.DotNet;
-using Docker.DotNet.Models;
 
 namespace Beacon.Integration.Tests.Docker;
 
@@ -23,10 +21,10 @@ public sealed class DockerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var client = DockerEngine.Connect();
+        var client = DockerClient.Connect();
         try
         {
-            await DockerEngine.EnsureReachableAsync(client, CancellationToken.None);
+            await client.PingAsync();
         }
         catch (DockerUnavailableException e)
         {
@@ -43,8 +41,7 @@ public sealed class DockerFixture : IAsyncLifetime
             Add(writer, "micromamba", File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "StandIn", "micromamba")));
         }
         tar.Position = 0;
-        await client.Images.BuildImageFromDockerfileAsync(new ImageBuildParameters { Tags = [StandInBaseImage], Remove = true },
-            tar, [], new Dictionary<string, string>(), new Progress<JSONMessage>(), CancellationToken.None);
+        await client.BuildAsync(tar, StandInBaseImage, new Dictionary<string, string>(), null);
     }
 
     private static void Add(TarWriter writer, string name, string text) =>
@@ -68,18 +65,17 @@ public sealed class DockerFixture : IAsyncLifetime
     public async Task<(long Exit, string Output)> RunAsync(string image, params string[] command)
     {
         var client = Require();
-        var created = await client.Containers.CreateContainerAsync(new CreateContainerParameters { Image = image, Cmd = command });
+        var id = await client.CreateContainerAsync(new ContainerCreate(image, command));
         try
         {
-            await client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters());
-            var wait = await client.Containers.WaitContainerAsync(created.ID);
-            using var logs = await client.Containers.GetContainerLogsAsync(created.ID, false, new ContainerLogsParameters { ShowStdout = true, ShowStderr = true });
-            var (stdout, stderr) = await logs.ReadOutputToEndAsync(CancellationToken.None);
-            return (wait.StatusCode, stdout + stderr);
+            await client.StartContainerAsync(id);
+            var exit = await client.WaitContainerAsync(id);
+            var (stdout, stderr) = await client.ContainerLogsAsync(id);
+            return (exit, stdout + stderr);
         }
         finally
         {
-            await client.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters { Force = true });
+            await client.RemoveContainerAsync(id);
         }
     }
 

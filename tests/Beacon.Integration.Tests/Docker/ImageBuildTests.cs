@@ -4,7 +4,6 @@ using Beacon.Images.Planning;
 using Beacon.Layers.Loading;
 using Beacon.Layers.Locking;
 using Beacon.TestSupport;
-using Docker.DotNet.Models;
 
 namespace Beacon.Integration.Tests.Docker;
 
@@ -87,13 +86,13 @@ public sealed class ImageBuildTests : IClassFixture<DockerFixture>, IDisposable
 
         var image = plan.Images.Single(i => i.Layer == "numeric").Reference;
         var byDigest = $"{image.Registry}/{image.Repository}@{numeric.PushedDigest}";
-        await client.Images.DeleteImageAsync(image.ToString(), new ImageDeleteParameters { Force = true });
-        await client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = byDigest }, new AuthConfig(), new Progress<JSONMessage>());
-        var pulled = await client.Images.InspectImageAsync(byDigest);
-        Assert.Equal(numeric.LayerDigests, pulled.RootFS.Layers);
+        await client.RemoveImageAsync(image.ToString());
+        await client.PullAsync(byDigest, null, null);
+        var pulled = await client.InspectImageAsync(byDigest);
+        Assert.Equal(numeric.LayerDigests, pulled!.Layers);
 
         // Gone locally but present in the registry: a pushing build pulls it instead of building it again.
-        await client.Images.DeleteImageAsync(byDigest, new ImageDeleteParameters { Force = true });
+        await client.RemoveImageAsync(byDigest);
         var again = await new ImageBuilder(client).BuildAsync(plan, ["numeric"], push: true);
         Assert.Equal(BuildOutcome.Reused, again.Single(r => r.Layer == "numeric").Outcome);
     }
@@ -116,7 +115,7 @@ public sealed class ImageBuildTests : IClassFixture<DockerFixture>, IDisposable
     public async Task A_stopped_engine_is_a_clear_error()
     {
         _docker.Require();
-        using var nowhere = DockerEngine.Connect(key => key == "DOCKER_HOST" ? "unix:///tmp/no-such-docker.sock" : null);
+        using var nowhere = DockerClient.Connect(key => key == "DOCKER_HOST" ? "unix:///tmp/no-such-docker.sock" : null);
         var plan = await LockAndPlan();
         var e = await Assert.ThrowsAsync<DockerUnavailableException>(() => new ImageBuilder(nowhere).BuildAsync(plan));
         Assert.StartsWith("no Docker engine answers at unix:///tmp/no-such-docker.sock", e.Message, StringComparison.Ordinal);
