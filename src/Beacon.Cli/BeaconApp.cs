@@ -1,94 +1,79 @@
+using System.CommandLine;
 using Beacon.Cli.Commands;
-using Spectre.Console.Cli;
+using Beacon.Cli.Hosting;
+using Beacon.Cli.Output;
+using Beacon.Layers.Diagnostics;
+using Beacon.Layers.Rendering;
 
 namespace Beacon.Cli;
 
-/// <summary>The command table. Commands parse arguments and print; the work happens in the libraries.</summary>
+/// <summary>
+/// The command table and the one place command-line mistakes and unexpected failures are turned into messages and
+/// exit codes. Commands parse their options, call the libraries and print; the work happens in the libraries.
+/// </summary>
 public static class BeaconApp
 {
-    public static int Run(string[] args)
+    public static int Run(string[] args) => Run(args, CliConsole.FromProcess());
+
+    /// <summary>Runs one command line against <paramref name="console"/> (the process's, or buffers in tests).</summary>
+    public static int Run(string[] args, CliConsole console)
     {
-        var app = new CommandApp();
-        app.Configure(config =>
+        var root = Root(console);
+        var invocation = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false };
+        // No command: what there is to run.
+        root.SetAction(_ => root.Parse(["--help"]).Invoke(invocation));
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
         {
-            config.SetApplicationName("beacon");
-            config.UseStrictParsing();
-            config.AddCommand<PipelineCommand>("pipeline")
-                .WithDescription("The offline pipeline: validate, check the locks (the deployment gate), draw the tree with where each workload runs, and (with --stack) show the stack's plan.")
-                .WithExample("pipeline");
-            config.AddCommand<ValidateCommand>("validate")
-                .WithDescription("Check every layer, workload and stack file; report all mistakes with file(line,col).")
-                .WithExample("validate")
-                .WithExample("validate", "path/to/repo", "--json");
-            config.AddCommand<GraphCommand>("graph")
-                .WithDescription("Draw the layer tree (text, Mermaid for READMEs and pull requests, or JSON).")
-                .WithExample("graph", "--format", "mermaid");
-            config.AddCommand<LockCommand>("lock")
-                .WithDescription("Solve the layer tree top-down (each child on its parent's records as hard pins) and write layers/<name>.lock.")
-                .WithExample("lock")
-                .WithExample("lock", "gpu-ml", "--update", "pytorch");
-            config.AddCommand<CheckCommand>("check")
-                .WithDescription("The offline gate: locks current, parents intact, dependencies and system satisfied, every workload placed.")
-                .WithExample("check");
-            config.AddCommand<RouteCommand>("route")
-                .WithDescription("The minimum acceptable layer for a workload or for specs, and why smaller layers were rejected.")
-                .WithExample("route", "risk-batch", "--explain")
-                .WithExample("route", "--requires", "pandas", "--requires", "snowflake-connector-python", "--stack", "acme-aws-prod");
-            config.AddCommand<DiffCommand>("diff")
-                .WithDescription("Markdown (or --json) summary of what the working tree changes against a git ref: layers, packages, rebuilt images, routing.")
-                .WithExample("diff", "--base", "origin/main");
-            config.AddCommand<ForkCommand>("fork")
-                .WithDescription("Create an experimental layer from another one, with changed specs, and lock it; proposes a parent that works when the given one does not.")
-                .WithExample("fork", "gpu-ml", "--as", "gpu-ml-next", "--add", "pytorch 2.3.*");
-            config.AddCommand<PlanCommand>("plan")
-                .WithDescription("A preview tree of what a stack deploys: images in build order, node pools, workloads by group.")
-                .WithExample("plan", "--stack", "acme-local");
-            config.AddCommand<SynthCommand>("synth")
-                .WithDescription("Print the stack's Pulumi YAML program (what `pulumi preview` runs) and write its build contexts.")
-                .WithExample("synth", "--stack", "acme-aws-prod");
-            config.AddCommand<RenderCommand>("render")
-                .WithDescription("Write build contexts, compose files, Kubernetes manifests and the Pulumi program for a stack, for use without Pulumi.")
-                .WithExample("render", "--stack", "acme-local", "--out", "out/");
-            config.AddCommand<BuildCommand>("build")
-                .WithDescription("Build the layer images on the Docker engine in dependency order (reusing unchanged ones), optionally pushing them.")
-                .WithExample("build", "--stack", "acme-local")
-                .WithExample("build", "snowflake", "--push", "127.0.0.1:5000");
-            config.AddCommand<TestCommand>("test")
-                .WithDescription("Run a layer's tests inside its image (a container per test); --against also runs the tests of the workloads its parent serves; --junit writes a report.")
-                .WithExample("test", "snowflake", "--against", "acme-local", "--junit", "test-results.xml");
-            config.AddCommand<PublishCommand>("publish")
-                .WithDescription("Promote a layer whose exact image passed its tests: set its stage in the layer file and tag the image <layer>:<stage> in the registry.")
-                .WithExample("publish", "gpu-ml-nightly", "--stage", "production");
-            config.AddCommand<UpCommand>("up")
-                .WithDescription("Build what is missing and run each workload group of the local stack as a Compose project.")
-                .WithExample("up", "--stack", "acme-local");
-            config.AddCommand<DownCommand>("down")
-                .WithDescription("Stop and remove the local stack's Compose projects.");
-            config.AddCommand<StatusCommand>("status")
-                .WithDescription("List the containers of the local stack's Compose projects.");
-            config.AddCommand<ExplainCommand>("explain")
-                .WithDescription("What a diagnostic code means; without a code, every code.")
-                .WithExample("explain", "BEA0104");
-            config.AddCommand<SolveCommand>("solve")
-                .WithDescription("Solve conda specs against channels: a table, or JSON for scripts; exit 1 with an explanation when unsatisfiable.")
-                .WithExample("solve", "-c", "channels/demo", "python 3.11.*", "numpy")
-                .WithExample("solve", "-c", "https://conda.anaconda.org/conda-forge", "--virtual", "__cuda=12.1", "pytorch", "--json");
-            config.SetExceptionHandler((exception, _) =>
+            var command = parse.CommandResult.Command is RootCommand ? null : parse.CommandResult.Command.Name;
+            var message = string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')));
+            return new CommandRun(console, command, args.Contains("--json"))
+                .Fail(DiagnosticCode.InvalidCommandLine, $"{message} (see 'beacon {(command is null ? "" : command + " ")}--help')");
+        }
+        try
+        {
+            return parse.Invoke(invocation);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug or an environment Beacon did not foresee: said plainly, with the stack only when asked for.
+            console.Error.WriteLine(TerminalText.Clean($"beacon: internal error: {e.GetType().Name}: {e.Message}"));
+            if (console.Environment("BEACON_DEBUG") == "1")
             {
-                // Command-line mistakes are invalid input (2); anything else is reported without a stack trace (3).
-                if (exception is CommandParseException or CommandRuntimeException)
-                {
-                    Console.Error.WriteLine($"beacon: {exception.Message} (see 'beacon --help')");
-                    return ExitCodes.InvalidInput;
-                }
-                Console.Error.WriteLine($"beacon: internal error: {exception.Message}");
-                if (Environment.GetEnvironmentVariable("BEACON_DEBUG") == "1")
-                {
-                    Console.Error.WriteLine(exception);
-                }
-                return ExitCodes.InternalError;
-            });
-        });
-        return app.Run(args);
+                console.Error.WriteLine(e);
+            }
+            else
+            {
+                console.Error.WriteLine("beacon: set BEACON_DEBUG=1 to see where it happened, and report it");
+            }
+            return ExitCodes.InternalError;
+        }
+    }
+
+    private static RootCommand Root(CliConsole console)
+    {
+        var root = new RootCommand("Beacon: layered conda container environments as code.")
+        {
+            PipelineCommand.Create(console),
+            ValidateCommand.Create(console),
+            GraphCommand.Create(console),
+            LockCommand.Create(console),
+            CheckCommand.Create(console),
+            RouteCommand.Create(console),
+            DiffCommand.Create(console),
+            ForkCommand.Create(console),
+            StackCommands.Plan(console),
+            StackCommands.Synth(console),
+            StackCommands.Render(console),
+            BuildCommand.Create(console),
+            TestCommand.Create(console),
+            PublishCommand.Create(console),
+            LocalStackCommands.Up(console),
+            LocalStackCommands.Down(console),
+            LocalStackCommands.Status(console),
+            ExplainCommand.Create(console),
+            SolveCommand.Create(console),
+        };
+        return root;
     }
 }

@@ -1,3 +1,6 @@
+using Beacon.Conda;
+using Beacon.Images.Planning;
+using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Loading;
 
 namespace Beacon.Pulumi;
@@ -51,48 +54,48 @@ public static class CompilerEntryPoint
             return 0;
         }
         var root = environment("BEACON_REPO") is { Length: > 0 } repo ? repo : workingDirectory;
-        var result = WorkspaceLoader.Load(root);
-        foreach (var d in result.Diagnostics)
+        var loaded = WorkspaceLoader.Load(root);
+        if (!loaded.Success)
         {
-            stderr.WriteLine(d);
-        }
-        if (!result.Success)
-        {
+            Print(loaded.Diagnostics, stderr);
             return 2;
         }
-        var stackDocument = result.Workspace!.Stack(stack);
-        if (stackDocument is not null && ConfigConflict(environment("PULUMI_CONFIG"), stackDocument) is { } conflict)
+        if (loaded.Workspace!.Stack(stack) is { } document && ConfigConflict(environment("PULUMI_CONFIG"), document) is { } conflict)
         {
-            stderr.WriteLine($"stacks/Pulumi.{stack}.yaml(1,1): error BEA0303: {conflict}");
+            stderr.WriteLine(Diagnostic.Error(new SourceLocation($"stacks/Pulumi.{stack}.yaml"), DiagnosticCode.PulumiConfigMismatch, conflict));
             return 2;
         }
-        if (stackDocument is null)
+        // The gate first (inside the session): a stale or hand-edited lock fails the preview with its explanation.
+        var opening = StackSessions.Open(loaded.Workspace, stack);
+        Print(loaded.Diagnostics.Concat(opening.Diagnostics), stderr);
+        if (opening.Session is not { } session)
         {
-            stderr.WriteLine($"stacks/Pulumi.{stack}.yaml(1,1): error BEA0301: stack '{stack}' has no settings file; create stacks/Pulumi.{stack}.yaml with at least 'config: {{beacon:cloud: local}}'");
+            if (opening.Failure == StackFailure.CheckFailed)
+            {
+                stderr.WriteLine($"beacon-infra: the deployment gate failed ({opening.Diagnostics.Count} problem(s)); fix them (usually 'beacon lock') and commit");
+                return 1;
+            }
             return 2;
         }
-        // The gate first: a stale or hand-edited lock fails the preview with its explanation.
-        var gate = Beacon.Layers.Gate.LockGate.Check(result.Workspace!);
-        foreach (var d in gate)
-        {
-            stderr.WriteLine(d);
-        }
-        if (gate.Count > 0)
-        {
-            stderr.WriteLine($"beacon-infra: the deployment gate failed ({gate.Count} problem(s)); fix them (usually 'beacon lock') and commit");
-            return 1;
-        }
+        var synthesis = Synthesizer.Synthesize(session);
         try
         {
-            var synthesis = Synthesizer.Synthesize(result.Workspace!, stackDocument);
-            Synthesizer.WriteFiles(result.Workspace!, synthesis);
-            stdout.Write(synthesis.Program);
-            return 0;
+            Synthesizer.WriteFiles(session.Workspace, synthesis);
         }
-        catch (Beacon.Images.Planning.PlanException e)
+        catch (FileWriteException e)
         {
-            stderr.WriteLine($"beacon-infra: {e.Message}");
-            return 1;
+            stderr.WriteLine(Diagnostic.Error(new SourceLocation(session.BuildDirectory), DiagnosticCode.OutputNotWritable, e.Message));
+            return 2;
+        }
+        stdout.Write(synthesis.Program);
+        return 0;
+    }
+
+    private static void Print(IEnumerable<Diagnostic> diagnostics, TextWriter to)
+    {
+        foreach (var d in diagnostics)
+        {
+            to.WriteLine(d);
         }
     }
 }

@@ -1,4 +1,6 @@
+using Beacon.Images.Rendering;
 using Beacon.Conda;
+using Beacon.Images.Planning;
 using Beacon.Pulumi.Model;
 using Beacon.Pulumi.Targets;
 using Beacon.Layers.Documents;
@@ -12,11 +14,11 @@ namespace Beacon.Pulumi;
 /// </summary>
 public static class Rendering
 {
-    public static IReadOnlyDictionary<string, string> Files(Workspace workspace, StackDocument stack)
+    public static IReadOnlyDictionary<string, string> Files(StackSession session)
     {
-        var synthesis = Synthesizer.Synthesize(workspace, stack);
+        var synthesis = Synthesizer.Synthesize(session);
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        var prefix = $".beacon/build/{stack.Name}/";
+        var prefix = session.BuildDirectory + "/";
         foreach (var (path, text) in synthesis.Files)
         {
             var rest = path.StartsWith(prefix, StringComparison.Ordinal) ? path[prefix.Length..] : path;
@@ -31,11 +33,7 @@ public static class Rendering
         return files;
     }
 
-    public static void Write(string outputDirectory, IReadOnlyDictionary<string, string> files)
-    {
-        foreach (var (relative, text) in files)
-        {
-            AtomicFile.WriteAllText(Path.Combine(outputDirectory, relative), text);
-        }
-    }
+    /// <summary>Writes every file or none (<see cref="AtomicFile.WriteAll"/>): a file in the way fails before anything is written.</summary>
+    public static void Write(string outputDirectory, IReadOnlyDictionary<string, string> files) =>
+        AtomicFile.WriteAll(files.Select(f => new KeyValuePair<string, byte[]>(Path.Combine(outputDirectory, f.Key), AtomicFile.Utf8(f.Value))).ToList());
 }

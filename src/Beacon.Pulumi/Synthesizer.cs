@@ -1,3 +1,4 @@
+using Beacon.Images.Rendering;
 using Beacon.Conda;
 using Beacon.Images.Planning;
 using Beacon.Pulumi.Model;
@@ -8,7 +9,7 @@ using Beacon.Layers.Loading;
 namespace Beacon.Pulumi;
 
 /// <summary>The program for a stack, and the build files it refers to (relative to the repository root).</summary>
-public sealed record Synthesis(Plan Plan, string Program, IReadOnlyDictionary<string, string> Files);
+public sealed record Synthesis(Plan Plan, string Program, int Resources, IReadOnlyDictionary<string, string> Files);
 
 /// <summary>
 /// Turns a stack's plan into a Pulumi YAML program (one target per cloud) and the build contexts and compose files
@@ -17,12 +18,12 @@ public sealed record Synthesis(Plan Plan, string Program, IReadOnlyDictionary<st
 /// </summary>
 public static class Synthesizer
 {
-    public static Synthesis Synthesize(Workspace workspace, StackDocument stack)
+    public static Synthesis Synthesize(StackSession session)
     {
-        var plan = Planner.Build(workspace, stack);
-        var buildDirectory = $".beacon/build/{stack.Name}";
+        var plan = session.Plan;
+        var stack = plan.Stack;
         var program = new PulumiProgram($"Beacon layers for stack {stack.Name} ({stack.Cloud.ToText()}), generated from layers/, workloads/ and stacks/");
-        var context = new SynthesisContext(plan, program, buildDirectory);
+        var context = new SynthesisContext(plan, program);
         ICloudTarget target = stack.Cloud switch
         {
             CloudTarget.Local => new LocalTarget(),
@@ -30,7 +31,7 @@ public static class Synthesizer
             CloudTarget.Aws => new AwsTarget(),
             CloudTarget.Gcp => new GcpTarget(),
             CloudTarget.Azure => new AzureTarget(),
-            _ => throw new ArgumentOutOfRangeException(nameof(stack)),
+            _ => throw new ArgumentOutOfRangeException(nameof(session)),
         };
         target.Emit(context);
 
@@ -44,19 +45,20 @@ public static class Synthesizer
         {
             files[context.ComposePath(group)] = Compose.For(plan, group);
         }
-        return new Synthesis(plan, program.Render(), files);
+        return new Synthesis(plan, program.Render(), program.ResourceCount, files);
     }
 
-    /// <summary>Writes the build files (each atomically); only files whose content differs are touched.</summary>
+    /// <summary>Writes the build files as one set (<see cref="AtomicFile.WriteAll"/>); only files whose content differs are touched.</summary>
     public static void WriteFiles(Workspace workspace, Synthesis synthesis)
     {
-        foreach (var (relative, text) in synthesis.Files)
+        var changed = synthesis.Files
+            .Select(f => (Path: workspace.FullPath(f.Key), f.Value))
+            .Where(f => !File.Exists(f.Path) || File.ReadAllText(f.Path) != f.Value)
+            .Select(f => new KeyValuePair<string, byte[]>(f.Path, AtomicFile.Utf8(f.Value)))
+            .ToList();
+        if (changed.Count > 0)
         {
-            var path = workspace.FullPath(relative);
-            if (!File.Exists(path) || File.ReadAllText(path) != text)
-            {
-                AtomicFile.WriteAllText(path, text);
-            }
+            AtomicFile.WriteAll(changed);
         }
     }
 }

@@ -50,7 +50,7 @@ public class CompilerEntryPointTests
         var r = Compile(RepoPaths.Root, "no-such-stack");
         Assert.Equal(2, r.ExitCode);
         Assert.Equal("", r.Stdout);
-        Assert.Contains("stack 'no-such-stack' has no settings file", r.Stderr, StringComparison.Ordinal);
+        Assert.Equal("stacks/Pulumi.no-such-stack.yaml(1,1): error BEA0602: no stack 'no-such-stack': there is no stacks/Pulumi.no-such-stack.yaml\n", r.Stderr);
     }
 
     [Fact]

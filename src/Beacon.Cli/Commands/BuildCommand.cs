@@ -1,67 +1,50 @@
-using System.ComponentModel;
+using System.CommandLine;
+using Beacon.Cli.Hosting;
+using Beacon.Docker.Building;
 using Beacon.Docker.Engine;
 using Beacon.Images.Planning;
 using Beacon.Layers.Diagnostics;
-using Beacon.Layers.Documents;
-using Spectre.Console;
-using Spectre.Console.Cli;
+using Beacon.Layers.Validation;
 
 namespace Beacon.Cli.Commands;
 
 /// <summary><c>beacon build [layer...] [--stack s] [--push registry]</c>: build layer images on the Docker engine.</summary>
-public sealed class BuildCommand : AsyncCommand<BuildCommand.Settings>
+internal static class BuildCommand
 {
-    public sealed class Settings : RepositoryCommandSettings
+    public static Command Create(CliConsole console)
     {
-        [CommandArgument(0, "[LAYER]")]
-        [Description("Layers to build (with their ancestors); default: every layer the stack deploys.")]
-        public string[] Layers { get; init; } = [];
-
-        [CommandOption("-s|--stack <STACK>")]
-        [Description("The stack whose plan to build (default: the first local stack).")]
-        public string? Stack { get; init; }
-
-        [CommandOption("--push <REGISTRY>")]
-        [Description("Tag for this registry and push each image in order, printing its digest.")]
-        public string? Push { get; init; }
+        var layers = Options.Many("layer", "Layers to build (with their ancestors); default: every layer the stack deploys.");
+        var stack = Options.Stack("The stack whose plan to build (default: the first local stack).");
+        var push = Options.Text("--push", "Tag for this registry and push each image in order, printing its digest.", "registry");
+        var repo = Options.Repo();
+        var command = new Command("build", "Build the layer images on the Docker engine in dependency order (reusing unchanged ones), optionally pushing them.")
+        {
+            layers, stack, push, repo,
+        };
+        command.SetAction((parse, token) => RunAsync(new CommandRun(console, "build", json: false), parse.GetValue(repo), parse.GetValue(stack),
+            parse.GetValue(layers)!, parse.GetValue(push), token));
+        return command;
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CommandRun run, string? repo, string? stackName, string[] layers, string? push, CancellationToken token)
     {
-        var (workspace, stack, exit) = StackCommand.Prepare(settings, settings.Stack, localOnly: false);
-        if (workspace is null)
+        if (push is not null && !Names.IsImageReference(push.TrimEnd('/') + "/x"))
+        {
+            return run.Fail(DiagnosticCode.InvalidCommandLine, $"--push '{push}' is not a registry address such as 127.0.0.1:5000 or ghcr.io/acme");
+        }
+        if (StackCommands.Open(run, repo, stackName, out var exit, new StackOptions { Registry = push }) is not { } session)
         {
             return exit;
         }
-        if (settings.Push is { } registry)
-        {
-            if (!Beacon.Layers.Validation.Names.IsImageReference(registry.TrimEnd('/') + "/x"))
-            {
-                Console.Error.WriteLine($"beacon build: error {DiagnosticCodes.Id(DiagnosticCode.InvalidStackSetting)}: '{registry}' is not a registry address");
-                return ExitCodes.InvalidInput;
-            }
-            stack = stack! with { Registry = registry };
-        }
-        Plan? plan = null;
-        exit = StackCommand.Guard("build", () =>
-        {
-            plan = Planner.Build(workspace, stack!);
-            return ExitCodes.Success;
-        });
-        if (plan is null)
-        {
-            return exit;
-        }
-        var unknown = settings.Layers.Where(l => plan.Images.All(i => i.Layer != l)).ToList();
+        var unknown = layers.Where(l => session.Plan.Images.All(i => i.Layer != l)).ToList();
         if (unknown.Count > 0)
         {
-            Console.Error.WriteLine($"beacon build: error {DiagnosticCodes.Id(DiagnosticCode.UnknownParent)}: stack '{stack!.Name}' deploys no layer {string.Join(", ", unknown)}");
-            return ExitCodes.InvalidInput;
+            return run.Fail(DiagnosticCode.LayerNotDeployed, $"stack '{session.Stack.Name}' deploys no layer {string.Join(", ", unknown)}");
         }
-        return await StackCommand.GuardAsync("build", async () =>
+        try
         {
-            using var client = DockerClient.Connect();
-            var results = await new ImageBuilder(client, line => Console.Error.WriteLine(line)).BuildAsync(plan, settings.Layers, settings.Push is not null, cancellationToken);
+            using var client = DockerClient.Connect(run.Console.Environment);
+            var results = await new ImageBuilder(client, run.Progress).BuildAsync(session.Plan, layers, push is not null, token);
             foreach (var r in results)
             {
                 var what = r.Outcome switch
@@ -71,11 +54,19 @@ public sealed class BuildCommand : AsyncCommand<BuildCommand.Settings>
                     BuildOutcome.Skipped => $"skipped   {r.Layer}  ({r.Error})",
                     _ => $"FAILED    {r.Layer}  {r.Error}",
                 };
-                Console.Out.WriteLine(what + (r.PushedDigest is { } d ? $"  pushed {d}" : ""));
+                run.Out.WriteLine(what + (r.PushedDigest is { } d ? $"  pushed {d}" : ""));
             }
             return results.Any(r => r.Outcome is BuildOutcome.Failed or BuildOutcome.Skipped) ? ExitCodes.CheckFailed : ExitCodes.Success;
-        });
+        }
+        catch (DockerUnavailableException e)
+        {
+            return run.Fail(DiagnosticCode.DockerUnavailable, e.Message, ExitCodes.InternalError);
+        }
+        catch (DockerApiException e)
+        {
+            return run.Fail(DiagnosticCode.RegistryRefused, e.Message, ExitCodes.CheckFailed);
+        }
     }
 
-    private static string Size(long bytes) => bytes >= 1048576 ? $"{bytes / 1048576.0:F1} MiB" : bytes >= 1024 ? $"{bytes / 1024.0:F1} KiB" : $"{bytes} B";
+    public static string Size(long bytes) => bytes >= 1048576 ? $"{bytes / 1048576.0:F1} MiB" : bytes >= 1024 ? $"{bytes / 1024.0:F1} KiB" : $"{bytes} B";
 }

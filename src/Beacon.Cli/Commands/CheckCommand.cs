@@ -1,36 +1,45 @@
+using System.CommandLine;
+using Beacon.Cli.Hosting;
 using Beacon.Cli.Output;
 using Beacon.Layers.Gate;
-using Spectre.Console.Cli;
+using Beacon.Layers.Rendering;
 
 namespace Beacon.Cli.Commands;
 
 /// <summary><c>beacon check</c>: the offline gate before every deployment and on every pull request.</summary>
-public sealed class CheckCommand : Command<RepositoryCommandSettings>
+internal static class CheckCommand
 {
-    public override int Execute(CommandContext context, RepositoryCommandSettings settings, CancellationToken cancellationToken)
+    public static Command Create(CliConsole console)
     {
-        var workspace = WorkspaceCommand.Load(settings, out var exit);
-        if (workspace is null)
+        var repo = Options.Repo();
+        var json = Options.Json();
+        var command = new Command("check", "The offline gate: locks current, parents intact, dependencies and system satisfied, every workload placed.") { repo, json };
+        command.SetAction(parse =>
         {
-            return exit;
-        }
-        var diagnostics = LockGate.Check(workspace);
-        if (settings.Json)
-        {
-            Console.Out.Write(DiagnosticPrinter.Json(diagnostics, diagnostics.Count == 0, new { layers = workspace.Tree.Count }));
-        }
-        else
-        {
-            DiagnosticPrinter.Print(diagnostics, Console.Error);
-            if (diagnostics.Count == 0)
+            var run = new CommandRun(console, "check", parse.GetValue(json));
+            if (Repository.Load(run, parse.GetValue(repo), out var exit) is not { } workspace)
             {
-                Console.Out.WriteLine($"check passed: {workspace.Tree.Count} layer locks current, parents intact, {workspace.Workloads.Count} workloads placed in {workspace.Stacks.Count} stacks");
+                return exit;
+            }
+            var gate = LockGate.Run(workspace);
+            if (run.Json)
+            {
+                run.Out.Write(JsonOptions.Write(new ReportJson(gate.Passed, new SummaryJson(workspace.Tree.Count), gate.Diagnostics.Select(DiagnosticJson.From).ToList()), CliJson.Styled.ReportJson));
             }
             else
             {
-                Console.Error.WriteLine($"check failed: {diagnostics.Count} problem{(diagnostics.Count == 1 ? "" : "s")}");
+                run.Report(gate.Diagnostics);
+                if (gate.Passed)
+                {
+                    run.Out.WriteLine($"check passed: {workspace.Tree.Count} layer locks current, parents intact, {workspace.Workloads.Count} workloads placed in {workspace.Stacks.Count} stacks");
+                }
+                else
+                {
+                    run.Err.WriteLine($"check failed: {gate.Diagnostics.Count} problem{(gate.Diagnostics.Count == 1 ? "" : "s")}");
+                }
             }
-        }
-        return diagnostics.Count == 0 ? ExitCodes.Success : ExitCodes.CheckFailed;
+            return gate.Passed ? ExitCodes.Success : ExitCodes.CheckFailed;
+        });
+        return command;
     }
 }

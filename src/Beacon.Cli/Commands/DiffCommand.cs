@@ -1,52 +1,53 @@
-using System.ComponentModel;
+using System.CommandLine;
+using Beacon.Cli.Hosting;
 using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Diff;
 using Beacon.Layers.Git;
 using Beacon.Layers.Loading;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Beacon.Cli.Commands;
 
 /// <summary><c>beacon diff --base &lt;ref&gt;</c>: a Markdown summary of what the working tree changes, for a pull-request comment.</summary>
-public sealed class DiffCommand : Command<DiffCommand.Settings>
+internal static class DiffCommand
 {
-    public sealed class Settings : RepositoryCommandSettings
+    public static Command Create(CliConsole console)
     {
-        [CommandOption("-b|--base <REF>")]
-        [Description("The git ref to compare with (e.g. origin/main).")]
-        public string? Base { get; init; }
-
-        public override ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Base) ? ValidationResult.Error("--base <git-ref> is required") : ValidationResult.Success();
+        var baseRef = Options.Text("--base", "The git ref to compare with (e.g. origin/main).", "ref", "-b");
+        baseRef.Required = true;
+        var repo = Options.Repo();
+        var json = Options.Json();
+        var command = new Command("diff", "Markdown (or --json) summary of what the working tree changes against a git ref: layers, packages, rebuilt images, routing.")
+        {
+            baseRef, repo, json,
+        };
+        command.SetAction(parse => Run(new CommandRun(console, "diff", parse.GetValue(json)), parse.GetValue(repo), parse.GetValue(baseRef)!));
+        return command;
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    private static int Run(CommandRun run, string? repo, string baseRef)
     {
-        var head = WorkspaceCommand.Load(settings, out var exit);
-        if (head is null)
+        if (Repository.Load(run, repo, out var exit) is not { } head)
         {
             return exit;
         }
         GitSnapshot snapshot;
         try
         {
-            snapshot = GitSnapshot.At(settings.RepositoryRoot, settings.Base!);
+            snapshot = GitSnapshot.At(head.Root, baseRef);
         }
         catch (GitException e)
         {
-            Console.Error.WriteLine($"beacon diff: error {DiagnosticCodes.Id(DiagnosticCode.InvalidValue)}: {e.Message}");
-            return ExitCodes.InvalidInput;
+            return run.Fail(DiagnosticCode.InvalidGitRef, e.Message);
         }
         using (snapshot)
         {
             var baseResult = WorkspaceLoader.Load(snapshot.Root);
             if (!baseResult.Success)
             {
-                Console.Error.WriteLine($"note: the layers at {settings.Base} do not load ({baseResult.Diagnostics.Count} problem(s)); comparing with an empty repository");
+                run.Progress($"note: the layers at {baseRef} do not load ({baseResult.Diagnostics.Count} problem(s)); comparing with an empty repository");
             }
-            var diff = WorkspaceDiff.Compute(settings.Base!, baseResult.Workspace, head);
-            Console.Out.Write(settings.Json ? diff.ToJson() : diff.ToMarkdown());
+            var diff = WorkspaceDiff.Compute(baseRef, baseResult.Workspace, head);
+            run.Out.Write(run.Json ? diff.ToJson() : diff.ToMarkdown());
         }
         return ExitCodes.Success;
     }

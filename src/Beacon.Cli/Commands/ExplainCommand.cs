@@ -1,37 +1,36 @@
-using System.ComponentModel;
+using System.CommandLine;
+using Beacon.Cli.Hosting;
 using Beacon.Layers.Diagnostics;
-using Spectre.Console.Cli;
 
 namespace Beacon.Cli.Commands;
 
-/// <summary><c>beacon explain [BEA0xxx]</c>: what a diagnostic code means (all codes without an argument).</summary>
-public sealed class ExplainCommand : Command<ExplainCommand.Settings>
+/// <summary><c>beacon explain [BEA0xxx]</c>: what a diagnostic code means (every code without an argument).</summary>
+internal static class ExplainCommand
 {
-    public sealed class Settings : CommandSettings
+    public static Command Create(CliConsole console)
     {
-        [CommandArgument(0, "[CODE]")]
-        [Description("A diagnostic code such as BEA0103.")]
-        public string? Code { get; init; }
-    }
-
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
-    {
-        var all = DiagnosticCodes.Summaries.OrderBy(kv => kv.Key).ToList();
-        if (settings.Code is null)
+        var code = Options.Optional("code", "A diagnostic code such as BEA0103.");
+        var command = new Command("explain", "What a diagnostic code means; without a code, every code.") { code };
+        command.SetAction(parse =>
         {
-            foreach (var (code, summary) in all)
+            var run = new CommandRun(console, "explain", json: false);
+            var all = DiagnosticCodes.Summaries.OrderBy(kv => kv.Key).ToList();
+            if (parse.GetValue(code) is not { } wanted)
             {
-                Console.Out.WriteLine($"{DiagnosticCodes.Id(code)}  {summary}");
+                foreach (var (c, summary) in all)
+                {
+                    run.Out.WriteLine($"{DiagnosticCodes.Id(c)}  {summary}");
+                }
+                return ExitCodes.Success;
             }
+            var match = all.FirstOrDefault(kv => string.Equals(DiagnosticCodes.Id(kv.Key), wanted.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (match.Value is null)
+            {
+                return run.Fail(DiagnosticCode.InvalidCommandLine, $"'{wanted}' is not a Beacon diagnostic code (run 'beacon explain' for the list)");
+            }
+            run.Out.WriteLine($"{DiagnosticCodes.Id(match.Key)} ({match.Key}): {match.Value}");
             return ExitCodes.Success;
-        }
-        var match = all.FirstOrDefault(kv => string.Equals(DiagnosticCodes.Id(kv.Key), settings.Code.Trim(), StringComparison.OrdinalIgnoreCase));
-        if (match.Value is null)
-        {
-            Console.Error.WriteLine($"beacon explain: '{settings.Code}' is not a Beacon diagnostic code (run 'beacon explain' for the list)");
-            return ExitCodes.InvalidInput;
-        }
-        Console.Out.WriteLine($"{DiagnosticCodes.Id(match.Key)} ({match.Key}): {match.Value}");
-        return ExitCodes.Success;
+        });
+        return command;
     }
 }

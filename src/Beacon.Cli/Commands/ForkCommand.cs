@@ -1,48 +1,38 @@
+using System.CommandLine;
+using Beacon.Cli.Hosting;
 using Beacon.Cli.Output;
-using System.ComponentModel;
 using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Forking;
 using Beacon.Layers.Git;
-using Beacon.Layers.Validation;
 using Beacon.Layers.Locking;
-using Spectre.Console;
-using Spectre.Console.Cli;
+using Beacon.Layers.Validation;
 
 namespace Beacon.Cli.Commands;
 
 /// <summary><c>beacon fork &lt;layer&gt; --as &lt;new&gt; [--parent p] [--add spec...]</c>.</summary>
-public sealed class ForkCommand : AsyncCommand<ForkCommand.Settings>
+internal static class ForkCommand
 {
-    public sealed class Settings : RepositoryCommandSettings
+    public static Command Create(CliConsole console)
     {
-        [CommandArgument(0, "<LAYER>")]
-        [Description("The layer to fork.")]
-        public string Layer { get; init; } = "";
-
-        [CommandOption("--as <NAME>")]
-        [Description("The new layer's name.")]
-        public string? As { get; init; }
-
-        [CommandOption("--parent <LAYER>")]
-        [Description("The new layer's parent (default: the forked layer's parent).")]
-        public string? Parent { get; init; }
-
-        [CommandOption("-a|--add <SPEC>")]
-        [Description("A spec to add; it replaces the forked layer's spec for the same package. Repeatable.")]
-        public string[] Add { get; init; } = [];
-
-        [CommandOption("--offline")]
-        [Description("Use cached repodata only.")]
-        public bool Offline { get; init; }
-
-        public override ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(As) ? ValidationResult.Error("--as <new-name> is required") : ValidationResult.Success();
+        var layer = Options.Required("layer", "The layer to fork.");
+        var name = Options.Text("--as", "The new layer's name.", "name");
+        name.Required = true;
+        var parent = Options.Text("--parent", "The new layer's parent (default: the forked layer's parent).", "layer");
+        var add = Options.List("--add", "A spec to add; it replaces the forked layer's spec for the same package.", "spec", "-a");
+        var offline = Options.Flag("--offline", "Use cached repodata only.");
+        var repo = Options.Repo();
+        var command = new Command("fork", "Create an experimental layer from another one, with changed specs, and lock it; proposes a parent that works when the given one does not.")
+        {
+            layer, name, parent, add, offline, repo,
+        };
+        command.SetAction((parse, token) => RunAsync(new CommandRun(console, "fork", json: false), parse.GetValue(repo), parse.GetValue(layer)!, parse.GetValue(name)!,
+            parse.GetValue(parent), parse.GetValue(add)!, parse.GetValue(offline), token));
+        return command;
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CommandRun run, string? repo, string source, string newName, string? parentName, string[] add, bool offline, CancellationToken token)
     {
-        var workspace = WorkspaceCommand.Load(settings, out var exit);
-        if (workspace is null)
+        if (Repository.Load(run, repo, out var exit) is not { } workspace)
         {
             return exit;
         }
@@ -50,33 +40,31 @@ public sealed class ForkCommand : AsyncCommand<ForkCommand.Settings>
         ForkResult result;
         try
         {
-            result = await new Forker(workspace, WorkspaceCommand.ChannelLoader(http, settings.Offline))
-                .ForkAsync(new ForkRequest(settings.Layer, settings.As!, settings.Parent, settings.Add, GitOwner(settings.RepositoryRoot)), cancellationToken);
+            result = await new Forker(workspace, ChannelAccess.Loader(run.Console, http, offline))
+                .ForkAsync(new ForkRequest(source, newName, parentName, add, GitOwner(workspace.Root)), token);
         }
         catch (LockChannelException e)
         {
-            Console.Error.WriteLine($"beacon fork: error {DiagnosticCodes.Id(DiagnosticCode.InvalidChannel)}: {e.Message}");
-            return ExitCodes.InvalidInput;
+            return run.Fail(DiagnosticCode.ChannelUnavailable, e.Message);
         }
-        if (result.Error is not null)
+        if (result.Error is { } error)
         {
-            Console.Error.WriteLine($"beacon fork: error {DiagnosticCodes.Id(DiagnosticCode.InvalidValue)}: {result.Error}");
-            return ExitCodes.InvalidInput;
+            return run.Fail(error.Code, error.Message);
         }
         if (result.Success)
         {
-            Console.Out.WriteLine($"wrote {result.LayerFile} and {result.LockFile} (stage experimental); commit both in a pull request");
+            run.Out.WriteLine($"wrote {result.LayerFile} and {result.LockFile} (stage experimental); commit both in a pull request");
             return ExitCodes.Success;
         }
-        var parent = settings.Parent ?? workspace.Tree[settings.Layer].Parent?.Value;
-        Console.Error.WriteLine($"layers/{settings.As}.yaml(1,1): error {DiagnosticCodes.Id(DiagnosticCode.LayerNotLockable)}: '{settings.As}' cannot be locked on top of '{parent}':");
-        Console.Error.Write(TextBlock.Indent(result.Explanation!));
+        var parent = parentName ?? workspace.Tree[source].Parent?.Value;
+        run.Err.WriteLine(Diagnostic.Error(new SourceLocation($"layers/{newName}.yaml"), DiagnosticCode.LayerNotLockable, $"'{newName}' cannot be locked on top of '{parent}':"));
+        run.Err.Write(TextBlock.Indent(result.Explanation!));
         if (result.ProposedParent is { } proposed)
         {
-            var adds = string.Concat(settings.Add.Select(a => $" --add \"{a}\""));
-            Console.Error.WriteLine($"It locks on top of '{proposed}' instead: beacon fork {settings.Layer} --as {settings.As} --parent {proposed}{adds}");
+            var adds = string.Concat(add.Select(a => $" --add \"{a}\""));
+            run.Err.WriteLine($"It locks on top of '{proposed}' instead: beacon fork {source} --as {newName} --parent {proposed}{adds}");
         }
-        Console.Error.WriteLine("nothing was written");
+        run.Err.WriteLine("nothing was written");
         return ExitCodes.CheckFailed;
     }
 

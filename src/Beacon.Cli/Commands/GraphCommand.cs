@@ -1,43 +1,30 @@
-using System.ComponentModel;
-using Beacon.Cli.Output;
-using Beacon.Layers.Loading;
+using System.CommandLine;
+using Beacon.Cli.Hosting;
 using Beacon.Layers.Rendering;
-using Spectre.Console.Cli;
 
 namespace Beacon.Cli.Commands;
 
 /// <summary><c>beacon graph</c>: the layer tree as text, Mermaid or JSON.</summary>
-public sealed class GraphCommand : Command<GraphCommand.Settings>
+internal static class GraphCommand
 {
-    public sealed class Settings : RepositoryCommandSettings
+    public static Command Create(CliConsole console)
     {
-        [CommandOption("-f|--format <FORMAT>")]
-        [Description("text (default), mermaid or json.")]
-        [DefaultValue("text")]
-        public string Format { get; init; } = "text";
-
-        public override Spectre.Console.ValidationResult Validate() =>
-            Format is "text" or "mermaid" or "json"
-                ? Spectre.Console.ValidationResult.Success()
-                : Spectre.Console.ValidationResult.Error($"--format must be text, mermaid or json, not '{Format}'");
-    }
-
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
-    {
-        var result = WorkspaceLoader.Load(settings.RepositoryRoot);
-        if (!result.Success)
+        var format = new Option<string>("--format", "-f") { Description = "text (default), mermaid or json.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "mermaid", "json");
+        var repo = Options.Repo();
+        var json = Options.Json("The same as --format json.");
+        var command = new Command("graph", "Draw the layer tree (text, Mermaid for READMEs and pull requests, or JSON).") { format, repo, json };
+        command.SetAction(parse =>
         {
-            DiagnosticPrinter.Print(result.Diagnostics, Console.Error);
-            return ExitCodes.InvalidInput;
-        }
-        var workspace = result.Workspace!;
-        var format = settings.Json ? "json" : settings.Format;
-        Console.Out.Write(format switch
-        {
-            "mermaid" => GraphRenderer.Mermaid(workspace),
-            "json" => GraphRenderer.Json(workspace),
-            _ => GraphRenderer.Text(workspace),
+            var asJson = parse.GetValue(json) || parse.GetValue(format) == "json";
+            var run = new CommandRun(console, "graph", asJson);
+            if (Repository.Load(run, parse.GetValue(repo), out var exit) is not { } workspace)
+            {
+                return exit;
+            }
+            run.Out.Write(asJson ? GraphRenderer.Json(workspace) : parse.GetValue(format) == "mermaid" ? GraphRenderer.Mermaid(workspace) : GraphRenderer.Text(workspace));
+            return ExitCodes.Success;
         });
-        return ExitCodes.Success;
+        return command;
     }
 }

@@ -1,106 +1,101 @@
+using System.CommandLine;
+using Beacon.Cli.Hosting;
 using Beacon.Cli.Output;
-using System.ComponentModel;
 using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Locking;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Beacon.Cli.Commands;
 
 /// <summary><c>beacon lock [layer...] [--update pkg...]</c>: solve the tree top-down and write layers/&lt;name&gt;.lock.</summary>
-public sealed class LockCommand : AsyncCommand<LockCommand.Settings>
+internal static class LockCommand
 {
-    public sealed class Settings : RepositoryCommandSettings
+    public static Command Create(CliConsole console)
     {
-        [CommandArgument(0, "[LAYER]")]
-        [Description("Layers to lock (their stale ancestors too); default: every layer.")]
-        public string[] Layers { get; init; } = [];
-
-        [CommandOption("-u|--update <PACKAGE>")]
-        [Description("Free a package from the existing locks so it moves to its best version. Repeatable.")]
-        public string[] Update { get; init; } = [];
-
-        [CommandOption("-q|--quiet")]
-        [Description("Print nothing but errors.")]
-        public bool Quiet { get; init; }
-
-        [CommandOption("--offline")]
-        [Description("Use cached repodata only.")]
-        public bool Offline { get; init; }
+        var layers = Options.Many("layer", "Layers to lock (their stale ancestors too); default: every layer.");
+        var update = Options.List("--update", "Free a package from the existing locks so it moves to its best version.", "package", "-u");
+        var quiet = Options.Flag("--quiet", "Print nothing but errors.", "-q");
+        var offline = Options.Flag("--offline", "Use cached repodata only.");
+        var repo = Options.Repo();
+        var command = new Command("lock", "Solve the layer tree top-down (each child on its parent's records as hard pins) and write layers/<name>.lock.")
+        {
+            layers, update, quiet, offline, repo,
+        };
+        command.SetAction((parse, token) => RunAsync(new CommandRun(console, "lock", json: false), parse.GetValue(repo), parse.GetValue(layers)!,
+            parse.GetValue(update)!, parse.GetValue(quiet), parse.GetValue(offline), token));
+        return command;
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CommandRun run, string? repo, string[] layers, string[] update, bool quiet, bool offline, CancellationToken token)
     {
-        var workspace = WorkspaceCommand.Load(settings, out var exit);
-        if (workspace is null)
+        if (Repository.Load(run, repo, out var exit) is not { } workspace)
         {
             return exit;
         }
-        var unknown = settings.Layers.Where(l => !workspace.Tree.Contains(l)).ToList();
+        var unknown = layers.Where(l => !workspace.Tree.Contains(l)).ToList();
         if (unknown.Count > 0)
         {
-            Console.Error.WriteLine($"beacon lock: error {DiagnosticCodes.Id(DiagnosticCode.UnknownParent)}: no such layer: {string.Join(", ", unknown)}");
-            return ExitCodes.InvalidInput;
+            return run.Fail(DiagnosticCode.UnknownLayerArgument, $"no such layer: {string.Join(", ", unknown)}");
         }
         using var http = new HttpClient();
-        var locker = new Locker(workspace, WorkspaceCommand.ChannelLoader(http, settings.Offline));
-        LockRun run;
+        var locker = new Locker(workspace, ChannelAccess.Loader(run.Console, http, offline));
+        var options = new LockOptions { Layers = layers, Update = update };
+        LockRun result;
         try
         {
-            var options = new LockOptions { Layers = settings.Layers, Update = settings.Update };
-            if (settings.Quiet)
+            if (quiet)
             {
-                run = await locker.RunAsync(options, null, cancellationToken);
+                result = await locker.RunAsync(options, null, token);
             }
-            else if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsErrorRedirected)
+            else if (run.Console.ErrorIsTerminal)
             {
                 // A spinner with the layer being solved for people at a terminal; plain lines for CI logs.
-                run = await AnsiConsole.Status().StartAsync("reading channels", async status =>
-                    await locker.RunAsync(options, message => status.Status(Markup.Escape(message)), cancellationToken));
+                var terminal = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(run.Err) });
+                result = await terminal.Status().StartAsync("reading channels", async status =>
+                    await locker.RunAsync(options, message => status.Status(Markup.Escape(message)), token));
             }
             else
             {
-                run = await locker.RunAsync(options, message => Console.Error.WriteLine(message), cancellationToken);
+                result = await locker.RunAsync(options, run.Progress, token);
             }
         }
         catch (LockChannelException e)
         {
-            Console.Error.WriteLine($"beacon lock: error {DiagnosticCodes.Id(DiagnosticCode.InvalidChannel)}: {e.Message}");
-            return ExitCodes.InvalidInput;
+            return run.Fail(DiagnosticCode.ChannelUnavailable, e.Message);
         }
-        foreach (var failed in run.Results.Where(r => r.Status == LockStatus.Failed))
+        foreach (var failed in result.Results.Where(r => r.Status == LockStatus.Failed))
         {
             var layer = workspace.Tree[failed.Layer];
             var parent = layer.Parent?.Value;
-            Console.Error.WriteLine($"{layer.File}(1,1): error {DiagnosticCodes.Id(DiagnosticCode.LayerNotLockable)}: layer '{failed.Layer}' cannot be locked{(parent is null ? "" : $" on top of its parent '{parent}'")}:");
-            Console.Error.Write(TextBlock.Indent(failed.Explanation!));
-            if (parent is not null && failed.Explanation!.Contains($"layer '{parent}'", StringComparison.Ordinal))
+            run.Err.WriteLine(Diagnostic.Error(new SourceLocation(layer.File), DiagnosticCode.LayerNotLockable,
+                $"layer '{failed.Layer}' cannot be locked{(parent is null ? "" : $" on top of its parent '{parent}'")}:"));
+            run.Err.Write(TextBlock.Indent(failed.Explanation!));
+            if (failed.Hint(layer.File) is { } hint)
             {
-                Console.Error.WriteLine($"  To change what '{parent}' fixes without touching production: beacon fork {parent} --as {parent}-next --add <spec>, then set 'parent: {parent}-next' in {layer.File}.");
+                run.Err.Write(TextBlock.Indent(hint));
             }
         }
-        if (!run.Success)
+        if (!result.Success)
         {
-            var blocked = run.Results.Where(r => r.Status == LockStatus.Blocked).Select(r => r.Layer).ToList();
+            var blocked = result.Results.Where(r => r.Status == LockStatus.Blocked).Select(r => r.Layer).ToList();
             if (blocked.Count > 0)
             {
-                Console.Error.WriteLine($"not attempted (an ancestor failed): {string.Join(", ", blocked)}");
+                run.Err.WriteLine($"not attempted (an ancestor failed): {string.Join(", ", blocked)}");
             }
-            Console.Error.WriteLine("nothing was written");
+            run.Err.WriteLine("nothing was written");
             return ExitCodes.CheckFailed;
         }
-        locker.Write(run);
-        if (!settings.Quiet)
+        locker.Write(result);
+        if (!quiet)
         {
-            foreach (var r in run.Results)
+            foreach (var r in result.Results)
             {
-                Console.Out.WriteLine(r.Status == LockStatus.Locked
+                run.Out.WriteLine(r.Status == LockStatus.Locked
                     ? $"locked      {r.Layer}: {r.Added!.Count} packages of its own{(r.Changed!.Count > 0 ? $", {r.Changed.Count} changed" : "")} ({r.Reason})"
                     : $"up to date  {r.Layer}");
             }
-            Console.Out.WriteLine($"{run.Solves} layer(s) solved, {run.Results.Count(r => r.Status == LockStatus.Locked)} lock file(s) written");
+            run.Out.WriteLine($"{result.Solves} layer(s) solved, {result.Results.Count(r => r.Status == LockStatus.Locked)} lock file(s) written");
         }
         return ExitCodes.Success;
     }
-
 }

@@ -1,66 +1,70 @@
-using System.ComponentModel;
+using System.CommandLine;
+using Beacon.Cli.Hosting;
 using Beacon.Cli.Output;
+using Beacon.Images.Planning;
 using Beacon.Layers.Documents;
 using Beacon.Layers.Gate;
 using Beacon.Layers.Loading;
-using Beacon.Layers.Locking;
 using Beacon.Layers.Rendering;
-using Beacon.Layers.Routing;
-using Spectre.Console.Cli;
+using Beacon.Pulumi;
 
 namespace Beacon.Cli.Commands;
 
 /// <summary>
 /// <c>beacon pipeline</c>: the whole offline pipeline in one run, as CI and the README's first command use it:
-/// validate → check (the gate) → the layer tree with package counts and where each workload runs.
+/// validate → check (the gate) → the layer tree with package counts and where each workload runs → (with --stack)
+/// the stack's plan.
 /// </summary>
-public sealed class PipelineCommand : Command<PipelineCommand.Settings>
+internal static class PipelineCommand
 {
-    public sealed class Settings : RepositoryCommandSettings
+    public static Command Create(CliConsole console)
     {
-        [CommandOption("-s|--stack <STACK>")]
-        [Description("Route workloads as this stack deploys them (its stages) and show the stack's plan; default: every stage, no plan.")]
-        public string? Stack { get; init; }
+        var stack = Options.Stack("Route workloads as this stack deploys them (its stages) and show the stack's plan; default: every stage, no plan.");
+        var repo = Options.Repo();
+        var command = new Command("pipeline", "The offline pipeline: validate, check the locks (the deployment gate), draw the tree with where each workload runs, and (with --stack) show the stack's plan.")
+        {
+            stack, repo,
+        };
+        command.SetAction(parse => Run(new CommandRun(console, "pipeline", json: false), parse.GetValue(repo), parse.GetValue(stack)));
+        return command;
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    private static int Run(CommandRun run, string? repo, string? stackName)
     {
-        var result = WorkspaceLoader.Load(settings.RepositoryRoot);
-        DiagnosticPrinter.Print(result.Diagnostics, Console.Error);
+        var result = WorkspaceLoader.Load(Repository.Root(run, repo));
+        run.Report(result.Diagnostics);
         if (!result.Success)
         {
-            Console.Out.WriteLine("1. validate  FAILED (diagnostics above)");
+            run.Out.WriteLine("1. validate  FAILED (diagnostics above)");
             return ExitCodes.InvalidInput;
         }
         var w = result.Workspace!;
-        Console.Out.WriteLine($"1. validate  ok: {w.Tree.Count} layers, {w.Workloads.Count} workloads, {w.Stacks.Count} stacks");
+        run.Out.WriteLine($"1. validate  ok: {w.Tree.Count} layers, {w.Workloads.Count} workloads, {w.Stacks.Count} stacks");
         StackDocument? stack = null;
-        if (settings.Stack is { } name && (stack = w.Stack(name)) is null)
+        if (stackName is not null && (stack = w.Stack(stackName)) is null)
         {
-            Console.Error.WriteLine($"beacon pipeline: no stack '{name}' (stacks/Pulumi.{name}.yaml)");
-            return ExitCodes.InvalidInput;
+            return run.Fail(Layers.Diagnostics.DiagnosticCode.UnknownStackArgument, $"no stack '{stackName}' (stacks/Pulumi.{stackName}.yaml)");
         }
 
-        var locks = LockStore.ReadAll(w);
-        var gate = LockGate.Check(w, locks);
-        DiagnosticPrinter.Print(gate, Console.Error);
-        if (gate.Count > 0)
+        var gate = LockGate.Run(w);
+        run.Report(gate.Diagnostics);
+        if (!gate.Passed)
         {
-            Console.Out.WriteLine($"2. check     FAILED: {gate.Count} problem(s) (diagnostics above)");
+            run.Out.WriteLine($"2. check     FAILED: {gate.Diagnostics.Count} problem(s) (diagnostics above)");
             return ExitCodes.CheckFailed;
         }
-        Console.Out.WriteLine("2. check     ok: every lock current, every child adds to its parent only, every workload placed");
+        run.Out.WriteLine("2. check     ok: every lock current, every child adds to its parent only, every workload placed");
 
-        var router = Router.FromStored(w, locks);
+        var router = gate.Router();
         var placed = w.Workloads
             .Where(x => stack is null || x.RunsIn(stack))
-            .GroupBy(x => x.Layer?.Value ?? router.Route(x, stack).Layer ?? "(none)")
+            .GroupBy(x => router.Place(x, stack) ?? "(none)")
             .ToDictionary(g => g.Key, g => g.Select(x => x.Name).ToList(), StringComparer.Ordinal);
-        Console.Out.WriteLine($"3. layers and where workloads run{(stack is null ? "" : $" (stack {stack.Name})")}");
-        Console.Out.Write(TextBlock.Indent(GraphRenderer.Text(w, layer =>
+        run.Out.WriteLine($"3. layers and where workloads run{(stack is null ? "" : $" (stack {stack.Name})")}");
+        run.Out.Write(TextBlock.Indent(GraphRenderer.Text(w, layer =>
         {
             var parts = new List<string>();
-            if (locks.TryGetValue(layer.Name, out var l) && l.Lock is not null)
+            if (gate.Locks.TryGetValue(layer.Name, out var l) && l.Lock is not null)
             {
                 parts.Add($"{l.Lock.Packages.Count} packages");
             }
@@ -70,21 +74,18 @@ public sealed class PipelineCommand : Command<PipelineCommand.Settings>
             }
             return string.Join(" · ", parts);
         }), "   "));
-        if (stack is not null)
+        if (stack is null)
         {
-            try
-            {
-                var synthesis = Beacon.Pulumi.Synthesizer.Synthesize(w, stack);
-                Console.Out.WriteLine($"4. plan for stack {stack.Name} ({synthesis.Program.Split('\n').Count(l => l.StartsWith("    type: ", StringComparison.Ordinal))} Pulumi resources; `beacon synth --stack {stack.Name}` prints the program)");
-                Console.Out.Write(TextBlock.Indent(Beacon.Images.Planning.PlanText.Tree(synthesis.Plan), "   "));
-            }
-            catch (Beacon.Images.Planning.PlanException e)
-            {
-                Console.Error.WriteLine($"beacon pipeline: {e.Message}");
-                return ExitCodes.CheckFailed;
-            }
+            return ExitCodes.Success;
         }
+        var opening = StackSessions.Open(gate, stack.Name);
+        if (opening.Session is not { } session)
+        {
+            return run.Stopped(opening);
+        }
+        var synthesis = Synthesizer.Synthesize(session);
+        run.Out.WriteLine($"4. plan for stack {stack.Name} ({synthesis.Resources} Pulumi resources; `beacon synth --stack {stack.Name}` prints the program)");
+        run.Out.Write(TextBlock.Indent(PlanText.Tree(session.Plan), "   "));
         return ExitCodes.Success;
     }
-
 }

@@ -1,104 +1,98 @@
-using System.ComponentModel;
-using System.Text.Json;
+using System.CommandLine;
+using Beacon.Cli.Hosting;
+using Beacon.Cli.Output;
 using Beacon.Conda.Specs;
 using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Documents;
 using Beacon.Layers.Rendering;
 using Beacon.Layers.Routing;
-using Spectre.Console;
-using Spectre.Console.Cli;
+using Beacon.Layers.Yaml;
 
 namespace Beacon.Cli.Commands;
 
 /// <summary><c>beacon route &lt;workload&gt; | --requires spec...</c>: the minimum acceptable layer, and why.</summary>
-public sealed class RouteCommand : Command<RouteCommand.Settings>
+internal static class RouteCommand
 {
-    public sealed class Settings : RepositoryCommandSettings
+    public static Command Create(CliConsole console)
     {
-        [CommandArgument(0, "[WORKLOAD]")]
-        [Description("A workload name (its requires and hardware are used).")]
-        public string? Workload { get; init; }
-
-        [CommandOption("-r|--requires <SPEC>")]
-        [Description("Route these MatchSpecs instead of a workload. Repeatable.")]
-        public string[] Requires { get; init; } = [];
-
-        [CommandOption("--hardware <PROFILE>")]
-        [Description("The hardware profile the work runs on (default cpu).")]
-        public string? Hardware { get; init; }
-
-        [CommandOption("-s|--stack <STACK>")]
-        [Description("Only layers whose stage this stack deploys.")]
-        public string? Stack { get; init; }
-
-        [CommandOption("--explain")]
-        [Description("Say why each smaller layer was rejected.")]
-        public bool Explain { get; init; }
-
-        public override ValidationResult Validate() =>
-            (Workload is null) == (Requires.Length == 0)
-                ? ValidationResult.Error("give either a workload name or --requires specs")
-                : ValidationResult.Success();
+        var workload = Options.Optional("workload", "A workload name (its requires and hardware are used).");
+        var requires = Options.List("--requires", "Route these MatchSpecs instead of a workload.", "spec", "-r");
+        var hardware = Options.Text("--hardware", "The hardware profile the work runs on (default cpu).", "profile");
+        var stack = Options.Stack("Only layers whose stage this stack deploys.");
+        var explain = Options.Flag("--explain", "Say why each smaller layer was rejected.");
+        var repo = Options.Repo();
+        var json = Options.Json();
+        var command = new Command("route", "The minimum acceptable layer for a workload or for specs, and why smaller layers were rejected.")
+        {
+            workload, requires, hardware, stack, explain, repo, json,
+        };
+        command.Validators.Add(result =>
+        {
+            if ((result.GetValue(workload) is null) == (result.GetValue(requires) is not { Length: > 0 }))
+            {
+                result.AddError("give either a workload name or --requires specs");
+            }
+        });
+        command.SetAction(parse => Run(new CommandRun(console, "route", parse.GetValue(json)), parse.GetValue(repo), parse.GetValue(workload),
+            parse.GetValue(requires)!, parse.GetValue(hardware), parse.GetValue(stack), parse.GetValue(explain)));
+        return command;
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    private static int Run(CommandRun run, string? repo, string? workloadName, string[] requires, string? hardware, string? stackName, bool explain)
     {
-        var workspace = WorkspaceCommand.Load(settings, out var exit);
-        if (workspace is null)
+        if (Repository.Load(run, repo, out var exit) is not { } workspace)
         {
             return exit;
         }
         StackDocument? stack = null;
-        if (settings.Stack is { } stackName && (stack = workspace.Stack(stackName)) is null)
+        if (stackName is not null && (stack = workspace.Stack(stackName)) is null)
         {
-            Console.Error.WriteLine($"beacon route: error {DiagnosticCodes.Id(DiagnosticCode.InvalidStackName)}: no stack '{stackName}' (stacks/Pulumi.{stackName}.yaml)");
-            return ExitCodes.InvalidInput;
+            return run.Fail(DiagnosticCode.UnknownStackArgument, $"no stack '{stackName}' (stacks/Pulumi.{stackName}.yaml){Suggestions.DidYouMean(stackName, workspace.Stacks.Select(s => s.Name))}");
+        }
+        var profiles = workspace.HardwareFor(stack);
+        if (hardware is not null && !profiles.ContainsKey(hardware))
+        {
+            return run.Fail(DiagnosticCode.UnknownHardwareArgument, $"no hardware profile '{hardware}' (known: {string.Join(", ", profiles.Keys)}){Suggestions.DidYouMean(hardware, profiles.Keys)}");
         }
         var router = Router.FromDisk(workspace);
         RouteResult result;
-        if (settings.Workload is { } name)
+        if (workloadName is not null)
         {
-            var workload = workspace.Workloads.FirstOrDefault(w => w.Name == name);
+            var workload = workspace.Workloads.FirstOrDefault(w => w.Name == workloadName);
             if (workload is null)
             {
-                Console.Error.WriteLine($"beacon route: error {DiagnosticCodes.Id(DiagnosticCode.WorkloadUnknownLayer)}: no workload '{name}'");
-                return ExitCodes.InvalidInput;
+                return run.Fail(DiagnosticCode.UnknownWorkloadArgument, $"no workload '{workloadName}'{Suggestions.DidYouMean(workloadName, workspace.Workloads.Select(w => w.Name))}");
             }
-            result = router.Route(workload, stack);
+            result = hardware is null ? router.Route(workload, stack) : router.Route(workload.Requires.Select(r => r.Spec).ToList(), hardware, stack);
         }
         else
         {
             var specs = new List<MatchSpec>();
-            foreach (var text in settings.Requires)
+            foreach (var text in requires)
             {
                 var parsed = MatchSpec.TryParse(text);
                 if (!parsed.Success)
                 {
-                    Console.Error.WriteLine($"beacon route: error {DiagnosticCodes.Id(DiagnosticCode.InvalidMatchSpec)}: '{text}' is not a valid conda MatchSpec: {parsed.Error.Message}");
-                    return ExitCodes.InvalidInput;
+                    return run.Fail(DiagnosticCode.InvalidMatchSpec, $"'{text}' is not a valid conda MatchSpec: {parsed.Error.Message}");
                 }
                 specs.Add(parsed.Value);
             }
-            result = router.Route(specs, settings.Hardware ?? HardwareProfile.DefaultName, stack);
+            result = router.Route(specs, hardware ?? HardwareProfile.DefaultName, stack);
         }
 
-        if (settings.Json)
+        if (run.Json)
         {
-            Console.Out.Write(JsonSerializer.Serialize(new
-            {
-                layer = result.Layer,
-                candidates = result.Candidates.Select(c => new { layer = c.Layer, packages = c.Packages == int.MaxValue ? (int?)null : c.Packages, accepted = c.Accepted, rejections = c.Rejections }),
-            }, JsonOptions.Indented) + "\n");
+            run.Out.Write(JsonOptions.Write(new RouteJson(result.Layer, result.Candidates
+                .Select(c => new RouteCandidateJson(c.Layer, c.Packages == int.MaxValue ? null : c.Packages, c.Accepted, c.Rejections)).ToList()), CliJson.Styled.RouteJson));
         }
         else
         {
-            Console.Out.WriteLine(result.Layer is null ? "no acceptable layer" : result.Layer);
-            if (settings.Explain || result.Layer is null)
+            run.Out.WriteLine(result.Layer is null ? "no acceptable layer" : result.Layer);
+            if (explain || result.Layer is null)
             {
-                var rejected = result.Layer is null ? result.Candidates : result.CloserRejected;
-                foreach (var c in rejected)
+                foreach (var c in result.Layer is null ? result.Candidates : result.CloserRejected)
                 {
-                    Console.Out.WriteLine($"  not {c.Layer}{(c.Packages == int.MaxValue ? "" : $" ({c.Packages} packages)")}: {string.Join("; ", c.Rejections)}");
+                    run.Out.WriteLine($"  not {c.Layer}{(c.Packages == int.MaxValue ? "" : $" ({c.Packages} packages)")}: {string.Join("; ", c.Rejections)}");
                 }
             }
         }

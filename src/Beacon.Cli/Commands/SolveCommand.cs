@@ -1,102 +1,76 @@
-using System.ComponentModel;
-using System.Text.Json;
-using Beacon.Conda.Channels;
+using System.CommandLine;
+using Beacon.Cli.Hosting;
+using Beacon.Cli.Output;
 using Beacon.Conda.Solver;
 using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Rendering;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Beacon.Cli.Commands;
 
 /// <summary><c>beacon solve</c>: one solve against channels, for people (a table) and scripts (<c>--json</c>).</summary>
-public sealed class SolveCommand : AsyncCommand<SolveCommand.Settings>
+internal static class SolveCommand
 {
-    public sealed class Settings : CommandSettings
+    public static Command Create(CliConsole console)
     {
-        [CommandArgument(0, "<SPEC>")]
-        [Description("conda MatchSpecs, e.g. \"python 3.11.*\" numpy.")]
-        public string[] Specs { get; init; } = [];
-
-        [CommandOption("-c|--channel <CHANNEL>")]
-        [Description("A channel folder or http(s) URL; repeat in priority order.")]
-        public string[] Channels { get; init; } = [];
-
-        [CommandOption("--platform <PLATFORM>")]
-        [Description("The conda platform to solve for (default linux-64).")]
-        [DefaultValue("linux-64")]
-        public string Platform { get; init; } = "linux-64";
-
-        [CommandOption("--virtual <NAME=VERSION>")]
-        [Description("Set a virtual package, e.g. __cuda=12.1; an empty value (__cuda=) removes it. Repeatable.")]
-        public string[] Virtual { get; init; } = [];
-
-        [CommandOption("--pin-file <LOCK>")]
-        [Description("An explicit lock whose records must be installed exactly (a parent layer).")]
-        public string? PinFile { get; init; }
-
-        [CommandOption("--channel-priority <MODE>")]
-        [Description("strict (default), flexible or disabled.")]
-        [DefaultValue("strict")]
-        public string ChannelPriority { get; init; } = "strict";
-
-        [CommandOption("--offline")]
-        [Description("Use cached repodata only.")]
-        public bool Offline { get; init; }
-
-        [CommandOption("--json")]
-        [Description("Print one JSON object on stdout.")]
-        public bool Json { get; init; }
-
-        public override ValidationResult Validate()
+        var specs = Options.Many("spec", "conda MatchSpecs, e.g. \"python 3.11.*\" numpy.");
+        specs.Arity = ArgumentArity.OneOrMore;
+        var channels = Options.List("--channel", "A channel folder or http(s) URL, in priority order.", "channel", required: true, "-c");
+        var platform = Options.Text("--platform", "The conda platform to solve for (default linux-64).", "platform");
+        var virtuals = Options.List("--virtual", "A virtual package as conda info prints it, name=version[=build] (e.g. __cuda=12.1, __archspec=1=x86_64); name= removes one.", "package");
+        var pinFile = Options.Text("--pin-file", "An explicit lock whose records must be installed exactly (a parent layer).", "lock");
+        var priority = new Option<string>("--channel-priority") { Description = "strict (default), flexible or disabled.", DefaultValueFactory = _ => "strict", HelpName = "mode" };
+        priority.AcceptOnlyFromAmong("strict", "flexible", "disabled");
+        var offline = Options.Flag("--offline", "Use cached repodata only.");
+        var json = Options.Json();
+        var command = new Command("solve", "Solve conda specs against channels: a table, or JSON for scripts; exit 1 with an explanation when unsatisfiable.")
         {
-            if (Channels.Length == 0)
-            {
-                return ValidationResult.Error("at least one --channel is needed");
-            }
-            if (ChannelPriority is not ("strict" or "flexible" or "disabled"))
-            {
-                return ValidationResult.Error($"--channel-priority must be strict, flexible or disabled, not '{ChannelPriority}'");
-            }
-            return Virtual.All(v => v.Contains('=', StringComparison.Ordinal))
-                ? ValidationResult.Success()
-                : ValidationResult.Error("--virtual takes NAME=VERSION, e.g. __cuda=12.1 (or __cuda= for none)");
-        }
+            specs, channels, platform, virtuals, pinFile, priority, offline, json,
+        };
+        command.SetAction((parse, token) => RunAsync(new CommandRun(console, "solve", parse.GetValue(json)), new SolveJobOptions
+        {
+            Channels = parse.GetValue(channels)!,
+            Specs = parse.GetValue(specs)!,
+            Platform = parse.GetValue(platform) ?? "linux-64",
+            Virtual = parse.GetValue(virtuals)!,
+            PinFile = parse.GetValue(pinFile) is { } pin ? console.FullPath(pin) : null,
+            Priority = Enum.Parse<ChannelPriority>(parse.GetValue(priority)!, ignoreCase: true),
+            // conda's CONDA_OVERRIDE_* variables apply to a one-off solve on this machine, as they do for conda.
+            Overrides = console.Environment,
+        }, parse.GetValue(offline), token));
+        return command;
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CommandRun run, SolveJobOptions options, bool offline, CancellationToken token)
     {
         using var http = new HttpClient();
-        var options = new SolveJobOptions
-        {
-            Channels = settings.Channels,
-            Specs = settings.Specs,
-            Platform = settings.Platform,
-            Virtual = settings.Virtual.Select(v => new KeyValuePair<string, string>(v[..v.IndexOf('=')], v[(v.IndexOf('=') + 1)..])).ToList(),
-            PinFile = settings.PinFile,
-            Priority = Enum.Parse<ChannelPriority>(settings.ChannelPriority, ignoreCase: true),
-        };
         SolveResult result;
         try
         {
-            result = await SolveJob.RunAsync(options, WorkspaceCommand.ChannelLoader(http, settings.Offline), w => Console.Error.WriteLine($"warning: {w}"), cancellationToken);
+            var channels = options.Channels.Select(c => c.Contains("://", StringComparison.Ordinal) ? c : run.Console.FullPath(c)).ToList();
+            result = await SolveJob.RunAsync(options with { Channels = channels }, ChannelAccess.Loader(run.Console, http, offline),
+                w => run.Progress($"warning: {w}"), token);
         }
         catch (SolveInputException e)
         {
-            Console.Error.WriteLine($"beacon solve: error {DiagnosticCodes.Id(CodeFor(e.Kind))}: {e.Message}");
-            return ExitCodes.InvalidInput;
+            var (code, option) = e.Kind switch
+            {
+                SolveInputError.Spec => (DiagnosticCode.InvalidMatchSpec, "spec"),
+                SolveInputError.VirtualPackage => (DiagnosticCode.InvalidVirtualPackage, "--virtual"),
+                SolveInputError.MissingFile => (DiagnosticCode.UnreadableFile, "--pin-file"),
+                SolveInputError.InvalidLock => (DiagnosticCode.InvalidLockFile, "--pin-file"),
+                SolveInputError.Channel => (DiagnosticCode.ChannelUnavailable, "--channel"),
+                _ => (DiagnosticCode.InvalidCommandLine, "--platform"),
+            };
+            return run.Fail(code, $"{option}: {e.Message}");
         }
 
-        if (settings.Json)
+        if (run.Json)
         {
-            object document = result.Solved
-                ? new { solved = true, packages = result.Records!.Select(r => new
-                {
-                    name = r.Name, version = r.Version.Text, build = r.Build, build_number = r.BuildNumber, subdir = r.Subdir,
-                    channel = r.Channel, fn = r.FileName, url = r.Url, sha256 = r.Sha256,
-                }).ToList() }
-                : new { solved = false, explanation = result.Conflict!.Text };
-            Console.Out.Write(JsonSerializer.Serialize(document, JsonOptions.Indented) + "\n");
+            var document = result.Solved
+                ? new SolveJson(true, result.Records!.Select(r => new SolvedPackageJson(r.Name, r.Version.Text, r.Build, r.BuildNumber, r.Subdir, r.Channel, r.FileName, r.Url, r.Sha256)).ToList(), null)
+                : new SolveJson(false, null, result.Conflict!.Text);
+            run.Out.Write(JsonOptions.Write(document, CliJson.Styled.SolveJson));
         }
         else if (result.Solved)
         {
@@ -105,26 +79,17 @@ public sealed class SolveCommand : AsyncCommand<SolveCommand.Settings>
             {
                 table.AddRow(Markup.Escape(r.Name), Markup.Escape(r.Version.Text), Markup.Escape(r.Build), Markup.Escape(ShortChannel(r.Channel)));
             }
-            AnsiConsole.Write(table);
-            Console.Out.WriteLine($"{result.Records!.Count} packages");
+            var terminal = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(run.Out), ColorSystem = ColorSystemSupport.NoColors });
+            terminal.Write(table);
+            run.Out.WriteLine($"{result.Records!.Count} packages");
         }
         else
         {
-            Console.Error.Write(result.Conflict!.Text);
+            run.Err.Write(result.Conflict!.Text);
         }
         return result.Solved ? ExitCodes.Success : ExitCodes.CheckFailed;
     }
 
     /// <summary>The channel's last path segment (conda-forge, demo): the full URL is in --json.</summary>
     private static string ShortChannel(string url) => url.TrimEnd('/')[(url.TrimEnd('/').LastIndexOf('/') + 1)..];
-
-    private static DiagnosticCode CodeFor(SolveInputError kind) => kind switch
-    {
-        SolveInputError.Spec => DiagnosticCode.InvalidMatchSpec,
-        SolveInputError.VirtualPackage => DiagnosticCode.InvalidVirtualPackage,
-        SolveInputError.MissingFile => DiagnosticCode.UnreadableFile,
-        SolveInputError.InvalidLock => DiagnosticCode.InvalidLockFile,
-        SolveInputError.Channel => DiagnosticCode.InvalidChannel,
-        _ => DiagnosticCode.InvalidValue,
-    };
 }

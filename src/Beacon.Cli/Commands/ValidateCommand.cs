@@ -1,44 +1,46 @@
-using System.ComponentModel;
+using System.CommandLine;
+using Beacon.Cli.Hosting;
 using Beacon.Cli.Output;
+using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Loading;
-using Spectre.Console.Cli;
+using Beacon.Layers.Rendering;
 
 namespace Beacon.Cli.Commands;
 
 /// <summary><c>beacon validate [path]</c>: load every layer, workload and stack file and report all mistakes.</summary>
-public sealed class ValidateCommand : Command<ValidateCommand.Settings>
+internal static class ValidateCommand
 {
-    public sealed class Settings : RepositoryCommandSettings
+    public static Command Create(CliConsole console)
     {
-        [CommandArgument(0, "[PATH]")]
-        [Description("The repository to validate (default: --repo or the current folder).")]
-        public string? Path { get; init; }
-    }
-
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
-    {
-        var root = settings.Path is { } p ? System.IO.Path.GetFullPath(p) : settings.RepositoryRoot;
-        var result = WorkspaceLoader.Load(root);
-        var summary = result.Workspace is { } w
-            ? new { layers = w.Tree.Count, workloads = w.Workloads.Count, stacks = w.Stacks.Count }
-            : null;
-        if (settings.Json)
+        var path = Options.Optional("path", "The repository to validate (default: --repo or the current folder).");
+        var repo = Options.Repo();
+        var json = Options.Json();
+        var command = new Command("validate", "Check every layer, workload and stack file; report all mistakes with file(line,col).") { path, repo, json };
+        command.SetAction(parse =>
         {
-            Console.Out.Write(DiagnosticPrinter.Json(result.Diagnostics, result.Success, summary));
-        }
-        else
-        {
-            DiagnosticPrinter.Print(result.Diagnostics, Console.Error);
-            if (result.Success)
+            var run = new CommandRun(console, "validate", parse.GetValue(json));
+            var root = console.FullPath(parse.GetValue(path) ?? parse.GetValue(repo) ?? ".");
+            var result = WorkspaceLoader.Load(root);
+            var summary = result.Workspace is { } w ? new SummaryJson(w.Tree.Count, w.Workloads.Count, w.Stacks.Count) : null;
+            if (run.Json)
             {
-                Console.Out.WriteLine($"valid: {summary!.layers} layers, {summary.workloads} workloads, {summary.stacks} stacks");
+                run.Out.Write(JsonOptions.Write(new ReportJson(result.Success, summary, result.Diagnostics.Select(DiagnosticJson.From).ToList()), CliJson.Styled.ReportJson));
             }
             else
             {
-                var errors = result.Diagnostics.Count(d => d.Severity == Layers.Diagnostics.Severity.Error);
-                Console.Error.WriteLine($"invalid: {errors} error{(errors == 1 ? "" : "s")}");
+                run.Report(result.Diagnostics);
+                if (result.Success)
+                {
+                    run.Out.WriteLine($"valid: {summary!.Layers} layers, {summary.Workloads} workloads, {summary.Stacks} stacks");
+                }
+                else
+                {
+                    var errors = result.Diagnostics.Count(d => d.Severity == Severity.Error);
+                    run.Err.WriteLine($"invalid: {errors} error{(errors == 1 ? "" : "s")}");
+                }
             }
-        }
-        return result.Success ? ExitCodes.Success : ExitCodes.InvalidInput;
+            return result.Success ? ExitCodes.Success : ExitCodes.InvalidInput;
+        });
+        return command;
     }
 }

@@ -6,13 +6,13 @@ namespace Beacon.Conda.Channels;
 public sealed class ChannelLoader(RepodataFetcher? fetcher)
 {
     /// <summary>The cache folder: BEACON_CACHE_DIR, else $XDG_CACHE_HOME/beacon, else ~/.cache/beacon.</summary>
-    public static string DefaultCacheDirectory()
+    public static string DefaultCacheDirectory(Func<string, string?> environment)
     {
-        if (Environment.GetEnvironmentVariable("BEACON_CACHE_DIR") is { Length: > 0 } dir)
+        if (environment("BEACON_CACHE_DIR") is { Length: > 0 } dir)
         {
             return dir;
         }
-        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        var xdg = environment("XDG_CACHE_HOME");
         var root = string.IsNullOrEmpty(xdg) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache") : xdg;
         return Path.Combine(root, "beacon", "repodata");
     }

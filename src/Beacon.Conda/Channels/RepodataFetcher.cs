@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Beacon.Conda.Repodata;
 using Polly;
 using Polly.Retry;
@@ -45,9 +46,6 @@ public sealed record FetchResult(byte[] Json, FetchSource Source, string Url, in
 /// </summary>
 public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
 {
-    private static readonly JsonSerializerOptions StateJson = new() { WriteIndented = true };
-
-    private sealed record CacheState(string Url, string? ETag, string? LastModified, string Sha256, long Size, DateTimeOffset FetchedAt);
 
     public async Task<FetchResult> FetchAsync(string channelUrl, string subdir, CancellationToken cancellationToken = default)
     {
@@ -180,7 +178,7 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
             {
                 return null;
             }
-            var state = JsonSerializer.Deserialize<CacheState>(File.ReadAllText(statePath));
+            var state = JsonSerializer.Deserialize(File.ReadAllText(statePath), CacheStateJson.Default.CacheState);
             var json = File.ReadAllBytes(cachePath);
             if (state is null || json.LongLength != state.Size || Convert.ToHexStringLower(SHA256.HashData(json)) != state.Sha256)
             {
@@ -207,6 +205,13 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
         var json = attempt.Json!;
         var state = new CacheState(attempt.Url, attempt.ETag, attempt.LastModified, Convert.ToHexStringLower(SHA256.HashData(json)), json.LongLength, DateTimeOffset.UtcNow);
         AtomicFile.WriteAllBytes(cachePath, json);
-        AtomicFile.WriteAllText(statePath, JsonSerializer.Serialize(state, StateJson));
+        AtomicFile.WriteAllText(statePath, JsonSerializer.Serialize(state, CacheStateJson.Default.CacheState));
     }
 }
+
+/// <summary>What the cache remembers about one fetched URL, beside the verified bytes.</summary>
+internal sealed record CacheState(string Url, string? ETag, string? LastModified, string Sha256, long Size, DateTimeOffset FetchedAt);
+
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(CacheState))]
+internal sealed partial class CacheStateJson : JsonSerializerContext;

@@ -6,16 +6,22 @@ using Beacon.Conda.VirtualPackages;
 
 namespace Beacon.Conda.Solver;
 
-/// <summary>What <c>beacon solve</c> asks for, as plain data.</summary>
+/// <summary>A one-off solve, as plain data (the input of a command such as <c>beacon solve</c>).</summary>
 public sealed record SolveJobOptions
 {
     public required IReadOnlyList<string> Channels { get; init; }
     public required IReadOnlyList<string> Specs { get; init; }
     public string Platform { get; init; } = "linux-64";
-    /// <summary>name → version; an empty version removes that virtual package ("no CUDA driver").</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Virtual { get; init; } = [];
+    /// <summary>
+    /// Virtual packages in conda's printed form, <c>name=version[=build]</c>; an empty version removes one
+    /// ("no CUDA driver"). Applied over this machine's own (and the overrides, when opted into).
+    /// </summary>
+    public IReadOnlyList<string> Virtual { get; init; } = [];
+    /// <summary>An explicit lock whose records must be installed exactly (a parent layer's).</summary>
     public string? PinFile { get; init; }
     public ChannelPriority Priority { get; init; } = ChannelPriority.Strict;
+    /// <summary>Opt-in to conda's CONDA_OVERRIDE_* variables (null: ignore the environment).</summary>
+    public Func<string, string?>? Overrides { get; init; }
 }
 
 /// <summary>Which option was wrong.</summary>
@@ -42,7 +48,7 @@ public static class SolveJob
     {
         if (!Specs.Subdirs.IsKnown(options.Platform) || options.Platform == Specs.Subdirs.NoArch)
         {
-            throw new SolveInputException(SolveInputError.Platform, $"--platform '{options.Platform}' is not a conda platform such as linux-64");
+            throw new SolveInputException(SolveInputError.Platform, $"platform '{options.Platform}' is not a conda platform such as linux-64");
         }
         var requests = new List<Request>();
         foreach (var text in options.Specs)
@@ -55,25 +61,29 @@ public static class SolveJob
             requests.Add(new Request(parsed.Value));
         }
         var virtuals = VirtualPackageSet.Detect(options.Platform);
-        foreach (var (name, value) in options.Virtual)
+        if (options.Overrides is { } environment)
         {
-            if (!name.StartsWith("__", StringComparison.Ordinal) || (value.Length > 0 && !Versions.Version.TryParse(value).Success))
+            virtuals = virtuals.WithOverrides(environment);
+        }
+        foreach (var text in options.Virtual)
+        {
+            if (!VirtualPackage.TryParse(text, out var package, out var error))
             {
-                throw new SolveInputException(SolveInputError.VirtualPackage, $"--virtual {name}={value}: expected __name=version, e.g. __cuda=12.1 (empty to remove)");
+                throw new SolveInputException(SolveInputError.VirtualPackage, error);
             }
-            virtuals = virtuals.With(name, value);
+            virtuals = virtuals.With(package);
         }
         var pins = new List<HardPin>();
         if (options.PinFile is { } pinFile)
         {
             if (!File.Exists(pinFile))
             {
-                throw new SolveInputException(SolveInputError.MissingFile, $"--pin-file '{pinFile}' does not exist");
+                throw new SolveInputException(SolveInputError.MissingFile, $"pin file '{pinFile}' does not exist");
             }
             var parsed = ExplicitLock.Parse(File.ReadAllText(pinFile));
             if (!parsed.Success)
             {
-                throw new SolveInputException(SolveInputError.InvalidLock, $"--pin-file '{pinFile}': {parsed.Error.Message}");
+                throw new SolveInputException(SolveInputError.InvalidLock, $"pin file '{pinFile}': {parsed.Error.Message}");
             }
             pins.AddRange(parsed.Value.Packages.Select(p => new HardPin(p.ToRecord(), $"'{Path.GetFileName(pinFile)}'")));
         }

@@ -7,8 +7,9 @@ namespace Beacon.Conda.VirtualPackages;
 /// <summary>
 /// The virtual packages a solve targets (<c>__unix</c>, <c>__linux</c>, <c>__glibc</c>, <c>__cuda</c>,
 /// <c>__archspec</c>, <c>__osx</c>, <c>__win</c>): detected from this machine, or given explicitly for a target (a
-/// layer's <c>system:</c> block describes the container's world, not the build machine's). Either way
-/// <c>CONDA_OVERRIDE_&lt;NAME&gt;</c> wins; an empty override removes the package (no CUDA driver).
+/// layer's <c>system:</c> block describes the container's world, not the build machine's). The environment's
+/// <c>CONDA_OVERRIDE_&lt;NAME&gt;</c> variables apply only when a caller opts in (<see cref="WithOverrides"/>, as
+/// <c>beacon solve</c> does): a lock or the gate must not change with the shell it runs in.
 /// </summary>
 public sealed partial class VirtualPackageSet
 {
@@ -27,37 +28,43 @@ public sealed partial class VirtualPackageSet
 
     public IReadOnlyDictionary<string, (string Version, string Build)> Packages => _packages;
 
-    /// <summary>The set for a target platform with explicit versions (a layer's system block); unknown ones use defaults.</summary>
-    public static VirtualPackageSet ForTarget(string platform, IReadOnlyDictionary<string, string> system, Func<string, string?>? environment = null)
+    /// <summary>
+    /// The set for a target platform with explicit values (a layer's system block: <c>version</c> or
+    /// <c>version=build</c>, validated by the caller); unnamed ones use defaults.
+    /// </summary>
+    public static VirtualPackageSet ForTarget(string platform, IReadOnlyDictionary<string, string> system)
     {
         var set = new VirtualPackageSet(platform);
         var (os, arch) = SplitPlatform(platform);
         if (os == "linux")
         {
             set._packages["__unix"] = ("0", "0");
-            set._packages["__linux"] = (system.GetValueOrDefault("__linux", DefaultLinux), "0");
-            set._packages["__glibc"] = (system.GetValueOrDefault("__glibc", DefaultGlibc), "0");
+            set._packages["__linux"] = (DefaultLinux, "0");
+            set._packages["__glibc"] = (DefaultGlibc, "0");
         }
         else if (os == "osx")
         {
             set._packages["__unix"] = ("0", "0");
-            set._packages["__osx"] = (system.GetValueOrDefault("__osx", arch == "arm64" ? "11.0" : "10.15"), "0");
+            set._packages["__osx"] = (arch == "arm64" ? "11.0" : "10.15", "0");
         }
         else if (os == "win")
         {
             set._packages["__win"] = ("0", "0");
         }
-        if (system.TryGetValue("__cuda", out var cuda) && cuda.Length > 0)
+        set._packages[VirtualPackage.Archspec] = ("1", ArchspecFor(arch));
+        foreach (var (name, value) in system)
         {
-            set._packages["__cuda"] = (cuda, "0");
+            if (!VirtualPackage.TryParseValue(name, value, out var package, out var error))
+            {
+                throw new ArgumentException(error, nameof(system));
+            }
+            set.Set(package);
         }
-        set._packages["__archspec"] = ("1", system.GetValueOrDefault("__archspec", ArchspecFor(arch)));
-        set.ApplyOverrides(environment ?? Environment.GetEnvironmentVariable);
         return set;
     }
 
     /// <summary>This machine's virtual packages (for <c>beacon solve</c> without explicit targets).</summary>
-    public static VirtualPackageSet Detect(string platform, Func<string, string?>? environment = null)
+    public static VirtualPackageSet Detect(string platform)
     {
         var system = new Dictionary<string, string>(StringComparer.Ordinal);
         if (OperatingSystem.IsLinux())
@@ -75,51 +82,55 @@ public sealed partial class VirtualPackageSet
                 system["__cuda"] = cuda;
             }
         }
-        return ForTarget(platform, system, environment);
+        return ForTarget(platform, system);
     }
 
-    /// <summary>CONDA_OVERRIDE_CUDA=12.1 sets __cuda; CONDA_OVERRIDE_CUDA= (empty) removes it.</summary>
-    private void ApplyOverrides(Func<string, string?> environment)
+    /// <summary>
+    /// conda's overrides, opted into: CONDA_OVERRIDE_CUDA=12.1 sets __cuda, CONDA_OVERRIDE_CUDA= (empty) removes it,
+    /// CONDA_OVERRIDE_ARCHSPEC=zen4 sets the microarchitecture. A value that is not a version is ignored, as conda does.
+    /// </summary>
+    public VirtualPackageSet WithOverrides(Func<string, string?> environment)
     {
-        foreach (var name in new[] { "__cuda", "__glibc", "__linux", "__osx", "__win", "__archspec", "__unix" })
+        var copy = Copy();
+        foreach (var name in new[] { "__cuda", "__glibc", "__linux", "__osx", "__win", VirtualPackage.Archspec, "__unix" })
         {
-            var value = environment("CONDA_OVERRIDE_" + name[2..].ToUpperInvariant());
-            if (value is null)
+            if (environment("CONDA_OVERRIDE_" + name[2..].ToUpperInvariant()) is { } value
+                && VirtualPackage.TryParseValue(name, value, out var package, out _))
             {
-                continue;
-            }
-            if (value.Length == 0)
-            {
-                _packages.Remove(name);
-            }
-            else if (name == "__archspec")
-            {
-                _packages[name] = ("1", value);
-            }
-            else
-            {
-                _packages[name] = (value, "0");
+                copy.Set(package);
             }
         }
+        return copy;
     }
 
-    /// <summary>Sets or (with an empty value) removes one package, as <c>--virtual __cuda=12.1</c> does.</summary>
-    public VirtualPackageSet With(string name, string value)
+    /// <summary>Sets or (with an empty version) removes one package, as <c>--virtual __cuda=12.1</c> does.</summary>
+    public VirtualPackageSet With(VirtualPackage package)
+    {
+        var copy = Copy();
+        copy.Set(package);
+        return copy;
+    }
+
+    private VirtualPackageSet Copy()
     {
         var copy = new VirtualPackageSet(Platform);
         foreach (var (k, v) in _packages)
         {
             copy._packages[k] = v;
         }
-        if (value.Length == 0)
+        return copy;
+    }
+
+    private void Set(VirtualPackage package)
+    {
+        if (package.Removed)
         {
-            copy._packages.Remove(name);
+            _packages.Remove(package.Name);
         }
         else
         {
-            copy._packages[name] = name == "__archspec" ? ("1", value) : (value, "0");
+            _packages[package.Name] = (package.Version, package.Build);
         }
-        return copy;
     }
 
     public IReadOnlyList<PackageRecord> ToRecords() => _packages

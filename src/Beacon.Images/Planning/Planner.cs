@@ -11,17 +11,19 @@ namespace Beacon.Images.Planning;
 /// <summary>The plan cannot be made (a workload has no layer, a lock is missing): run <c>beacon check</c>.</summary>
 public sealed class PlanException(string message) : Exception(message);
 
-/// <summary>Builds the <see cref="Plan"/> of a stack from the validated, checked workspace and its locks.</summary>
+/// <summary>
+/// Builds the <see cref="Plan"/> of a stack from the validated, checked workspace, the locks the gate read, and the
+/// commit that last changed each lock (image labels). A pure function of its arguments: it reads no file and runs no
+/// git, so every face that has a <see cref="StackSession"/> gets the same plan.
+/// </summary>
 public static class Planner
 {
     /// <summary>Used as the registry host when a cloud creates the registry: the real address is known only after `pulumi up`.</summary>
     public const string CreatedRegistryPlaceholder = "registry.beacon.invalid";
 
-    public static Plan Build(Workspace workspace, StackDocument stack)
+    public static Plan Build(Workspace workspace, StackDocument stack, IReadOnlyDictionary<string, StoredLock> stored, IReadOnlyDictionary<string, string> commits)
     {
-        var commits = LockCommits.Read(workspace);
         var tree = workspace.Tree;
-        var stored = LockStore.ReadAll(workspace);
         var createRegistry = stack.Registry is null;
         var registry = (stack.Registry ?? CreatedRegistryPlaceholder).TrimEnd('/');
 
@@ -59,7 +61,7 @@ public static class Planner
         var workloads = new List<PlannedWorkload>();
         foreach (var w in workspace.Workloads.Where(w => w.RunsIn(stack)))
         {
-            var layer = w.Layer?.Value ?? router.Route(w, stack).Layer
+            var layer = router.Place(w, stack)
                 ?? throw new PlanException($"no layer deployed by stack '{stack.Name}' fits workload '{w.Name}'; run 'beacon route {w.Name} --stack {stack.Name} --explain'");
             if (!images.TryGetValue(layer, out var image))
             {

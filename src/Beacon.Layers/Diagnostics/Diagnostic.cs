@@ -17,6 +17,7 @@ public sealed record Diagnostic(SourceLocation Location, Severity Severity, Diag
 
     public string Id => DiagnosticCodes.Id(Code);
 
+    /// <summary>The compiler format; user text in the message or path is printed with control characters escaped.</summary>
     public override string ToString() =>
-        $"{Location}: {(Severity == Severity.Error ? "error" : "warning")} {Id}: {Message}";
+        TerminalText.Clean($"{Location}: {(Severity == Severity.Error ? "error" : "warning")} {Id}: {Message}");
 }

@@ -3,7 +3,7 @@ namespace Beacon.Layers.Diagnostics;
 /// <summary>
 /// Stable diagnostic codes. The number is the public contract (BEA0xxx): never renumber, only add.
 /// Ranges: 00xx files and YAML, 01xx layers and the tree, 02xx workloads, 03xx stacks and settings,
-/// 04xx locks and the gate, 05xx images and rendering.
+/// 04xx locks and the gate, 05xx images and rendering, 06xx the command line and the services a command needs.
 /// </summary>
 public enum DiagnosticCode
 {
@@ -64,4 +64,24 @@ public enum DiagnosticCode
     LockHeaderMismatch = 410,
     WorkloadLayerLacksRequirement = 411,
     NoAcceptableLayer = 412,
+    InterruptedLock = 413,
+
+    InvalidCommandLine = 600,
+    UnknownLayerArgument = 601,
+    UnknownStackArgument = 602,
+    UnknownWorkloadArgument = 603,
+    LayerNotDeployed = 604,
+    InvalidGitRef = 605,
+    DockerUnavailable = 606,
+    ImageNotBuilt = 607,
+    PublishRefused = 608,
+    RegistryRefused = 609,
+    OutputNotWritable = 610,
+    ChannelUnavailable = 611,
+    UnknownHardwareArgument = 612,
+    PlanFailed = 613,
+    LayerExists = 614,
+    StackNotLocal = 615,
+    PulumiConfigMismatch = 616,
+    EngineRefused = 617,
 }

@@ -1,5 +1,5 @@
 using System.Text;
-using System.Text.Json;
+using System.Text.Json.Serialization;
 using Beacon.Conda.Locks;
 using Beacon.Layers.Loading;
 using Beacon.Layers.Locking;
@@ -235,18 +235,26 @@ public sealed record WorkspaceDiff(
         return string.Join(", ", parts);
     }
 
-    public string ToJson() => JsonSerializer.Serialize(new
-    {
-        @base = BaseRef,
-        layers = Layers.Select(l => new
-        {
-            layer = l.Layer,
-            change = l.Kind.ToString().ToLowerInvariant(),
-            forked_from = l.ForkedFrom,
-            packages = l.Packages.Select(p => new { name = p.Name, change = p.Kind.ToString().ToLowerInvariant(), before = p.From, after = p.To }),
-        }),
-        rebuilt = Rebuilt,
-        reused = Reused,
-        routing = Routing.Select(r => new { workload = r.Workload, stack = r.Stack, before = r.From, after = r.To }),
-    }, JsonOptions.Indented) + "\n";
+    public string ToJson() => JsonOptions.Write(new DiffJson(
+        BaseRef,
+        Layers.Select(l => new DiffLayerJson(l.Layer, l.Kind.ToString().ToLowerInvariant(), l.ForkedFrom,
+            l.Packages.Select(p => new DiffPackageJson(p.Name, p.Kind.ToString().ToLowerInvariant(), p.From, p.To)).ToList())).ToList(),
+        Rebuilt,
+        Reused,
+        Routing.Select(r => new DiffRoutingJson(r.Workload, r.Stack, r.From, r.To)).ToList()), DiffJsonContext.Styled.DiffJson);
+}
+
+/// <summary>The pull-request summary as <c>beacon diff --json</c> prints it.</summary>
+public sealed record DiffJson(string Base, IReadOnlyList<DiffLayerJson> Layers, IReadOnlyList<string> Rebuilt, IReadOnlyList<string> Reused, IReadOnlyList<DiffRoutingJson> Routing);
+
+public sealed record DiffLayerJson(string Layer, string Change, string? ForkedFrom, IReadOnlyList<DiffPackageJson> Packages);
+
+public sealed record DiffPackageJson(string Name, string Change, string? Before, string? After);
+
+public sealed record DiffRoutingJson(string Workload, string Stack, string? Before, string? After);
+
+[JsonSerializable(typeof(DiffJson))]
+internal sealed partial class DiffJsonContext : JsonSerializerContext
+{
+    public static DiffJsonContext Styled { get; } = new(JsonOptions.Create());
 }

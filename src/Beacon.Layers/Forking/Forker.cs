@@ -14,8 +14,11 @@ namespace Beacon.Layers.Forking;
 
 public sealed record ForkRequest(string Source, string NewName, string? Parent, IReadOnlyList<string> Add, string? Owner);
 
+/// <summary>A request that cannot be made at all (an unknown layer, a taken name): a coded error, exit 2.</summary>
+public sealed record ForkError(DiagnosticCode Code, string Message);
+
 /// <summary>The fork's outcome: the files written, or why it cannot lock and which ancestor would work as its parent.</summary>
-public sealed record ForkResult(bool Success, string? LayerFile, string? LockFile, string? Explanation, string? ProposedParent, string? Error = null);
+public sealed record ForkResult(bool Success, string? LayerFile, string? LockFile, string? Explanation, string? ProposedParent, ForkError? Error = null);
 
 /// <summary>
 /// <c>beacon fork</c>: a new layer with the source's specs (an <c>--add</c> spec replaces the source's spec for the
@@ -29,24 +32,24 @@ public sealed class Forker(Workspace workspace, ChannelLoader loader)
         var tree = workspace.Tree;
         if (!tree.TryGet(request.Source, out var source))
         {
-            return Fail($"no layer '{request.Source}'{Suggestions.DidYouMean(request.Source, tree.TopologicalOrder.Select(l => l.Name))}");
+            return Fail(DiagnosticCode.UnknownLayerArgument, $"no layer '{request.Source}'{Suggestions.DidYouMean(request.Source, tree.TopologicalOrder.Select(l => l.Name))}");
         }
         if (!Names.IsDnsLabel(request.NewName))
         {
-            return Fail($"'{request.NewName}' is not a valid layer name: use {Names.DnsLabelRule}");
+            return Fail(DiagnosticCode.InvalidName, $"'{request.NewName}' is not a valid layer name: use {Names.DnsLabelRule}");
         }
         if (tree.Contains(request.NewName) || File.Exists(workspace.FullPath($"layers/{request.NewName}.yaml")))
         {
-            return Fail($"layer '{request.NewName}' already exists");
+            return Fail(DiagnosticCode.LayerExists, $"layer '{request.NewName}' already exists");
         }
         var parentName = request.Parent ?? source.Parent?.Value;
         if (parentName is null)
         {
-            return Fail($"'{request.Source}' is the root; give the fork a parent with --parent (forking the root means a second core)");
+            return Fail(DiagnosticCode.InvalidCommandLine, $"'{request.Source}' is the root; give the fork a parent with --parent (forking the root means a second core)");
         }
         if (!tree.Contains(parentName))
         {
-            return Fail($"no layer '{parentName}' to use as the parent");
+            return Fail(DiagnosticCode.UnknownLayerArgument, $"no layer '{parentName}' to use as the parent{Suggestions.DidYouMean(parentName, tree.TopologicalOrder.Select(l => l.Name))}");
         }
         var added = new List<MatchSpec>();
         foreach (var text in request.Add)
@@ -54,13 +57,13 @@ public sealed class Forker(Workspace workspace, ChannelLoader loader)
             var parsed = MatchSpec.TryParse(text);
             if (!parsed.Success)
             {
-                return Fail($"--add '{text}' is not a valid conda MatchSpec: {parsed.Error.Message}");
+                return Fail(DiagnosticCode.InvalidMatchSpec, $"--add '{text}' is not a valid conda MatchSpec: {parsed.Error.Message}");
             }
             added.Add(parsed.Value);
         }
         if (request.Owner is { } owner && !Names.IsOwner(owner))
         {
-            return Fail($"owner '{owner}' is not a team or user handle");
+            return Fail(DiagnosticCode.InvalidValue, $"owner '{owner}' is not a team or user handle");
         }
 
         var first = await TryParent(source, request, added, parentName, cancellationToken);
@@ -82,7 +85,7 @@ public sealed class Forker(Workspace workspace, ChannelLoader loader)
         return new ForkResult(false, null, null, first.Explanation, null);
     }
 
-    private static ForkResult Fail(string message) => new(false, null, null, null, null, message);
+    private static ForkResult Fail(DiagnosticCode code, string message) => new(false, null, null, null, null, new ForkError(code, message));
 
     private sealed record Attempt(string Yaml, string? Lock, string? Explanation);
 
@@ -128,12 +131,21 @@ public sealed class Forker(Workspace workspace, ChannelLoader loader)
             sb.Append("channels: [").Append(string.Join(", ", channels.Select(Quote))).Append("]\n");
         }
         var deps = source.Dependencies.Select(d => d.Spec).Where(s => added.All(a => a.Name != s.Name)).Concat(added).ToList();
-        if (deps.Count > 0)
+        if (deps.Count > 0 || source.Pip.Count > 0)
         {
             sb.Append("dependencies:\n");
             foreach (var d in deps)
             {
                 sb.Append("  - ").Append(Quote(d.ToString())).Append('\n');
+            }
+            if (source.Pip.Count > 0)
+            {
+                // Recorded, not solved (as in the source layer): the fork keeps them.
+                sb.Append("  - pip:\n");
+                foreach (var p in source.Pip)
+                {
+                    sb.Append("      - ").Append(Quote(p)).Append('\n');
+                }
             }
         }
         if (source.System.Count > 0)

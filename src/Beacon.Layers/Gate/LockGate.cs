@@ -17,13 +17,27 @@ namespace Beacon.Layers.Gate;
 /// </summary>
 public static class LockGate
 {
-    public static IReadOnlyList<Diagnostic> Check(Workspace workspace) => Check(workspace, LockStore.ReadAll(workspace));
+    public static IReadOnlyList<Diagnostic> Check(Workspace workspace) => Run(workspace).Diagnostics;
+
+    /// <summary>Reads every lock once and checks the workspace against them.</summary>
+    public static GateResult Run(Workspace workspace)
+    {
+        var locks = LockStore.ReadAll(workspace);
+        return new GateResult(workspace, locks, Check(workspace, locks));
+    }
 
     /// <summary>The gate over locks the caller has already read (so a pipeline reads each lock file once).</summary>
-    public static IReadOnlyList<Diagnostic> Check(Workspace workspace, Dictionary<string, StoredLock> stored)
+    public static IReadOnlyList<Diagnostic> Check(Workspace workspace, IReadOnlyDictionary<string, StoredLock> stored)
     {
         var bag = new DiagnosticBag();
         var tree = workspace.Tree;
+        if (File.Exists(workspace.FullPath(LockStore.JournalPath)))
+        {
+            // Half the set is new and half old: every other finding would be noise.
+            bag.Error(new SourceLocation(LockStore.JournalPath), DiagnosticCode.InterruptedLock,
+                "a 'beacon lock' was interrupted while it replaced the lock files, so some are new and some old; run 'beacon lock' again");
+            return bag.Sorted();
+        }
         foreach (var layer in tree.TopologicalOrder)
         {
             var at = layer.NameLocation with { Column = 1, Line = 1 };
@@ -44,7 +58,7 @@ public static class LockGate
         return bag.Sorted();
     }
 
-    private static void CheckLayer(Workspace workspace, LayerDocument layer, StoredLock stored, Dictionary<string, StoredLock> all, DiagnosticBag bag)
+    private static void CheckLayer(Workspace workspace, LayerDocument layer, StoredLock stored, IReadOnlyDictionary<string, StoredLock> all, DiagnosticBag bag)
     {
         var tree = workspace.Tree;
         var lockFile = stored.Lock!;
@@ -126,7 +140,7 @@ public static class LockGate
     {
         var tree = workspace.Tree;
         var system = LayerInputs.EffectiveSystem(tree, layer.Name);
-        var target = VirtualPackageSet.ForTarget(tree.Platform, system, _ => null).ToRecords().ToDictionary(r => r.Name, StringComparer.Ordinal);
+        var target = VirtualPackageSet.ForTarget(tree.Platform, system).ToRecords().ToDictionary(r => r.Name, StringComparer.Ordinal);
         var at = layer.NameLocation;
         foreach (var text in lockFile.VirtualRequirements)
         {

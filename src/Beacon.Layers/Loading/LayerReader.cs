@@ -209,9 +209,30 @@ public static class LayerReader
     internal static string Printable(string text) =>
         string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 
+    /// <summary>
+    /// <c>system:</c> as a mapping (<c>{__cuda: "12.4", __glibc: "2.35"}</c>) or as a list in conda's printed form
+    /// (<c>[__cuda=12.4=0, __archspec=1=x86_64]</c>, pasted from <c>conda info</c>); values are kept in their canonical form.
+    /// </summary>
     private static SortedDictionary<string, string> ReadSystem(MappingReader map, DiagnosticBag bag)
     {
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (map.Raw("system") is YamlSequenceNode)
+        {
+            foreach (var item in map.StringList("system") ?? [])
+            {
+                var eq = item.Value.IndexOf('=');
+                var name = eq < 0 ? item.Value : item.Value[..eq];
+                if (eq < 0 || !VirtualPackageNames.Known.Contains(name))
+                {
+                    bag.Error(item.Location, DiagnosticCode.InvalidVirtualPackage, eq < 0
+                        ? $"'{Printable(item.Value)}' is not name=version or name=version=build (as conda info prints it, e.g. __cuda=12.4=0)"
+                        : $"'{Printable(name)}' is not a virtual package Beacon knows (known: {string.Join(", ", VirtualPackageNames.Known)}){Suggestions.DidYouMean(name, VirtualPackageNames.Known)}");
+                    continue;
+                }
+                Add(name, item.Value[(eq + 1)..], item.Location);
+            }
+            return result;
+        }
         var system = map.Mapping("system");
         if (system is null)
         {
@@ -224,15 +245,31 @@ public static class LayerReader
                 bag.Error(Nodes.At(map.File, value), DiagnosticCode.WrongType, $"'system.{key}' must be a version such as \"12.4\", found {Nodes.Describe(value)}");
                 continue;
             }
-            var problem = VirtualPackageNames.Check(key, scalar.Value ?? "");
-            if (problem is not null)
+            if (!VirtualPackageNames.Known.Contains(key))
             {
-                var where = VirtualPackageNames.Known.Contains(key) ? Nodes.At(map.File, value) : Nodes.At(map.File, keyNode);
-                bag.Error(where, DiagnosticCode.InvalidVirtualPackage, problem + (VirtualPackageNames.Known.Contains(key) ? "" : Suggestions.DidYouMean(key, VirtualPackageNames.Known)));
+                bag.Error(Nodes.At(map.File, keyNode), DiagnosticCode.InvalidVirtualPackage,
+                    VirtualPackageNames.Check(key, scalar.Value ?? "") + Suggestions.DidYouMean(key, VirtualPackageNames.Known));
                 continue;
             }
-            result[key] = scalar.Value!;
+            Add(key, scalar.Value ?? "", Nodes.At(map.File, value));
         }
         return result;
+
+        void Add(string name, string value, SourceLocation at)
+        {
+            if (VirtualPackageNames.Check(name, value) is { } problem)
+            {
+                bag.Error(at, DiagnosticCode.InvalidVirtualPackage, problem);
+            }
+            else if (result.ContainsKey(name))
+            {
+                bag.Error(at, DiagnosticCode.InvalidVirtualPackage, $"{name} is given twice in 'system'");
+            }
+            else
+            {
+                Conda.VirtualPackages.VirtualPackage.TryParseValue(name, value, out var package, out _);
+                result[name] = package.CanonicalValue;
+            }
+        }
     }
 }

@@ -15,6 +15,12 @@ public static class LockStore
 {
     public static string RelativePath(string layer) => $"layers/{layer}.lock";
 
+    /// <summary>
+    /// Present only while <c>beacon lock</c> renames a set of new locks into place: if it is still there, that run
+    /// was killed half-way and the set is half old, half new.
+    /// </summary>
+    public const string JournalPath = "layers/.beacon-lock-journal";
+
     public static StoredLock? Read(Workspace workspace, string layer)
     {
         var relative = RelativePath(layer);

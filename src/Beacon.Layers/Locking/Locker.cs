@@ -25,9 +25,19 @@ public enum LockStatus
     Blocked,
 }
 
-/// <summary>What happened to one layer: its new lock, or why it could not be locked.</summary>
+/// <summary>
+/// What happened to one layer: its new lock, or why it could not be locked — the solver's explanation and, when
+/// a pin of its parent's lock is among the causes, that parent (<see cref="BlockingParent"/>) with what to do.
+/// </summary>
 public sealed record LayerLockResult(string Layer, LockStatus Status, string? Text = null, string? Explanation = null,
-    IReadOnlyList<string>? Added = null, IReadOnlyList<string>? Changed = null, string? Reason = null);
+    IReadOnlyList<string>? Added = null, IReadOnlyList<string>? Changed = null, string? Reason = null, string? BlockingParent = null)
+{
+    /// <summary>How to change what the parent fixes without touching the parent (null unless a parent pin blocks).</summary>
+    public string? Hint(string layerFile) => BlockingParent is { } p
+        ? $"hint: layer '{p}' fixes these packages, and a layer can only add to its parent. To change them without touching '{p}': " +
+          $"beacon fork {p} --as {p}-next --add <spec>, then set 'parent: {p}-next' in {layerFile}.\n"
+        : null;
+}
 
 /// <summary>The outcome of a lock run; files are written only when every layer succeeded.</summary>
 public sealed record LockRun(IReadOnlyList<LayerLockResult> Results, int Solves)
@@ -53,6 +63,8 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader)
         {
             throw new ArgumentException($"no such layer: {string.Join(", ", unknown)}");
         }
+        // What a killed run left: its temporary files go; its journal stays until this run's locks are in place.
+        AtomicFile.CleanStale(workspace.FullPath("layers"));
         var stored = LockStore.ReadAll(workspace);
         var targets = options.Layers.Count == 0
             ? tree.TopologicalOrder.Select(l => l.Name).ToHashSet(StringComparer.Ordinal)
@@ -102,7 +114,8 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader)
             if (!result.Solved)
             {
                 failed.Add(layer.Name);
-                results.Add(new LayerLockResult(layer.Name, LockStatus.Failed, Reason: reason, Explanation: result.Conflict!.Text));
+                var blocking = parentName is not null && result.Conflict!.PinOrigins.Contains(ParentOrigin(parentName)) ? parentName : null;
+                results.Add(new LayerLockResult(layer.Name, LockStatus.Failed, Reason: reason, Explanation: result.Conflict!.Text, BlockingParent: blocking));
                 continue;
             }
             var layerLock = LayerLock.Create(tree.Platform, layer.Name, parentName, parentSha, inputs, result.Records!);
@@ -123,16 +136,27 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader)
         return new LockRun(results, solves);
     }
 
-    /// <summary>Writes every new lock (temporary file + rename each); call only for a successful run.</summary>
+    /// <summary>
+    /// Writes every new lock as one set: all temporary files first, then the renames, with a journal present while
+    /// they run (so a killed run is recognised by the gate). Call only for a successful run.
+    /// </summary>
     public void Write(LockRun run)
     {
         if (!run.Success)
         {
             throw new InvalidOperationException("a failed lock run must not write anything");
         }
-        foreach (var r in run.Results.Where(r => r.Status == LockStatus.Locked))
+        var files = run.Results.Where(r => r.Status == LockStatus.Locked)
+            .Select(r => new KeyValuePair<string, byte[]>(workspace.FullPath(LockStore.RelativePath(r.Layer)), AtomicFile.Utf8(r.Text!)))
+            .ToList();
+        if (files.Count > 0)
         {
-            AtomicFile.WriteAllText(workspace.FullPath(LockStore.RelativePath(r.Layer)), r.Text!);
+            AtomicFile.WriteAll(files, workspace.FullPath(LockStore.JournalPath));
+        }
+        else
+        {
+            // Every lock was found current: whatever an interrupted run left is consistent again.
+            File.Delete(workspace.FullPath(LockStore.JournalPath));
         }
     }
 
@@ -176,8 +200,8 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader)
             channels.Add((await Channel(name, cancellationToken)).Records);
         }
         // The layer's system block describes the container's world; the build machine's environment must not change a lock.
-        var virtuals = VirtualPackageSet.ForTarget(tree.Platform, LayerInputs.EffectiveSystem(tree, layerName), _ => null);
-        var parentOrigin = layer.Parent is { } p ? $"layer '{p.Value}'" : null;
+        var virtuals = VirtualPackageSet.ForTarget(tree.Platform, LayerInputs.EffectiveSystem(tree, layerName));
+        var parentOrigin = layer.Parent is { } p ? ParentOrigin(p.Value) : null;
         var pins = parentLock?.Packages.Select(pkg => new HardPin(pkg.ToRecord(), parentOrigin!)).ToList() ?? [];
         var soft = existing?.Packages.Where(pkg => !freed.Contains(pkg.Name)).Select(pkg => pkg.ToRecord()).ToList() ?? [];
         return CondaSolver.Solve(new SolveRequest
@@ -189,6 +213,9 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader)
             VirtualPackages = virtuals.ToRecords(),
         });
     }
+
+    /// <summary>How a parent's pins are named in explanations (and recognised in them).</summary>
+    private static string ParentOrigin(string parent) => $"layer '{parent}'";
 
     private async Task<ChannelData> Channel(string name, CancellationToken cancellationToken)
     {

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Beacon.Layers.Documents;
 using Beacon.Layers.Loading;
 using Beacon.Layers.Tree;
@@ -84,17 +83,8 @@ public static class GraphRenderer
     public static string Json(Workspace workspace)
     {
         var tree = workspace.Tree;
-        var layers = tree.TopologicalOrder.Select(l => new
-        {
-            name = l.Name,
-            parent = l.Parent?.Value,
-            depth = tree.Depth(l.Name),
-            stage = l.Stage.ToText(),
-            hardware = l.Hardware?.Value,
-            system = l.System,
-            children = tree.Children(l.Name).Select(c => c.Name).ToList(),
-            dependencies = l.Dependencies.Select(d => d.Text).ToList(),
-        });
-        return JsonSerializer.Serialize(new { layers }, JsonOptions.Indented) + "\n";
+        var layers = tree.TopologicalOrder.Select(l => new GraphLayerJson(l.Name, l.Parent?.Value, tree.Depth(l.Name), l.Stage.ToText(),
+            l.Hardware?.Value, l.System, tree.Children(l.Name).Select(c => c.Name).ToList(), l.Dependencies.Select(d => d.Text).ToList())).ToList();
+        return JsonOptions.Write(new GraphJson(layers), LayersJson.Styled.GraphJson);
     }
 }

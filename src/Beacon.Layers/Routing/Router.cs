@@ -78,4 +78,10 @@ public sealed class Router(Workspace workspace, IReadOnlyDictionary<string, Laye
 
     public RouteResult Route(WorkloadDocument workload, StackDocument? stack) =>
         Route(workload.Requires.Select(r => r.Spec).ToList(), workload.Hardware?.Value ?? HardwareProfile.DefaultName, stack);
+
+    /// <summary>
+    /// Where a workload runs: the layer it pins, else the minimum acceptable layer for the stack (every stage when
+    /// <paramref name="stack"/> is null); null when none fits. The one placement rule every face uses.
+    /// </summary>
+    public string? Place(WorkloadDocument workload, StackDocument? stack) => workload.Layer?.Value ?? Route(workload, stack).Layer;
 }

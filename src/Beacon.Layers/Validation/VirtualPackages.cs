@@ -13,17 +13,10 @@ public static class VirtualPackageNames
         {
             return $"'{name}' is not a virtual package Beacon knows (known: {string.Join(", ", Known)})";
         }
-        if (name == "__archspec")
+        if (value.Length == 0)
         {
-            return value.Length > 0 && value.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_')
-                ? null
-                : $"'{value}' is not a CPU microarchitecture name such as x86_64 or zen4";
+            return $"{name} needs a value; write a version such as \"12.4\" (or version=build, as conda info prints it), or leave the key out";
         }
-        if (value.Length == 0 || !char.IsAsciiDigit(value[0]))
-        {
-            return $"'{value}' is not a version for {name}; write a version number such as \"12.4\"";
-        }
-        var parsed = Conda.Versions.Version.TryParse(value);
-        return parsed.Success ? null : $"'{value}' is not a valid version for {name}: {parsed.Error.Message}";
+        return Conda.VirtualPackages.VirtualPackage.TryParseValue(name, value, out _, out var error) ? null : error;
     }
 }

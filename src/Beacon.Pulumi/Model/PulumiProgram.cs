@@ -1,3 +1,5 @@
+using Beacon.Images.Rendering;
+
 namespace Beacon.Pulumi.Model;
 
 /// <summary>A Pulumi YAML program: resources, variables and outputs in the order they were added.</summary>
@@ -45,6 +47,9 @@ public sealed class PulumiProgram(string description)
         }
         _config.Add(name, new Map().Add("type", type).Add("secret", secret ? true : null));
     }
+
+    /// <summary>How many resources the program declares (what `pulumi preview` will list).</summary>
+    public int ResourceCount => _resources.Count;
 
     public static string Ref(string name, string? property = null) => property is null ? $"${{{name}}}" : $"${{{name}.{property}}}";
 

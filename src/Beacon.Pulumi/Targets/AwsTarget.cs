@@ -1,3 +1,4 @@
+using Beacon.Images.Rendering;
 using Beacon.Pulumi.Model;
 
 namespace Beacon.Pulumi.Targets;

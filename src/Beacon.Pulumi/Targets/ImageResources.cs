@@ -1,3 +1,4 @@
+using Beacon.Images.Rendering;
 using Beacon.Images.Building;
 using Beacon.Pulumi.Model;
 

@@ -1,3 +1,4 @@
+using Beacon.Images.Rendering;
 using Beacon.Layers.Documents;
 
 namespace Beacon.Pulumi.Targets;

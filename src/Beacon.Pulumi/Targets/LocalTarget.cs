@@ -1,3 +1,4 @@
+using Beacon.Images.Rendering;
 using System.Security.Cryptography;
 using System.Text;
 using Beacon.Pulumi.Model;

@@ -1,6 +1,7 @@
 using Beacon.Images.Planning;
 using Beacon.Layers.Documents;
 using Beacon.Layers.Loading;
+using Beacon.Layers.Locking;
 using Beacon.TestSupport;
 
 namespace Beacon.Images.Tests.Planning;
@@ -9,7 +10,16 @@ public class PlannerTests
 {
     private static readonly Lazy<Workspace> Example = new(() => WorkspaceLoader.Load(RepoPaths.Root).Workspace!);
 
-    private static Plan For(string stack) => Planner.Build(Example.Value, Example.Value.Stack(stack)!);
+    /// <summary>Made-up commit ids per lock: the planner takes them as given (git is the session's business).</summary>
+    private static readonly Dictionary<string, string> Commits = new()
+    {
+        ["core"] = new string('a', 40),
+        ["gpu-ml"] = new string('b', 40),
+        ["snowflake"] = "not-a-full-commit-id",
+    };
+
+    private static Plan For(string stack) =>
+        Planner.Build(Example.Value, Example.Value.Stack(stack)!, LockStore.ReadAll(Example.Value), Commits);
 
     [Fact]
     public void Only_deployed_stages_get_images_in_build_order()
@@ -47,13 +57,45 @@ public class PlannerTests
     }
 
     [Fact]
-    public void Each_image_is_labelled_with_the_commit_that_last_changed_its_lock()
+    public void Each_image_is_labelled_with_the_commit_it_was_given_for_its_lock_and_unknown_otherwise()
     {
-        foreach (var image in For("acme-local").Images)
+        var labels = For("acme-local").Images.ToDictionary(i => i.Layer,
+            i => System.Text.RegularExpressions.Regex.Match(i.Context.Dockerfile, "org.opencontainers.image.revision=\"([^\"]*)\"").Groups[1].Value);
+        Assert.Equal(new string('a', 40), labels["core"]);
+        Assert.Equal(new string('b', 40), labels["gpu-ml"]);
+        Assert.Equal(LockCommits.Unknown, labels["snowflake"]); // not a commit id: never reaches the Dockerfile
+        Assert.Equal(LockCommits.Unknown, labels["r-analytics"]);
+    }
+
+    [Fact]
+    public void The_session_reads_the_commit_that_last_changed_each_lock_from_git()
+    {
+        var repo = new TempRepo();
+        try
         {
-            var expected = ProcessRunner.Run("git", ["log", "-1", "--format=%H", "--", $"layers/{image.Layer}.lock"], RepoPaths.Root).Stdout.Trim();
-            Assert.Contains($"org.opencontainers.image.revision=\"{(expected.Length == 40 ? expected : "unknown")}\"", image.Context.Dockerfile, StringComparison.Ordinal);
+            repo.CopyExample();
+            Git(repo, "init", "-q");
+            Git(repo, "add", "-A");
+            Git(repo, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "first");
+            var first = Git(repo, "rev-parse", "HEAD").Trim();
+            File.AppendAllText(repo.Path_("layers/snowflake.yaml"), "# a comment: the lock is unchanged\n");
+            Git(repo, "add", "-A");
+            Git(repo, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "second");
+            var commits = LockCommits.Read(WorkspaceLoader.Load(repo.Root).Workspace!);
+            Assert.Equal(first, commits["snowflake"]);
+            Assert.Equal(first, commits["core"]);
         }
+        finally
+        {
+            repo.Dispose();
+        }
+    }
+
+    private static string Git(TempRepo repo, params string[] args)
+    {
+        var r = ProcessRunner.Run("git", args, repo.Root);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        return r.Stdout;
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Beacon.Conda.Channels;
+using Beacon.Docker.Building;
 using Beacon.Docker.Engine;
 using Beacon.Images.Planning;
 using Beacon.Layers.Loading;
@@ -37,8 +38,9 @@ public sealed class ImageBuildTests : IClassFixture<DockerFixture>, IDisposable
         var run = await locker.RunAsync(new LockOptions());
         Assert.True(run.Success);
         locker.Write(run);
-        workspace = WorkspaceLoader.Load(_repo.Root).Workspace!;
-        return Planner.Build(workspace, workspace.Stack("test")!);
+        var opening = StackSessions.Open(_repo.Root, "test");
+        Assert.True(opening.Success, string.Join("\n", opening.Diagnostics));
+        return opening.Session!.Plan;
     }
 
     [SkippableFact]

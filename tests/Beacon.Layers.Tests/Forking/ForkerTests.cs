@@ -1,3 +1,4 @@
+using Beacon.Layers.Diagnostics;
 using Beacon.Conda.Channels;
 using Beacon.Layers.Forking;
 using Beacon.Layers.Gate;
@@ -34,7 +35,7 @@ public sealed class ForkerTests : IDisposable
     {
         var workspace = await Locked();
         var result = await new Forker(workspace, new ChannelLoader(null)).ForkAsync(new ForkRequest("analytics", "analytics-scipy", null, ["scipy"], "jane@example.com"));
-        Assert.True(result.Success, result.Explanation ?? result.Error);
+        Assert.True(result.Success, result.Explanation ?? result.Error?.Message);
         var yaml = File.ReadAllText(_repo.Path_("layers/analytics-scipy.yaml"));
         Snapshot.Match(yaml, "fork-layer-file");
         var after = WorkspaceLoader.Load(_repo.Root);
@@ -59,17 +60,18 @@ public sealed class ForkerTests : IDisposable
     }
 
     [Theory]
-    [InlineData("nope", "x", null, "no layer 'nope'")]
-    [InlineData("analytics", "Bad_Name", null, "not a valid layer name")]
-    [InlineData("analytics", "numeric", null, "already exists")]
-    [InlineData("base", "base2", null, "is the root")]
-    [InlineData("analytics", "a2", "nowhere", "no layer 'nowhere'")]
-    public async Task Bad_requests_are_refused(string source, string name, string? parent, string message)
+    [InlineData("nope", "x", null, "no layer 'nope'", DiagnosticCode.UnknownLayerArgument)]
+    [InlineData("analytics", "Bad_Name", null, "not a valid layer name", DiagnosticCode.InvalidName)]
+    [InlineData("analytics", "numeric", null, "already exists", DiagnosticCode.LayerExists)]
+    [InlineData("base", "base2", null, "is the root", DiagnosticCode.InvalidCommandLine)]
+    [InlineData("analytics", "a2", "nowhere", "no layer 'nowhere'", DiagnosticCode.UnknownLayerArgument)]
+    public async Task Bad_requests_are_refused_with_their_own_code(string source, string name, string? parent, string message, DiagnosticCode code)
     {
         var workspace = await Locked();
         var result = await new Forker(workspace, new ChannelLoader(null)).ForkAsync(new ForkRequest(source, name, parent, [], null));
         Assert.False(result.Success);
-        Assert.Contains(message, result.Error, StringComparison.Ordinal);
+        Assert.Equal(code, result.Error!.Code);
+        Assert.Contains(message, result.Error.Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => _repo.Dispose();

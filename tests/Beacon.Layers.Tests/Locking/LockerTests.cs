@@ -106,7 +106,8 @@ public sealed class LockerTests : IDisposable
         Assert.Contains("python 3.7.* is requested by layer 'analytics'", failed.Explanation, StringComparison.Ordinal);
         Assert.Contains("which layer 'base' pins", failed.Explanation, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(_repo.Path_("layers"), "*.lock"));
-        Snapshot.Match(failed.Explanation!, "child-moves-parent-python");
+        Assert.Equal("base", failed.BlockingParent);
+        Snapshot.Match(failed.Explanation! + failed.Hint("layers/analytics.yaml"), "child-moves-parent-python");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Beacon.Images.Planning;
 using Beacon.Layers.Loading;
 using Beacon.TestSupport;
 
@@ -6,6 +7,13 @@ namespace Beacon.Pulumi.Tests.Schemas;
 /// <summary>Every example stack's synthesized program, validated against the providers' schemas.</summary>
 public class ExampleStackProgramTests
 {
+    private static StackSession Session(Workspace workspace, string stack)
+    {
+        var opening = StackSessions.Open(workspace, stack);
+        Assert.True(opening.Success, string.Join("\n", opening.Diagnostics));
+        return opening.Session!;
+    }
+
     private static readonly Lazy<PulumiSchemaValidator> Validator = new(() => new PulumiSchemaValidator());
 
     public static TheoryData<string> Stacks() => ["acme-local", "acme-aws-prod", "acme-gcp-dev", "globex-azure-prod", "globex-k8s"];
@@ -17,7 +25,7 @@ public class ExampleStackProgramTests
     public void Program_is_accepted_by_the_provider_schemas(string stack)
     {
         var workspace = Example();
-        var synthesis = Synthesizer.Synthesize(workspace, workspace.Stack(stack)!);
+        var synthesis = Synthesizer.Synthesize(Session(workspace, stack));
         var errors = Validator.Value.Validate(synthesis.Program);
         Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
@@ -26,8 +34,8 @@ public class ExampleStackProgramTests
     [MemberData(nameof(Stacks))]
     public void Program_is_deterministic(string stack)
     {
-        var a = Synthesizer.Synthesize(Example(), Example().Stack(stack)!);
-        var b = Synthesizer.Synthesize(Example(), Example().Stack(stack)!);
+        var a = Synthesizer.Synthesize(Session(Example(), stack));
+        var b = Synthesizer.Synthesize(Session(Example(), stack));
         Assert.Equal(a.Program, b.Program);
         Assert.Equal(a.Files, b.Files);
     }

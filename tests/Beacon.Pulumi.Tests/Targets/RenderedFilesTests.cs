@@ -1,3 +1,4 @@
+using Beacon.Images.Planning;
 using Beacon.Images.Building;
 using Beacon.Images.Naming;
 using Beacon.Layers.Loading;
@@ -15,6 +16,13 @@ namespace Beacon.Pulumi.Tests.Targets;
 /// </summary>
 public class RenderedFilesTests
 {
+    private static StackSession Session(Workspace workspace, string stack)
+    {
+        var opening = StackSessions.Open(workspace, stack);
+        Assert.True(opening.Success, string.Join("\n", opening.Diagnostics));
+        return opening.Session!;
+    }
+
     private static Workspace Example() => WorkspaceLoader.Load(RepoPaths.Root).Workspace!;
 
     public static TheoryData<string> Stacks() => ["acme-local", "acme-aws-prod", "acme-gcp-dev", "globex-azure-prod", "globex-k8s"];
@@ -24,7 +32,7 @@ public class RenderedFilesTests
     public void Kubernetes_manifests_parse_strictly_and_are_consistent(string stack)
     {
         var workspace = Example();
-        var files = Rendering.Files(workspace, workspace.Stack(stack)!);
+        var files = Rendering.Files(Session(workspace, stack));
         var manifests = files.Where(f => f.Key.StartsWith("kubernetes/", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(manifests);
         var kinds = new List<string>();
@@ -73,7 +81,7 @@ public class RenderedFilesTests
     public void A_gpu_workload_requests_a_gpu_and_tolerates_the_gpu_taint()
     {
         var workspace = Example();
-        var text = Rendering.Files(workspace, workspace.Stack("acme-aws-prod")!)["kubernetes/beacon.yaml"];
+        var text = Rendering.Files(Session(workspace, "acme-aws-prod"))["kubernetes/beacon.yaml"];
         var job = KubernetesYaml.LoadAllFromString(text, strict: true).OfType<V1Job>().Single(j => j.Metadata.Name == "model-training");
         var pod = job.Spec.Template.Spec;
         Assert.Equal("1", pod.Containers[0].Resources.Limits["nvidia.com/gpu"].ToString());
@@ -100,7 +108,7 @@ public class RenderedFilesTests
     public void Compose_files_use_only_compose_keys_publish_on_loopback_and_reserve_gpus()
     {
         var workspace = Example();
-        var files = Rendering.Files(workspace, workspace.Stack("acme-local")!).Where(f => f.Key.StartsWith("compose/", StringComparison.Ordinal)).ToList();
+        var files = Rendering.Files(Session(workspace, "acme-local")).Where(f => f.Key.StartsWith("compose/", StringComparison.Ordinal)).ToList();
         Assert.Equal(["compose/beacon.yaml", "compose/pricing.yaml"], files.Select(f => f.Key));
         foreach (var (name, text) in files)
         {
@@ -152,7 +160,7 @@ public class RenderedFilesTests
     public void Dockerfiles_of_a_root_and_a_child()
     {
         var workspace = Example();
-        var files = Rendering.Files(workspace, workspace.Stack("acme-local")!);
+        var files = Rendering.Files(Session(workspace, "acme-local"));
         Snapshot.Match(files["build/core/Dockerfile"].Replace(GitRevision(files["build/core/Dockerfile"]), "<commit>", StringComparison.Ordinal), "dockerfile-root");
         Snapshot.Match(files["build/snowflake/Dockerfile"].Replace(GitRevision(files["build/snowflake/Dockerfile"]), "<commit>", StringComparison.Ordinal), "dockerfile-child");
         var delta = Conda.Locks.ExplicitLock.Parse(files["build/snowflake/snowflake.delta.lock"]).Value!;
@@ -185,17 +193,23 @@ public class RenderedFilesTests
     {
         using var repo = new TempRepo();
         repo.CopyExample();
-        string Program() => Synthesizer.Synthesize(WorkspaceLoader.Load(repo.Root).Workspace!, WorkspaceLoader.Load(repo.Root).Workspace!.Stack("acme-gcp-dev")!).Program;
+        string Program() => Synthesizer.Synthesize(Session(WorkspaceLoader.Load(repo.Root).Workspace!, "acme-gcp-dev")).Program;
         var before = Program();
         File.WriteAllText(repo.Path_("layers/core.yaml"), File.ReadAllText(repo.Path_("layers/core.yaml")).Replace("Acme's production Python", "Acme's Python", StringComparison.Ordinal));
         File.WriteAllText(repo.Path_("README.md"), "unrelated");
         Assert.Equal(before, Program());
 
-        var plan = Synthesizer.Synthesize(WorkspaceLoader.Load(repo.Root).Workspace!, WorkspaceLoader.Load(repo.Root).Workspace!.Stack("acme-local")!).Plan;
-        var tags = plan.Images.ToDictionary(i => i.Layer, i => i.Context.Tag);
+        // Image identity is the planner's alone: any change to a lock's bytes retags that image and its descendants.
+        // (The gate would refuse the edited lock; the planner, a pure function, is asked directly.)
+        Dictionary<string, string> Tags()
+        {
+            var workspace = WorkspaceLoader.Load(repo.Root).Workspace!;
+            return Planner.Build(workspace, workspace.Stack("acme-local")!, Beacon.Layers.Locking.LockStore.ReadAll(workspace), new Dictionary<string, string>())
+                .Images.ToDictionary(i => i.Layer, i => i.Context.Tag);
+        }
+        var tags = Tags();
         File.AppendAllText(repo.Path_("layers/gpu-ml.lock"), "\n");
-        var after = Synthesizer.Synthesize(WorkspaceLoader.Load(repo.Root).Workspace!, WorkspaceLoader.Load(repo.Root).Workspace!.Stack("acme-local")!).Plan
-            .Images.ToDictionary(i => i.Layer, i => i.Context.Tag);
+        var after = Tags();
         Assert.Equal(tags["core"], after["core"]);
         Assert.Equal(tags["snowflake"], after["snowflake"]);
         Assert.NotEqual(tags["gpu-ml"], after["gpu-ml"]);

@@ -101,10 +101,7 @@ internal sealed class ConflictExplainer
         }
         var sb = new StringBuilder();
         Render(root, sb);
-        foreach (var origin in _pinOrigins.Order(StringComparer.Ordinal))
-        {
-            sb.Append($"hint: {origin} fixes these packages, and a layer can only add to its parent. To change them, fork the parent (beacon fork) and move this layer onto the fork, or ask for versions that fit the parent.\n");
-        }
+        // What to do about a pin is the pinning party's business (a parent layer, a lock file): the caller adds it.
         return new ConflictExplanation(
             sb.ToString(),
             requests.Select(r => r.Spec!).ToList(),

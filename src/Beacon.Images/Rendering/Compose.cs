@@ -1,8 +1,8 @@
 using System.Globalization;
 using Beacon.Images.Planning;
-using Beacon.Pulumi.Model;
 
-namespace Beacon.Pulumi.Targets;
+
+namespace Beacon.Images.Rendering;
 
 /// <summary>
 /// A Compose project per workload group for the local Docker engine: one isolated network per group, ports
@@ -49,13 +49,4 @@ public static class Compose
     /// <summary>Compose wants 8g / 512m rather than Kubernetes' 8Gi / 512Mi.</summary>
     private static string ComposeMemory(string quantity) =>
         quantity.EndsWith("i", StringComparison.Ordinal) ? quantity[..^1].ToLowerInvariant() : quantity.ToLowerInvariant();
-}
-
-internal static class MapExtensions
-{
-    public static Map Also(this Map map, Action<Map> fill)
-    {
-        fill(map);
-        return map;
-    }
 }

@@ -1,9 +1,10 @@
+using Beacon.Docker.Engine;
 using System.Formats.Tar;
 using System.Text;
 using Beacon.Images.Building;
 using Beacon.Images.Planning;
 
-namespace Beacon.Docker.Engine;
+namespace Beacon.Docker.Building;
 
 public enum BuildOutcome
 {

@@ -1,6 +1,7 @@
+using Beacon.Docker.Engine;
 using System.Diagnostics;
 
-namespace Beacon.Docker.Engine;
+namespace Beacon.Docker.LocalStack;
 
 /// <summary>The docker compose v2 CLI for the local stack: one Compose project per workload group.</summary>
 public static class ComposeRunner

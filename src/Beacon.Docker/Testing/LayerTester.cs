@@ -1,10 +1,9 @@
+using Beacon.Docker.Engine;
 using System.Diagnostics;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Xml.Linq;
 
-namespace Beacon.Docker.Engine;
+namespace Beacon.Docker.Testing;
 
 public sealed record TestCaseResult(string Suite, string Command, long ExitCode, string Output, TimeSpan Duration, bool TimedOut)
 {
@@ -75,36 +74,3 @@ public sealed class LayerTester(DockerClient client)
     /// <summary>XML cannot hold most control characters; test output may.</summary>
     private static string Clean(string text) => new(text.Where(c => c is '\n' or '\t' or '\r' || !char.IsControl(c)).ToArray());
 }
-
-/// <summary>Which image digests passed their layer's tests: the evidence <c>beacon publish</c> requires.</summary>
-public sealed class TestRecord(string path)
-{
-    public void Record(string imageId, string layer, bool passed, int tests)
-    {
-        var all = Load();
-        all[imageId] = new TestEvidenceEntry(layer, passed, tests, DateTimeOffset.UtcNow);
-        Conda.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new SortedDictionary<string, TestEvidenceEntry>(all, StringComparer.Ordinal), TestEvidenceJson.Default.SortedDictionaryStringTestEvidenceEntry));
-    }
-
-    /// <summary>True only when the tests of <paramref name="layer"/> passed for exactly this image id.</summary>
-    public bool Passed(string imageId, string layer) => Load().TryGetValue(imageId, out var e) && e.Passed && e.Layer == layer;
-
-    private Dictionary<string, TestEvidenceEntry> Load()
-    {
-        try
-        {
-            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), TestEvidenceJson.Default.DictionaryStringTestEvidenceEntry) ?? [] : [];
-        }
-        catch (JsonException)
-        {
-            return []; // an unreadable record proves nothing: tests must run again
-        }
-    }
-}
-
-internal sealed record TestEvidenceEntry(string Layer, bool Passed, int Tests, DateTimeOffset At);
-
-[JsonSourceGenerationOptions(WriteIndented = true)]
-[JsonSerializable(typeof(SortedDictionary<string, TestEvidenceEntry>))]
-[JsonSerializable(typeof(Dictionary<string, TestEvidenceEntry>))]
-internal sealed partial class TestEvidenceJson : JsonSerializerContext;

@@ -1,9 +1,9 @@
 using System.Globalization;
 using Beacon.Images.Planning;
-using Beacon.Pulumi.Model;
+
 using Beacon.Layers.Documents;
 
-namespace Beacon.Pulumi.Targets;
+namespace Beacon.Images.Rendering;
 
 /// <summary>A Kubernetes object for a workload: used as Pulumi resource properties and as a manifest file.</summary>
 public sealed record KubernetesObject(string ApiVersion, string Kind, string Name, string? Namespace, Map Metadata, Map Spec)

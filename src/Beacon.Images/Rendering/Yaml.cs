@@ -2,7 +2,7 @@ using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Beacon.Pulumi.Model;
+namespace Beacon.Images.Rendering;
 
 /// <summary>
 /// An ordered YAML mapping under construction. Insertion order is kept, so the same plan always prints the same
@@ -16,6 +16,13 @@ public sealed class Map : List<KeyValuePair<string, object?>>
         {
             Add(new KeyValuePair<string, object?>(key, value));
         }
+        return this;
+    }
+
+    /// <summary>Fills the map in place (for entries built in a loop) and returns it.</summary>
+    public Map Also(Action<Map> fill)
+    {
+        fill(this);
         return this;
     }
 }

@@ -1,0 +1,109 @@
+using System.CommandLine;
+using Beacon.Cli.Hosting;
+using Beacon.Cli.Output;
+using Beacon.Conda;
+using Beacon.Docker.Engine;
+using Beacon.Docker.Testing;
+using Beacon.Layers.Diagnostics;
+using Beacon.Layers.Documents;
+
+namespace Beacon.Cli.Commands;
+
+/// <summary><c>beacon test &lt;layer&gt; [--against &lt;stack&gt;] [--junit file]</c>: a layer's tests inside its image.</summary>
+internal static class TestCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var layer = Options.Required("layer", "The layer whose image to test.");
+        var stack = Options.Stack("The stack whose image of the layer to test (default: the first local stack).");
+        var against = Options.Text("--against", "Also run the tests of the workloads this stack places on the layer's parent, inside the candidate image.", "stack");
+        var junit = Options.Text("--junit", "Write a JUnit XML report.", "file");
+        var timeout = new Option<int>("--timeout") { Description = "Seconds each test may run.", DefaultValueFactory = _ => 300, HelpName = "seconds" };
+        timeout.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 86400)
+            {
+                r.AddError("--timeout must be between 1 and 86400 seconds");
+            }
+        });
+        var repo = Options.Repo();
+        var command = new Command("test", "Run a layer's tests inside its image (a container per test); --against also runs the tests of the workloads its parent serves; --junit writes a report.")
+        {
+            layer, stack, against, junit, timeout, repo,
+        };
+        command.SetAction((parse, token) => RunAsync(new CommandRun(console, "test", json: false), parse.GetValue(repo), parse.GetValue(stack), parse.GetValue(layer)!,
+            parse.GetValue(against), parse.GetValue(junit), parse.GetValue(timeout), token));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CommandRun run, string? repo, string? stackName, string layerName, string? againstName, string? junit, int timeout,
+        CancellationToken token)
+    {
+        if (StackCommands.Open(run, repo, stackName, out var exit) is not { } session)
+        {
+            return exit;
+        }
+        if (session.Plan.Images.FirstOrDefault(i => i.Layer == layerName) is not { } image)
+        {
+            return run.Fail(session.Workspace.Tree.Contains(layerName) ? DiagnosticCode.LayerNotDeployed : DiagnosticCode.UnknownLayerArgument,
+                $"stack '{session.Stack.Name}' deploys no layer '{layerName}'");
+        }
+        StackDocument? against = null;
+        if (againstName is not null)
+        {
+            if ((against = session.Workspace.Stack(againstName)) is null)
+            {
+                return run.Fail(DiagnosticCode.UnknownStackArgument, $"--against: no stack '{againstName}'");
+            }
+            if (session.Workspace.Tree[layerName].IsRoot)
+            {
+                return run.Fail(DiagnosticCode.InvalidCommandLine, $"--against tests a layer in its parent's place; '{layerName}' is the root and has no parent");
+            }
+        }
+        var suites = LayerTestPlan.For(session.Checked, layerName, against);
+        try
+        {
+            using var client = DockerClient.Connect(run.Console.Environment);
+            await client.PingAsync(token);
+            var inspect = await client.InspectImageAsync(image.Reference.ToString(), token);
+            if (inspect is null)
+            {
+                return run.Fail(DiagnosticCode.ImageNotBuilt, $"{image.Reference} is not built; run 'beacon build {layerName}'", ExitCodes.CheckFailed);
+            }
+            var tester = new LayerTester(client);
+            var results = new List<TestCaseResult>();
+            foreach (var suite in suites)
+            {
+                results.AddRange(await tester.RunAsync(image.Reference.ToString(), suite.Name, suite.Commands, TimeSpan.FromSeconds(timeout), token));
+            }
+            foreach (var r in results)
+            {
+                run.Out.WriteLine($"{(r.Passed ? "pass" : r.TimedOut ? "TIMEOUT" : $"FAIL ({r.ExitCode})")}  {r.Suite}: {r.Command}");
+                if (!r.Passed)
+                {
+                    run.Out.Write(TextBlock.Indent(r.Output, "      "));
+                }
+            }
+            if (junit is not null)
+            {
+                AtomicFile.WriteAllText(run.Console.FullPath(junit), LayerTester.JUnit(results));
+            }
+            var passed = results.All(r => r.Passed);
+            new TestEvidence(session.Workspace.FullPath(TestEvidence.DefaultPath)).Record(inspect.Id, layerName, passed, results.Count);
+            run.Out.WriteLine($"{results.Count(r => r.Passed)} passed, {results.Count(r => !r.Passed)} failed ({image.Reference}, image {inspect.Id[..Math.Min(19, inspect.Id.Length)]})");
+            return passed ? ExitCodes.Success : ExitCodes.CheckFailed;
+        }
+        catch (DockerUnavailableException e)
+        {
+            return run.Fail(DiagnosticCode.DockerUnavailable, e.Message, ExitCodes.InternalError);
+        }
+        catch (DockerApiException e)
+        {
+            return run.Fail(DiagnosticCode.EngineRefused, e.Message, ExitCodes.CheckFailed);
+        }
+        catch (FileWriteException e)
+        {
+            return run.Fail(DiagnosticCode.OutputNotWritable, e.Message);
+        }
+    }
+}

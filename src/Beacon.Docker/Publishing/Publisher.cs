@@ -1,0 +1,62 @@
+using Beacon.Conda;
+using Beacon.Docker.Engine;
+using Beacon.Docker.Testing;
+using Beacon.Images.Planning;
+using Beacon.Layers.Documents;
+using Beacon.Layers.Editing;
+
+namespace Beacon.Docker.Publishing;
+
+public enum PublishOutcome
+{
+    Published,
+    /// <summary>The layer's image for this plan is not in the engine: build it first.</summary>
+    NotBuilt,
+    /// <summary>That exact image has not passed its layer's tests.</summary>
+    Refused,
+    /// <summary>The tag or the push failed; the layer file was not touched.</summary>
+    RegistryRefused,
+}
+
+public sealed record PublishResult(PublishOutcome Outcome, string Message, string? ImageId = null, string? Digest = null);
+
+/// <summary>
+/// Promotes a layer: only the exact image (by id) that passed the layer's tests, first in the registry
+/// (<c>&lt;layer&gt;:&lt;stage&gt;</c> pushed), then in the layer file (<c>stage:</c>, to commit in a pull request).
+/// A failed push leaves the file as it was; nothing reports success that did not happen.
+/// </summary>
+public sealed class Publisher(DockerClient client, TestEvidence evidence)
+{
+    public async Task<PublishResult> PublishAsync(StackSession session, string layer, Stage stage, CancellationToken cancellationToken = default)
+    {
+        var image = session.Plan.Images.Single(i => i.Layer == layer);
+        var reference = image.Reference.ToString();
+        var inspect = await client.InspectImageAsync(reference, cancellationToken);
+        if (inspect is null)
+        {
+            return new PublishResult(PublishOutcome.NotBuilt, $"{reference} is not built; run 'beacon build {layer}' and 'beacon test {layer}'");
+        }
+        var shortId = inspect.Id[..Math.Min(19, inspect.Id.Length)];
+        if (!evidence.Passed(inspect.Id, layer))
+        {
+            return new PublishResult(PublishOutcome.Refused, $"the tests of '{layer}' have not passed for image {shortId}; run 'beacon test {layer}' first", inspect.Id);
+        }
+        var repository = $"{image.Reference.Registry}/{image.Reference.Repository}";
+        var tag = stage.ToText();
+        string digest;
+        try
+        {
+            await client.TagAsync(reference, repository, tag, cancellationToken);
+            digest = await client.PushAsync(repository, tag, null, null, cancellationToken);
+        }
+        catch (DockerApiException e)
+        {
+            return new PublishResult(PublishOutcome.RegistryRefused, $"{repository}:{tag} was not pushed: {e.Message}; {session.Workspace.Tree[layer].File} is unchanged", inspect.Id);
+        }
+        var file = session.Workspace.FullPath(session.Workspace.Tree[layer].File);
+        AtomicFile.WriteAllText(file, LayerFileEdits.WithStage(File.ReadAllText(file), stage));
+        return new PublishResult(PublishOutcome.Published,
+            $"published {layer}: {session.Workspace.Tree[layer].File} now says 'stage: {tag}' (commit it in a pull request); {repository}:{tag} → {digest}",
+            inspect.Id, digest);
+    }
+}

@@ -1,0 +1,18 @@
+using Beacon.Layers.Diagnostics;
+using Beacon.Layers.Loading;
+using Beacon.Layers.Locking;
+using Beacon.Layers.Routing;
+
+namespace Beacon.Layers.Gate;
+
+/// <summary>
+/// A workspace after the gate: the locks it read (each read once; planning and routing reuse them) and what it found.
+/// Passed means every lock is current and intact and every workload is placed.
+/// </summary>
+public sealed record GateResult(Workspace Workspace, IReadOnlyDictionary<string, StoredLock> Locks, IReadOnlyList<Diagnostic> Diagnostics)
+{
+    public bool Passed => Diagnostics.Count == 0;
+
+    /// <summary>Routing over the locks the gate read.</summary>
+    public Router Router() => Routing.Router.FromStored(Workspace, Locks);
+}
