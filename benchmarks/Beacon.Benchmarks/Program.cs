@@ -69,11 +69,17 @@ switch (what)
     }
     case "compiler":
     {
-        // Whole-process time of the Pulumi compiler command (what `pulumi preview` runs, at least twice per preview).
-        var dll = Path.Combine(AppContext.BaseDirectory, "beacon-infra.dll");
+        // Whole-process time of the native Pulumi compiler (scripts/build-infra.sh), what `pulumi preview` runs at least
+        // twice per preview.
         var repo = FixtureChannels.FindRepositoryRoot();
+        var compiler = Path.Combine(repo, ".beacon", "infra", "beacon-infra");
+        if (!File.Exists(compiler))
+        {
+            Console.Error.WriteLine($"{compiler} does not exist: run scripts/build-infra.sh first");
+            return 1;
+        }
         Environment.SetEnvironmentVariable("PULUMI_STACK", "acme-local");
-        var (min, median, max) = WholeProcess.Time("dotnet", [dll], repo, runs: 10);
+        var (min, median, max) = WholeProcess.Time(compiler, [], repo, runs: 10);
         Console.WriteLine($"compiler on the example organisation (acme-local): median {median:F0} ms (min {min:F0}, max {max:F0}) over 10 runs");
         var scale = Path.Combine(Path.GetTempPath(), "beacon-lock-scale-200");
         if (!Directory.Exists(scale))
@@ -93,7 +99,7 @@ switch (what)
                 (kind == "cronjob" ? "schedule: \"0 6 * * *\"\n" : "") + (kind is "service" or "kernel" ? "ports: [8080]\n" : ""));
         }
         Environment.SetEnvironmentVariable("PULUMI_STACK", "scale-k8s");
-        var (smin, smedian, smax) = WholeProcess.Time("dotnet", [dll], scale, runs: 5);
+        var (smin, smedian, smax) = WholeProcess.Time(compiler, [], scale, runs: 5);
         Console.WriteLine($"compiler on 200 layers / 1000 workloads (kubernetes): median {smedian:F0} ms (min {smin:F0}, max {smax:F0}) over 5 runs");
         return 0;
     }
@@ -140,10 +146,10 @@ switch (what)
             while (r.Read()) { }
         });
         var full = Median(() => new Beacon.Conda.Repodata.RepodataReader().Read(bytes, "https://c", "linux-64"));
-        var shared = new Beacon.Conda.Repodata.RepodataReader();
-        var warm = Median(() => shared.Read(bytes, "https://c", "linux-64"));
+        var warmReader = new Beacon.Conda.Repodata.RepodataReader();
+        var warm = Median(() => warmReader.Read(bytes, "https://c", "linux-64"));
         Console.WriteLine($"with warm version/string caches: {warm:F2} ms");
-        var versions = shared.Read(bytes, "https://c", "linux-64").Select(r => r.Version.Text).Distinct().ToList();
+        var versions = warmReader.Read(bytes, "https://c", "linux-64").Select(r => r.Version.Text).Distinct().ToList();
         var parse = Median(() => { foreach (var v in versions) { Beacon.Conda.Versions.Version.Parse(v); } });
         Console.WriteLine($"parsing the {versions.Count} distinct versions: {parse:F2} ms");
         Console.WriteLine($"{file}: {bytes.Length / 1048576.0:F2} MB");
@@ -163,6 +169,6 @@ switch (what)
         return 0;
     }
     default:
-        Console.Error.WriteLine($"unknown benchmark '{what}' (known: validate, solver, solver-memory)");
+        Console.Error.WriteLine($"unknown benchmark '{what}' (known: startup, validate, lock-scale, check-profile, compiler, solver, solver-memory, load-profile, load-loop)");
         return 2;
 }

@@ -12,10 +12,10 @@ public sealed class LockCommandTests : IDisposable
     [Fact]
     public void The_committed_example_locks_are_current_and_relocking_changes_nothing()
     {
-        var check = ProcessRunner.Beacon(_repo.Root, "check");
+        var check = InProcess.Beacon(_repo.Root, "check");
         Assert.True(check.ExitCode == 0, check.Stderr);
         var before = Directory.GetFiles(_repo.Path_("layers"), "*.lock").Order().Select(File.ReadAllText).ToList();
-        var relock = ProcessRunner.Beacon(_repo.Root, "lock", "--quiet");
+        var relock = InProcess.Beacon(_repo.Root, "lock", "--quiet");
         Assert.Equal(0, relock.ExitCode);
         Assert.Equal(before, Directory.GetFiles(_repo.Path_("layers"), "*.lock").Order().Select(File.ReadAllText).ToList());
     }
@@ -24,19 +24,19 @@ public sealed class LockCommandTests : IDisposable
     public void Check_fails_with_exit_1_after_an_edit_and_lock_repairs_it()
     {
         File.AppendAllText(_repo.Path_("layers/snowflake.yaml"), "# comment only: not an input\n");
-        Assert.Equal(0, ProcessRunner.Beacon(_repo.Root, "check").ExitCode);
+        Assert.Equal(0, InProcess.Beacon(_repo.Root, "check").ExitCode);
 
         var text = File.ReadAllText(_repo.Path_("layers/snowflake.yaml")).Replace("  - snowflake-connector-python >=3.10\n", "  - snowflake-connector-python >=3.10\n  - pyarrow\n", StringComparison.Ordinal);
         File.WriteAllText(_repo.Path_("layers/snowflake.yaml"), text);
-        var stale = ProcessRunner.Beacon(_repo.Root, "check");
+        var stale = InProcess.Beacon(_repo.Root, "check");
         Assert.Equal(1, stale.ExitCode);
         Assert.Contains("layers/snowflake.yaml(1,1): error BEA0403", stale.Stderr, StringComparison.Ordinal);
 
-        var locked = ProcessRunner.Beacon(_repo.Root, "lock");
+        var locked = InProcess.Beacon(_repo.Root, "lock");
         Assert.Equal(0, locked.ExitCode);
         Assert.Contains("locked      snowflake", locked.Stdout, StringComparison.Ordinal);
         Assert.Contains("1 layer(s) solved", locked.Stdout, StringComparison.Ordinal);
-        Assert.Equal(0, ProcessRunner.Beacon(_repo.Root, "check").ExitCode);
+        Assert.Equal(0, InProcess.Beacon(_repo.Root, "check").ExitCode);
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class LockCommandTests : IDisposable
         var before = File.ReadAllText(_repo.Path_("layers/snowflake.lock"));
         File.WriteAllText(_repo.Path_("layers/snowflake.yaml"),
             File.ReadAllText(_repo.Path_("layers/snowflake.yaml")).Replace(">=3.10", "3.7.*", StringComparison.Ordinal));
-        var r = ProcessRunner.Beacon(_repo.Root, "lock");
+        var r = InProcess.Beacon(_repo.Root, "lock");
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("error BEA0401: layer 'snowflake' cannot be locked on top of its parent 'core'", r.Stderr, StringComparison.Ordinal);
         Assert.Contains("which layer 'core' pins", r.Stderr, StringComparison.Ordinal);
@@ -57,16 +57,16 @@ public sealed class LockCommandTests : IDisposable
     [Fact]
     public void Route_explains_why_smaller_layers_were_rejected()
     {
-        var r = ProcessRunner.Beacon(_repo.Root, "route", "risk-batch", "--explain");
+        var r = InProcess.Beacon(_repo.Root, "route", "risk-batch", "--explain");
         Assert.Equal(0, r.ExitCode);
         Assert.StartsWith("snowflake\n", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("not core (", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("it has no snowflake-connector-python", r.Stdout, StringComparison.Ordinal);
 
-        var none = ProcessRunner.Beacon(_repo.Root, "route", "--requires", "lightning", "--hardware", "gpu", "--stack", "acme-aws-prod");
+        var none = InProcess.Beacon(_repo.Root, "route", "--requires", "lightning", "--hardware", "gpu", "--stack", "acme-aws-prod");
         Assert.Equal(1, none.ExitCode);
         Assert.Contains("stage experimental is not deployed by stack 'acme-aws-prod'", none.Stdout, StringComparison.Ordinal);
-        Assert.Equal("gpu-ml-nightly\n", ProcessRunner.Beacon(_repo.Root, "route", "--requires", "lightning", "--hardware", "gpu").Stdout);
+        Assert.Equal("gpu-ml-nightly\n", InProcess.Beacon(_repo.Root, "route", "--requires", "lightning", "--hardware", "gpu").Stdout);
     }
 
     [Fact]
@@ -81,16 +81,16 @@ public sealed class LockCommandTests : IDisposable
         {
             Assert.Equal(0, ProcessRunner.Run("git", args, _repo.Root, env).ExitCode);
         }
-        var fork = ProcessRunner.Beacon(_repo.Root, "fork", "snowflake", "--as", "snowflake-arrow", "--add", "pyarrow 15.*", "--add", "tomlkit");
+        var fork = InProcess.Beacon(_repo.Root, "fork", "snowflake", "--as", "snowflake-arrow", "--add", "pyarrow 15.*", "--add", "tomlkit");
         Assert.True(fork.ExitCode == 0, fork.Stderr);
         Assert.Contains("stage: experimental", File.ReadAllText(_repo.Path_("layers/snowflake-arrow.yaml")), StringComparison.Ordinal);
-        Assert.Equal(0, ProcessRunner.Beacon(_repo.Root, "check").ExitCode);
+        Assert.Equal(0, InProcess.Beacon(_repo.Root, "check").ExitCode);
 
-        var diff = ProcessRunner.Beacon(_repo.Root, "diff", "--base", "main");
+        var diff = InProcess.Beacon(_repo.Root, "diff", "--base", "main");
         Assert.Equal(0, diff.ExitCode);
         Assert.Contains("| `snowflake-arrow` | forked from `snowflake` |", diff.Stdout, StringComparison.Ordinal);
         Assert.Contains("- rebuilt: `snowflake-arrow`", diff.Stdout, StringComparison.Ordinal);
-        Assert.Equal(2, ProcessRunner.Beacon(_repo.Root, "diff", "--base", "nope").ExitCode);
+        Assert.Equal(2, InProcess.Beacon(_repo.Root, "diff", "--base", "nope").ExitCode);
     }
 
     public void Dispose() => _repo.Dispose();

@@ -12,7 +12,7 @@ public class SolveCommandTests
     [Fact]
     public void Json_lists_the_packages_sorted_by_name_with_urls_and_hashes()
     {
-        var r = ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", Defaults, "python 3.6.*", "numpy", "pandas", "scipy", "--json");
+        var r = InProcess.Beacon(RepoPaths.Root, "solve", "-c", Defaults, "python 3.6.*", "numpy", "pandas", "scipy", "--json");
         Assert.Equal(0, r.ExitCode);
         using var doc = JsonDocument.Parse(r.Stdout);
         Assert.True(doc.RootElement.GetProperty("solved").GetBoolean());
@@ -31,7 +31,7 @@ public class SolveCommandTests
     [Fact]
     public void Table_for_people()
     {
-        var r = ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", Demo, "python 3.11.*", "numpy");
+        var r = InProcess.Beacon(RepoPaths.Root, "solve", "-c", Demo, "python 3.11.*", "numpy");
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("numpy", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("1.26.4", r.Stdout, StringComparison.Ordinal);
@@ -41,13 +41,13 @@ public class SolveCommandTests
     [Fact]
     public void Unsatisfiable_exits_1_with_the_explanation()
     {
-        var json = ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", Demo, "pytorch 2.3.* cuda*", "--virtual", "__cuda=", "--json");
+        var json = InProcess.Beacon(RepoPaths.Root, "solve", "-c", Demo, "pytorch 2.3.* cuda*", "--virtual", "__cuda=", "--json");
         Assert.Equal(1, json.ExitCode);
         using var doc = JsonDocument.Parse(json.Stdout);
         Assert.False(doc.RootElement.GetProperty("solved").GetBoolean());
         Assert.Contains("the target system has no __cuda", doc.RootElement.GetProperty("explanation").GetString(), StringComparison.Ordinal);
 
-        var text = ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", Demo, "pytorch 2.3.* cuda*", "--virtual", "__cuda=");
+        var text = InProcess.Beacon(RepoPaths.Root, "solve", "-c", Demo, "pytorch 2.3.* cuda*", "--virtual", "__cuda=");
         Assert.Equal(1, text.ExitCode);
         Assert.Equal("", text.Stdout);
         Assert.StartsWith("The requested packages cannot be installed together:", text.Stderr, StringComparison.Ordinal);
@@ -56,10 +56,10 @@ public class SolveCommandTests
     [Fact]
     public void Virtual_cuda_lets_the_cuda_build_in()
     {
-        var r = ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", Demo, "pytorch 2.3.*", "python 3.11.*", "--virtual", "__cuda=12.4", "--json");
+        var r = InProcess.Beacon(RepoPaths.Root, "solve", "-c", Demo, "pytorch 2.3.*", "python 3.11.*", "--virtual", "__cuda=12.4", "--json");
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("cuda120_py311", r.Stdout, StringComparison.Ordinal);
-        var cpu = ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", Demo, "pytorch 2.3.*", "python 3.11.*", "--virtual", "__cuda=", "--json");
+        var cpu = InProcess.Beacon(RepoPaths.Root, "solve", "-c", Demo, "pytorch 2.3.*", "python 3.11.*", "--virtual", "__cuda=", "--json");
         Assert.Contains("cpu_generic_py311", cpu.Stdout, StringComparison.Ordinal);
     }
 
@@ -67,15 +67,15 @@ public class SolveCommandTests
     public void Pin_file_makes_a_parent_lock_binding()
     {
         using var temp = new TempRepo();
-        var parent = ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", Defaults, "python 3.6.*", "numpy", "--json");
+        var parent = InProcess.Beacon(RepoPaths.Root, "solve", "-c", Defaults, "python 3.6.*", "numpy", "--json");
         using var doc = JsonDocument.Parse(parent.Stdout);
         var lines = doc.RootElement.GetProperty("packages").EnumerateArray()
             .Select(p => p.GetProperty("url").GetString() + "#sha256:" + p.GetProperty("sha256").GetString());
         temp.Write("parent.lock", "# platform: linux-64\n@EXPLICIT\n" + string.Join("\n", lines) + "\n");
-        var child = ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", Defaults, "--pin-file", temp.Path_("parent.lock"), "python 3.7.*");
+        var child = InProcess.Beacon(RepoPaths.Root, "solve", "-c", Defaults, "--pin-file", temp.Path_("parent.lock"), "python 3.7.*");
         Assert.Equal(1, child.ExitCode);
         Assert.Contains("which 'parent.lock' pins", child.Stderr, StringComparison.Ordinal);
-        var ok = ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", Defaults, "--pin-file", temp.Path_("parent.lock"), "pandas", "--json");
+        var ok = InProcess.Beacon(RepoPaths.Root, "solve", "-c", Defaults, "--pin-file", temp.Path_("parent.lock"), "pandas", "--json");
         Assert.Equal(0, ok.ExitCode);
     }
 
@@ -84,7 +84,7 @@ public class SolveCommandTests
     [InlineData("numpy; rm -rf /")]
     public void Invalid_specs_exit_2(string spec)
     {
-        var r = ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", Demo, spec);
+        var r = InProcess.Beacon(RepoPaths.Root, "solve", "-c", Demo, spec);
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("error BEA0109", r.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", r.Stderr, StringComparison.Ordinal);
@@ -93,9 +93,9 @@ public class SolveCommandTests
     [Fact]
     public void A_missing_channel_or_pin_file_exits_2()
     {
-        Assert.Equal(2, ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", "/no/such/channel", "numpy").ExitCode);
-        Assert.Equal(2, ProcessRunner.Beacon(RepoPaths.Root, "solve", "-c", Demo, "--pin-file", "/no/such.lock", "numpy").ExitCode);
-        Assert.Equal(2, ProcessRunner.Beacon(RepoPaths.Root, "solve", "numpy").ExitCode);
+        Assert.Equal(2, InProcess.Beacon(RepoPaths.Root, "solve", "-c", "/no/such/channel", "numpy").ExitCode);
+        Assert.Equal(2, InProcess.Beacon(RepoPaths.Root, "solve", "-c", Demo, "--pin-file", "/no/such.lock", "numpy").ExitCode);
+        Assert.Equal(2, InProcess.Beacon(RepoPaths.Root, "solve", "numpy").ExitCode);
     }
 
     [Fact]
@@ -115,5 +115,34 @@ public class SolveCommandTests
         Assert.Equal(0, r.ExitCode);
         Assert.Contains(server.Url + "/demo/linux-64/numpy-1.26.4-py312", r.Stdout, StringComparison.Ordinal);
         Assert.NotEmpty(Directory.GetFiles(cache.Root));
+    }
+
+    [Fact]
+    public void Virtual_packages_in_condas_printed_form_are_accepted_and_anything_else_is_refused()
+    {
+        var ok = InProcess.Beacon(RepoPaths.Root, "solve", "-c", Demo, "python 3.11.*", "--virtual", "__archspec=1=x86_64", "--virtual", "__glibc=2.35=0", "--json");
+        Assert.Equal(0, ok.ExitCode);
+        var refused = InProcess.Beacon(RepoPaths.Root, "solve", "-c", Demo, "python 3.11.*", "--virtual", "__archspec=1=x86_64=extra");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Equal("beacon solve: error BEA0110: --virtual: '__archspec=1=x86_64=extra' has more than name, version and build; write __archspec=version or __archspec=version=build\n", refused.Stderr);
+        var notVirtual = InProcess.Beacon(RepoPaths.Root, "solve", "-c", Demo, "python", "--virtual", "cuda=12");
+        Assert.Contains("'cuda' is not a virtual package name", notVirtual.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_build_of_a_virtual_package_takes_part_in_matching()
+    {
+        var zen = InProcess.Beacon(RepoPaths.Root, "solve", "-c", Demo, "__archspec * zen4", "--virtual", "__archspec=1=zen4");
+        Assert.Equal(0, zen.ExitCode);
+        var x86 = InProcess.Beacon(RepoPaths.Root, "solve", "-c", Demo, "__archspec * zen4", "--virtual", "__archspec=1=x86_64");
+        Assert.Equal(1, x86.ExitCode);
+    }
+
+    [Fact]
+    public void Condas_overrides_apply_to_a_one_off_solve()
+    {
+        var env = new Dictionary<string, string?> { ["CONDA_OVERRIDE_CUDA"] = "12.4" };
+        var r = InProcess.Beacon(RepoPaths.Root, env, "solve", "-c", Demo, "pytorch 2.3.*", "python 3.11.*", "--json");
+        Assert.Contains("cuda120_py311", r.Stdout, StringComparison.Ordinal);
     }
 }
