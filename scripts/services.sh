@@ -4,7 +4,7 @@
 #   scripts/services.sh up     install (apt) what is missing, start both, build localbase/busybox:1; writes the
 #                              variables to export into $BEACON_SERVICES_DIR/env (default /tmp/beacon-services/env)
 #   scripts/services.sh down   stop what "up" started (by pid) and undo its host changes
-# Modelled on ../shared/tools/ci-containers.sh (tested on Debian 12: no iptables/NAT, no ip_forward change).
+# Modelled on the team's tested ci-containers.sh reference (Debian 12: no iptables/NAT, no ip_forward change).
 set -euo pipefail
 W=${BEACON_SERVICES_DIR:-${TMPDIR:-/tmp}/beacon-services}
 REG_PORT=${REG_PORT:-15000}

@@ -1,7 +1,7 @@
 namespace Beacon.Pulumi.Targets;
 
 /// <summary>
-/// Provider plugin versions the generated programs pin (the releases ../shared/pulumi-schemas describes), so a
+/// Provider plugin versions the generated programs pin (the releases tests/fixtures/pulumi-schemas describes), so a
 /// preview today and one next month use the same providers.
 /// </summary>
 public static class ProviderVersions
