@@ -51,7 +51,7 @@ public static class LockScale
         watch.Stop();
         if (!full.Success)
         {
-            Console.Error.WriteLine(string.Join("\n", full.Results.Where(r => r.Status == LockStatus.Failed).Take(3).Select(r => r.Layer + ": " + r.Explanation)));
+            Console.Error.WriteLine(string.Join("\n", full.Results.OfType<LayerNotLocked>().Take(3).Select(r => r.Layer + ": " + r.Explanation)));
             return 1;
         }
         locker.Write(full);

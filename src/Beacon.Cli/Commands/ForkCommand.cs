@@ -47,19 +47,19 @@ internal static class ForkCommand
         {
             return run.Fail(DiagnosticCode.ChannelUnavailable, e.Message);
         }
-        if (result.Error is { } error)
+        switch (result)
         {
-            return run.Fail(error.Code, error.Message);
+            case ForkRefused refused:
+                return run.Fail(refused.Code, refused.Message);
+            case Forked forked:
+                run.Out.WriteLine($"wrote {forked.LayerFile} and {forked.LockFile} (stage experimental); commit both in a pull request");
+                return ExitCodes.Success;
         }
-        if (result.Success)
-        {
-            run.Out.WriteLine($"wrote {result.LayerFile} and {result.LockFile} (stage experimental); commit both in a pull request");
-            return ExitCodes.Success;
-        }
+        var notLockable = (ForkNotLockable)result;
         var parent = parentName ?? workspace.Tree[source].Parent?.Value;
         run.Err.WriteLine(Diagnostic.Error(new SourceLocation($"layers/{newName}.yaml"), DiagnosticCode.LayerNotLockable, $"'{newName}' cannot be locked on top of '{parent}':"));
-        run.Err.Write(TextBlock.Indent(result.Explanation!));
-        if (result.ProposedParent is { } proposed)
+        run.Err.Write(TextBlock.Indent(notLockable.Explanation));
+        if (notLockable.ProposedParent is { } proposed)
         {
             var adds = string.Concat(add.Select(a => $" --add \"{a}\""));
             run.Err.WriteLine($"It locks on top of '{proposed}' instead: beacon fork {source} --as {newName} --parent {proposed}{adds}");

@@ -63,13 +63,13 @@ internal static class LockCommand
         {
             return run.Fail(DiagnosticCode.ChannelUnavailable, e.Message);
         }
-        foreach (var failed in result.Results.Where(r => r.Status == LockStatus.Failed))
+        foreach (var failed in result.Results.OfType<LayerNotLocked>())
         {
             var layer = workspace.Tree[failed.Layer];
             var parent = layer.Parent?.Value;
             run.Err.WriteLine(Diagnostic.Error(new SourceLocation(layer.File), DiagnosticCode.LayerNotLockable,
                 $"layer '{failed.Layer}' cannot be locked{(parent is null ? "" : $" on top of its parent '{parent}'")}:"));
-            run.Err.Write(TextBlock.Indent(failed.Explanation!));
+            run.Err.Write(TextBlock.Indent(failed.Explanation));
             if (failed.Hint(layer.File) is { } hint)
             {
                 run.Err.Write(TextBlock.Indent(hint));
@@ -77,7 +77,7 @@ internal static class LockCommand
         }
         if (!result.Success)
         {
-            var blocked = result.Results.Where(r => r.Status == LockStatus.Blocked).Select(r => r.Layer).ToList();
+            var blocked = result.Results.OfType<LayerBlocked>().Select(r => r.Layer).ToList();
             if (blocked.Count > 0)
             {
                 run.Err.WriteLine($"not attempted (an ancestor failed): {string.Join(", ", blocked)}");
@@ -90,11 +90,11 @@ internal static class LockCommand
         {
             foreach (var r in result.Results)
             {
-                run.Out.WriteLine(r.Status == LockStatus.Locked
-                    ? $"locked      {r.Layer}: {r.Added!.Count} packages of its own{(r.Changed!.Count > 0 ? $", {r.Changed.Count} changed" : "")} ({r.Reason})"
+                run.Out.WriteLine(r is LayerLocked l
+                    ? $"locked      {l.Layer}: {l.Added.Count} packages of its own{(l.Changed.Count > 0 ? $", {l.Changed.Count} changed" : "")} ({l.Reason})"
                     : $"up to date  {r.Layer}");
             }
-            run.Out.WriteLine($"{result.Solves} layer(s) solved, {result.Results.Count(r => r.Status == LockStatus.Locked)} lock file(s) written");
+            run.Out.WriteLine($"{result.Solves} layer(s) solved, {result.Results.OfType<LayerLocked>().Count()} lock file(s) written");
         }
         return ExitCodes.Success;
     }

@@ -86,6 +86,10 @@ internal static class SolveCommand
         else
         {
             run.Err.Write(result.Conflict!.Text);
+            foreach (var name in result.Conflict.MissingVirtualPackages)
+            {
+                run.Err.WriteLine($"hint: the target has no {name}; to solve for one that has it: --virtual {name}=<version>");
+            }
         }
         return result.Solved ? ExitCodes.Success : ExitCodes.CheckFailed;
     }

@@ -80,8 +80,12 @@ public sealed record ExplicitLock(string Platform, IReadOnlyList<LockedPackage> 
         return sb.ToString();
     }
 
-    /// <summary>Parses an explicit file; errors name the 1-based line.</summary>
-    public static ParseResult<ExplicitLock> Parse(string text)
+    /// <summary>
+    /// Parses an explicit file; errors name the 1-based line. <paramref name="versions"/> lets a caller that reads many
+    /// locks (a child lock repeats every record of its parent) parse each version text once; it belongs to the caller,
+    /// so nothing is kept between unrelated reads.
+    /// </summary>
+    public static ParseResult<ExplicitLock> Parse(string text, Dictionary<string, Version>? versions = null)
     {
         var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         string? platform = null;
@@ -123,7 +127,7 @@ public sealed record ExplicitLock(string Platform, IReadOnlyList<LockedPackage> 
             {
                 return ParseResult<ExplicitLock>.Fail($"line {i + 1}: a package line before '{Marker}'; this is not an explicit lock file", i + 1);
             }
-            var parsed = ParsePackageLine(line);
+            var parsed = ParsePackageLine(line, versions);
             if (parsed.Error is { } error)
             {
                 return ParseResult<ExplicitLock>.Fail($"line {i + 1}: {error}", i + 1);
@@ -138,7 +142,7 @@ public sealed record ExplicitLock(string Platform, IReadOnlyList<LockedPackage> 
         return ParseResult<ExplicitLock>.Ok(new ExplicitLock(platform ?? packages.FirstOrDefault()?.Subdir ?? "", packages, metadata) { PackageLines = packageLines });
     }
 
-    private static (LockedPackage? Package, string? Error) ParsePackageLine(string line)
+    private static (LockedPackage? Package, string? Error) ParsePackageLine(string line, Dictionary<string, Version>? versions)
     {
         string? sha256 = null, md5 = null;
         var url = line;
@@ -185,7 +189,7 @@ public sealed record ExplicitLock(string Platform, IReadOnlyList<LockedPackage> 
         {
             return (null, $"'{fileName}' is not named <name>-<version>-<build>");
         }
-        var version = ParseVersionCached(stem[(secondDash + 1)..lastDash]);
+        var version = ParseVersion(stem[(secondDash + 1)..lastDash], versions);
         if (!version.Success)
         {
             return (null, $"'{fileName}' has an invalid version: {version.Error.Message}");
@@ -231,19 +235,16 @@ public sealed record ExplicitLock(string Platform, IReadOnlyList<LockedPackage> 
         return true;
     }
 
-    // Lock files repeat the same versions over and over (every child lock holds its parent's records).
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Version> VersionCache = new(StringComparer.Ordinal);
-
-    private static ParseResult<Version> ParseVersionCached(string text)
+    private static ParseResult<Version> ParseVersion(string text, Dictionary<string, Version>? versions)
     {
-        if (VersionCache.TryGetValue(text, out var cached))
+        if (versions is not null && versions.TryGetValue(text, out var cached))
         {
             return ParseResult<Version>.Ok(cached);
         }
         var parsed = Version.TryParse(text);
-        if (parsed.Success && VersionCache.Count < 200_000)
+        if (parsed.Success && versions is not null)
         {
-            VersionCache[text] = parsed.Value;
+            versions[text] = parsed.Value;
         }
         return parsed;
     }

@@ -14,11 +14,17 @@ namespace Beacon.Layers.Forking;
 
 public sealed record ForkRequest(string Source, string NewName, string? Parent, IReadOnlyList<string> Add, string? Owner);
 
-/// <summary>A request that cannot be made at all (an unknown layer, a taken name): a coded error, exit 2.</summary>
-public sealed record ForkError(DiagnosticCode Code, string Message);
+/// <summary>The fork's outcome: one of the three records below.</summary>
+public abstract record ForkResult;
 
-/// <summary>The fork's outcome: the files written, or why it cannot lock and which ancestor would work as its parent.</summary>
-public sealed record ForkResult(bool Success, string? LayerFile, string? LockFile, string? Explanation, string? ProposedParent, ForkError? Error = null);
+/// <summary>Written and locked: the two files to commit.</summary>
+public sealed record Forked(string LayerFile, string LockFile) : ForkResult;
+
+/// <summary>It does not lock on its parent (nothing written): why, and the nearest ancestor it locks on, if any.</summary>
+public sealed record ForkNotLockable(string Explanation, string? ProposedParent) : ForkResult;
+
+/// <summary>A request that cannot be made at all (an unknown layer, a taken name): a coded error, exit 2.</summary>
+public sealed record ForkRefused(DiagnosticCode Code, string Message) : ForkResult;
 
 /// <summary>
 /// <c>beacon fork</c>: a new layer with the source's specs (an <c>--add</c> spec replaces the source's spec for the
@@ -72,20 +78,20 @@ public sealed class Forker(Workspace workspace, ChannelLoader loader)
             var layerFile = $"layers/{request.NewName}.yaml";
             AtomicFile.WriteAllText(workspace.FullPath(layerFile), first.Yaml);
             AtomicFile.WriteAllText(workspace.FullPath(LockStore.RelativePath(request.NewName)), first.Lock);
-            return new ForkResult(true, layerFile, LockStore.RelativePath(request.NewName), null, null);
+            return new Forked(layerFile, LockStore.RelativePath(request.NewName));
         }
         foreach (var ancestor in tree.Ancestors(parentName))
         {
             var attempt = await TryParent(source, request, added, ancestor.Name, cancellationToken);
             if (attempt.Lock is not null)
             {
-                return new ForkResult(false, null, null, first.Explanation, ancestor.Name);
+                return new ForkNotLockable(first.Explanation!, ancestor.Name);
             }
         }
-        return new ForkResult(false, null, null, first.Explanation, null);
+        return new ForkNotLockable(first.Explanation!, null);
     }
 
-    private static ForkResult Fail(DiagnosticCode code, string message) => new(false, null, null, null, null, new ForkError(code, message));
+    private static ForkRefused Fail(DiagnosticCode code, string message) => new(code, message);
 
     private sealed record Attempt(string Yaml, string? Lock, string? Explanation);
 
@@ -109,7 +115,12 @@ public sealed class Forker(Workspace workspace, ChannelLoader loader)
         {
             return new Attempt(yaml, null, $"the locks of '{parent}' or its ancestors are not current; run 'beacon lock' first");
         }
-        return result.Status == LockStatus.Locked ? new Attempt(yaml, result.Text, null) : new Attempt(yaml, null, result.Explanation);
+        return result switch
+        {
+            LayerLocked locked => new Attempt(yaml, locked.Text, null),
+            LayerNotLocked failed => new Attempt(yaml, null, failed.Explanation),
+            _ => new Attempt(yaml, null, $"'{request.NewName}' was not locked ({result.Status})"),
+        };
     }
 
     /// <summary>The new layer file: source's keys, the new name and parent, replaced specs, stage experimental.</summary>

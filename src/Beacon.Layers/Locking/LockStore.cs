@@ -21,7 +21,9 @@ public static class LockStore
     /// </summary>
     public const string JournalPath = "layers/.beacon-lock-journal";
 
-    public static StoredLock? Read(Workspace workspace, string layer)
+    public static StoredLock? Read(Workspace workspace, string layer) => Read(workspace, layer, null);
+
+    private static StoredLock? Read(Workspace workspace, string layer, Dictionary<string, Conda.Versions.Version>? versions)
     {
         var relative = RelativePath(layer);
         var path = workspace.FullPath(relative);
@@ -30,7 +32,7 @@ public static class LockStore
             return null;
         }
         var text = File.ReadAllText(path);
-        var parsed = ExplicitLock.Parse(text);
+        var parsed = ExplicitLock.Parse(text, versions);
         if (!parsed.Success)
         {
             var line = parsed.Error.Position > 0 ? parsed.Error.Position : 1;
@@ -43,9 +45,11 @@ public static class LockStore
     public static Dictionary<string, StoredLock> ReadAll(Workspace workspace)
     {
         var result = new Dictionary<string, StoredLock>(StringComparer.Ordinal);
+        // Every child lock repeats its parent's records: their version texts are parsed once for the whole set.
+        var versions = new Dictionary<string, Conda.Versions.Version>(StringComparer.Ordinal);
         foreach (var layer in workspace.Tree.TopologicalOrder)
         {
-            if (Read(workspace, layer.Name) is { } stored)
+            if (Read(workspace, layer.Name, versions) is { } stored)
             {
                 result[layer.Name] = stored;
             }

@@ -3,6 +3,7 @@ using Beacon.Conda.Channels;
 using Beacon.Conda.Records;
 using Beacon.Conda.Repodata;
 using Beacon.Conda.Solver;
+using Beacon.Conda.Solver.Explanation;
 using Beacon.Conda.VirtualPackages;
 using Beacon.Layers.Loading;
 
@@ -25,18 +26,56 @@ public enum LockStatus
     Blocked,
 }
 
-/// <summary>
-/// What happened to one layer: its new lock, or why it could not be locked — the solver's explanation and, when
-/// a pin of its parent's lock is among the causes, that parent (<see cref="BlockingParent"/>) with what to do.
-/// </summary>
-public sealed record LayerLockResult(string Layer, LockStatus Status, string? Text = null, string? Explanation = null,
-    IReadOnlyList<string>? Added = null, IReadOnlyList<string>? Changed = null, string? Reason = null, string? BlockingParent = null)
+/// <summary>What happened to one layer in a lock run: one of the four records below.</summary>
+public abstract record LayerLockResult(string Layer)
 {
-    /// <summary>How to change what the parent fixes without touching the parent (null unless a parent pin blocks).</summary>
-    public string? Hint(string layerFile) => BlockingParent is { } p
-        ? $"hint: layer '{p}' fixes these packages, and a layer can only add to its parent. To change them without touching '{p}': " +
-          $"beacon fork {p} --as {p}-next --add <spec>, then set 'parent: {p}-next' in {layerFile}.\n"
-        : null;
+    public abstract LockStatus Status { get; }
+}
+
+/// <summary>The layer's lock is current; nothing to write.</summary>
+public sealed record LayerUpToDate(string Layer) : LayerLockResult(Layer)
+{
+    public override LockStatus Status => LockStatus.UpToDate;
+}
+
+/// <summary>A new lock: its text, the records the layer adds over its parent, those that changed, and why it was solved.</summary>
+public sealed record LayerLocked(string Layer, string Text, IReadOnlyList<string> Added, IReadOnlyList<string> Changed, string Reason) : LayerLockResult(Layer)
+{
+    public override LockStatus Status => LockStatus.Locked;
+}
+
+/// <summary>
+/// The layer cannot be locked: the solver's explanation (<see cref="Conflict"/>), or a problem before solving. When a
+/// pin of its parent's lock is among the causes, <see cref="BlockingParent"/> names that parent.
+/// </summary>
+public sealed record LayerNotLocked(string Layer, string Reason, ConflictExplanation? Conflict, string? Problem = null, string? BlockingParent = null)
+    : LayerLockResult(Layer)
+{
+    public override LockStatus Status => LockStatus.Failed;
+
+    public string Explanation => Conflict?.Text ?? Problem ?? "";
+
+    /// <summary>What to do about it, in a layer's terms (null when there is nothing to add to the explanation).</summary>
+    public string? Hint(string layerFile)
+    {
+        var hints = new List<string>();
+        if (BlockingParent is { } p)
+        {
+            hints.Add($"hint: layer '{p}' fixes these packages, and a layer can only add to its parent. To change them without touching '{p}': " +
+                      $"beacon fork {p} --as {p}-next --add <spec>, then set 'parent: {p}-next' in {layerFile}.");
+        }
+        foreach (var name in Conflict?.MissingVirtualPackages ?? [])
+        {
+            hints.Add($"hint: the layer's containers have no {name}; if they do, say so under 'system:' in {layerFile} (e.g. {name}: \"12.4\").");
+        }
+        return hints.Count == 0 ? null : string.Concat(hints.Select(h => h + "\n"));
+    }
+}
+
+/// <summary>Not attempted: an ancestor could not be locked.</summary>
+public sealed record LayerBlocked(string Layer, string Parent) : LayerLockResult(Layer)
+{
+    public override LockStatus Status => LockStatus.Blocked;
 }
 
 /// <summary>The outcome of a lock run; files are written only when every layer succeeded.</summary>
@@ -81,7 +120,7 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader)
             if (parentName is not null && failed.Contains(parentName))
             {
                 failed.Add(layer.Name);
-                results.Add(new LayerLockResult(layer.Name, LockStatus.Blocked, Reason: $"parent '{parentName}' could not be locked"));
+                results.Add(new LayerBlocked(layer.Name, parentName));
                 continue;
             }
             var parentRelocked = parentName is not null && newTexts.ContainsKey(parentName);
@@ -97,14 +136,13 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader)
             var reason = StaleReason(existing, inputs, parentSha, freed);
             if (reason is null)
             {
-                results.Add(new LayerLockResult(layer.Name, LockStatus.UpToDate));
+                results.Add(new LayerUpToDate(layer.Name));
                 continue;
             }
             if (parentName is not null && parentText is null)
             {
                 failed.Add(layer.Name);
-                results.Add(new LayerLockResult(layer.Name, LockStatus.Failed, Reason: reason,
-                    Explanation: $"its parent '{parentName}' has no lock; run 'beacon lock {parentName}' first"));
+                results.Add(new LayerNotLocked(layer.Name, reason, null, $"its parent '{parentName}' has no lock; run 'beacon lock {parentName}' first"));
                 continue;
             }
             progress?.Invoke($"solving {layer.Name} ({reason})");
@@ -115,23 +153,23 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader)
             {
                 failed.Add(layer.Name);
                 var blocking = parentName is not null && result.Conflict!.PinOrigins.Contains(ParentOrigin(parentName)) ? parentName : null;
-                results.Add(new LayerLockResult(layer.Name, LockStatus.Failed, Reason: reason, Explanation: result.Conflict!.Text, BlockingParent: blocking));
+                results.Add(new LayerNotLocked(layer.Name, reason, result.Conflict, BlockingParent: blocking));
                 continue;
             }
             var layerLock = LayerLock.Create(tree.Platform, layer.Name, parentName, parentSha, inputs, result.Records!);
             var text = layerLock.Text();
             if (existing is not null && existing.Text == text)
             {
-                results.Add(new LayerLockResult(layer.Name, LockStatus.UpToDate));
+                results.Add(new LayerUpToDate(layer.Name));
                 continue;
             }
             newTexts[layer.Name] = text;
             var parentDists = parentLock?.Packages.Select(p => p.DistString).ToHashSet(StringComparer.Ordinal) ?? [];
             var oldDists = existing?.Lock?.Packages.Select(p => p.DistString).ToHashSet(StringComparer.Ordinal) ?? [];
-            results.Add(new LayerLockResult(layer.Name, LockStatus.Locked, text,
-                Added: result.Records!.Select(r => r.DistString).Where(d => !parentDists.Contains(d)).ToList(),
-                Changed: existing?.Lock is null ? [] : result.Records!.Select(r => r.DistString).Where(d => !oldDists.Contains(d)).ToList(),
-                Reason: reason));
+            results.Add(new LayerLocked(layer.Name, text,
+                result.Records!.Select(r => r.DistString).Where(d => !parentDists.Contains(d)).ToList(),
+                existing?.Lock is null ? [] : result.Records!.Select(r => r.DistString).Where(d => !oldDists.Contains(d)).ToList(),
+                reason));
         }
         return new LockRun(results, solves);
     }
@@ -146,8 +184,8 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader)
         {
             throw new InvalidOperationException("a failed lock run must not write anything");
         }
-        var files = run.Results.Where(r => r.Status == LockStatus.Locked)
-            .Select(r => new KeyValuePair<string, byte[]>(workspace.FullPath(LockStore.RelativePath(r.Layer)), AtomicFile.Utf8(r.Text!)))
+        var files = run.Results.OfType<LayerLocked>()
+            .Select(r => new KeyValuePair<string, byte[]>(workspace.FullPath(LockStore.RelativePath(r.Layer)), AtomicFile.Utf8(r.Text)))
             .ToList();
         if (files.Count > 0)
         {

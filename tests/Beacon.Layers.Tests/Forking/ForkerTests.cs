@@ -35,7 +35,7 @@ public sealed class ForkerTests : IDisposable
     {
         var workspace = await Locked();
         var result = await new Forker(workspace, new ChannelLoader(null)).ForkAsync(new ForkRequest("analytics", "analytics-scipy", null, ["scipy"], "jane@example.com"));
-        Assert.True(result.Success, result.Explanation ?? result.Error?.Message);
+        Assert.IsType<Forked>(result);
         var yaml = File.ReadAllText(_repo.Path_("layers/analytics-scipy.yaml"));
         Snapshot.Match(yaml, "fork-layer-file");
         var after = WorkspaceLoader.Load(_repo.Root);
@@ -48,15 +48,14 @@ public sealed class ForkerTests : IDisposable
     public async Task When_the_parent_pins_block_the_fork_an_ancestor_that_works_is_proposed_and_nothing_is_written()
     {
         var workspace = await Locked();
-        var result = await new Forker(workspace, new ChannelLoader(null)).ForkAsync(new ForkRequest("analytics", "analytics-old-numpy", null, ["numpy 1.14.*"], null));
-        Assert.False(result.Success);
+        var result = Assert.IsType<ForkNotLockable>(await new Forker(workspace, new ChannelLoader(null)).ForkAsync(new ForkRequest("analytics", "analytics-old-numpy", null, ["numpy 1.14.*"], null)));
         Assert.Equal("base", result.ProposedParent);
         Assert.Contains("which layer 'numeric' pins", result.Explanation, StringComparison.Ordinal);
         Assert.False(File.Exists(_repo.Path_("layers/analytics-old-numpy.yaml")));
         Assert.False(File.Exists(_repo.Path_("layers/analytics-old-numpy.lock")));
 
         var onBase = await new Forker(workspace, new ChannelLoader(null)).ForkAsync(new ForkRequest("analytics", "analytics-old-numpy", "base", ["numpy 1.14.*"], null));
-        Assert.True(onBase.Success, onBase.Explanation);
+        Assert.IsType<Forked>(onBase);
     }
 
     [Theory]
@@ -68,10 +67,9 @@ public sealed class ForkerTests : IDisposable
     public async Task Bad_requests_are_refused_with_their_own_code(string source, string name, string? parent, string message, DiagnosticCode code)
     {
         var workspace = await Locked();
-        var result = await new Forker(workspace, new ChannelLoader(null)).ForkAsync(new ForkRequest(source, name, parent, [], null));
-        Assert.False(result.Success);
-        Assert.Equal(code, result.Error!.Code);
-        Assert.Contains(message, result.Error.Message, StringComparison.Ordinal);
+        var result = Assert.IsType<ForkRefused>(await new Forker(workspace, new ChannelLoader(null)).ForkAsync(new ForkRequest(source, name, parent, [], null)));
+        Assert.Equal(code, result.Code);
+        Assert.Contains(message, result.Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => _repo.Dispose();

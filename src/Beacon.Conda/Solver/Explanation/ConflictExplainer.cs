@@ -3,10 +3,38 @@ using Beacon.Conda.Records;
 
 namespace Beacon.Conda.Solver.Explanation;
 
-/// <summary>Why a request cannot be met: readable text, plus the facts tools act on (which requests, which pins).</summary>
-public sealed record ConflictExplanation(string Text, IReadOnlyList<string> Requests, IReadOnlyList<string> PinOrigins)
+/// <summary>One line of an explanation and the lines that explain it.</summary>
+public sealed record ConflictNode(string Text, IReadOnlyList<ConflictNode> Children);
+
+/// <summary>
+/// Why a request cannot be met, as data (the way resolvo keeps its conflict graph): the tree of reasons, the requests
+/// involved, who pinned the clashing records (<see cref="HardPin.Origin"/>), and the virtual packages the target lacks.
+/// Callers add what to do about it in their own words (a layer, a command line); <see cref="Text"/> is the tree drawn.
+/// </summary>
+public sealed record ConflictExplanation(ConflictNode Root, IReadOnlyList<string> Requests, IReadOnlyList<string> PinOrigins, IReadOnlyList<string> MissingVirtualPackages)
 {
+    public string Text { get; } = Draw(Root);
+
     public override string ToString() => Text;
+
+    private static string Draw(ConflictNode root)
+    {
+        var sb = new StringBuilder();
+        sb.Append(root.Text).Append('\n');
+        DrawChildren(root, "", sb);
+        return sb.ToString();
+    }
+
+    private static void DrawChildren(ConflictNode node, string indent, StringBuilder sb)
+    {
+        for (var i = 0; i < node.Children.Count; i++)
+        {
+            var last = i == node.Children.Count - 1;
+            var child = node.Children[i];
+            sb.Append(indent).Append(last ? "└─ " : "├─ ").Append(child.Text).Append('\n');
+            DrawChildren(child, indent + (last ? "   " : "│  "), sb);
+        }
+    }
 }
 
 /// <summary>
@@ -29,6 +57,7 @@ internal sealed class ConflictExplainer
     private readonly Dictionary<int, Clause> _soleProvider = [];
     private readonly HashSet<string> _explainedSpecs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _pinOrigins = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> _missingVirtual = new(StringComparer.Ordinal);
 
     private ConflictExplainer(Pool pool, SolveRequest request, List<Clause> core)
     {
@@ -99,13 +128,12 @@ internal sealed class ConflictExplainer
                 root.Children.Add(new Node($"{Describe(pin.Solvable)} is pinned by {pin.Spec} but cannot be installed"));
             }
         }
-        var sb = new StringBuilder();
-        Render(root, sb);
         // What to do about a pin is the pinning party's business (a parent layer, a lock file): the caller adds it.
         return new ConflictExplanation(
-            sb.ToString(),
+            root.Freeze(),
             requests.Select(r => r.Spec!).ToList(),
-            _pinOrigins.Order(StringComparer.Ordinal).ToList());
+            _pinOrigins.Order(StringComparer.Ordinal).ToList(),
+            _missingVirtual.ToList());
     }
 
     private string RequestLabel(Clause request)
@@ -266,9 +294,12 @@ internal sealed class ConflictExplainer
     private string VirtualTarget(string name)
     {
         var present = _request.VirtualPackages.FirstOrDefault(v => v.Name == name);
-        return present is null
-            ? $"but the target system has no {name} (set it in the layer's 'system:' block, or --virtual {name}=<version>)"
-            : $"but the target system's {name} is {present.Version.Text}";
+        if (present is null)
+        {
+            _missingVirtual.Add(name);
+            return $"but the target system has no {name}";
+        }
+        return $"but the target system's {name} is {present.Version.Text}";
     }
 
     private string Who(Clause by) => by.Kind == ClauseKind.Request
@@ -307,26 +338,12 @@ internal sealed class ConflictExplainer
         return $"{records[0].Name} {shown}{builds}";
     }
 
+    /// <summary>The tree while it is built; frozen into <see cref="ConflictNode"/>s at the end.</summary>
     private sealed class Node(string text)
     {
         public string Text { get; } = text;
         public List<Node> Children { get; } = [];
-    }
 
-    private static void Render(Node root, StringBuilder sb)
-    {
-        sb.Append(root.Text).Append('\n');
-        RenderChildren(root, "", sb);
-    }
-
-    private static void RenderChildren(Node node, string indent, StringBuilder sb)
-    {
-        for (var i = 0; i < node.Children.Count; i++)
-        {
-            var last = i == node.Children.Count - 1;
-            var child = node.Children[i];
-            sb.Append(indent).Append(last ? "└─ " : "├─ ").Append(child.Text).Append('\n');
-            RenderChildren(child, indent + (last ? "   " : "│  "), sb);
-        }
+        public ConflictNode Freeze() => new(Text, Children.Select(c => c.Freeze()).ToList());
     }
 }
