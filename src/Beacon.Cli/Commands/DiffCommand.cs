@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Beacon.Cli.Hosting;
 using Beacon.Layers.Diagnostics;
+using Beacon.Images.Diff;
 using Beacon.Layers.Diff;
 using Beacon.Layers.Git;
 using Beacon.Layers.Loading;
@@ -16,7 +17,7 @@ internal static class DiffCommand
         baseRef.Required = true;
         var repo = Options.Repo();
         var json = Options.Json();
-        var command = new Command("diff", "Markdown (or --json) summary of what the working tree changes against a git ref: layers, packages, rebuilt images, routing.")
+        var command = new Command("diff", "Markdown (or --json) summary of what the working tree changes against a git ref: layers and packages, and per stack images, workload placements and node pools.")
         {
             baseRef, repo, json,
         };
@@ -46,7 +47,7 @@ internal static class DiffCommand
             {
                 run.Progress($"note: the layers at {baseRef} do not load ({baseResult.Diagnostics.Count} problem(s)); comparing with an empty repository");
             }
-            var diff = WorkspaceDiff.Compute(baseRef, baseResult.Workspace, head);
+            var diff = ChangeSummary.Compute(baseRef, baseResult.Workspace, head);
             run.Out.Write(run.Json ? diff.ToJson() : diff.ToMarkdown());
         }
         return ExitCodes.Success;

@@ -38,4 +38,10 @@ public sealed record Plan(
     IReadOnlyList<PlannedWorkload> Workloads)
 {
     public IEnumerable<string> Groups => Workloads.Select(w => w.Group).Distinct().Order(StringComparer.Ordinal);
+
+    /// <summary>What could not be planned (and was left out); a deployable plan has none.</summary>
+    public IReadOnlyList<PlanProblem> Problems { get; init; } = [];
 }
+
+/// <summary>One thing left out of a plan, and why ("layer snowflake": "has no valid lock ...").</summary>
+public sealed record PlanProblem(string Subject, string Message);

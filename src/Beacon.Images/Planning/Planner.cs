@@ -8,13 +8,12 @@ using Beacon.Layers.Routing;
 
 namespace Beacon.Images.Planning;
 
-/// <summary>The plan cannot be made (a workload has no layer, a lock is missing): run <c>beacon check</c>.</summary>
-public sealed class PlanException(string message) : Exception(message);
-
 /// <summary>
-/// Builds the <see cref="Plan"/> of a stack from the validated, checked workspace, the locks the gate read, and the
-/// commit that last changed each lock (image labels). A pure function of its arguments: it reads no file and runs no
-/// git, so every face that has a <see cref="StackSession"/> gets the same plan.
+/// Builds the <see cref="Plan"/> of a stack from the validated workspace, its locks, and the commit that last changed
+/// each lock (image labels). A pure function of its arguments: it reads no file and runs no git, so every face gets
+/// the same plan. What cannot be planned (a layer without a valid lock — and the layers built FROM it —, a workload
+/// no deployed layer fits) is left out and listed in <see cref="Plan.Problems"/>: a deployment refuses such a plan
+/// (<see cref="StackSessions"/>), a pull-request summary still compares the rest.
 /// </summary>
 public static class Planner
 {
@@ -37,11 +36,18 @@ public static class Planner
             }
         }
         var images = new Dictionary<string, PlannedImage>(StringComparer.Ordinal);
+        var problems = new List<PlanProblem>();
         foreach (var layer in tree.TopologicalOrder.Where(l => deployed.Contains(l.Name)))
         {
             if (!stored.TryGetValue(layer.Name, out var s) || s.Lock is null)
             {
-                throw new PlanException($"layer '{layer.Name}' has no valid lock; run 'beacon lock' and 'beacon check'");
+                problems.Add(new PlanProblem($"layer {layer.Name}", $"layer '{layer.Name}' has no valid lock; run 'beacon lock' and 'beacon check'"));
+                continue;
+            }
+            if (layer.Parent is { } missing && !images.ContainsKey(missing.Value))
+            {
+                problems.Add(new PlanProblem($"layer {layer.Name}", $"layer '{layer.Name}' builds FROM '{missing.Value}', which has no image in this plan"));
+                continue;
             }
             BuildContext context;
             if (layer.Parent is { } p)
@@ -61,11 +67,18 @@ public static class Planner
         var workloads = new List<PlannedWorkload>();
         foreach (var w in workspace.Workloads.Where(w => w.RunsIn(stack)))
         {
-            var layer = router.Place(w, stack)
-                ?? throw new PlanException($"no layer deployed by stack '{stack.Name}' fits workload '{w.Name}'; run 'beacon route {w.Name} --stack {stack.Name} --explain'");
+            var layer = router.Place(w, stack);
+            if (layer is null)
+            {
+                problems.Add(new PlanProblem($"workload {w.Name}", $"no layer deployed by stack '{stack.Name}' fits workload '{w.Name}'; run 'beacon route {w.Name} --stack {stack.Name} --explain'"));
+                continue;
+            }
             if (!images.TryGetValue(layer, out var image))
             {
-                throw new PlanException($"workload '{w.Name}' pins layer '{layer}', which stack '{stack.Name}' does not deploy (stage {tree[layer].Stage.ToText()})");
+                problems.Add(new PlanProblem($"workload {w.Name}", deployed.Contains(layer)
+                    ? $"workload '{w.Name}' runs in layer '{layer}', which has no image in this plan"
+                    : $"workload '{w.Name}' pins layer '{layer}', which stack '{stack.Name}' does not deploy (stage {tree[layer].Stage.ToText()})"));
+                continue;
             }
             var hardware = profiles[w.Hardware?.Value ?? HardwareProfile.DefaultName];
             workloads.Add(new PlannedWorkload(w.Name, w.Kind, layer, image.Reference, hardware, w.Command,
@@ -78,6 +91,6 @@ public static class Planner
                 ? new PlannedNodePool(h.Name, h, size.Min, size.Max)
                 : new PlannedNodePool(h.Name, h, h.HasGpu ? 0 : 1, h.HasGpu ? 2 : 3))
             .ToList();
-        return new Plan(stack, registry, createRegistry, images.Values.ToList(), pools, workloads);
+        return new Plan(stack, registry, createRegistry, images.Values.ToList(), pools, workloads) { Problems = problems };
     }
 }

@@ -94,15 +94,14 @@ public static class StackSessions
     private static StackOpening Plan(GateResult gate, StackDocument stack, StackOptions? options)
     {
         var commits = (options?.Commits ?? LockCommits.Read)(gate.Workspace);
-        try
+        var plan = Planner.Build(gate.Workspace, stack, gate.Locks, commits);
+        if (plan.Problems.Count > 0)
         {
-            var plan = Planner.Build(gate.Workspace, stack, gate.Locks, commits);
-            return new StackOpening(new StackSession(gate, stack, plan), [], StackFailure.None);
+            return new StackOpening(null,
+                plan.Problems.Select(p => Diagnostic.Error(new SourceLocation(StackFile(stack.Name)), DiagnosticCode.PlanFailed, p.Message)).ToList(),
+                StackFailure.CheckFailed);
         }
-        catch (PlanException e)
-        {
-            return new StackOpening(null, [Diagnostic.Error(new SourceLocation(StackFile(stack.Name)), DiagnosticCode.PlanFailed, e.Message)], StackFailure.CheckFailed);
-        }
+        return new StackOpening(new StackSession(gate, stack, plan), [], StackFailure.None);
     }
 
     private static StackDocument? Find(Workspace workspace, string? stackName, StackOptions options, out Diagnostic? problem)

@@ -1,14 +1,16 @@
 using Beacon.Conda.Channels;
+using Beacon.Images.Diff;
+using Beacon.Images.Planning;
 using Beacon.Layers.Diff;
 using Beacon.Layers.Git;
 using Beacon.Layers.Loading;
 using Beacon.Layers.Locking;
 using Beacon.TestSupport;
 
-namespace Beacon.Layers.Tests.Diff;
+namespace Beacon.Images.Tests.Diff;
 
 /// <summary><c>beacon diff</c> on a scripted two-commit git repository (real git, temp folder), snapshot-tested.</summary>
-public sealed class WorkspaceDiffTests : IDisposable
+public sealed class ChangeSummaryTests : IDisposable
 {
     private readonly TempRepo _repo = new("beacon-diff-");
 
@@ -55,13 +57,44 @@ public sealed class WorkspaceDiffTests : IDisposable
         using var snapshot = GitSnapshot.At(_repo.Root, "main");
         var baseWorkspace = WorkspaceLoader.Load(snapshot.Root).Workspace;
         Assert.NotNull(baseWorkspace);
-        var diff = WorkspaceDiff.Compute("main", baseWorkspace, head);
+        var diff = ChangeSummary.Compute("main", baseWorkspace, head);
 
-        Assert.Equal(["analytics", "reports-next"], diff.Rebuilt);
-        Assert.Equal(["base", "reports"], diff.Reused);
-        Assert.Contains(diff.Routing, r => r is { Workload: "etl", From: null, To: "analytics" });
+        var dev = Assert.Single(diff.Stacks);
+        Assert.Equal(["analytics"], dev.Layers(ImageChangeKind.Rebuilt));
+        Assert.Equal(["reports-next"], dev.Layers(ImageChangeKind.Added));
+        Assert.Equal(["base", "reports"], dev.Layers(ImageChangeKind.Reused));
+        Assert.Contains(dev.Workloads, w => w is { Workload: "etl", Kind: WorkloadChangeKind.Moved, Before: null, After: "analytics" });
+        Assert.Equal(["dev"], diff.AffectedStacks);
         Snapshot.Match(diff.ToMarkdown(), "pull-request-summary");
         Snapshot.Match(diff.ToJson(), "pull-request-summary-json");
+    }
+
+    [Fact]
+    public async Task After_a_base_image_change_the_summary_rebuilds_exactly_what_the_plan_retags()
+    {
+        _repo.CopyExample();
+        Git("init", "-q", "-b", "main");
+        Git("add", "-A");
+        Git("commit", "-q", "-m", "base");
+        var core = File.ReadAllText(_repo.Path_("layers/core.yaml"));
+        File.WriteAllText(_repo.Path_("layers/core.yaml"), core.Replace("base-image: mambaorg/micromamba:1.5.8", "base-image: mambaorg/micromamba:1.5.9", StringComparison.Ordinal));
+        Assert.NotEqual(core, File.ReadAllText(_repo.Path_("layers/core.yaml")));
+
+        var head = WorkspaceLoader.Load(_repo.Root).Workspace!;
+        using var snapshot = GitSnapshot.At(_repo.Root, "main");
+        var diff = ChangeSummary.Compute("main", WorkspaceLoader.Load(snapshot.Root).Workspace, head);
+        foreach (var stack in head.Stacks)
+        {
+            var plan = StackSessions.Open(head, stack.Name).Session!.Plan;
+            var before = StackSessions.Open(WorkspaceLoader.Load(snapshot.Root).Workspace!, stack.Name).Session!.Plan;
+            var stackDiff = diff.Stacks.Single(s => s.Stack == stack.Name);
+            // Every image of the stack is retagged by the plan, and the summary says rebuilt for exactly those, tag for tag.
+            Assert.All(plan.Images, i => Assert.NotEqual(before.Images.Single(b => b.Layer == i.Layer).Context.Tag, i.Context.Tag));
+            Assert.Equal(plan.Images.Select(i => (i.Layer, ImageChangeKind.Rebuilt, (string?)before.Images.Single(b => b.Layer == i.Layer).Context.Tag, (string?)i.Context.Tag)),
+                stackDiff.Images.Select(i => (i.Layer, i.Kind, i.Before, i.After)));
+        }
+        Assert.Contains(diff.Layers, l => l is { Layer: "core", Kind: LayerChangeKind.Changed });
+        await Task.CompletedTask;
     }
 
     [Fact]

@@ -1,0 +1,208 @@
+using System.Text;
+using System.Text.Json.Serialization;
+using Beacon.Images.Planning;
+using Beacon.Layers.Diff;
+using Beacon.Layers.Documents;
+using Beacon.Layers.Loading;
+using Beacon.Layers.Locking;
+using Beacon.Layers.Rendering;
+
+namespace Beacon.Images.Diff;
+
+/// <summary>
+/// What a pull request changes, for a comment on it (<c>beacon diff</c>): the layers (added, forked, removed, changed,
+/// with their package moves), and per stack the difference between its two Plans — images rebuilt, reused, added and
+/// removed, workloads that move layer, node pools added, removed or resized. Markdown for people (details collapse
+/// past a screenful), JSON for tools.
+/// </summary>
+public sealed record ChangeSummary(string BaseRef, IReadOnlyList<LayerDiff> Layers, IReadOnlyList<StackDiff> Stacks)
+{
+    /// <summary>Past this many lines the per-layer and per-stack details are folded into &lt;details&gt;.</summary>
+    public const int ScreenLines = 60;
+
+    public static ChangeSummary Compute(string baseRef, Workspace? baseWorkspace, Workspace head)
+    {
+        var baseLocks = baseWorkspace is null ? new Dictionary<string, StoredLock>() : LockStore.ReadAll(baseWorkspace);
+        var headLocks = LockStore.ReadAll(head);
+        var layers = LayerChanges.Compute(baseWorkspace, baseLocks, head, headLocks);
+        var noCommits = new Dictionary<string, string>(); // image identity does not depend on commit labels
+        var workloadsBefore = baseWorkspace?.Workloads.Select(w => w.Name).ToHashSet(StringComparer.Ordinal) ?? [];
+        var stacks = new List<StackDiff>();
+        var names = head.Stacks.Select(s => s.Name).Union(baseWorkspace?.Stacks.Select(s => s.Name) ?? []).Order(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            var after = head.Stack(name);
+            var before = baseWorkspace?.Stack(name);
+            var beforePlan = before is null ? null : Planner.Build(baseWorkspace!, before, baseLocks, noCommits);
+            var afterPlan = after is null ? null : Planner.Build(head, after, headLocks, noCommits);
+            stacks.Add(PlanDiff.Compare(name, (after ?? before)!.Cloud.ToText(), beforePlan, afterPlan, workloadsBefore));
+        }
+        return new ChangeSummary(baseRef, layers, stacks);
+    }
+
+    /// <summary>The stacks a deployment of this change would touch (in the head; a removed stack is nobody's to preview).</summary>
+    public IReadOnlyList<string> AffectedStacks => Stacks.Where(s => s.Kind is StackChangeKind.Added or StackChangeKind.Changed).Select(s => s.Stack).ToList();
+
+    public string ToMarkdown()
+    {
+        var summary = Render(fold: false);
+        return summary.Count(c => c == '\n') > ScreenLines ? Render(fold: true) : summary;
+    }
+
+    private string Render(bool fold)
+    {
+        var sb = new StringBuilder();
+        sb.Append("## Beacon: changes against `").Append(BaseRef).Append("`\n\n");
+        var changed = Layers.Where(l => l.Kind != LayerChangeKind.Unchanged).ToList();
+        if (changed.Count == 0)
+        {
+            sb.Append("No layer changes.\n\n");
+        }
+        else
+        {
+            sb.Append("| layer | change | packages |\n|---|---|---|\n");
+            foreach (var l in changed)
+            {
+                var kind = l.Kind == LayerChangeKind.Forked ? $"forked from `{l.ForkedFrom}`" : l.Kind.ToString().ToLowerInvariant();
+                sb.Append("| `").Append(l.Layer).Append("` | ").Append(kind).Append(" | ").Append(Counts(l)).Append(" |\n");
+            }
+            sb.Append('\n');
+            foreach (var l in changed.Where(l => l.Packages.Count > 0 || l.PipAdded.Count > 0 || l.PipRemoved.Count > 0))
+            {
+                var details = new StringBuilder();
+                if (l.Packages.Count > 0)
+                {
+                    details.Append("| package | change | before | after |\n|---|---|---|---|\n");
+                    foreach (var p in l.Packages)
+                    {
+                        details.Append("| ").Append(p.Name).Append(" | ").Append(p.Kind.ToString().ToLowerInvariant()).Append(" | ")
+                            .Append(p.From ?? "").Append(" | ").Append(p.To ?? "").Append(" |\n");
+                    }
+                }
+                foreach (var pip in l.PipAdded)
+                {
+                    details.Append("- pip requirement added: `").Append(pip).Append("`\n");
+                }
+                foreach (var pip in l.PipRemoved)
+                {
+                    details.Append("- pip requirement removed: `").Append(pip).Append("`\n");
+                }
+                Section(sb, $"`{l.Layer}`", details.ToString(), fold);
+            }
+        }
+        sb.Append("### Stacks\n\n");
+        sb.Append("| stack | images | workloads | node pools |\n|---|---|---|---|\n");
+        foreach (var s in Stacks)
+        {
+            sb.Append("| `").Append(s.Stack).Append("` (").Append(s.Cloud).Append(s.Kind is StackChangeKind.Added or StackChangeKind.Removed ? $", {s.Kind.ToString().ToLowerInvariant()}" : "")
+                .Append(") | ").Append(ImageCounts(s)).Append(" | ")
+                .Append(s.Workloads.Count == 0 ? "—" : $"{s.Workloads.Count} move{(s.Workloads.Count == 1 ? "" : "s")}").Append(" | ")
+                .Append(s.NodePools.Count == 0 ? "—" : string.Join(", ", s.NodePools.GroupBy(p => p.Kind).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}")))
+                .Append(" |\n");
+        }
+        sb.Append('\n');
+        foreach (var s in Stacks.Where(s => s.Kind != StackChangeKind.Unchanged || s.Problems.Count > 0))
+        {
+            var details = new StringBuilder();
+            foreach (var kind in new[] { ImageChangeKind.Rebuilt, ImageChangeKind.Added, ImageChangeKind.Removed, ImageChangeKind.Reused })
+            {
+                var layers = s.Layers(kind);
+                if (layers.Count > 0)
+                {
+                    details.Append("- images ").Append(kind == ImageChangeKind.Reused ? "reused unchanged" : kind.ToString().ToLowerInvariant()).Append(": ")
+                        .Append(string.Join(", ", layers.Select(l => $"`{l}`"))).Append('\n');
+                }
+            }
+            foreach (var p in s.NodePools)
+            {
+                details.Append("- node pool `").Append(p.Pool).Append("` ").Append(p.Kind.ToString().ToLowerInvariant())
+                    .Append(p.Kind switch
+                    {
+                        NodePoolChangeKind.Added => $": {p.After}",
+                        NodePoolChangeKind.Removed => $" (was {p.Before})",
+                        _ => $": {p.Before} → {p.After}",
+                    }).Append('\n');
+            }
+            foreach (var problem in s.Problems)
+            {
+                details.Append("- **cannot be planned**: ").Append(problem).Append('\n');
+            }
+            if (s.Workloads.Count > 0)
+            {
+                details.Append("\n| workload | change | before | after |\n|---|---|---|---|\n");
+                foreach (var w in s.Workloads)
+                {
+                    details.Append("| ").Append(w.Workload).Append(" | ").Append(w.Kind.ToString().ToLowerInvariant()).Append(" | ")
+                        .Append(w.Before is null ? "—" : $"`{w.Before}`").Append(" | ").Append(w.After is null ? "**none**" : $"`{w.After}`").Append(" |\n");
+                }
+            }
+            Section(sb, $"stack `{s.Stack}`", details.ToString(), fold);
+        }
+        return sb.ToString();
+    }
+
+    private static void Section(StringBuilder sb, string title, string body, bool fold)
+    {
+        if (fold)
+        {
+            sb.Append("<details><summary>").Append(title).Append("</summary>\n\n").Append(body).Append("\n</details>\n\n");
+        }
+        else
+        {
+            sb.Append("### ").Append(title).Append("\n\n").Append(body).Append('\n');
+        }
+    }
+
+    private static string Counts(LayerDiff layer)
+    {
+        var parts = Enum.GetValues<PackageChangeKind>()
+            .Select(kind => (kind, n: layer.Packages.Count(c => c.Kind == kind)))
+            .Where(x => x.n > 0)
+            .Select(x => $"{x.n} {x.kind.ToString().ToLowerInvariant()}")
+            .ToList();
+        if (layer.PipAdded.Count + layer.PipRemoved.Count > 0)
+        {
+            parts.Add($"{layer.PipAdded.Count + layer.PipRemoved.Count} pip");
+        }
+        return parts.Count == 0 ? "—" : string.Join(", ", parts);
+    }
+
+    private static string ImageCounts(StackDiff s)
+    {
+        var parts = new[] { ImageChangeKind.Rebuilt, ImageChangeKind.Added, ImageChangeKind.Removed, ImageChangeKind.Reused }
+            .Select(kind => (kind, n: s.Images.Count(i => i.Kind == kind)))
+            .Where(x => x.n > 0)
+            .Select(x => $"{x.n} {x.kind.ToString().ToLowerInvariant()}");
+        return string.Join(", ", parts) is { Length: > 0 } text ? text : "—";
+    }
+
+    public string ToJson() => JsonOptions.Write(new ChangeSummaryJson(
+        BaseRef,
+        Layers.Select(l => new LayerDiffJson(l.Layer, l.Kind.ToString().ToLowerInvariant(), l.ForkedFrom,
+            l.Packages.Select(p => new PackageChangeJson(p.Name, p.Kind.ToString().ToLowerInvariant(), p.From, p.To)).ToList(), l.PipAdded, l.PipRemoved)).ToList(),
+        Stacks.Select(s => new StackDiffJson(s.Stack, s.Cloud, s.Kind.ToString().ToLowerInvariant(),
+            s.Images.Select(i => new ChangeJson(i.Layer, i.Kind.ToString().ToLowerInvariant(), i.Before, i.After)).ToList(),
+            s.Workloads.Select(w => new ChangeJson(w.Workload, w.Kind.ToString().ToLowerInvariant(), w.Before, w.After)).ToList(),
+            s.NodePools.Select(p => new ChangeJson(p.Pool, p.Kind.ToString().ToLowerInvariant(), p.Before, p.After)).ToList(),
+            s.Problems)).ToList(),
+        AffectedStacks), ChangeSummaryJsonContext.Styled.ChangeSummaryJson);
+}
+
+/// <summary>The summary as <c>beacon diff --json</c> prints it.</summary>
+public sealed record ChangeSummaryJson(string Base, IReadOnlyList<LayerDiffJson> Layers, IReadOnlyList<StackDiffJson> Stacks, IReadOnlyList<string> AffectedStacks);
+
+public sealed record LayerDiffJson(string Layer, string Change, string? ForkedFrom, IReadOnlyList<PackageChangeJson> Packages, IReadOnlyList<string> PipAdded, IReadOnlyList<string> PipRemoved);
+
+public sealed record PackageChangeJson(string Name, string Change, string? Before, string? After);
+
+public sealed record StackDiffJson(string Stack, string Cloud, string Change, IReadOnlyList<ChangeJson> Images, IReadOnlyList<ChangeJson> Workloads,
+    IReadOnlyList<ChangeJson> NodePools, IReadOnlyList<string> Problems);
+
+/// <summary>One image (by layer), workload or node pool: how it changes, and its tag, layer or size before and after.</summary>
+public sealed record ChangeJson(string Name, string Change, string? Before, string? After);
+
+[JsonSerializable(typeof(ChangeSummaryJson))]
+internal sealed partial class ChangeSummaryJsonContext : JsonSerializerContext
+{
+    public static ChangeSummaryJsonContext Styled { get; } = new(JsonOptions.Create());
+}

@@ -1,0 +1,111 @@
+using System.Globalization;
+using Beacon.Images.Planning;
+
+namespace Beacon.Images.Diff;
+
+public enum ImageChangeKind
+{
+    Added,
+    Removed,
+    Rebuilt,
+    Reused,
+}
+
+/// <summary>One layer's image in one stack: its content-addressed tag before and after.</summary>
+public sealed record ImageChange(string Layer, ImageChangeKind Kind, string? Before, string? After);
+
+public enum WorkloadChangeKind
+{
+    Added,
+    Removed,
+    Moved,
+}
+
+/// <summary>A workload whose layer changes (null: not placed, or not in the stack).</summary>
+public sealed record WorkloadChange(string Workload, WorkloadChangeKind Kind, string? Before, string? After);
+
+public enum NodePoolChangeKind
+{
+    Added,
+    Removed,
+    Resized,
+}
+
+/// <summary>A node pool added, removed, or resized (its size or its profile changed).</summary>
+public sealed record NodePoolChange(string Pool, NodePoolChangeKind Kind, string? Before, string? After);
+
+public enum StackChangeKind
+{
+    Added,
+    Removed,
+    Changed,
+    Unchanged,
+}
+
+/// <summary>What a change does to one stack: its images, its workloads' placements, its node pools.</summary>
+public sealed record StackDiff(string Stack, string Cloud, StackChangeKind Kind, IReadOnlyList<ImageChange> Images,
+    IReadOnlyList<WorkloadChange> Workloads, IReadOnlyList<NodePoolChange> NodePools, IReadOnlyList<string> Problems)
+{
+    public IReadOnlyList<string> Layers(ImageChangeKind kind) => Images.Where(i => i.Kind == kind).Select(i => i.Layer).ToList();
+}
+
+/// <summary>
+/// Compares two Plans of one stack. Image identity is the plan's content-addressed tag, so "rebuilt" here is exactly
+/// what <c>beacon build</c> and the Pulumi program will rebuild; placements are the plan's, so a workload "moves" here
+/// exactly when a deployment moves it.
+/// </summary>
+public static class PlanDiff
+{
+    public static StackDiff Compare(string stack, string cloud, Plan? before, Plan? after, IReadOnlySet<string> workloadsBefore)
+    {
+        var images = new List<ImageChange>();
+        var beforeImages = before?.Images.ToDictionary(i => i.Layer, i => i.Context.Tag, StringComparer.Ordinal) ?? [];
+        foreach (var image in after?.Images ?? [])
+        {
+            images.Add(beforeImages.TryGetValue(image.Layer, out var tag)
+                ? new ImageChange(image.Layer, tag == image.Context.Tag ? ImageChangeKind.Reused : ImageChangeKind.Rebuilt, tag, image.Context.Tag)
+                : new ImageChange(image.Layer, ImageChangeKind.Added, null, image.Context.Tag));
+        }
+        var afterLayers = after?.Images.Select(i => i.Layer).ToHashSet(StringComparer.Ordinal) ?? [];
+        images.AddRange((before?.Images ?? []).Where(i => !afterLayers.Contains(i.Layer)).Select(i => new ImageChange(i.Layer, ImageChangeKind.Removed, i.Context.Tag, null)));
+
+        var workloads = new List<WorkloadChange>();
+        var placedBefore = before?.Workloads.ToDictionary(w => w.Name, w => w.Layer, StringComparer.Ordinal) ?? [];
+        var placedAfter = after?.Workloads.ToDictionary(w => w.Name, w => w.Layer, StringComparer.Ordinal) ?? [];
+        foreach (var name in placedBefore.Keys.Union(placedAfter.Keys).Order(StringComparer.Ordinal))
+        {
+            var was = placedBefore.GetValueOrDefault(name);
+            var now = placedAfter.GetValueOrDefault(name);
+            if (was == now)
+            {
+                continue;
+            }
+            var kind = now is not null && !workloadsBefore.Contains(name) ? WorkloadChangeKind.Added
+                : now is null && !(after?.Problems.Any(p => p.Subject == $"workload {name}") ?? false) ? WorkloadChangeKind.Removed
+                : WorkloadChangeKind.Moved;
+            workloads.Add(new WorkloadChange(name, kind, was, now));
+        }
+
+        var pools = new List<NodePoolChange>();
+        var poolsBefore = before?.NodePools.ToDictionary(p => p.Name, Describe, StringComparer.Ordinal) ?? [];
+        var poolsAfter = after?.NodePools.ToDictionary(p => p.Name, Describe, StringComparer.Ordinal) ?? [];
+        foreach (var name in poolsBefore.Keys.Union(poolsAfter.Keys).Order(StringComparer.Ordinal))
+        {
+            var was = poolsBefore.GetValueOrDefault(name);
+            var now = poolsAfter.GetValueOrDefault(name);
+            if (was != now)
+            {
+                pools.Add(new NodePoolChange(name, was is null ? NodePoolChangeKind.Added : now is null ? NodePoolChangeKind.Removed : NodePoolChangeKind.Resized, was, now));
+            }
+        }
+
+        var kindOfStack = before is null ? StackChangeKind.Added
+            : after is null ? StackChangeKind.Removed
+            : images.Any(i => i.Kind != ImageChangeKind.Reused) || workloads.Count > 0 || pools.Count > 0 ? StackChangeKind.Changed
+            : StackChangeKind.Unchanged;
+        return new StackDiff(stack, cloud, kindOfStack, images, workloads, pools, after?.Problems.Select(p => p.Message).ToList() ?? []);
+    }
+
+    private static string Describe(PlannedNodePool pool) => string.Create(CultureInfo.InvariantCulture,
+        $"{pool.Min}..{pool.Max} nodes of {pool.Profile.Cpus:0.###} CPUs, {pool.Profile.Memory}{(pool.Profile.Gpu is { } g ? $", {g.Count}× {g.Kind}" : "")}");
+}
