@@ -38,8 +38,10 @@ public static class Synthesizer
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var image in plan.Images)
         {
-            files[$"{context.ContextPath(image.Layer)}/Dockerfile"] = image.Context.Dockerfile;
-            files[$"{context.ContextPath(image.Layer)}/{image.Context.LockFileName}"] = image.Context.LockText;
+            foreach (var (name, text) in image.Context.Files)
+            {
+                files[$"{context.ContextPath(image.Layer)}/{name}"] = text;
+            }
         }
         foreach (var group in plan.Groups)
         {

@@ -152,8 +152,10 @@ public sealed class ImageBuilder(DockerClient client, Action<string>? progress =
         using var tar = new MemoryStream();
         using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
         {
-            Add(writer, "Dockerfile", image.Context.Dockerfile);
-            Add(writer, image.Context.LockFileName, image.Context.LockText);
+            foreach (var (name, text) in image.Context.Files)
+            {
+                Add(writer, name, text);
+            }
         }
         tar.Position = 0;
         var buildArgs = new Dictionary<string, string>();

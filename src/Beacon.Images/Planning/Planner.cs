@@ -53,11 +53,11 @@ public static class Planner
             if (layer.Parent is { } p)
             {
                 var parent = images[p.Value];
-                context = BuildContext.ForChild(layer.Name, parent.Reference, s.Lock.File, stored[p.Value].Lock!.File, s.Text, LockCommits.For(commits, layer.Name));
+                context = BuildContext.ForChild(layer.Name, parent.Reference, s.Lock.File, stored[p.Value].Lock!.File, s.Text, LockCommits.For(commits, layer.Name), layer.Pip);
             }
             else
             {
-                context = BuildContext.ForRoot(layer.Name, layer.BaseImage!.Value.Value, s.Lock.File, s.Text, LockCommits.For(commits, layer.Name));
+                context = BuildContext.ForRoot(layer.Name, layer.BaseImage!.Value.Value, s.Lock.File, s.Text, LockCommits.For(commits, layer.Name), layer.Pip);
             }
             images[layer.Name] = new PlannedImage(layer.Name, layer.Parent?.Value, ImageReference.ForLayer(registry, layer.Name, context.Tag), context);
         }

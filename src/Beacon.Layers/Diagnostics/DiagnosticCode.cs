@@ -35,6 +35,7 @@ public enum DiagnosticCode
     LayerUnknownHardware = 112,
     InvalidImageReference = 113,
     InvalidTestCommand = 114,
+    InvalidPipRequirement = 115,
 
     DuplicateWorkload = 200,
     WorkloadUnknownLayer = 201,

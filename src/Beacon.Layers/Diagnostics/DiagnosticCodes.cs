@@ -34,6 +34,7 @@ public static class DiagnosticCodes
         [DiagnosticCode.LayerUnknownHardware] = "A layer names a hardware profile that no stack or default defines.",
         [DiagnosticCode.InvalidImageReference] = "`base-image` is not a valid image reference.",
         [DiagnosticCode.InvalidTestCommand] = "A test command is empty or contains control characters.",
+        [DiagnosticCode.InvalidPipRequirement] = "A `pip:` requirement is not a plain name with versions (options, direct URLs and control characters are refused).",
         [DiagnosticCode.DuplicateWorkload] = "Two workloads have the same name.",
         [DiagnosticCode.WorkloadUnknownLayer] = "A workload pins a layer that does not exist.",
         [DiagnosticCode.WorkloadUnknownHardware] = "A workload names an unknown hardware profile.",

@@ -174,11 +174,14 @@ public static class LayerReader
             {
                 foreach (var p in pipMap.StringList("pip", required: true) ?? [])
                 {
-                    if (!Names.IsSingleLine(p.Value) || p.Value.Trim().Length == 0)
+                    var requirement = p.Value.Trim();
+                    var problem = Names.IsSingleLine(p.Value) ? PipRequirements.Check(requirement) : "a pip requirement must be one line";
+                    if (problem is not null)
                     {
-                        bag.Error(p.Location, DiagnosticCode.InvalidMatchSpec, "a pip requirement must be one non-empty line");
+                        bag.Error(p.Location, DiagnosticCode.InvalidPipRequirement, Printable(problem));
+                        continue;
                     }
-                    pip.Add(p.Value.Trim());
+                    pip.Add(requirement);
                 }
                 pipMap.ReportUnknownKeys();
             }

@@ -40,6 +40,10 @@ public static class GraphRenderer
             parts.Add("hardware " + h.Value);
         }
         parts.AddRange(layer.System.Select(kv => $"{kv.Key} {kv.Value}"));
+        if (layer.Pip.Count > 0)
+        {
+            parts.Add("pip " + string.Join(", ", layer.Pip));
+        }
         if (annotate?.Invoke(layer) is { Length: > 0 } extra)
         {
             parts.Add(extra);
@@ -84,7 +88,7 @@ public static class GraphRenderer
     {
         var tree = workspace.Tree;
         var layers = tree.TopologicalOrder.Select(l => new GraphLayerJson(l.Name, l.Parent?.Value, tree.Depth(l.Name), l.Stage.ToText(),
-            l.Hardware?.Value, l.System, tree.Children(l.Name).Select(c => c.Name).ToList(), l.Dependencies.Select(d => d.Text).ToList())).ToList();
+            l.Hardware?.Value, l.System, tree.Children(l.Name).Select(c => c.Name).ToList(), l.Dependencies.Select(d => d.Text).ToList(), l.Pip)).ToList();
         return JsonOptions.Write(new GraphJson(layers), LayersJson.Styled.GraphJson);
     }
 }

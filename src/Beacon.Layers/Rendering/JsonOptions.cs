@@ -28,7 +28,7 @@ public static class JsonOptions
 public sealed record GraphJson(IReadOnlyList<GraphLayerJson> Layers);
 
 public sealed record GraphLayerJson(string Name, string? Parent, int Depth, string Stage, string? Hardware,
-    IReadOnlyDictionary<string, string> System, IReadOnlyList<string> Children, IReadOnlyList<string> Dependencies);
+    IReadOnlyDictionary<string, string> System, IReadOnlyList<string> Children, IReadOnlyList<string> Dependencies, IReadOnlyList<string> Pip);
 
 [JsonSerializable(typeof(GraphJson))]
 internal sealed partial class LayersJson : JsonSerializerContext

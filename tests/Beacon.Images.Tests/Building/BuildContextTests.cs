@@ -29,4 +29,37 @@ public class BuildContextTests
         Assert.Contains("USER 10001:10001", context.Dockerfile, StringComparison.Ordinal);
         Assert.Equal(BuildContext.ComputeTag("abc", ChildLock), context.Tag);
     }
+
+    [Fact]
+    public void Pip_requirements_are_a_file_of_the_context_that_pip_installs_without_dependencies_and_part_of_the_tag()
+    {
+        var parentImage = ImageReference.ForLayer("127.0.0.1:5000", "core", "abc");
+        var lockFile = ExplicitLock.Parse(ChildLock).Value!;
+        var parentLock = ExplicitLock.Parse(ParentLock).Value!;
+        var plain = BuildContext.ForChild("child", parentImage, lockFile, parentLock, ChildLock, "unknown");
+        var withPip = BuildContext.ForChild("child", parentImage, lockFile, parentLock, ChildLock, "unknown", ["requests-toolbelt ==1.0.0", "sentry-sdk[flask] >=2"]);
+
+        Assert.Equal(["Dockerfile", "child.delta.lock"], plain.Files.Select(f => f.Key));
+        Assert.Equal(["Dockerfile", "child.delta.lock", "child.pip.txt"], withPip.Files.Select(f => f.Key));
+        Assert.Equal("requests-toolbelt ==1.0.0\nsentry-sdk[flask] >=2\n", withPip.PipText);
+        Assert.Contains("RUN micromamba run --name base python -m pip install --no-deps --no-cache-dir --requirement /opt/beacon/child.pip.txt", withPip.Dockerfile, StringComparison.Ordinal);
+        Assert.DoesNotContain("pip", plain.Dockerfile, StringComparison.Ordinal);
+        // Identity: a layer without pip keeps its tag; adding or changing a requirement retags it.
+        Assert.Equal(BuildContext.ComputeTag("abc", ChildLock), plain.Tag);
+        Assert.NotEqual(plain.Tag, withPip.Tag);
+        Assert.NotEqual(withPip.Tag, BuildContext.ForChild("child", parentImage, lockFile, parentLock, ChildLock, "unknown", ["requests-toolbelt ==1.0.1"]).Tag);
+    }
+
+    [Theory]
+    [InlineData("--index-url https://evil.example/simple")]
+    [InlineData("requests --extra-index-url https://evil.example")]
+    [InlineData("evil @ https://evil.example/evil.whl")]
+    [InlineData("-r /etc/passwd")]
+    [InlineData("requests; os.system('x')`")]
+    public void A_requirement_that_would_change_where_pip_looks_never_reaches_the_context(string requirement)
+    {
+        var parentImage = ImageReference.ForLayer("127.0.0.1:5000", "core", "abc");
+        Assert.Throws<ArgumentException>(() => BuildContext.ForChild("child", parentImage, ExplicitLock.Parse(ChildLock).Value!, ExplicitLock.Parse(ParentLock).Value!,
+            ChildLock, "unknown", [requirement]));
+    }
 }

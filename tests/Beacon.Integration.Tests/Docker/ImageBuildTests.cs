@@ -27,7 +27,7 @@ public sealed class ImageBuildTests : IClassFixture<DockerFixture>, IDisposable
         _repo.Write("beacon.yaml", $"channels:\n  conda-forge: {RepoPaths.RepoFile("channels", "demo")}\n");
         _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {DockerFixture.StandInBaseImage}\nchannels: [conda-forge]\nstage: production\ndependencies:\n  - python 3.11.*\n");
         _repo.Write("layers/numeric.yaml", "name: numeric\nparent: core\nstage: production\ndependencies:\n  - numpy\n");
-        _repo.Write("layers/frames.yaml", "name: frames\nparent: numeric\nstage: production\ndependencies:\n  - pandas\n");
+        _repo.Write("layers/frames.yaml", "name: frames\nparent: numeric\nstage: production\ndependencies:\n  - pandas\n  - pip: [tabulate ==0.9.0]\n");
         _repo.Write("stacks/Pulumi.test.yaml", $"config:\n  beacon:cloud: local\n  beacon:registry: {docker.Registry}/t{Guid.NewGuid().ToString("N")[..8]}\n");
     }
 
@@ -62,6 +62,8 @@ public sealed class ImageBuildTests : IClassFixture<DockerFixture>, IDisposable
         Assert.Equal(0, exit);
         Assert.Contains("pandas 2.2.1", installed, StringComparison.Ordinal);
         Assert.Contains("python 3.11.8", installed, StringComparison.Ordinal);
+        var (_, pip) = await _docker.RunAsync(byLayer["frames"].Reference, "cat", "/opt/conda/beacon-pip-installed.txt");
+        Assert.Equal("tabulate ==0.9.0\n", pip); // the layer's pip requirements reached pip, after the conda records
         var (_, meta) = await _docker.RunAsync(byLayer["numeric"].Reference, "ls", "/opt/conda/conda-meta");
         Assert.Contains("numpy-1.26.4-py311h64a7726_0.json", meta, StringComparison.Ordinal);
         Assert.DoesNotContain("pandas", meta, StringComparison.Ordinal);
