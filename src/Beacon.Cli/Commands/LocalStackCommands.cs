@@ -65,10 +65,6 @@ internal static class LocalStackCommands
             {
                 return run.Fail(DiagnosticCode.DockerUnavailable, e.Message, ExitCodes.InternalError);
             }
-            catch (DockerApiException e)
-            {
-                return run.Fail(DiagnosticCode.EngineRefused, e.Message, ExitCodes.CheckFailed);
-            }
             catch (FileWriteException e)
             {
                 return run.Fail(DiagnosticCode.OutputNotWritable, e.Message);

@@ -97,10 +97,6 @@ internal static class TestCommand
         {
             return run.Fail(DiagnosticCode.DockerUnavailable, e.Message, ExitCodes.InternalError);
         }
-        catch (DockerApiException e)
-        {
-            return run.Fail(DiagnosticCode.EngineRefused, e.Message, ExitCodes.CheckFailed);
-        }
         catch (FileWriteException e)
         {
             return run.Fail(DiagnosticCode.OutputNotWritable, e.Message);

@@ -121,7 +121,7 @@ public static class StackSessions
         if (options.LocalOnly && stack.Cloud != CloudTarget.Local)
         {
             problem = Diagnostic.Error(new SourceLocation(StackFile(stack.Name)), DiagnosticCode.StackNotLocal,
-                $"stack '{stack.Name}' is a {stack.Cloud.ToText()} stack; this command runs local stacks only");
+                $"stack '{stack.Name}' runs on {stack.Cloud.ToText()} (beacon:cloud); this command runs local stacks only");
             return null;
         }
         return options.Registry is { } registry ? stack with { Registry = registry.TrimEnd('/') } : stack;

@@ -84,5 +84,4 @@ public enum DiagnosticCode
     LayerExists = 614,
     StackNotLocal = 615,
     PulumiConfigMismatch = 616,
-    EngineRefused = 617,
 }

@@ -79,6 +79,5 @@ public static class DiagnosticCodes
         [DiagnosticCode.LayerExists] = "A new layer's name is taken.",
         [DiagnosticCode.StackNotLocal] = "The command runs the local stack only, and the stack named is not `beacon:cloud: local`.",
         [DiagnosticCode.PulumiConfigMismatch] = "Pulumi's view of the stack settings (PULUMI_CONFIG) disagrees with the stack file.",
-        [DiagnosticCode.EngineRefused] = "The Docker engine refused a request (a failed step, a bad image).",
     };
 }

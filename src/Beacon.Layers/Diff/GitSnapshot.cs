@@ -27,7 +27,7 @@ public sealed class GitSnapshot : IDisposable
         }
         catch (GitException)
         {
-            throw new GitException($"'{gitRef}' is not a commit in {repositoryRoot}");
+            throw new GitException($"'{gitRef}' is not a commit of this repository (or it is not a git repository); fetch it first, e.g. git fetch origin main");
         }
         var root = Path.Combine(Path.GetTempPath(), "beacon-base-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(root);

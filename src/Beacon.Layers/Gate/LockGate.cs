@@ -54,7 +54,12 @@ public static class LockGate
             CheckLayer(workspace, layer, s, stored, bag);
         }
         CheckOrphans(workspace, bag);
-        CheckWorkloads(workspace, Router.FromStored(workspace, stored), bag);
+        // Routing over a missing or unreadable lock would blame every workload for it: those findings wait until the
+        // locks are fixed (the lock findings above say how).
+        if (tree.TopologicalOrder.All(l => stored.TryGetValue(l.Name, out var s) && s.Lock is not null))
+        {
+            CheckWorkloads(workspace, Router.FromStored(workspace, stored), bag);
+        }
         return bag.Sorted();
     }
 
@@ -214,17 +219,18 @@ public static class LockGate
                 }
                 continue;
             }
-            foreach (var stack in workspace.Stacks.Where(w.RunsIn))
+            // One finding per workload and reason, naming every stack it fails in (not one per stack).
+            var failures = workspace.Stacks.Where(w.RunsIn)
+                .Select(stack => (stack.Name, Route: router.Route(w, stack)))
+                .Where(x => x.Route.Layer is null)
+                .Select(x => (x.Name, Nearest: x.Route.Candidates.FirstOrDefault(c => c.Packages != int.MaxValue)))
+                .GroupBy(x => x.Nearest is null ? "" : $" (the smallest, '{x.Nearest.Layer}': {string.Join("; ", x.Nearest.Rejections)})");
+            foreach (var failure in failures)
             {
-                var route = router.Route(w, stack);
-                if (route.Layer is null)
-                {
-                    var nearest = route.Candidates.FirstOrDefault(c => c.Packages != int.MaxValue);
-                    bag.Error(w.NameLocation, DiagnosticCode.NoAcceptableLayer,
-                        $"no layer deployed by stack '{stack.Name}' fits workload '{w.Name}'" +
-                        (nearest is null ? "" : $" (the smallest, '{nearest.Layer}': {string.Join("; ", nearest.Rejections)})") +
-                        "; add the packages to a layer, or pin 'layer:'");
-                }
+                var stacks = failure.Select(x => $"'{x.Name}'").ToList();
+                bag.Error(w.NameLocation, DiagnosticCode.NoAcceptableLayer,
+                    $"no layer deployed by stack{(stacks.Count == 1 ? "" : "s")} {string.Join(", ", stacks)} fits workload '{w.Name}'{failure.Key}" +
+                    "; add the packages to a layer, or pin 'layer:'");
             }
         }
     }

@@ -39,7 +39,8 @@ public static class HardwareReader
             GpuSpec? gpu = null;
             if (profile.Mapping("gpu") is { } g)
             {
-                var count = g.Integer("count", required: true, min: 0, max: 16);
+                // A profile without GPUs has no gpu block: a count of 0 would make "has a GPU" mean two things.
+                var count = g.Integer("count", required: true, min: 1, max: 16);
                 var kind = g.String("kind", required: true);
                 if (kind is { } k && !Names.IsDnsLabel(k.Value))
                 {
@@ -72,7 +73,8 @@ public static class HardwareReader
         {
             return cpus;
         }
-        bag.Error(Nodes.At(profile.File, node), DiagnosticCode.InvalidHardwareProfile, $"cpus must be a positive number such as 2 or 0.5, found {Nodes.Describe(node)}");
+        var found = node is YamlScalarNode scalar && !Nodes.IsNull(node) ? $"'{LayerReader.Printable(scalar.Value ?? "")}'" : Nodes.Describe(node);
+        bag.Error(Nodes.At(profile.File, node), DiagnosticCode.InvalidHardwareProfile, $"cpus must be a positive number up to 1024 such as 2 or 0.5, found {found}");
         return null;
     }
 }

@@ -46,7 +46,7 @@ public static class WorkspaceLoader
         }
         if (layers.Count == 0 && !bag.HasErrors)
         {
-            bag.Error(new SourceLocation("layers"), DiagnosticCode.NoRoot, $"no layer files found under '{Path.Combine(root, "layers")}'; add layers/core.yaml (see README)");
+            bag.Error(new SourceLocation("layers"), DiagnosticCode.NoRoot, "no layer files found under layers/; add layers/core.yaml (see README)");
         }
 
         var workloads = new List<WorkloadDocument>();

@@ -55,7 +55,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal("stacks/Pulumi.nope.yaml(1,1): error BEA0602: no stack 'nope': there is no stacks/Pulumi.nope.yaml\n", r.Stderr);
         var notLocal = InProcess.Beacon(_repo.Root, "status", "--stack", "acme-aws-prod");
         Assert.Equal(2, notLocal.ExitCode);
-        Assert.Contains("error BEA0615: stack 'acme-aws-prod' is a aws stack; this command runs local stacks only", notLocal.Stderr, StringComparison.Ordinal);
+        Assert.Contains("error BEA0615: stack 'acme-aws-prod' runs on aws (beacon:cloud); this command runs local stacks only", notLocal.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

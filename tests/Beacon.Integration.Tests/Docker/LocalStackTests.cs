@@ -38,6 +38,9 @@ public sealed class LocalStackTests : IClassFixture<DockerFixture>, IDisposable
     {
         _docker.Require();
         Assert.Equal(0, Beacon("lock", "--quiet").ExitCode);
+        var notBuilt = Beacon("test", "core");
+        Assert.Equal(1, notBuilt.ExitCode);
+        Assert.Contains("beacon test: error BEA0607: ", notBuilt.Stderr, StringComparison.Ordinal);
         var build = Beacon("build", "--stack", "local");
         Assert.True(build.ExitCode == 0, build.Stdout + build.Stderr);
 
@@ -58,8 +61,21 @@ public sealed class LocalStackTests : IClassFixture<DockerFixture>, IDisposable
         Assert.Contains("1 passed, 1 failed", against.Stdout, StringComparison.Ordinal);
         var refused = Beacon("publish", "broken", "--stage", "production");
         Assert.Equal(1, refused.ExitCode);
-        Assert.Contains("refused", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("beacon publish: error BEA0608: refused: the tests of 'broken' have not passed", refused.Stderr, StringComparison.Ordinal);
         Assert.Contains("stage: experimental", File.ReadAllText(_repo.Path_("layers/broken.yaml")), StringComparison.Ordinal);
+
+        // A registry that refuses the push: publish fails, says so, and leaves the layer file as it was.
+        var coreFile = File.ReadAllText(_repo.Path_("layers/core.yaml"));
+        _repo.Write("stacks/Pulumi.unreachable.yaml", "config:\n  beacon:cloud: local\n  beacon:registry: 127.0.0.1:1/nobody\n  beacon:stages: [production, experimental]\n");
+        var unreachable = Beacon("build", "core", "--stack", "unreachable");
+        Assert.True(unreachable.ExitCode == 0, unreachable.Stdout + unreachable.Stderr);
+        Assert.Equal(0, Beacon("test", "core", "--stack", "unreachable").ExitCode);
+        var pushRefused = Beacon("publish", "core", "--stack", "unreachable");
+        Assert.Equal(1, pushRefused.ExitCode);
+        Assert.Contains("beacon publish: error BEA0609: 127.0.0.1:1/nobody/core:production was not pushed: ", pushRefused.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("published", pushRefused.Stdout, StringComparison.Ordinal);
+        Assert.Equal(coreFile, File.ReadAllText(_repo.Path_("layers/core.yaml")));
+        File.Delete(_repo.Path_("stacks/Pulumi.unreachable.yaml"));
 
         var published = Beacon("publish", "core", "--stage", "production");
         Assert.True(published.ExitCode == 0, published.Stdout + published.Stderr);

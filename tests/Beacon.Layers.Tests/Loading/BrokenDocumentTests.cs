@@ -22,6 +22,18 @@ public class BrokenDocumentTests
             File.Delete(repo.Path_("layers/child.yaml"));
             File.CreateSymbolicLink(repo.Path_("layers/child.yaml"), "/etc/hostname");
         },
+        ["dangling-symlink"] = repo =>
+        {
+            File.Delete(repo.Path_("layers/child.yaml"));
+            File.CreateSymbolicLink(repo.Path_("layers/child.yaml"), "gone.yaml");
+        },
+        ["no-layers"] = repo =>
+        {
+            foreach (var file in Directory.GetFiles(repo.Path_("layers")))
+            {
+                File.Delete(file);
+            }
+        },
     };
 
     public static TheoryData<string> Cases()
