@@ -18,18 +18,8 @@ public static class HardwareReader
         {
             return result;
         }
-        foreach (var (name, keyNode, value) in map.Entries())
+        foreach (var (name, profile) in map.NamedMappings("hardware profile"))
         {
-            if (!Names.IsDnsLabel(name))
-            {
-                bag.Error(Nodes.At(map.File, keyNode), DiagnosticCode.InvalidName, $"hardware profile '{name}' is not valid: use {Names.DnsLabelRule}");
-                continue;
-            }
-            var profile = MappingReader.For(map.File, value, bag, $"hardware profile '{name}'");
-            if (profile is null)
-            {
-                continue;
-            }
             var cpus = ReadCpus(profile, bag);
             var memory = profile.String("memory", required: true);
             if (memory is { } m && !Names.IsMemoryQuantity(m.Value))

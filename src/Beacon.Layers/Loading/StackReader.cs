@@ -183,18 +183,8 @@ public static partial class StackReader
         {
             return result;
         }
-        foreach (var (name, keyNode, value) in map.Entries())
+        foreach (var (name, pool) in map.NamedMappings("node pool"))
         {
-            if (!Names.IsDnsLabel(name))
-            {
-                bag.Error(Nodes.At(map.File, keyNode), DiagnosticCode.InvalidName, $"node pool '{name}' is not valid: use {Names.DnsLabelRule}");
-                continue;
-            }
-            var pool = MappingReader.For(map.File, value, bag, $"node pool '{name}'");
-            if (pool is null)
-            {
-                continue;
-            }
             var min = pool.Integer("min", required: true, min: 0, max: 1000);
             var max = pool.Integer("max", required: true, min: 1, max: 1000);
             pool.ReportUnknownKeys();

@@ -166,6 +166,26 @@ public sealed class MappingReader
     public IEnumerable<(string Key, YamlNode KeyNode, YamlNode Value)> Entries() =>
         Node.Children.Select(kv => (kv.Key is YamlScalarNode s ? s.Value ?? "" : "", kv.Key, kv.Value));
 
+    /// <summary>
+    /// The entries of a mapping of named things (hardware profiles, node pools): each name checked as a DNS label and
+    /// each value read as a mapping; entries that fail either are reported and skipped.
+    /// </summary>
+    public IEnumerable<(string Name, MappingReader Value)> NamedMappings(string what)
+    {
+        foreach (var (name, keyNode, value) in Entries())
+        {
+            if (!Validation.Names.IsDnsLabel(name))
+            {
+                Bag.Error(Nodes.At(File, keyNode), DiagnosticCode.InvalidName, $"{what} '{name}' is not valid: use {Validation.Names.DnsLabelRule}");
+                continue;
+            }
+            if (For(File, value, Bag, $"{what} '{name}'") is { } reader)
+            {
+                yield return (name, reader);
+            }
+        }
+    }
+
     public void ReportUnknownKeys()
     {
         foreach (var (key, keyNode, _) in Entries())
