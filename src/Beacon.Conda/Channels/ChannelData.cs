@@ -3,8 +3,14 @@ using Beacon.Conda.Repodata;
 
 namespace Beacon.Conda.Channels;
 
-/// <summary>The records of one channel for the subdirs that were read (platform + noarch).</summary>
-public sealed record ChannelData(string Name, string Url, IReadOnlyList<PackageRecord> Records);
+/// <summary>
+/// The records of one channel for the subdirs that were read (platform + noarch), and the records left out because
+/// they carry no sha256 ("subdir/file name": they could never be verified, so they are never locked).
+/// </summary>
+public sealed record ChannelData(string Name, string Url, IReadOnlyList<PackageRecord> Records)
+{
+    public IReadOnlyList<string> LeftOutWithoutSha256 { get; init; } = [];
+}
 
 /// <summary>Reads a channel laid out as conda does it: <c>&lt;folder&gt;/&lt;subdir&gt;/repodata.json[.zst]</c>.</summary>
 public static class LocalChannel
@@ -40,6 +46,6 @@ public static class LocalChannel
         {
             throw new RepodataException($"channel folder '{folder}' has no repodata.json for {string.Join(" or ", subdirs)}");
         }
-        return new ChannelData(name ?? Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar)), channelUrl, records);
+        return new ChannelData(name ?? Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar)), channelUrl, records) { LeftOutWithoutSha256 = reader.LeftOutWithoutSha256 };
     }
 }

@@ -49,6 +49,6 @@ public sealed class ChannelLoader(RepodataFetcher? fetcher)
             }
             records.AddRange(reader.Read(result.Json, channelUrl, subdir));
         }
-        return new ChannelData(name ?? location.TrimEnd('/')[(location.TrimEnd('/').LastIndexOf('/') + 1)..], channelUrl, records);
+        return new ChannelData(name ?? location.TrimEnd('/')[(location.TrimEnd('/').LastIndexOf('/') + 1)..], channelUrl, records) { LeftOutWithoutSha256 = reader.LeftOutWithoutSha256 };
     }
 }

@@ -65,7 +65,7 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
             var result = await Pipeline().ExecuteAsync(async token =>
             {
                 attempts++;
-                return await FetchOnceAsync(baseUrl, cached?.State, token);
+                return await FetchOnceAsync(channelUrl, subdir, baseUrl, cached?.State, token);
             }, cancellationToken);
             if (result.NotModified)
             {
@@ -108,7 +108,7 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
 
     private sealed record Attempt(bool NotModified, byte[]? Json, string Url, string? ETag, string? LastModified);
 
-    private async Task<Attempt> FetchOnceAsync(string baseUrl, CacheState? state, CancellationToken token)
+    private async Task<Attempt> FetchOnceAsync(string channelUrl, string subdir, string baseUrl, CacheState? state, CancellationToken token)
     {
         // Prefer the zstd-compressed copy; a channel without it answers 404 and the plain file is used.
         foreach (var url in new[] { baseUrl + ".zst", baseUrl })
@@ -152,7 +152,7 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
             {
                 json = url.EndsWith(".zst", StringComparison.Ordinal) ? RepodataReader.Decompress(body) : body;
                 // Never cache what does not parse: a truncated or garbled body is retried instead.
-                new RepodataReader().Read(json, "https://verify.invalid");
+                new RepodataReader().Read(json, channelUrl.TrimEnd('/'), subdir);
             }
             catch (RepodataException e)
             {

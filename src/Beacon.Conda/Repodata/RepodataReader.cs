@@ -11,30 +11,61 @@ public sealed class RepodataException(string message, long offset = -1) : Except
     public long Offset { get; } = offset;
 }
 
+/// <summary>How strictly records are checked while reading.</summary>
+public sealed record RepodataPolicy
+{
+    /// <summary>
+    /// Channels Beacon locks from: a record whose file name is not <c>name-version-build</c> with a conda extension,
+    /// whose subdir is not the one being read, or whose checksum is not hex is an error; a record without a sha256
+    /// is left out (it could never be verified), and counted.
+    /// </summary>
+    public static readonly RepodataPolicy Channel = new() { Strict = true };
+
+    /// <summary>conda's own test data (flat dicts of records without checksums): read as written.</summary>
+    public static readonly RepodataPolicy TestData = new() { Strict = false };
+
+    public bool Strict { get; init; }
+}
+
 /// <summary>
 /// A single-pass <see cref="Utf8JsonReader"/> over conda's <c>repodata.json</c> (<c>packages</c> and
 /// <c>packages.conda</c>; the <c>.conda</c> copy of a file wins) and over conda's flat test format
-/// (<c>{"file name": record}</c>). Versions and repeated strings are interned, so loading is allocation-light.
+/// (<c>{"file name": record}</c>). Versions and repeated strings are interned, so loading is allocation-light. Every
+/// problem is a <see cref="RepodataException"/> naming the channel, subdir and record: never another exception.
 /// </summary>
-public sealed class RepodataReader
+public sealed class RepodataReader(RepodataPolicy? policy = null)
 {
+    /// <summary>The most a repodata document may be once decompressed (conda-forge's linux-64 is about a quarter of it).</summary>
+    public const long MaxBytes = 1L << 30;
+
     private static readonly string[] MetadataKeys = ["info", "removed", "repodata_version", "signatures", "metadata"];
 
+    private readonly RepodataPolicy _policy = policy ?? RepodataPolicy.Channel;
     private readonly Dictionary<string, Version> _versions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private readonly List<string> _scratch = new(16);
+    private string _where = "repodata";
+
+    /// <summary>Records left out because they have no sha256 (strict policy), as "subdir/file name".</summary>
+    public List<string> LeftOutWithoutSha256 { get; } = [];
 
     /// <summary>Reads a whole repodata document; <paramref name="channel"/> is the channel URL the records belong to.</summary>
     public IReadOnlyList<PackageRecord> Read(ReadOnlySpan<byte> utf8Json, string channel, string? subdirHint = null)
     {
-        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        _where = subdirHint is null ? $"{channel} repodata" : $"{channel.TrimEnd('/')}/{subdirHint}/repodata.json";
+        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 16 });
         try
         {
             return ReadDocument(ref reader, channel, subdirHint);
         }
         catch (JsonException e)
         {
-            throw new RepodataException($"repodata is not valid JSON: {e.Message}", reader.BytesConsumed);
+            throw new RepodataException($"{_where} is not valid JSON: {e.Message}", reader.BytesConsumed);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException or ArgumentException)
+        {
+            // Utf8JsonReader's own failures on malformed text (bad UTF-8, a token of the wrong type read as another).
+            throw new RepodataException($"{_where} is not valid repodata near byte {reader.TokenStartIndex}: {e.Message}", reader.TokenStartIndex);
         }
     }
 
@@ -58,6 +89,10 @@ public sealed class RepodataReader
             else if (key == "info" && reader.TokenType == JsonTokenType.StartObject)
             {
                 infoSubdir = ReadInfoSubdir(ref reader);
+                if (_policy.Strict && infoSubdir is not null && subdirHint is not null && infoSubdir != subdirHint)
+                {
+                    throw new RepodataException($"{_where} says it is the repodata of subdir '{Printable(infoSubdir)}'", reader.TokenStartIndex);
+                }
             }
             else if (MetadataKeys.Contains(key) || reader.TokenType != JsonTokenType.StartObject)
             {
@@ -121,8 +156,12 @@ public sealed class RepodataReader
         }
     }
 
-    private static void Add(Dictionary<string, PackageRecord> byStem, PackageRecord record)
+    private static void Add(Dictionary<string, PackageRecord> byStem, PackageRecord? record)
     {
+        if (record is null)
+        {
+            return;
+        }
         var stem = Stem(record.FileName);
         if (byStem.TryGetValue(stem, out var existing) && existing.FileName.EndsWith(".conda", StringComparison.Ordinal)
             && !record.FileName.EndsWith(".conda", StringComparison.Ordinal))
@@ -137,11 +176,11 @@ public sealed class RepodataReader
         : fileName.EndsWith(".tar.bz2", StringComparison.Ordinal) ? fileName[..^8]
         : fileName;
 
-    private PackageRecord ReadRecord(ref Utf8JsonReader reader, string fileName, string channel, string? subdirHint)
+    private PackageRecord? ReadRecord(ref Utf8JsonReader reader, string fileName, string channel, string? subdirHint)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            throw new RepodataException($"record '{fileName}' must be an object", reader.TokenStartIndex);
+            throw Error(fileName, "must be an object", reader.TokenStartIndex);
         }
         var start = reader.TokenStartIndex;
         string? name = null, version = null, build = null, subdir = null, noarch = null, sha256 = null, md5 = null, license = null, features = null;
@@ -152,26 +191,35 @@ public sealed class RepodataReader
         {
             var key = reader.ValueSpan;
             reader.Read();
-            if (key.SequenceEqual("name"u8)) name = Intern(ref reader);
-            else if (key.SequenceEqual("version"u8)) version = Intern(ref reader);
-            else if (key.SequenceEqual("build"u8)) build = reader.GetString(); // mostly unique: not worth interning
-            else if (key.SequenceEqual("build_number"u8)) buildNumber = reader.TokenType == JsonTokenType.Number ? reader.GetInt64() : 0;
-            else if (key.SequenceEqual("depends"u8)) depends = ReadStringArray(ref reader);
-            else if (key.SequenceEqual("constrains"u8)) constrains = ReadStringArray(ref reader);
-            else if (key.SequenceEqual("track_features"u8)) trackFeatures = ReadFeatures(ref reader);
-            else if (key.SequenceEqual("features"u8)) features = reader.TokenType == JsonTokenType.String ? Intern(ref reader) : SkipNull(ref reader);
-            else if (key.SequenceEqual("subdir"u8)) subdir = Intern(ref reader);
-            else if (key.SequenceEqual("noarch"u8)) noarch = ReadNoarch(ref reader);
-            else if (key.SequenceEqual("sha256"u8)) sha256 = reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipNull(ref reader);
-            else if (key.SequenceEqual("md5"u8)) md5 = reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipNull(ref reader);
-            else if (key.SequenceEqual("size"u8)) size = reader.TokenType == JsonTokenType.Number ? reader.GetInt64() : null;
-            else if (key.SequenceEqual("timestamp"u8)) timestamp = reader.TokenType == JsonTokenType.Number ? NormalizeTimestamp(reader.GetDouble()) : null;
-            else if (key.SequenceEqual("license"u8)) license = reader.TokenType == JsonTokenType.String ? Intern(ref reader) : SkipNull(ref reader);
+            if (key.SequenceEqual("name"u8)) name = Intern(ref reader, fileName, "name");
+            else if (key.SequenceEqual("version"u8)) version = Intern(ref reader, fileName, "version");
+            else if (key.SequenceEqual("build"u8)) build = Text(ref reader, fileName, "build"); // mostly unique: not worth interning
+            else if (key.SequenceEqual("build_number"u8)) buildNumber = Integer(ref reader, fileName, "build_number") ?? 0;
+            else if (key.SequenceEqual("depends"u8)) depends = ReadStringArray(ref reader, fileName, "depends");
+            else if (key.SequenceEqual("constrains"u8)) constrains = ReadStringArray(ref reader, fileName, "constrains");
+            else if (key.SequenceEqual("track_features"u8)) trackFeatures = ReadFeatures(ref reader, fileName);
+            else if (key.SequenceEqual("features"u8)) features = reader.TokenType == JsonTokenType.String ? Intern(ref reader, fileName, "features") : SkipNull(ref reader);
+            else if (key.SequenceEqual("subdir"u8)) subdir = reader.TokenType == JsonTokenType.Null ? SkipNull(ref reader) : Intern(ref reader, fileName, "subdir");
+            else if (key.SequenceEqual("noarch"u8)) noarch = ReadNoarch(ref reader, fileName);
+            else if (key.SequenceEqual("sha256"u8)) sha256 = reader.TokenType == JsonTokenType.Null ? SkipNull(ref reader) : Text(ref reader, fileName, "sha256");
+            else if (key.SequenceEqual("md5"u8)) md5 = reader.TokenType == JsonTokenType.Null ? SkipNull(ref reader) : Text(ref reader, fileName, "md5");
+            else if (key.SequenceEqual("size"u8)) size = Integer(ref reader, fileName, "size");
+            else if (key.SequenceEqual("timestamp"u8)) timestamp = reader.TokenType == JsonTokenType.Number ? NormalizeTimestamp(reader.GetDouble()) : SkipTimestamp(ref reader);
+            else if (key.SequenceEqual("license"u8)) license = reader.TokenType == JsonTokenType.String ? Intern(ref reader, fileName, "license") : SkipNull(ref reader);
             else reader.Skip(); // "requires" (legacy), "fn", "url", "channel", "arch", "platform", ...: not used
         }
         if (name is null || version is null || build is null)
         {
-            throw new RepodataException($"record '{fileName}' lacks {(name is null ? "name" : version is null ? "version" : "build")}", start);
+            throw Error(fileName, $"lacks {(name is null ? "name" : version is null ? "version" : "build")}", start);
+        }
+        if (_policy.Strict)
+        {
+            Check(fileName, name, version, build, subdir, subdirHint, sha256, md5, start);
+            if (sha256 is null)
+            {
+                LeftOutWithoutSha256.Add($"{subdir ?? subdirHint}/{fileName}");
+                return null;
+            }
         }
         return new PackageRecord
         {
@@ -187,17 +235,84 @@ public sealed class RepodataReader
             TrackFeatures = trackFeatures,
             Features = string.IsNullOrWhiteSpace(features) ? null : features,
             Noarch = noarch,
-            Sha256 = sha256,
-            Md5 = md5,
+            Sha256 = sha256?.ToLowerInvariant(),
+            Md5 = md5?.ToLowerInvariant(),
             Size = size,
             Timestamp = timestamp,
             License = license,
         };
     }
 
-    /// <summary>repodata timestamps are milliseconds; values up to year 9999 in seconds are old-style seconds.</summary>
-    private static long NormalizeTimestamp(double value)
+    /// <summary>
+    /// What makes a record safe to lock and to download: its file name is a plain <c>name-version-build</c> with a
+    /// conda extension (it becomes part of a URL and a path), it belongs to the subdir being read, and its checksums
+    /// are hex of the right length.
+    /// </summary>
+    private void Check(string fileName, string name, string version, string build, string? subdir, string? subdirHint, string? sha256, string? md5, long offset)
     {
+        var stem = fileName.EndsWith(".conda", StringComparison.Ordinal) ? fileName[..^6]
+            : fileName.EndsWith(".tar.bz2", StringComparison.Ordinal) ? fileName[..^8] : null;
+        if (stem is null || fileName.Any(c => c is '/' or '\\' || char.IsControl(c) || char.IsWhiteSpace(c)) || fileName.StartsWith('.'))
+        {
+            throw Error(fileName, "is not a conda package file name (name-version-build.conda or .tar.bz2, no path)", offset);
+        }
+        if (stem != $"{name}-{version}-{build}")
+        {
+            throw Error(fileName, $"is named for another package than its fields say ({name} {version} {build})", offset);
+        }
+        if (subdir is not null && subdirHint is not null && subdir != subdirHint)
+        {
+            throw Error(fileName, $"belongs to subdir '{subdir}', not '{subdirHint}'", offset);
+        }
+        if (sha256 is not null && !IsHex(sha256, 64))
+        {
+            throw Error(fileName, $"has a sha256 that is not 64 hex digits ('{Short(sha256)}')", offset);
+        }
+        if (md5 is not null && !IsHex(md5, 32))
+        {
+            throw Error(fileName, $"has an md5 that is not 32 hex digits ('{Short(md5)}')", offset);
+        }
+    }
+
+    private static string Short(string text) => text.Length > 20 ? text[..20] + "…" : text;
+
+    private static bool IsHex(string text, int length) => text.Length == length && text.All(char.IsAsciiHexDigit);
+
+    private RepodataException Error(string fileName, string problem, long offset) =>
+        new($"{_where}: record '{Printable(fileName)}' {problem}", offset);
+
+    private static string Printable(string text) =>
+        text.Length > 120 ? Printable(text[..120]) + "…" : string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+
+    private string Text(ref Utf8JsonReader reader, string fileName, string field) =>
+        reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw Error(fileName, $"has a '{field}' that is not text", reader.TokenStartIndex);
+
+    private long? Integer(ref Utf8JsonReader reader, string fileName, string field)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) && value >= 0)
+        {
+            return value;
+        }
+        throw Error(fileName, $"has a '{field}' that is not a whole number from 0 to {long.MaxValue}", reader.TokenStartIndex);
+    }
+
+    private static long? SkipTimestamp(ref Utf8JsonReader reader)
+    {
+        reader.Skip();
+        return null;
+    }
+
+    /// <summary>repodata timestamps are milliseconds; values up to year 9999 in seconds are old-style seconds.</summary>
+    private static long? NormalizeTimestamp(double value)
+    {
+        if (double.IsNaN(value) || value < 0 || value > 253402300799999d)
+        {
+            return null; // not a time Beacon can use for ordering: ignored, as conda ignores a missing one
+        }
         var t = (long)value;
         return t <= 253402300799L ? t * 1000 : t;
     }
@@ -211,7 +326,7 @@ public sealed class RepodataReader
         var parsed = Version.TryParse(text);
         if (!parsed.Success)
         {
-            throw new RepodataException($"record '{fileName}' has an invalid version '{text}': {parsed.Error.Message}", offset);
+            throw Error(fileName, $"has an invalid version '{Printable(text)}': {parsed.Error.Message}", offset);
         }
         _versions[text] = parsed.Value;
         return parsed.Value;
@@ -223,7 +338,7 @@ public sealed class RepodataReader
         return null;
     }
 
-    private string Intern(ref Utf8JsonReader reader)
+    private string Intern(ref Utf8JsonReader reader, string fileName, string field)
     {
         if (reader.TokenType != JsonTokenType.String)
         {
@@ -232,7 +347,7 @@ public sealed class RepodataReader
             {
                 return Intern(Encoding.UTF8.GetString(reader.ValueSpan));
             }
-            throw new RepodataException($"expected a string, found {reader.TokenType}", reader.TokenStartIndex);
+            throw Error(fileName, $"has a '{field}' that is not text", reader.TokenStartIndex);
         }
         if (!reader.ValueIsEscaped && reader.ValueSpan.Length <= 256)
         {
@@ -261,7 +376,7 @@ public sealed class RepodataReader
         return s;
     }
 
-    private IReadOnlyList<string> ReadStringArray(ref Utf8JsonReader reader)
+    private IReadOnlyList<string> ReadStringArray(ref Utf8JsonReader reader, string fileName, string field)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -269,22 +384,22 @@ public sealed class RepodataReader
         }
         if (reader.TokenType != JsonTokenType.StartArray)
         {
-            throw new RepodataException("expected a list of strings", reader.TokenStartIndex);
+            throw Error(fileName, $"has a '{field}' that is not a list of text", reader.TokenStartIndex);
         }
         _scratch.Clear();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            _scratch.Add(Intern(ref reader));
+            _scratch.Add(Intern(ref reader, fileName, field));
         }
         return _scratch.Count == 0 ? [] : _scratch.ToArray();
     }
 
     /// <summary><c>track_features</c> is a space- or comma-separated string (or, rarely, a list).</summary>
-    private IReadOnlyList<string> ReadFeatures(ref Utf8JsonReader reader)
+    private IReadOnlyList<string> ReadFeatures(ref Utf8JsonReader reader, string fileName)
     {
         if (reader.TokenType == JsonTokenType.StartArray)
         {
-            return ReadStringArray(ref reader);
+            return ReadStringArray(ref reader, fileName, "track_features");
         }
         if (reader.TokenType != JsonTokenType.String)
         {
@@ -299,30 +414,48 @@ public sealed class RepodataReader
         return text.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Intern).ToArray();
     }
 
-    private string? ReadNoarch(ref Utf8JsonReader reader) => reader.TokenType switch
+    private string? ReadNoarch(ref Utf8JsonReader reader, string fileName) => reader.TokenType switch
     {
-        JsonTokenType.String => Intern(ref reader),
+        JsonTokenType.String => Intern(ref reader, fileName, "noarch"),
         JsonTokenType.True => "generic", // very old repodata: "noarch": true
         _ => SkipNull(ref reader),
     };
 
-    /// <summary>Reads a file: <c>.json</c>, or <c>.json.zst</c> (zstd-compressed).</summary>
+    /// <summary>Reads a file (a regular file of at most <see cref="MaxBytes"/>): <c>.json</c>, or <c>.json.zst</c> (zstd-compressed).</summary>
     public IReadOnlyList<PackageRecord> ReadFile(string path, string channel, string? subdirHint = null)
     {
-        var bytes = File.ReadAllBytes(path);
+        byte[] bytes;
+        try
+        {
+            bytes = SafeFile.ReadAllBytes(path, MaxBytes);
+        }
+        catch (SafeFileException e)
+        {
+            throw new RepodataException(e.Message);
+        }
         return path.EndsWith(".zst", StringComparison.Ordinal)
             ? Read(Decompress(bytes), channel, subdirHint)
             : Read(bytes, channel, subdirHint);
     }
 
+    /// <summary>zstd-compressed repodata, decompressed to at most <see cref="MaxBytes"/> (a small file cannot expand without bound).</summary>
     public static byte[] Decompress(byte[] zstd)
     {
         try
         {
             using var input = new MemoryStream(zstd);
             using var stream = new ZstdSharp.DecompressionStream(input);
-            using var output = new MemoryStream(zstd.Length * 8);
-            stream.CopyTo(output);
+            using var output = new MemoryStream(Math.Min(zstd.Length * 8, 64 << 20));
+            var buffer = new byte[1 << 16];
+            int n;
+            while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                if (output.Length + n > MaxBytes)
+                {
+                    throw new RepodataException($"repodata.json.zst expands past {SafeFile.Size(MaxBytes)}; Beacon reads no larger repodata");
+                }
+                output.Write(buffer, 0, n);
+            }
             return output.ToArray();
         }
         catch (ZstdSharp.ZstdException e)

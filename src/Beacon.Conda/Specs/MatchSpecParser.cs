@@ -139,7 +139,12 @@ internal static partial class MatchSpecParser
             version = parsed.Value;
             if (buildText is not null)
             {
-                build = StringMatcher.Create(buildText);
+                var matcher = StringMatcher.TryCreate(buildText);
+                if (!matcher.Success)
+                {
+                    return ParseResult<MatchSpec>.Fail(matcher.Error);
+                }
+                build = matcher.Value;
             }
         }
 
@@ -155,7 +160,12 @@ internal static partial class MatchSpecParser
         }
         if (brackets.Remove("build", out var bracketBuild))
         {
-            build = StringMatcher.Create(bracketBuild);
+            var matcher = StringMatcher.TryCreate(bracketBuild);
+            if (!matcher.Success)
+            {
+                return ParseResult<MatchSpec>.Fail(matcher.Error);
+            }
+            build = matcher.Value;
         }
         if (brackets.Remove("build_number", out var bracketBuildNumber))
         {

@@ -2,7 +2,12 @@ using System.Text.RegularExpressions;
 
 namespace Beacon.Conda.Specs;
 
-/// <summary>A build-string matcher: exact text, a glob with <c>*</c>, or a <c>^regex$</c> as conda allows.</summary>
+/// <summary>
+/// A build-string matcher: exact text, a glob with <c>*</c>, or a <c>^regex$</c> as conda allows. Patterns run on .NET's
+/// non-backtracking engine: matching takes time linear in the input, so a hostile pattern can neither hang a solve nor
+/// time out in the middle of one; constructs that engine cannot run (back-references, look-arounds) are refused when
+/// the spec is parsed.
+/// </summary>
 public sealed record StringMatcher
 {
     private readonly Regex? _regex;
@@ -16,18 +21,26 @@ public sealed record StringMatcher
     public string Pattern { get; }
     public bool IsExact => _regex is null;
 
-    public static StringMatcher Create(string pattern)
+    /// <summary>The matcher, or why the pattern cannot be one (a regex that does not compile or needs backtracking).</summary>
+    public static Parsing.ParseResult<StringMatcher> TryCreate(string pattern)
     {
         if (pattern.StartsWith('^') && pattern.EndsWith('$'))
         {
-            return new StringMatcher(pattern, new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
+            try
+            {
+                return Parsing.ParseResult<StringMatcher>.Ok(new StringMatcher(pattern, new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)));
+            }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException)
+            {
+                return Parsing.ParseResult<StringMatcher>.Fail($"build pattern '{pattern}' is not a regular expression Beacon can evaluate: {e.Message}");
+            }
         }
         if (pattern.Contains('*'))
         {
             var rx = "^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal) + "$";
-            return new StringMatcher(pattern, new Regex(rx, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
+            return Parsing.ParseResult<StringMatcher>.Ok(new StringMatcher(pattern, new Regex(rx, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)));
         }
-        return new StringMatcher(pattern, null);
+        return Parsing.ParseResult<StringMatcher>.Ok(new StringMatcher(pattern, null));
     }
 
     public bool Matches(string value) => _regex?.IsMatch(value) ?? string.Equals(Pattern, value, StringComparison.Ordinal);

@@ -2,12 +2,19 @@ using Beacon.Conda.Parsing;
 
 namespace Beacon.Conda.Versions;
 
-/// <summary>Recursive descent over <c>or := and ('|' and)*</c>, <c>and := atom (',' atom)*</c>, <c>atom := '(' or ')' | constraint</c>.</summary>
+/// <summary>
+/// Recursive descent over <c>or := and ('|' and)*</c>, <c>and := atom (',' atom)*</c>, <c>atom := '(' or ')' | constraint</c>.
+/// Parentheses nest at most <see cref="MaxNesting"/> deep: real specs use one or two levels, and a hostile one must not
+/// exhaust the stack.
+/// </summary>
 internal sealed class VersionSpecParser
 {
+    public const int MaxNesting = 32;
+
     private readonly string _text;
     private readonly bool _strict;
     private int _pos;
+    private int _depth;
 
     private VersionSpecParser(string text, bool strict)
     {
@@ -64,8 +71,13 @@ internal sealed class VersionSpecParser
     {
         if (Peek() == '(')
         {
+            if (++_depth > MaxNesting)
+            {
+                throw new SpecSyntaxException($"version spec nests parentheses deeper than {MaxNesting}", _pos);
+            }
             _pos++;
             var inner = ParseOr();
+            _depth--;
             if (Peek() != ')')
             {
                 throw new SpecSyntaxException($"missing ')' in version spec '{_text}'", _pos);

@@ -14,17 +14,64 @@ public class RepodataReaderTests
     }
 
     [Theory]
-    [InlineData("defaults-2018", "linux-64", 5305)]
-    [InlineData("defaults-2018", "noarch", 338)]
-    [InlineData("conda-forge-py-2024-05", "linux-64", 2709)]
-    [InlineData("conda-forge-py-2024-05", "noarch", 205)]
-    [InlineData("conda-forge-numpy-2024-02", "linux-64", 29)]
-    public void Reads_every_record_of_the_fixtures_once(string channel, string subdir, int expected)
+    [InlineData("defaults-2018", "linux-64", 5305, 0)]
+    [InlineData("defaults-2018", "noarch", 325, 13)]
+    [InlineData("conda-forge-py-2024-05", "linux-64", 2709, 0)]
+    [InlineData("conda-forge-py-2024-05", "noarch", 205, 0)]
+    [InlineData("conda-forge-numpy-2024-02", "linux-64", 29, 0)]
+    public void Reads_every_record_of_the_fixtures_once_leaving_out_those_without_a_sha256(string channel, string subdir, int expected, int leftOut)
     {
-        var records = new RepodataReader().ReadFile(Fixture(channel, subdir), "https://conda.example/" + channel, subdir);
+        var reader = new RepodataReader();
+        var records = reader.ReadFile(Fixture(channel, subdir), "https://conda.example/" + channel, subdir);
         Assert.Equal(expected, records.Count);
+        Assert.Equal(leftOut, reader.LeftOutWithoutSha256.Count);
         Assert.All(records, r => Assert.Equal(subdir, r.Subdir));
+        Assert.All(records, r => Assert.Matches("^[0-9a-f]{64}$", r.Sha256));
         Assert.Equal(records.Count, records.Select(r => r.FileName).Distinct().Count());
+        // Read as conda's test data, the same file keeps them.
+        Assert.Equal(expected + leftOut, new RepodataReader(RepodataPolicy.TestData).ReadFile(Fixture(channel, subdir), "https://conda.example/" + channel, subdir).Count);
+    }
+
+    private const string Sha = "bbcb78faab478a23ec0faf67f40d45bb330bda9b1c2cce77f3f812a1920697c4";
+
+    [Theory]
+    [InlineData("\"a-1-0.conda\": {\"name\": \"a\", \"version\": \"1\", \"build\": \"0\", \"sha256\": \"zz\"}", "record 'a-1-0.conda' has a sha256 that is not 64 hex digits ('zz')")]
+    [InlineData("\"../../../etc/passwd\": {\"name\": \"a\", \"version\": \"1\", \"build\": \"0\", \"sha256\": \"SHA\"}", "record '../../../etc/passwd' is not a conda package file name")]
+    [InlineData("\"../a-1-0.conda\": {\"name\": \"a\", \"version\": \"1\", \"build\": \"0\", \"sha256\": \"SHA\"}", "record '../a-1-0.conda' is not a conda package file name")]
+    [InlineData("\"b-1-0.conda\": {\"name\": \"a\", \"version\": \"1\", \"build\": \"0\", \"sha256\": \"SHA\"}", "record 'b-1-0.conda' is named for another package than its fields say (a 1 0)")]
+    [InlineData("\"a-1-0.conda\": {\"name\": \"a\", \"version\": \"1\", \"build\": \"0\", \"sha256\": \"SHA\", \"subdir\": \"osx-64\"}", "record 'a-1-0.conda' belongs to subdir 'osx-64', not 'linux-64'")]
+    [InlineData("\"a-1-0.conda\": {\"name\": \"a\", \"version\": \"1\", \"build\": 5, \"sha256\": \"SHA\"}", "record 'a-1-0.conda' has a 'build' that is not text")]
+    [InlineData("\"a-1-0.conda\": {\"name\": \"a\", \"version\": \"1\", \"build\": \"0\", \"build_number\": 1e30, \"sha256\": \"SHA\"}", "record 'a-1-0.conda' has a 'build_number' that is not a whole number")]
+    [InlineData("\"a-1-0.conda\": {\"name\": \"a\", \"version\": \"1\", \"build\": \"0\", \"depends\": \"b\", \"sha256\": \"SHA\"}", "record 'a-1-0.conda' has a 'depends' that is not a list of text")]
+    public void Records_that_could_not_be_verified_or_downloaded_safely_are_refused_naming_channel_subdir_and_file(string record, string expected)
+    {
+        var json = "{\"packages.conda\": {" + record.Replace("SHA", Sha, StringComparison.Ordinal) + "}}";
+        var e = Assert.Throws<RepodataException>(() => new RepodataReader().Read(Encoding.UTF8.GetBytes(json), "https://conda.example/ch", "linux-64"));
+        Assert.StartsWith("https://conda.example/ch/linux-64/repodata.json: " + expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_record_without_a_sha256_is_left_out_and_counted()
+    {
+        var json = "{\"packages\": {\"a-1-0.tar.bz2\": {\"name\": \"a\", \"version\": \"1\", \"build\": \"0\", \"md5\": \"0123456789abcdef0123456789abcdef\"}, " +
+                   "\"b-1-0.tar.bz2\": {\"name\": \"b\", \"version\": \"1\", \"build\": \"0\", \"sha256\": \"" + Sha + "\"}}}";
+        var reader = new RepodataReader();
+        Assert.Equal(["b"], reader.Read(Encoding.UTF8.GetBytes(json), "https://c", "noarch").Select(r => r.Name));
+        Assert.Equal(["noarch/a-1-0.tar.bz2"], reader.LeftOutWithoutSha256);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', 0xe9, (byte)'"', (byte)':', (byte)'1', (byte)'}' })]  // a Latin-1 byte
+    [InlineData(new byte[] { (byte)'[', (byte)'[', (byte)'[' })]
+    public void Malformed_text_is_a_repodata_error_never_another_exception(byte[] bytes) =>
+        Assert.Throws<RepodataException>(() => new RepodataReader().Read(bytes, "https://c", "linux-64"));
+
+    [Fact]
+    public void Deep_nesting_is_refused_not_followed()
+    {
+        var deep = "{\"packages\": {\"a-1-0.conda\": {\"depends\": " + new string('[', 100_000) + new string(']', 100_000) + "}}}";
+        var e = Assert.Throws<RepodataException>(() => new RepodataReader().Read(Encoding.UTF8.GetBytes(deep), "https://c", "linux-64"));
+        Assert.StartsWith("https://c/linux-64/repodata.json: ", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -42,7 +89,7 @@ public class RepodataReaderTests
             """;
         foreach (var text in new[] { json, reversed })
         {
-            var records = new RepodataReader().Read(Encoding.UTF8.GetBytes(text), "https://c");
+            var records = new RepodataReader(RepodataPolicy.TestData).Read(Encoding.UTF8.GetBytes(text), "https://c");
             var a = Assert.Single(records);
             Assert.Equal("a-1.0-0.conda", a.FileName);
             Assert.Equal(["c"], a.Depends);
@@ -60,7 +107,7 @@ public class RepodataReaderTests
                                 "sha256": "ab", "md5": "cd", "size": 42, "license": "MIT", "requires": ["legacy"], "subdir": "noarch"},
               "z-2-0.tar.bz2": {"name": "z", "version": "2", "build": "0", "timestamp": 1530812938329, "track_features": ""}}}
             """;
-        var records = new RepodataReader().Read(Encoding.UTF8.GetBytes(json), "https://c", "linux-64");
+        var records = new RepodataReader(RepodataPolicy.TestData).Read(Encoding.UTF8.GetBytes(json), "https://c", "linux-64");
         var x = records.Single(r => r.Name == "x");
         Assert.Empty(x.Depends);
         Assert.Equal(["y <2"], x.Constrains);
@@ -78,7 +125,7 @@ public class RepodataReaderTests
     [Fact]
     public void Reads_condas_flat_test_format()
     {
-        var records = new RepodataReader().ReadFile(Fixtures.Path("conda", "solver-cases", "data", "channel-1_non-noarch.json.zst"), "https://c", "linux-64");
+        var records = new RepodataReader(RepodataPolicy.TestData).ReadFile(Fixtures.Path("conda", "solver-cases", "data", "channel-1_non-noarch.json.zst"), "https://c", "linux-64");
         Assert.Equal(1149, records.Count);
         Assert.Contains(records, r => r.DistString == "numpy-1.7.1-py33_0");
     }

@@ -46,7 +46,7 @@ public class SolverConformanceTests
             var stem = Path.GetFileNameWithoutExtension(file);
             var channel = stem[..stem.LastIndexOf('_')];
             var subdir = stem.EndsWith("_noarch", StringComparison.Ordinal) ? "noarch" : Arch;
-            var records = new RepodataReader().Read(bytes, "https://conda.example/" + channel, subdir);
+            var records = new RepodataReader(RepodataPolicy.TestData).Read(bytes, "https://conda.example/" + channel, subdir);
             if (!result.TryGetValue(channel, out var list))
             {
                 result[channel] = list = [];
