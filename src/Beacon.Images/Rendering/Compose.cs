@@ -43,7 +43,7 @@ public static class Compose
         return Yaml.Write(new Map()
             .Add("name", group)
             .Add("services", services)
-            .Add("networks", new Map().Add(group, new Map().Add("name", $"beacon-{group}"))));
+            .Add("networks", new Map().Add(group, new Map().Add("name", $"beacon-{group}"))), Escape.Compose);
     }
 
     /// <summary>Compose wants 8g / 512m rather than Kubernetes' 8Gi / 512Mi.</summary>

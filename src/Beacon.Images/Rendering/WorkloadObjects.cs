@@ -24,7 +24,10 @@ public static class WorkloadObjects
 {
     public const string HardwareLabel = "beacon.io/hardware";
 
-    public static IReadOnlyList<KubernetesObject> For(Plan plan)
+    /// <param name="plan">The stack's plan.</param>
+    /// <param name="image">How a workload's container names its image; by default the planned reference. A cloud
+    /// target whose registry is created by the stack passes the registry's output instead.</param>
+    public static IReadOnlyList<KubernetesObject> For(Plan plan, Func<PlannedWorkload, object>? image = null)
     {
         var result = new List<KubernetesObject>();
         foreach (var group in plan.Groups)
@@ -37,7 +40,7 @@ public static class WorkloadObjects
             var labels = Labels(w);
             var selector = new Map().Add("app.kubernetes.io/name", w.Name).Add("app.kubernetes.io/instance", $"{w.Group}-{w.Name}");
             var metadata = new Map().Add("name", w.Name).Add("namespace", w.Group).Add("labels", labels);
-            var template = new Map().Add("metadata", new Map().Add("labels", labels)).Add("spec", PodSpec(w, w.Kind is WorkloadKind.Job or WorkloadKind.CronJob ? "Never" : "Always"));
+            var template = new Map().Add("metadata", new Map().Add("labels", labels)).Add("spec", PodSpec(w, w.Kind is WorkloadKind.Job or WorkloadKind.CronJob ? "Never" : "Always", image?.Invoke(w) ?? w.Image.ToString()));
             switch (w.Kind)
             {
                 case WorkloadKind.Service:
@@ -78,7 +81,7 @@ public static class WorkloadObjects
 
     public static IReadOnlyList<string> Command(PlannedWorkload w) => w.Command.Count > 0 ? w.Command : DefaultKernelCommand;
 
-    private static Map PodSpec(PlannedWorkload w, string restartPolicy)
+    private static Map PodSpec(PlannedWorkload w, string restartPolicy, object image)
     {
         var requests = new Map().Add("cpu", Quantity(w.Hardware.Cpus)).Add("memory", w.Hardware.Memory);
         var limits = new Map().Add("memory", w.Hardware.Memory);
@@ -88,9 +91,9 @@ public static class WorkloadObjects
         }
         var container = new Map()
             .Add("name", w.Name)
-            .Add("image", w.Image.ToString())
-            .Add("command", Command(w).ToList())
-            .Add("env", w.Env.Count == 0 ? null : w.Env.Select(kv => new Map().Add("name", kv.Key).Add("value", kv.Value)).ToList())
+            .Add("image", image)
+            .Add("command", Command(w).Select(Escape.Kubernetes).ToList())
+            .Add("env", w.Env.Count == 0 ? null : w.Env.Select(kv => new Map().Add("name", kv.Key).Add("value", Escape.Kubernetes(kv.Value))).ToList())
             .Add("ports", w.Ports.Count == 0 ? null : w.Ports.Select(p => new Map().Add("containerPort", p)).ToList())
             .Add("resources", new Map().Add("requests", requests).Add("limits", limits));
         return new Map()

@@ -1,6 +1,7 @@
 using Beacon.Conda.Locks;
 using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Loading;
+using Beacon.Layers.Yaml;
 
 namespace Beacon.Layers.Locking;
 
@@ -15,6 +16,9 @@ public static class LockStore
 {
     public static string RelativePath(string layer) => $"layers/{layer}.lock";
 
+    /// <summary>A lock of ten thousand records is about 1.5 MB; a larger one is not a lock Beacon wrote.</summary>
+    public const long MaxBytes = 16 * 1024 * 1024;
+
     /// <summary>
     /// Present only while <c>beacon lock</c> renames a set of new locks into place: if it is still there, that run
     /// was killed half-way and the set is half old, half new.
@@ -27,11 +31,15 @@ public static class LockStore
     {
         var relative = RelativePath(layer);
         var path = workspace.FullPath(relative);
-        if (!File.Exists(path))
+        if (!File.Exists(path) && new FileInfo(path).LinkTarget is null)
         {
             return null;
         }
-        var text = File.ReadAllText(path);
+        var bag = new DiagnosticBag();
+        if (SourceText.Read(workspace.Root, path, relative, bag, MaxBytes, "lock files") is not { } text)
+        {
+            return new StoredLock(layer, relative, "", null, bag.Items[0]);
+        }
         var parsed = ExplicitLock.Parse(text, versions);
         if (!parsed.Success)
         {

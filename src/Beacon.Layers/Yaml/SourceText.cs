@@ -4,14 +4,15 @@ using Beacon.Layers.Diagnostics;
 namespace Beacon.Layers.Yaml;
 
 /// <summary>
-/// Reads a user file defensively before any YAML parser sees it: symlinks must stay inside the repository, the file
-/// must be small (documents are hand-written; a 10 MB file is a mistake), UTF-8 text and not empty.
+/// Reads a file of the repository defensively before any parser sees it: symlinks must stay inside the repository,
+/// only regular files are read (a FIFO would block, a device never end), the file must be small (documents are
+/// hand-written: a 10 MB layer file is a mistake; locks get more room), UTF-8 text and not empty.
 /// </summary>
 public static class SourceText
 {
     public const long MaxBytes = 1024 * 1024;
 
-    public static string? Read(string repositoryRoot, string path, string displayPath, DiagnosticBag bag)
+    public static string? Read(string repositoryRoot, string path, string displayPath, DiagnosticBag bag, long maxBytes = MaxBytes, string kind = "documents")
     {
         var at = new SourceLocation(displayPath);
         try
@@ -34,13 +35,19 @@ public static class SourceText
                 }
                 info = new FileInfo(target.FullName);
             }
-            if (info.Length > MaxBytes)
+            if (info.Length == 0)
             {
-                bag.Error(at, DiagnosticCode.FileTooLarge,
-                    $"'{displayPath}' is {info.Length / (1024.0 * 1024.0):F1} MiB; Beacon reads documents of at most 1 MiB (is this a generated or data file in the wrong folder?)");
+                // .NET reports a FIFO or a device as an empty file: neither is opened (a FIFO would block forever).
+                bag.Error(at, DiagnosticCode.EmptyFile, $"'{displayPath}' is empty or not a regular file (a FIFO or a device); delete it or give it content");
                 return null;
             }
-            var bytes = File.ReadAllBytes(info.FullName);
+            if (info.Length > maxBytes)
+            {
+                bag.Error(at, DiagnosticCode.FileTooLarge,
+                    $"'{displayPath}' is {Conda.SafeFile.Size(info.Length)}; Beacon reads {kind} of at most {Conda.SafeFile.Size(maxBytes)} (is this a generated or data file in the wrong folder?)");
+                return null;
+            }
+            var bytes = Conda.SafeFile.ReadAllBytes(info.FullName, maxBytes);
             if (Array.IndexOf(bytes, (byte)0) >= 0)
             {
                 bag.Error(at, DiagnosticCode.BinaryFile, $"'{displayPath}' is a binary file (it contains NUL bytes); expected YAML text");
@@ -70,6 +77,10 @@ public static class SourceText
         catch (IOException e)
         {
             bag.Error(at, DiagnosticCode.UnreadableFile, $"cannot read '{displayPath}': {e.Message}");
+        }
+        catch (Conda.SafeFileException e)
+        {
+            bag.Error(at, DiagnosticCode.UnreadableFile, e.Message.Replace(path, displayPath, StringComparison.Ordinal));
         }
         catch (UnauthorizedAccessException e)
         {

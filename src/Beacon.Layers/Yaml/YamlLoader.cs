@@ -8,6 +8,12 @@ namespace Beacon.Layers.Yaml;
 /// <summary>Parses one YAML document into nodes with positions; syntax errors become diagnostics.</summary>
 public static partial class YamlLoader
 {
+    /// <summary>
+    /// How deep mappings and lists may nest. Beacon's documents need four or five levels; without a limit a hostile
+    /// file of nested brackets exhausts the stack while the nodes are built.
+    /// </summary>
+    public const int MaxDepth = 64;
+
     public static YamlNode? Load(string text, string displayPath, DiagnosticBag bag)
     {
         var stream = new YamlStream();
@@ -15,6 +21,12 @@ public static partial class YamlLoader
         try
         {
             stream.Load(parser);
+        }
+        catch (NestingTooDeepException e)
+        {
+            bag.Error(new SourceLocation(displayPath, (int)Math.Max(1, e.At.Line), (int)Math.Max(1, e.At.Column)), DiagnosticCode.YamlSyntax,
+                $"mappings and lists nest deeper than {MaxDepth} levels here; Beacon's documents need a handful");
+            return null;
         }
         catch (InvalidOperationException)
         {
@@ -57,9 +69,14 @@ public static partial class YamlLoader
         return stream.Documents[0].RootNode;
     }
 
-    /// <summary>Remembers the end of the last event parsed, for errors the parser reports without a position.</summary>
+    /// <summary>
+    /// Remembers the end of the last event parsed, for errors the parser reports without a position, and stops at
+    /// <see cref="MaxDepth"/> levels of nesting before any node is built.
+    /// </summary>
     private sealed class TrackingParser(IParser inner) : IParser
     {
+        private int _depth;
+
         public Mark LastGood { get; private set; } = Mark.Empty;
         public YamlDotNet.Core.Events.ParsingEvent? Current => inner.Current;
 
@@ -69,8 +86,29 @@ public static partial class YamlLoader
             {
                 LastGood = current.End;
             }
-            return inner.MoveNext();
+            if (!inner.MoveNext())
+            {
+                return false;
+            }
+            switch (inner.Current)
+            {
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
+                    if (++_depth > MaxDepth)
+                    {
+                        throw new NestingTooDeepException(inner.Current.Start);
+                    }
+                    break;
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    _depth--;
+                    break;
+            }
+            return true;
         }
+    }
+
+    private sealed class NestingTooDeepException(Mark at) : Exception("YAML nesting too deep")
+    {
+        public Mark At { get; } = at;
     }
 
     /// <summary>YamlDotNet reports tab indentation at the start of the document; find the real line.</summary>

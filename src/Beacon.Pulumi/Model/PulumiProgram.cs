@@ -51,8 +51,14 @@ public sealed class PulumiProgram(string description)
     /// <summary>How many resources the program declares (what `pulumi preview` will list).</summary>
     public int ResourceCount => _resources.Count;
 
-    public static string Ref(string name, string? property = null) => property is null ? $"${{{name}}}" : $"${{{name}.{property}}}";
+    /// <summary>A reference to a resource, variable or config value: the one kind of <c>${...}</c> the program contains.</summary>
+    public static Raw Ref(string name, string? property = null) => new(property is null ? $"${{{name}}}" : $"${{{name}.{property}}}");
 
+    /// <summary>Text made of references and plain parts: the plain parts are escaped, the references kept.</summary>
+    public static Raw Join(params object[] parts) =>
+        new(string.Concat(parts.Select(p => p is Raw raw ? raw.Text : Escape.Pulumi(Convert.ToString(p, System.Globalization.CultureInfo.InvariantCulture) ?? ""))));
+
+    /// <summary>The program's text: every string is escaped for Pulumi YAML; only <see cref="Ref"/> and <see cref="Join"/> interpolate.</summary>
     public string Render() => Yaml.Write(new Map()
         .Add("name", "beacon")
         .Add("runtime", "yaml")
@@ -60,5 +66,5 @@ public sealed class PulumiProgram(string description)
         .Add("config", _config.Count == 0 ? null : _config)
         .Add("variables", _variables.Count == 0 ? null : _variables)
         .Add("resources", _resources)
-        .Add("outputs", _outputs));
+        .Add("outputs", _outputs), Escape.Pulumi);
 }

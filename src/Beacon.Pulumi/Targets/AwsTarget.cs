@@ -61,7 +61,7 @@ public sealed class AwsTarget : ICloudTarget
     }
 
     /// <summary>Each layer has its own ECR repository.</summary>
-    private static string Repository(string layer) => PulumiProgram.Ref($"ecr-{layer}", "repositoryUrl");
+    private static object Repository(string layer) => PulumiProgram.Ref($"ecr-{layer}", "repositoryUrl");
 
     private static Map AssumeRole(string service) => new Map().Add("fn::toJSON", new Map()
         .Add("Version", "2012-10-17")

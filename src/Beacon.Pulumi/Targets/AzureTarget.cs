@@ -75,5 +75,5 @@ public sealed class AzureTarget : ICloudTarget
     }
 
     /// <summary>All layers share the stack's registry; the image is named after the layer.</summary>
-    private static string Repository(string layer) => $"{PulumiProgram.Ref("registry", "loginServer")}/{layer}";
+    private static object Repository(string layer) => PulumiProgram.Join(PulumiProgram.Ref("registry", "loginServer"), "/", layer);
 }

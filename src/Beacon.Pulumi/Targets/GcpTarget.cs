@@ -68,7 +68,7 @@ public sealed class GcpTarget : ICloudTarget
             .Add("apiVersion", "v1")
             .Add("kind", "Config")
             .Add("clusters", new List<object> { new Map().Add("name", clusterName).Add("cluster", new Map()
-                .Add("server", $"https://{PulumiProgram.Ref("gke", "endpoint")}")
+                .Add("server", PulumiProgram.Join("https://", PulumiProgram.Ref("gke", "endpoint")))
                 .Add("certificate-authority-data", PulumiProgram.Ref("gke", "masterAuth.clusterCaCertificate"))) })
             .Add("contexts", new List<object> { new Map().Add("name", clusterName).Add("context", new Map().Add("cluster", clusterName).Add("user", "gke")) })
             .Add("current-context", clusterName)
@@ -85,5 +85,5 @@ public sealed class GcpTarget : ICloudTarget
     }
 
     /// <summary>All layers share the stack's registry; the image is named after the layer.</summary>
-    private static string Repository(string layer) => $"{PulumiProgram.Ref("registry", "registryUri")}/{layer}";
+    private static object Repository(string layer) => PulumiProgram.Join(PulumiProgram.Ref("registry", "registryUri"), "/", layer);
 }

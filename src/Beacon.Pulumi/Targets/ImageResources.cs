@@ -16,7 +16,7 @@ public static class ImageResources
     /// <param name="repository">layer → the image repository (without tag), possibly a ${...} interpolation.</param>
     /// <param name="push">Push to the registry (clouds) or load into the local engine.</param>
     /// <param name="registries">Registry credentials, or null.</param>
-    public static void Emit(SynthesisContext context, Func<string, string> repository, bool push, object? registries, IReadOnlyList<string>? dependsOn = null)
+    public static void Emit(SynthesisContext context, Func<string, object> repository, bool push, object? registries, IReadOnlyList<string>? dependsOn = null)
     {
         var program = context.Program;
         program.Resource(Provider, "pulumi:providers:docker-build", [], new Map().Add("version", ProviderVersions.DockerBuild));
@@ -26,15 +26,15 @@ public static class ImageResources
             var properties = new Map()
                 .Add("context", new Map().Add("location", context.ContextPath(image.Layer)))
                 .Add("dockerfile", new Map().Add("location", $"{context.ContextPath(image.Layer)}/Dockerfile"))
-                .Add("tags", new List<object> { $"{repo}:{image.Context.Tag}" })
+                .Add("tags", new List<object> { PulumiProgram.Join(repo, ":", image.Context.Tag) })
                 .Add("buildArgs", image.Parent is null ? null : new Map().Add(BuildContext.ParentImageArg, PulumiProgram.Ref(Name(image.Parent), "ref")))
                 .Add("push", push)
                 .Add("load", push ? null : true)
                 .Add("registries", registries);
             if (push)
             {
-                properties.Add("cacheFrom", new List<object> { new Map().Add("registry", new Map().Add("ref", $"{repo}:buildcache")) });
-                properties.Add("cacheTo", new List<object> { new Map().Add("registry", new Map().Add("ref", $"{repo}:buildcache").Add("mode", "max")) });
+                properties.Add("cacheFrom", new List<object> { new Map().Add("registry", new Map().Add("ref", PulumiProgram.Join(repo, ":buildcache"))) });
+                properties.Add("cacheTo", new List<object> { new Map().Add("registry", new Map().Add("ref", PulumiProgram.Join(repo, ":buildcache")).Add("mode", "max")) });
             }
             var depends = new List<object>();
             if (image.Parent is not null)

@@ -324,7 +324,8 @@ internal sealed partial class PulumiSchemaValidator
         switch (node)
         {
             case YamlScalarNode s when s.Value is { } text:
-                foreach (Match m in InterpolationRegex().Matches(text))
+                // "$$" is a literal '$' (read left to right, as pulumi-yaml does): only what remains can interpolate.
+                foreach (Match m in InterpolationRegex().Matches(text.Replace("$$", "\u0001\u0001", StringComparison.Ordinal)))
                 {
                     var root = m.Groups[1].Value;
                     if (!_declared.Contains(root))
