@@ -45,6 +45,7 @@ public enum DiagnosticCode
     InvalidEnvironment = 205,
     KindMismatch = 206,
     WorkloadUnknownStack = 207,
+    HostPortClash = 208,
 
     UnknownCloud = 300,
     InvalidStackName = 301,

@@ -43,6 +43,7 @@ public static class DiagnosticCodes
         [DiagnosticCode.InvalidEnvironment] = "An environment variable name or value is invalid.",
         [DiagnosticCode.KindMismatch] = "A key does not apply to this workload kind.",
         [DiagnosticCode.WorkloadUnknownStack] = "A workload's `stacks:` names a stack that does not exist.",
+        [DiagnosticCode.HostPortClash] = "Two workloads of a local stack publish the same port on 127.0.0.1.",
         [DiagnosticCode.UnknownCloud] = "`beacon:cloud` is not local, kubernetes, aws, gcp or azure.",
         [DiagnosticCode.InvalidStackName] = "A stack file is not named Pulumi.<stack>.yaml with a valid stack name.",
         [DiagnosticCode.UnknownStage] = "A stage is not `experimental` or `production`.",

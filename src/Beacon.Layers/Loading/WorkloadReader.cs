@@ -79,10 +79,36 @@ public static class WorkloadReader
         }
         var description = map.String("description")?.Value;
 
-        var command = map.StringList("command", required: kindText is not null && kind != WorkloadKind.Kernel, allowSingle: true) ?? [];
-        foreach (var part in command.Where(c => !Names.IsSingleLine(c.Value)))
+        var needsCommand = kindText is not null && kind != WorkloadKind.Kernel;
+        var oneString = map.Raw("command") is YamlScalarNode;
+        var listed = map.StringList("command", required: needsCommand, allowSingle: true) ?? [];
+        var command = new List<string>();
+        foreach (var part in listed)
         {
-            bag.Error(part.Location, DiagnosticCode.InvalidValue, "a command must not contain newlines or control characters");
+            if (!Names.IsSingleLine(part.Value))
+            {
+                bag.Error(part.Location, DiagnosticCode.InvalidValue, "a command must not contain newlines or control characters");
+            }
+            else if (oneString)
+            {
+                // One string: split the way a shell splits words (README), never run through a shell.
+                if (CommandLine.Split(part.Value, out var problem) is { } args)
+                {
+                    command.AddRange(args);
+                }
+                else
+                {
+                    bag.Error(part.Location, DiagnosticCode.InvalidValue, $"command '{LayerReader.Printable(part.Value)}': {problem}");
+                }
+            }
+            else
+            {
+                command.Add(part.Value);
+            }
+        }
+        if (needsCommand && listed.Count == 0 && map.Has("command"))
+        {
+            bag.Error(map.KeyLocation("command"), DiagnosticCode.MissingKey, $"a {kind.ToText()} needs a command to run; 'command' is empty");
         }
 
         var requires = new List<Dependency>();
@@ -128,9 +154,9 @@ public static class WorkloadReader
             {
                 bag.Error(map.Location, DiagnosticCode.InvalidSchedule, "a cronjob needs 'schedule' (five cron fields such as \"0 6 * * 1-5\")");
             }
-            else if (!Names.IsCronSchedule(schedule.Value.Value))
+            else if (CronSchedule.Check(schedule.Value.Value) is { } problem)
             {
-                bag.Error(schedule.Value.Location, DiagnosticCode.InvalidSchedule, $"schedule '{LayerReader.Printable(schedule.Value.Value)}' is not five cron fields (minute hour day month weekday) or an @-macro such as @daily");
+                bag.Error(schedule.Value.Location, DiagnosticCode.InvalidSchedule, $"schedule '{LayerReader.Printable(schedule.Value.Value)}' is not a cron schedule: {LayerReader.Printable(problem)}");
             }
         }
         else if (schedule is { } sch && kindText is not null)
@@ -181,7 +207,7 @@ public static class WorkloadReader
             NameLocation = name.Value.Location,
             Kind = kind,
             Description = description,
-            Command = command.Select(c => c.Value).ToList(),
+            Command = command,
             Requires = requires,
             Layer = layer,
             Hardware = hardware,

@@ -30,17 +30,6 @@ public static partial class Names
     /// <summary>A Kubernetes memory quantity such as 512Mi, 16Gi or 1.5G.</summary>
     public static bool IsMemoryQuantity(string quantity) => Memory().IsMatch(quantity);
 
-    /// <summary>Five cron fields (minute hour day month weekday) or one of the @-macros Kubernetes accepts.</summary>
-    public static bool IsCronSchedule(string schedule)
-    {
-        if (schedule is "@yearly" or "@annually" or "@monthly" or "@weekly" or "@daily" or "@midnight" or "@hourly")
-        {
-            return true;
-        }
-        var fields = schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return fields.Length == 5 && fields.All(f => CronField().IsMatch(f));
-    }
-
     /// <summary>Text that becomes one shell line or value: no control characters (newlines would start a new command).</summary>
     public static bool IsSingleLine(string text) => !text.Any(c => char.IsControl(c) && c != '\t');
 
@@ -65,6 +54,4 @@ public static partial class Names
     [GeneratedRegex(@"^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$")]
     private static partial Regex Memory();
 
-    [GeneratedRegex(@"^[0-9A-Za-z*/,?-]+$")]
-    private static partial Regex CronField();
 }

@@ -56,6 +56,35 @@ public static class ReferenceValidator
                 bag.Error(h.Location, DiagnosticCode.WorkloadUnknownHardware, UnknownProfile(h.Value, hardware));
             }
         }
+        CheckHostPorts(workloads, stacks, bag);
+    }
+
+    /// <summary>
+    /// A local stack publishes every service port on 127.0.0.1 of one machine: two workloads (in any groups) cannot
+    /// publish the same one. Clusters give each service its own address, so only local stacks are checked.
+    /// </summary>
+    private static void CheckHostPorts(IReadOnlyList<WorkloadDocument> workloads, IReadOnlyList<StackDocument> stacks, DiagnosticBag bag)
+    {
+        foreach (var stack in stacks.Where(s => s.Cloud == CloudTarget.Local))
+        {
+            var taken = new Dictionary<int, WorkloadDocument>();
+            foreach (var w in workloads.Where(w => w.RunsIn(stack) && w.Kind is WorkloadKind.Service or WorkloadKind.Kernel)
+                         .OrderBy(w => w.File, StringComparer.Ordinal).ThenBy(w => w.NameLocation.Line))
+            {
+                foreach (var port in w.Ports)
+                {
+                    if (taken.TryGetValue(port, out var first))
+                    {
+                        bag.Error(w.NameLocation, DiagnosticCode.HostPortClash,
+                            $"workload '{w.Name}' publishes port {port} on 127.0.0.1, which workload '{first.Name}' ({first.File}) publishes too in local stack '{stack.Name}'; give one of them another port");
+                    }
+                    else
+                    {
+                        taken[port] = w;
+                    }
+                }
+            }
+        }
     }
 
     private static string UnknownProfile(string name, IReadOnlySet<string> known) =>

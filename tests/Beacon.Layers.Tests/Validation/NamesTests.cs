@@ -44,11 +44,4 @@ public class NamesTests
     [InlineData("$(whoami)", false)]
     public void Channels(string channel, bool valid) => Assert.Equal(valid, Names.IsChannel(channel));
 
-    [Theory]
-    [InlineData("30 22 * * 1-5", true)]
-    [InlineData("*/15 * * * *", true)]
-    [InlineData("@daily", true)]
-    [InlineData("0 6 1 * * *", false)]
-    [InlineData("every day", false)]
-    public void Cron(string schedule, bool valid) => Assert.Equal(valid, Names.IsCronSchedule(schedule));
 }
