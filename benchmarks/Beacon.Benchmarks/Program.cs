@@ -62,7 +62,7 @@ switch (what)
             Console.WriteLine($"  ReadAll {readAll:F0} ms ({all.Count} locks), inputs hashes {sw2.Elapsed.TotalMilliseconds:F0} ms");
             sw = Stopwatch.StartNew();
             load = 0;
-            var diagnostics = Beacon.Layers.Gate.LockGate.Check(ws);
+            var diagnostics = Beacon.Layers.Gate.LockGate.RunAsync(ws, new Beacon.Conda.Channels.ChannelLoader(null)).GetAwaiter().GetResult().Diagnostics;
             Console.WriteLine($"run {i}: load {load:F0} ms, gate {sw.Elapsed.TotalMilliseconds - load:F0} ms, {diagnostics.Count} diagnostics");
         }
         return 0;

@@ -66,7 +66,12 @@ public static class CompilerEntryPoint
             return 2;
         }
         // The gate first (inside the session): a stale or hand-edited lock fails the preview with its explanation.
-        var opening = StackSessions.Open(loaded.Workspace, stack);
+        using var http = new HttpClient();
+        var channels = new Conda.Channels.ChannelLoader(new Conda.Channels.RepodataFetcher(http, new Conda.Channels.FetchOptions
+        {
+            CacheDirectory = Conda.Channels.ChannelLoader.DefaultCacheDirectory(environment),
+        }));
+        var opening = StackSessions.Open(loaded.Workspace, stack, new StackOptions { Channels = channels });
         Print(loaded.Diagnostics.Concat(opening.Diagnostics), stderr);
         if (opening.Session is not { } session)
         {

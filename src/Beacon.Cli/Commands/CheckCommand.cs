@@ -2,26 +2,37 @@ using System.CommandLine;
 using Beacon.Cli.Hosting;
 using Beacon.Cli.Output;
 using Beacon.Layers.Gate;
+using Beacon.Layers.Locking;
 using Beacon.Layers.Rendering;
 
 namespace Beacon.Cli.Commands;
 
-/// <summary><c>beacon check</c>: the offline gate before every deployment and on every pull request.</summary>
+/// <summary><c>beacon check</c>: the gate before every deployment and on every pull request.</summary>
 internal static class CheckCommand
 {
     public static Command Create(CliConsole console)
     {
         var repo = Options.Repo();
         var json = Options.Json();
-        var command = new Command("check", "The offline gate: locks current, parents intact, dependencies and system satisfied, every workload placed.") { repo, json };
-        command.SetAction(parse =>
+        var offline = Options.Offline();
+        var command = new Command("check", "The gate: every lock record checked against its channel, locks current, parents intact, dependencies and system satisfied, every workload placed.") { repo, json, offline };
+        command.SetAction(async (parse, token) =>
         {
             var run = new CommandRun(console, "check", parse.GetValue(json));
             if (Repository.Load(run, parse.GetValue(repo), out var exit) is not { } workspace)
             {
                 return exit;
             }
-            var gate = LockGate.Run(workspace);
+            using var http = new HttpClient();
+            GateResult gate;
+            try
+            {
+                gate = await LockGate.RunAsync(workspace, ChannelAccess.Loader(run.Console, http, parse.GetValue(offline)), token);
+            }
+            catch (LockChannelException e)
+            {
+                return run.Fail(Layers.Diagnostics.DiagnosticCode.ChannelUnavailable, e.Message);
+            }
             if (run.Json)
             {
                 run.Out.Write(JsonOptions.Write(new ReportJson(gate.Passed, new SummaryJson(workspace.Tree.Count), gate.Diagnostics.Select(DiagnosticJson.From).ToList()), CliJson.Styled.ReportJson));

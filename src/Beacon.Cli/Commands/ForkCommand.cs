@@ -19,7 +19,7 @@ internal static class ForkCommand
         name.Required = true;
         var parent = Options.Text("--parent", "The new layer's parent (default: the forked layer's parent).", "layer");
         var add = Options.List("--add", "A spec to add; it replaces the forked layer's spec for the same package.", "spec", "-a");
-        var offline = Options.Flag("--offline", "Use cached repodata only.");
+        var offline = Options.Offline();
         var repo = Options.Repo();
         var command = new Command("fork", "Create an experimental layer from another one, with changed specs, and lock it; proposes a parent that works when the given one does not.")
         {

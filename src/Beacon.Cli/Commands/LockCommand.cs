@@ -15,18 +15,20 @@ internal static class LockCommand
         var layers = Options.Many("layer", "Layers to lock (their stale ancestors too); default: every layer.");
         var update = Options.List("--update", "Free a package from the existing locks so it moves to its best version.", "package", "-u");
         var quiet = Options.Flag("--quiet", "Print nothing but errors.", "-q");
-        var offline = Options.Flag("--offline", "Use cached repodata only.");
+        var offline = Options.Offline();
+        var check = Options.Flag("--check", "Solve every layer again without writing; exit 1 if any lock would change.");
         var repo = Options.Repo();
         var command = new Command("lock", "Solve the layer tree top-down (each child on its parent's records as hard pins) and write layers/<name>.lock.")
         {
-            layers, update, quiet, offline, repo,
+            layers, update, quiet, offline, check, repo,
         };
         command.SetAction((parse, token) => RunAsync(new CommandRun(console, "lock", json: false), parse.GetValue(repo), parse.GetValue(layers)!,
-            parse.GetValue(update)!, parse.GetValue(quiet), parse.GetValue(offline), token));
+            parse.GetValue(update)!, parse.GetValue(quiet), parse.GetValue(offline), parse.GetValue(check), token));
         return command;
     }
 
-    private static async Task<int> RunAsync(CommandRun run, string? repo, string[] layers, string[] update, bool quiet, bool offline, CancellationToken token)
+    private static async Task<int> RunAsync(CommandRun run, string? repo, string[] layers, string[] update, bool quiet, bool offline, bool check,
+        CancellationToken token)
     {
         if (Repository.Load(run, repo, out var exit) is not { } workspace)
         {
@@ -39,7 +41,11 @@ internal static class LockCommand
         }
         using var http = new HttpClient();
         var locker = new Locker(workspace, ChannelAccess.Loader(run.Console, http, offline));
-        var options = new LockOptions { Layers = layers, Update = update };
+        if (check && update.Length > 0)
+        {
+            return run.Fail(DiagnosticCode.InvalidCommandLine, "--check compares the locks with a fresh solve; it cannot be combined with --update");
+        }
+        var options = new LockOptions { Layers = layers, Update = update, SolveAll = check };
         LockRun result;
         try
         {
@@ -85,6 +91,10 @@ internal static class LockCommand
             run.Err.WriteLine("nothing was written");
             return ExitCodes.CheckFailed;
         }
+        if (check)
+        {
+            return Compared(run, result, quiet);
+        }
         locker.Write(result);
         if (!quiet)
         {
@@ -97,5 +107,21 @@ internal static class LockCommand
             run.Out.WriteLine($"{result.Solves} layer(s) solved, {result.Results.OfType<LayerLocked>().Count()} lock file(s) written");
         }
         return ExitCodes.Success;
+    }
+
+    /// <summary><c>--check</c>: every lock against a fresh solve of its layer; nothing is written.</summary>
+    private static int Compared(CommandRun run, LockRun result, bool quiet)
+    {
+        var changed = result.Results.OfType<LayerLocked>().ToList();
+        foreach (var l in changed)
+        {
+            run.Err.WriteLine(Diagnostic.Error(new SourceLocation(LockStore.RelativePath(l.Layer)), DiagnosticCode.LockWouldChange,
+                $"'beacon lock' would change this lock ({l.Reason}){(l.Changed.Count > 0 ? $": {string.Join(", ", l.Changed.Take(5))}{(l.Changed.Count > 5 ? ", …" : "")}" : "")}; run 'beacon lock {l.Layer}' and commit it"));
+        }
+        if (!quiet && changed.Count == 0)
+        {
+            run.Out.WriteLine($"lock check passed: {result.Solves} layer(s) solved again, every lock as 'beacon lock' writes it");
+        }
+        return changed.Count == 0 ? ExitCodes.Success : ExitCodes.CheckFailed;
     }
 }

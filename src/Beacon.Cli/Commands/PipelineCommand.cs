@@ -11,7 +11,7 @@ using Beacon.Pulumi;
 namespace Beacon.Cli.Commands;
 
 /// <summary>
-/// <c>beacon pipeline</c>: the whole offline pipeline in one run, as CI and the README's first command use it:
+/// <c>beacon pipeline</c>: the whole pipeline in one run (offline on the example: its channel is a folder), as CI and the README's first command use it:
 /// validate → check (the gate) → the layer tree with package counts and where each workload runs → (with --stack)
 /// the stack's plan.
 /// </summary>
@@ -21,15 +21,17 @@ internal static class PipelineCommand
     {
         var stack = Options.Stack("Route workloads as this stack deploys them (its stages) and show the stack's plan; default: every stage, no plan.");
         var repo = Options.Repo();
-        var command = new Command("pipeline", "The offline pipeline: validate, check the locks (the deployment gate), draw the tree with where each workload runs, and (with --stack) show the stack's plan.")
+        var offline = Options.Offline();
+        var command = new Command("pipeline", "The pipeline: validate, check the locks (the deployment gate), draw the tree with where each workload runs, and (with --stack) show the stack's plan.")
         {
-            stack, repo,
+            stack, repo, offline,
         };
-        command.SetAction(parse => Run(new CommandRun(console, "pipeline", json: false), parse.GetValue(repo), parse.GetValue(stack)));
+        command.SetAction((parse, token) => RunAsync(new CommandRun(console, "pipeline", json: false), parse.GetValue(repo), parse.GetValue(stack),
+            parse.GetValue(offline), token));
         return command;
     }
 
-    private static int Run(CommandRun run, string? repo, string? stackName)
+    private static async Task<int> RunAsync(CommandRun run, string? repo, string? stackName, bool offline, CancellationToken token)
     {
         var result = WorkspaceLoader.Load(Repository.Root(run, repo));
         run.Report(result.Diagnostics);
@@ -46,14 +48,23 @@ internal static class PipelineCommand
             return run.Fail(Layers.Diagnostics.DiagnosticCode.UnknownStackArgument, $"no stack '{stackName}' (stacks/Pulumi.{stackName}.yaml)");
         }
 
-        var gate = LockGate.Run(w);
+        using var http = new HttpClient();
+        GateResult gate;
+        try
+        {
+            gate = await LockGate.RunAsync(w, ChannelAccess.Loader(run.Console, http, offline), token);
+        }
+        catch (Beacon.Layers.Locking.LockChannelException e)
+        {
+            return run.Fail(Layers.Diagnostics.DiagnosticCode.ChannelUnavailable, e.Message);
+        }
         run.Report(gate.Diagnostics);
         if (!gate.Passed)
         {
             run.Out.WriteLine($"2. check     FAILED: {gate.Diagnostics.Count} problem(s) (diagnostics above)");
             return ExitCodes.CheckFailed;
         }
-        run.Out.WriteLine("2. check     ok: every lock current, every child adds to its parent only, every workload placed");
+        run.Out.WriteLine("2. check     ok: every lock record is its channel's, every lock current, every child adds to its parent only, every workload placed");
 
         var router = gate.Router();
         var placed = w.Workloads

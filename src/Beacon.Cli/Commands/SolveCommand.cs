@@ -21,7 +21,7 @@ internal static class SolveCommand
         var pinFile = Options.Text("--pin-file", "An explicit lock whose records must be installed exactly (a parent layer).", "lock");
         var priority = new Option<string>("--channel-priority") { Description = "strict (default), flexible or disabled.", DefaultValueFactory = _ => "strict", HelpName = "mode" };
         priority.AcceptOnlyFromAmong("strict", "flexible", "disabled");
-        var offline = Options.Flag("--offline", "Use cached repodata only.");
+        var offline = Options.Offline();
         var json = Options.Json();
         var command = new Command("solve", "Solve conda specs against channels: a table, or JSON for scripts; exit 1 with an explanation when unsatisfiable.")
         {

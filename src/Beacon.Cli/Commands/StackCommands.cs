@@ -13,7 +13,9 @@ internal static class StackCommands
     /// <summary>The stack session every stack command starts from; null (and the exit code) when it cannot be had.</summary>
     public static StackSession? Open(CommandRun run, string? repo, string? stack, out int exitCode, StackOptions? options = null)
     {
-        var opening = StackSessions.Open(Repository.Root(run, repo), stack, options);
+        using var http = new HttpClient();
+        var opening = StackSessions.Open(Repository.Root(run, repo), stack,
+            (options ?? new StackOptions()) with { Channels = ChannelAccess.Loader(run.Console, http, offline: false) });
         if (opening.Session is null)
         {
             exitCode = run.Stopped(opening);

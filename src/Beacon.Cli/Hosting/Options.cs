@@ -42,6 +42,9 @@ internal static class Options
         return option;
     }
 
+    /// <summary>http(s) channels from the verified cache only (local channel folders are read as they are).</summary>
+    public static Option<bool> Offline() => Flag("--offline", "Read http channels from the verified cache only; never touch the network.");
+
     public static Option<bool> Flag(string name, string description, params string[] aliases) => new(name, aliases) { Description = description };
 
     /// <summary>Zero or more names or specs; anything that looks like an option is an unknown option.</summary>

@@ -1,3 +1,4 @@
+using Beacon.Conda.Channels;
 using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Documents;
 using Beacon.Layers.Gate;
@@ -44,6 +45,12 @@ public sealed record StackOptions
 
     /// <summary>The commit that last changed each lock; <see cref="LockCommits.Read"/> (git) unless a test gives its own.</summary>
     public Func<Workspace, IReadOnlyDictionary<string, string>>? Commits { get; init; }
+
+    /// <summary>
+    /// Where channels are read from for the gate's verification of the locks. Without one, only folder and file://
+    /// channels can be read (an http channel is then an error that says so).
+    /// </summary>
+    public ChannelLoader? Channels { get; init; }
 }
 
 /// <summary>Generated files of a stack, under .beacon/build/&lt;stack&gt;/ (the one place the layout is written).</summary>
@@ -56,27 +63,44 @@ public static class BuildPaths
 
 public static class StackSessions
 {
-    /// <summary>Load the repository at <paramref name="root"/>, then <see cref="Open(Workspace, string?, StackOptions?)"/>.</summary>
-    public static StackOpening Open(string root, string? stackName, StackOptions? options = null)
+    /// <summary>The blocking form of <see cref="OpenAsync(string, string?, StackOptions?, CancellationToken)"/> (folder channels read at once).</summary>
+    public static StackOpening Open(string root, string? stackName, StackOptions? options = null) =>
+        OpenAsync(root, stackName, options).GetAwaiter().GetResult();
+
+    /// <summary>The blocking form of <see cref="OpenAsync(Workspace, string?, StackOptions?, CancellationToken)"/>.</summary>
+    public static StackOpening Open(Workspace workspace, string? stackName, StackOptions? options = null) =>
+        OpenAsync(workspace, stackName, options).GetAwaiter().GetResult();
+
+    /// <summary>Load the repository at <paramref name="root"/>, then open the stack.</summary>
+    public static async Task<StackOpening> OpenAsync(string root, string? stackName, StackOptions? options = null, CancellationToken cancellationToken = default)
     {
         var loaded = WorkspaceLoader.Load(root);
         if (!loaded.Success)
         {
             return new StackOpening(null, loaded.Diagnostics, StackFailure.InvalidInput);
         }
-        var opening = Open(loaded.Workspace!, stackName, options);
+        var opening = await OpenAsync(loaded.Workspace!, stackName, options, cancellationToken);
         return loaded.Diagnostics.Count == 0 ? opening : opening with { Diagnostics = [.. loaded.Diagnostics, .. opening.Diagnostics] };
     }
 
     /// <summary>The stack (by name, or the first local one when <paramref name="stackName"/> is null), gated and planned.</summary>
-    public static StackOpening Open(Workspace workspace, string? stackName, StackOptions? options = null)
+    public static async Task<StackOpening> OpenAsync(Workspace workspace, string? stackName, StackOptions? options = null, CancellationToken cancellationToken = default)
     {
         var stack = Find(workspace, stackName, options ?? new StackOptions(), out var problem);
         if (stack is null)
         {
             return new StackOpening(null, [problem!], StackFailure.InvalidInput);
         }
-        var gate = LockGate.Run(workspace);
+        ChannelIndex channels;
+        try
+        {
+            channels = await ChannelIndex.LoadAsync(workspace, options?.Channels ?? new ChannelLoader(null), cancellationToken: cancellationToken);
+        }
+        catch (LockChannelException e)
+        {
+            return new StackOpening(null, [Diagnostic.Error(new SourceLocation("beacon.yaml"), DiagnosticCode.ChannelUnavailable, e.Message)], StackFailure.InvalidInput);
+        }
+        var gate = LockGate.Run(workspace, channels);
         return gate.Passed ? Plan(gate, stack, options) : new StackOpening(null, gate.Diagnostics, StackFailure.CheckFailed);
     }
 

@@ -67,6 +67,11 @@ public enum DiagnosticCode
     WorkloadLayerLacksRequirement = 411,
     NoAcceptableLayer = 412,
     InterruptedLock = 413,
+    LockRecordUnknown = 414,
+    LockRecordAltered = 415,
+    LockNotAsWritten = 416,
+    LockDependencyMissing = 417,
+    LockWouldChange = 418,
 
     InvalidCommandLine = 600,
     UnknownLayerArgument = 601,

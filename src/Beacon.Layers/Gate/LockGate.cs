@@ -1,3 +1,4 @@
+using Beacon.Conda.Channels;
 using Beacon.Conda.Specs;
 using Beacon.Conda.VirtualPackages;
 using Beacon.Layers.Diagnostics;
@@ -12,22 +13,25 @@ namespace Beacon.Layers.Gate;
 /// The offline gate that runs before every deployment and on every pull request (<c>beacon check</c>): every layer
 /// has a valid, current lock; every child lock holds its parent's records unchanged; every dependency is satisfied;
 /// the virtual packages the locked records need fit the layer's <c>system:</c>; CUDA layers run on GPU hardware;
-/// workloads pinned to a layer are satisfied by it, and every other workload routes to a layer in every stack.
-/// No repodata is read.
+/// workloads pinned to a layer are satisfied by it, and every other workload routes to a layer in every stack. And
+/// nothing in a lock is trusted that was not checked against the channel it names (<see cref="LockVerifier"/>): the
+/// channels' repodata is read (local folders, or the verified cache of an http channel).
 /// </summary>
 public static class LockGate
 {
-    public static IReadOnlyList<Diagnostic> Check(Workspace workspace) => Run(workspace).Diagnostics;
+    /// <summary>Loads the channels the layers use, reads every lock once, and checks the workspace against them.</summary>
+    public static async Task<GateResult> RunAsync(Workspace workspace, ChannelLoader loader, CancellationToken cancellationToken = default) =>
+        Run(workspace, await ChannelIndex.LoadAsync(workspace, loader, cancellationToken: cancellationToken));
 
-    /// <summary>Reads every lock once and checks the workspace against them.</summary>
-    public static GateResult Run(Workspace workspace)
+    /// <summary>Reads every lock once and checks the workspace against them and the channels.</summary>
+    public static GateResult Run(Workspace workspace, ChannelIndex channels)
     {
         var locks = LockStore.ReadAll(workspace);
-        return new GateResult(workspace, locks, Check(workspace, locks));
+        return new GateResult(workspace, locks, Check(workspace, locks, channels));
     }
 
     /// <summary>The gate over locks the caller has already read (so a pipeline reads each lock file once).</summary>
-    public static IReadOnlyList<Diagnostic> Check(Workspace workspace, IReadOnlyDictionary<string, StoredLock> stored)
+    public static IReadOnlyList<Diagnostic> Check(Workspace workspace, IReadOnlyDictionary<string, StoredLock> stored, ChannelIndex channels)
     {
         var bag = new DiagnosticBag();
         var tree = workspace.Tree;
@@ -38,20 +42,26 @@ public static class LockGate
                 "a 'beacon lock' was interrupted while it replaced the lock files, so some are new and some old; run 'beacon lock' again");
             return bag.Sorted();
         }
+        var untrusted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var layer in tree.TopologicalOrder)
         {
             var at = layer.NameLocation with { Column = 1, Line = 1 };
             if (!stored.TryGetValue(layer.Name, out var s))
             {
                 bag.Error(at, DiagnosticCode.MissingLock, $"layer '{layer.Name}' has no lock ({LockStore.RelativePath(layer.Name)}); run 'beacon lock {layer.Name}'");
+                untrusted.Add(layer.Name);
                 continue;
             }
             if (s.Error is not null)
             {
                 bag.Add(s.Error);
+                untrusted.Add(layer.Name);
                 continue;
             }
-            CheckLayer(workspace, layer, s, stored, bag);
+            if (!CheckLayer(workspace, layer, s, stored, channels, untrusted, bag))
+            {
+                untrusted.Add(layer.Name);
+            }
         }
         CheckOrphans(workspace, bag);
         // Routing over a missing or unreadable lock would blame every workload for it: those findings wait until the
@@ -63,7 +73,14 @@ public static class LockGate
         return bag.Sorted();
     }
 
-    private static void CheckLayer(Workspace workspace, LayerDocument layer, StoredLock stored, IReadOnlyDictionary<string, StoredLock> all, DiagnosticBag bag)
+    /// <summary>
+    /// One layer's lock, in the order that gives the clearest account: the header names the right layer; the parent's
+    /// records are kept unchanged (unless the parent's own lock was refused: then that says it all); every record is
+    /// the channel's and the file is what <c>beacon lock</c> writes; then whether it is current and satisfies the layer.
+    /// Returns whether the lock can be trusted.
+    /// </summary>
+    private static bool CheckLayer(Workspace workspace, LayerDocument layer, StoredLock stored, IReadOnlyDictionary<string, StoredLock> all,
+        ChannelIndex channels, IReadOnlySet<string> untrusted, DiagnosticBag bag)
     {
         var tree = workspace.Tree;
         var lockFile = stored.Lock!;
@@ -74,24 +91,42 @@ public static class LockGate
             bag.Error(lockAt, DiagnosticCode.LockHeaderMismatch,
                 $"the lock says layer '{lockFile.Layer}', parent '{lockFile.Parent ?? "(none)"}', platform {lockFile.File.Platform}; " +
                 $"the layer is '{layer.Name}' with parent '{parentName ?? "(none)"}' on {tree.Platform}; run 'beacon lock {layer.Name}'");
-            return;
+            return false;
+        }
+        var parent = parentName is null ? null : all.GetValueOrDefault(parentName);
+        if (parentName is not null && (untrusted.Contains(parentName) || parent?.Lock is null))
+        {
+            return false; // the parent's finding comes first: 'beacon lock' will redo this layer too
+        }
+        if (parent is not null)
+        {
+            var before = bag.Items.Count;
+            CheckParentRecords(stored, parent, bag);
+            if (bag.Items.Count > before)
+            {
+                return false;
+            }
+        }
+        var verification = LockVerifier.Verify(tree, layer, stored, parent, channels);
+        if (verification.Count > 0)
+        {
+            // What the lock says cannot be believed: the other findings about it would rest on it.
+            bag.AddRange(verification);
+            return false;
         }
         if (lockFile.InputsSha256 != LayerInputs.Sha256(tree, layer.Name))
         {
             bag.Error(layer.NameLocation with { Line = 1, Column = 1 }, DiagnosticCode.StaleLock,
                 $"layer '{layer.Name}' changed since it was locked (dependencies, channels or system); run 'beacon lock {layer.Name}' and commit {stored.Path}");
         }
-        if (parentName is not null && all.TryGetValue(parentName, out var parent) && parent.Lock is not null)
+        if (parent is not null && lockFile.ParentLockSha256 != parent.Sha256)
         {
-            if (lockFile.ParentLockSha256 != parent.Sha256)
-            {
-                bag.Error(lockAt, DiagnosticCode.ParentLockChanged,
-                    $"'{layer.Name}' was locked on an older lock of its parent '{parentName}'; run 'beacon lock {layer.Name}'");
-            }
-            CheckParentRecords(stored, parent, bag);
+            bag.Error(lockAt, DiagnosticCode.ParentLockChanged,
+                $"'{layer.Name}' was locked on an older lock of its parent '{parentName}'; run 'beacon lock {layer.Name}'");
         }
         CheckDependencies(layer, lockFile, bag);
         CheckVirtual(workspace, layer, lockFile, bag);
+        return true;
     }
 
     private static void CheckParentRecords(StoredLock child, StoredLock parent, DiagnosticBag bag)

@@ -15,6 +15,11 @@ public sealed record LockOptions
     public IReadOnlyList<string> Layers { get; init; } = [];
     /// <summary>Package names to free from the existing locks (re-solved to their best version).</summary>
     public IReadOnlyList<string> Update { get; init; } = [];
+    /// <summary>
+    /// Solve every targeted layer again even when its lock looks current (<c>beacon lock --check</c>): a lock that
+    /// passes every check but is not what the solver makes of its layer shows up as a lock that would change.
+    /// </summary>
+    public bool SolveAll { get; init; }
 }
 
 public enum LockStatus
@@ -92,8 +97,6 @@ public sealed record LockRun(IReadOnlyList<LayerLockResult> Results, int Solves)
 /// </summary>
 public sealed class Locker(Workspace workspace, ChannelLoader loader)
 {
-    private readonly Dictionary<string, ChannelData> _channels = new(StringComparer.Ordinal);
-
     public async Task<LockRun> RunAsync(LockOptions options, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
         var tree = workspace.Tree;
@@ -109,6 +112,10 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader)
             ? tree.TopologicalOrder.Select(l => l.Name).ToHashSet(StringComparer.Ordinal)
             : options.Layers.SelectMany(l => tree.Ancestors(l).Select(a => a.Name).Append(l)).ToHashSet(StringComparer.Ordinal);
         var update = options.Update.Select(u => u.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+        // Every channel is read: a lock is only up to date when its records are the channels' (a hand-edited lock is
+        // solved again, never kept because its header still matches).
+        progress?.Invoke("reading channels");
+        var channels = await ChannelIndex.LoadAsync(workspace, loader, cancellationToken: cancellationToken);
 
         var newTexts = new Dictionary<string, string>(StringComparer.Ordinal);
         var results = new List<LayerLockResult>();
@@ -133,7 +140,9 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader)
             var parentSha = parentText is null ? null : LayerLock.Sha256Of(parentText);
             var inputs = LayerInputs.Sha256(tree, layer.Name);
             var freed = existing?.Lock?.Packages.Where(p => update.Contains(p.Name)).Select(p => p.Name).ToHashSet(StringComparer.Ordinal) ?? [];
-            var reason = StaleReason(existing, inputs, parentSha, freed);
+            var reason = StaleReason(existing, inputs, parentSha, freed)
+                ?? Tampered(layer, existing!, parentName is null ? null : stored.GetValueOrDefault(parentName), channels)
+                ?? (options.SolveAll ? "solved again to check it" : null);
             if (reason is null)
             {
                 results.Add(new LayerUpToDate(layer.Name));
@@ -148,7 +157,7 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader)
             progress?.Invoke($"solving {layer.Name} ({reason})");
             solves++;
             var parentLock = parentText is null ? null : Conda.Locks.ExplicitLock.Parse(parentText).Value;
-            var result = await SolveLayerAsync(layer.Name, parentLock, existing?.Lock, freed, cancellationToken);
+            var result = SolveLayer(layer.Name, parentLock, existing?.Lock, freed, channels);
             if (!result.Solved)
             {
                 failed.Add(layer.Name);
@@ -227,16 +236,19 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader)
         return null;
     }
 
-    private async Task<SolveResult> SolveLayerAsync(string layerName, Conda.Locks.ExplicitLock? parentLock, LayerLock? existing,
-        IReadOnlySet<string> freed, CancellationToken cancellationToken)
+    /// <summary>The existing lock's records against the channels: a reason to solve again when they do not match.</summary>
+    private string? Tampered(Documents.LayerDocument layer, StoredLock existing, StoredLock? parent, ChannelIndex channels)
+    {
+        var findings = Gate.LockVerifier.Verify(workspace.Tree, layer, existing, parent, channels);
+        return findings.Count == 0 ? null : $"its lock does not match its channels: {findings[0].Message}";
+    }
+
+    private SolveResult SolveLayer(string layerName, Conda.Locks.ExplicitLock? parentLock, LayerLock? existing,
+        IReadOnlySet<string> freed, ChannelIndex index)
     {
         var tree = workspace.Tree;
         var layer = tree[layerName];
-        var channels = new List<IReadOnlyList<PackageRecord>>();
-        foreach (var name in tree.EffectiveChannels(layerName))
-        {
-            channels.Add((await Channel(name, cancellationToken)).Records);
-        }
+        var channels = tree.EffectiveChannels(layerName).Select(name => index.Channel(name).Records).ToList();
         // The layer's system block describes the container's world; the build machine's environment must not change a lock.
         var virtuals = VirtualPackageSet.ForTarget(tree.Platform, LayerInputs.EffectiveSystem(tree, layerName));
         var parentOrigin = layer.Parent is { } p ? ParentOrigin(p.Value) : null;
@@ -255,26 +267,4 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader)
     /// <summary>How a parent's pins are named in explanations (and recognised in them).</summary>
     private static string ParentOrigin(string parent) => $"layer '{parent}'";
 
-    private async Task<ChannelData> Channel(string name, CancellationToken cancellationToken)
-    {
-        if (_channels.TryGetValue(name, out var cached))
-        {
-            return cached;
-        }
-        var resolved = ChannelResolver.Resolve(name, workspace.Settings, workspace.Root);
-        try
-        {
-            var data = await loader.LoadAsync(resolved.Location, [workspace.Tree.Platform, Conda.Specs.Subdirs.NoArch], name, resolved.Url,
-                cancellationToken: cancellationToken);
-            _channels[name] = data;
-            return data;
-        }
-        catch (RepodataException e)
-        {
-            throw new LockChannelException($"channel '{name}' ({resolved.Location}): {e.Message}");
-        }
-    }
 }
-
-/// <summary>A channel could not be read: the run stops and nothing is written.</summary>
-public sealed class LockChannelException(string message) : Exception(message);

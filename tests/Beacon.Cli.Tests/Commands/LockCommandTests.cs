@@ -21,6 +21,28 @@ public sealed class LockCommandTests : IDisposable
     }
 
     [Fact]
+    public void Lock_check_solves_every_layer_again_and_fails_without_writing_when_a_lock_would_change()
+    {
+        var passed = InProcess.Beacon(_repo.Root, "lock", "--check");
+        Assert.True(passed.ExitCode == 0, passed.Stderr);
+        Assert.Equal("lock check passed: 5 layer(s) solved again, every lock as 'beacon lock' writes it\n", passed.Stdout);
+
+        var before = File.ReadAllText(_repo.Path_("layers/snowflake.lock"));
+        File.WriteAllText(_repo.Path_("layers/snowflake.yaml"), File.ReadAllText(_repo.Path_("layers/snowflake.yaml"))
+            .Replace("  - snowflake-connector-python >=3.10\n", "  - snowflake-connector-python >=3.10\n  - pyarrow\n", StringComparison.Ordinal));
+        var failed = InProcess.Beacon(_repo.Root, "lock", "--check", "--quiet");
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Equal("", failed.Stdout);
+        Assert.EndsWith("layers/snowflake.lock(1,1): error BEA0418: 'beacon lock' would change this lock (its dependencies, channels or system changed); " +
+            "run 'beacon lock snowflake' and commit it\n", failed.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllText(_repo.Path_("layers/snowflake.lock")));
+
+        var refused = InProcess.Beacon(_repo.Root, "lock", "--check", "--update", "python");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("error BEA0600: --check compares", refused.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Check_fails_with_exit_1_after_an_edit_and_lock_repairs_it()
     {
         File.AppendAllText(_repo.Path_("layers/snowflake.yaml"), "# comment only: not an input\n");

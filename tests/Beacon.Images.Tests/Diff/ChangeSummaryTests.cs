@@ -85,8 +85,9 @@ public sealed class ChangeSummaryTests : IDisposable
         var diff = ChangeSummary.Compute("main", WorkspaceLoader.Load(snapshot.Root).Workspace, head);
         foreach (var stack in head.Stacks)
         {
-            var plan = StackSessions.Open(head, stack.Name).Session!.Plan;
-            var before = StackSessions.Open(WorkspaceLoader.Load(snapshot.Root).Workspace!, stack.Name).Session!.Plan;
+            var plan = StackSessions.Open(head, stack.Name).Session!.Plan; // what `beacon plan` shows
+            var baseWorkspace = WorkspaceLoader.Load(snapshot.Root).Workspace!;
+            var before = Planner.Build(baseWorkspace, baseWorkspace.Stack(stack.Name)!, Beacon.Layers.Locking.LockStore.ReadAll(baseWorkspace), new Dictionary<string, string>());
             var stackDiff = diff.Stacks.Single(s => s.Stack == stack.Name);
             // Every image of the stack is retagged by the plan, and the summary says rebuilt for exactly those, tag for tag.
             Assert.All(plan.Images, i => Assert.NotEqual(before.Images.Single(b => b.Layer == i.Layer).Context.Tag, i.Context.Tag));

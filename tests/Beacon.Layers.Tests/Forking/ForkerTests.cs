@@ -41,7 +41,7 @@ public sealed class ForkerTests : IDisposable
         var after = WorkspaceLoader.Load(_repo.Root);
         Assert.True(after.Success, string.Join("\n", after.Diagnostics));
         Assert.Equal(Documents.Stage.Experimental, after.Workspace!.Tree["analytics-scipy"].Stage);
-        Assert.Empty(LockGate.Check(after.Workspace));
+        Assert.Empty((await LockGate.RunAsync(after.Workspace, new ChannelLoader(null))).Diagnostics);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Beacon.Conda.Channels;
 using Beacon.Layers.Gate;
 using Beacon.Layers.Loading;
 using Beacon.TestSupport;
@@ -28,43 +29,90 @@ public class GateCorpusTests
         File.WriteAllLines(path, lines.Where(l => !l.Contains(containing, StringComparison.Ordinal)));
     }
 
+    private static void ReplaceHash(TempRepo repo, string file, string containing)
+    {
+        var path = repo.Path_(file);
+        var text = File.ReadAllText(path);
+        var line = text.Split('\n').First(l => l.Contains(containing, StringComparison.Ordinal));
+        var hash = line[(line.IndexOf("sha256:", StringComparison.Ordinal) + 7)..];
+        File.WriteAllText(path, text.Replace(line, line.Replace(hash, new string('0', 64), StringComparison.Ordinal), StringComparison.Ordinal));
+    }
+
+    private static void DuplicateLine(TempRepo repo, string file, string containing)
+    {
+        var path = repo.Path_(file);
+        var lines = File.ReadAllLines(path).ToList();
+        var at = lines.FindIndex(l => l.Contains(containing, StringComparison.Ordinal));
+        Assert.True(at >= 0);
+        lines.Insert(at + 1, lines[at]);
+        File.WriteAllText(path, string.Join("\n", lines) + "\n");
+    }
+
+    private static void AddLine(TempRepo repo, string file, string prefix) =>
+        File.AppendAllText(repo.Path_(file), prefix + new string('1', 64) + "\n");
+
     private static readonly Dictionary<string, Action<TempRepo>> Cases = new()
     {
         ["invalid-lock-file"] = repo => File.WriteAllText(repo.Path_("layers/snowflake.lock"), "not a lock\n"),
         ["missing-lock"] = repo => File.Delete(repo.Path_("layers/snowflake.lock")),
         ["stale-lock"] = repo => Edit(repo, "layers/snowflake.yaml", "  - snowflake-connector-python >=3.10\n", "  - snowflake-connector-python >=3.10\n  - pyarrow\n"),
-        ["parent-lock-changed"] = repo => File.AppendAllText(repo.Path_("layers/core.lock"), "\n"),
+        // What a merge leaves when another branch relocked the parent: the child names a parent lock that is not the one
+        // in the tree (its records are still the parent's and the channels', so only the parent hash is out of date).
+        ["parent-lock-changed"] = repo => Edit(repo, "layers/snowflake.lock", "# parent-lock-sha256: e5d3", "# parent-lock-sha256: 0000"),
+        ["trailing-blank-line"] = repo => File.AppendAllText(repo.Path_("layers/core.lock"), "\n"),
+        ["missing-final-newline"] = repo => File.WriteAllText(repo.Path_("layers/core.lock"), File.ReadAllText(repo.Path_("layers/core.lock")).TrimEnd('\n')),
         ["parent-record-altered"] = repo => DropLine(repo, "layers/snowflake.lock", "/python-3.11"),
         ["dependency-not-in-lock"] = repo => DropLine(repo, "layers/snowflake.lock", "/snowflake-connector-python-"),
-        ["virtual-requirement-unmet"] = repo => Edit(repo, "layers/gpu-ml.lock", "# constrains-virtual: __cuda >=12.4", "# constrains-virtual: __cuda >=13"),
+        // The system lowered under a lock solved for a newer driver: stale, and its packages' virtual needs unmet.
+        ["virtual-requirement-unmet"] = repo => Edit(repo, "layers/gpu-ml.yaml", "__cuda: \"12.4\"", "__cuda: \"11.8\""),
+        ["hand-edited-virtual-constraint"] = repo => Edit(repo, "layers/gpu-ml.lock", "# constrains-virtual: __cuda >=12.4", "# constrains-virtual: __cuda >=13"),
         ["gpu-layer-without-gpu"] = repo => Edit(repo, "layers/gpu-ml.yaml", "hardware: gpu\n", "hardware: cpu-large\n"),
         ["orphan-lock"] = repo => File.Copy(repo.Path_("layers/snowflake.lock"), repo.Path_("layers/snowflake-old.lock")),
         ["lock-header-mismatch"] = repo => Edit(repo, "layers/snowflake.lock", "# layer: snowflake\n", "# layer: r-analytics\n"),
         ["workload-layer-lacks-requirement"] = repo => Edit(repo, "workloads/risk-batch.yaml", "hardware: cpu-large\n", "hardware: cpu-large\nlayer: core\n"),
         ["no-acceptable-layer"] = repo => Edit(repo, "workloads/risk-batch.yaml", "  - pyarrow\n", "  - pyarrow\n  - quantlib\n"),
         ["interrupted-lock"] = repo => File.WriteAllText(repo.Path_("layers/.beacon-lock-journal"), "layers/core.lock\n"),
+        // The hand edits a hostile pull request could make (issue 10): each caught against the channel's repodata.
+        ["record-from-another-host"] = repo => Edit(repo, "layers/snowflake.lock",
+            "https://conda.anaconda.org/conda-forge/linux-64/snowflake-connector-python-3.10.0-py311hb2e8a5f_0.conda#sha256:",
+            "https://evil.example/conda-forge/linux-64/snowflake-connector-python-3.10.1-py311hb2e8a5f_0.conda#sha256:"),
+        ["record-over-http"] = repo => Edit(repo, "layers/snowflake.lock",
+            "https://conda.anaconda.org/conda-forge/linux-64/snowflake-connector-python-", "http://conda.anaconda.org/conda-forge/linux-64/snowflake-connector-python-"),
+        ["record-from-a-file"] = repo => Edit(repo, "layers/snowflake.lock",
+            "https://conda.anaconda.org/conda-forge/linux-64/snowflake-connector-python-3.10.0-py311hb2e8a5f_0.conda", "file:///etc/snowflake-connector-python-3.10.0-py311hb2e8a5f_0.conda"),
+        ["record-with-another-version"] = repo => Edit(repo, "layers/snowflake.lock",
+            "snowflake-connector-python-3.10.0-py311hb2e8a5f_0.conda", "snowflake-connector-python-3.9.9-py311hb2e8a5f_0.conda"),
+        ["record-with-another-sha256"] = repo => ReplaceHash(repo, "layers/snowflake.lock", "/snowflake-connector-python-"),
+        ["root-record-with-another-sha256"] = repo => ReplaceHash(repo, "layers/core.lock", "/python-3.11"),
+        ["lock-schema-99"] = repo => Edit(repo, "layers/snowflake.lock", "# beacon-lock: 1\n", "# beacon-lock: 99\n"),
+        ["second-layer-header"] = repo => Edit(repo, "layers/snowflake.lock", "# layer: snowflake\n", "# layer: snowflake\n# layer: core\n"),
+        ["duplicated-record"] = repo => DuplicateLine(repo, "layers/snowflake.lock", "/snowflake-connector-python-"),
+        ["two-versions-of-a-package"] = repo => AddLine(repo, "layers/snowflake.lock", "https://conda.anaconda.org/conda-forge/linux-64/snowflake-connector-python-3.9.0-py311hb2e8a5f_0.conda#sha256:"),
+        ["deleted-dependency-record"] = repo => DropLine(repo, "layers/snowflake.lock", "/tomlkit-"),
+        ["deleted-requires-virtual"] = repo => DropLine(repo, "layers/gpu-ml.lock", "# requires-virtual:"),
+        ["weakened-requires-virtual"] = repo => Edit(repo, "layers/gpu-ml.lock", "# requires-virtual: __cuda; __glibc >=2.17,<3.0.a0", "# requires-virtual: __glibc >=2.17,<3.0.a0"),
     };
 
     public static TheoryData<string> Names() => [.. Cases.Keys.Order(StringComparer.Ordinal)];
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void Each_change_gives_its_exact_gate_diagnostics(string name)
+    public async Task Each_change_gives_its_exact_gate_diagnostics(string name)
     {
         using var repo = new TempRepo("beacon-gate-");
         repo.CopyExample();
         Cases[name](repo);
         var loaded = WorkspaceLoader.Load(repo.Root);
         Assert.True(loaded.Success, string.Join("\n", loaded.Diagnostics));
-        var gate = LockGate.Run(loaded.Workspace!);
+        var gate = await LockGate.RunAsync(loaded.Workspace!, new ChannelLoader(null));
         Assert.False(gate.Passed);
         Snapshot.MatchFile(string.Concat(gate.Diagnostics.Select(d => d + "\n")), Path.Combine(CorpusDir, name + ".txt"));
     }
 
     [Fact]
-    public void The_example_as_committed_passes()
+    public async Task The_example_as_committed_passes()
     {
-        var gate = LockGate.Run(WorkspaceLoader.Load(RepoPaths.Root).Workspace!);
+        var gate = await LockGate.RunAsync(WorkspaceLoader.Load(RepoPaths.Root).Workspace!, new ChannelLoader(null));
         Assert.True(gate.Passed, string.Join("\n", gate.Diagnostics));
         Assert.Equal(5, gate.Locks.Count);
     }

@@ -41,7 +41,7 @@ public sealed class LockerTests : IDisposable
         return run;
     }
 
-    private IReadOnlyList<Diagnostic> Check() => LockGate.Check(Load());
+    private IReadOnlyList<Diagnostic> Check() => LockGate.RunAsync(Load(), new ChannelLoader(null)).GetAwaiter().GetResult().Diagnostics;
 
     private ExplicitLockView ReadLock(string layer) => new(File.ReadAllText(_repo.Path_($"layers/{layer}.lock")));
 
@@ -203,6 +203,55 @@ public sealed class LockerTests : IDisposable
         var diagnostics = Check();
         Assert.Contains(diagnostics, d => d.Code == DiagnosticCode.VirtualRequirementUnmet && d.Message.Contains("'__cuda >=12.4'", StringComparison.Ordinal));
         Assert.Contains(diagnostics, d => d.Code == DiagnosticCode.GpuLayerWithoutGpu);
+    }
+
+    [Fact]
+    public async Task A_lock_with_an_extra_real_package_passes_the_gate_but_not_a_fresh_solve()
+    {
+        Assert.True((await Lock()).Success);
+        // A hostile edit the record checks cannot see: one more genuine channel package, its dependencies present, the
+        // file exactly as 'beacon lock' would write those records.
+        var workspace = Load();
+        var channels = await ChannelIndex.LoadAsync(workspace, new ChannelLoader(null));
+        var stored = LockStore.ReadAll(workspace)["analytics"];
+        var held = stored.Lock!.Packages.Select(p => channels.Find(p.Url)!).ToList();
+        var extra = channels.Channel("defaults").Records
+            .Where(r => held.All(h => h.Name != r.Name) && r.Depends.Count > 0)
+            .First(r => r.Depends.All(d => held.Any(h => Conda.Specs.MatchSpec.Parse(d).Matches(h))));
+        var edited = LayerLock.Create(workspace.Tree.Platform, "analytics", "base", stored.Lock.ParentLockSha256, stored.Lock.InputsSha256!, [.. held, extra]);
+        File.WriteAllText(_repo.Path_("layers/analytics.lock"), edited.Text());
+        Assert.Empty(Check());
+
+        var fresh = await Lock(new LockOptions { SolveAll = true }, write: false);
+        var changed = Assert.IsType<LayerLocked>(fresh.Results.Single(r => r.Layer == "analytics"));
+        Assert.Equal("solved again to check it", changed.Reason);
+        Assert.DoesNotContain(extra.FileName, changed.Text, StringComparison.Ordinal);
+        Assert.Equal(LockStatus.UpToDate, fresh.Results.Single(r => r.Layer == "base").Status);
+        Assert.Equal(2, fresh.Solves);
+    }
+
+    [Fact]
+    public async Task A_record_another_records_constraints_exclude_is_refused_at_its_line()
+    {
+        // A small real channel folder: 'a' allows only b <2, and the channel has b 1 and b 2.
+        static string Record(string name, string version, string constrains, char hash) =>
+            $"\"{name}-{version}-0.conda\": {{\"name\": \"{name}\", \"version\": \"{version}\", \"build\": \"0\", \"build_number\": 0, \"subdir\": \"linux-64\", " +
+            $"\"depends\": [], \"constrains\": [{constrains}], \"sha256\": \"{new string(hash, 64)}\"}}";
+        _repo.Write("chan/linux-64/repodata.json", "{\"info\": {\"subdir\": \"linux-64\"}, \"packages\": {}, \"packages.conda\": {" +
+            string.Join(", ", Record("a", "1", "\"b <2\"", 'a'), Record("b", "1", "", 'b'), Record("b", "2", "", 'c')) + "}}");
+        _repo.Write("chan/noarch/repodata.json", "{\"info\": {\"subdir\": \"noarch\"}, \"packages\": {}}");
+        _repo.Write("beacon.yaml", $"channels:\n  local: {_repo.Path_("chan")}\n");
+        _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: debian:12\nchannels: [local]\nstage: production\ndependencies:\n  - a\n  - b\n");
+        File.Delete(_repo.Path_("layers/analytics.yaml"));
+        Assert.True((await Lock()).Success);
+        var path = _repo.Path_("layers/base.lock");
+        var text = File.ReadAllText(path);
+        Assert.Contains("/b-1-0.conda#sha256:" + new string('b', 64), text, StringComparison.Ordinal);
+        File.WriteAllText(path, text.Replace("/b-1-0.conda#sha256:" + new string('b', 64), "/b-2-0.conda#sha256:" + new string('c', 64), StringComparison.Ordinal));
+        var found = Assert.Single(Check());
+        Assert.Equal(DiagnosticCode.LockDependencyMissing, found.Code);
+        Assert.Equal($"layers/base.lock({text.Split('\n').ToList().FindIndex(l => l.Contains("/b-1-0.conda", StringComparison.Ordinal)) + 1},1): error BEA0417: " +
+            "a 1 allows only 'b <2', but the lock holds b 2 0; run 'beacon lock base'", found.ToString());
     }
 
     public void Dispose() => _repo.Dispose();

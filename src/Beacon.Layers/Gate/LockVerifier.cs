@@ -1,0 +1,131 @@
+using Beacon.Conda.Records;
+using Beacon.Conda.Specs;
+using Beacon.Layers.Diagnostics;
+using Beacon.Layers.Documents;
+using Beacon.Layers.Locking;
+using Beacon.Layers.Tree;
+
+namespace Beacon.Layers.Gate;
+
+/// <summary>
+/// Checks a lock against the channels it names, trusting nothing in it (the author of a pull request may have
+/// edited it): every record the layer adds is a package file of one of the layer's channels, with that channel's
+/// sha256; a lock holds one record per package, every record's dependencies, and nothing another record's constraints exclude; and the whole file, header included,
+/// is exactly what <c>beacon lock</c> writes for those records. Records inherited from the parent are the parent's
+/// to prove (the gate checks the parent's lock the same way, and that the child keeps them unchanged).
+/// </summary>
+public static class LockVerifier
+{
+    public static IReadOnlyList<Diagnostic> Verify(LayerTree tree, LayerDocument layer, StoredLock stored, StoredLock? parent, ChannelIndex channels)
+    {
+        var bag = new DiagnosticBag();
+        var lockFile = stored.Lock!;
+        var packages = lockFile.Packages;
+        var lines = lockFile.File.PackageLines;
+        var channelNames = tree.EffectiveChannels(layer.Name);
+        var channelUrls = channelNames.Select(channels.Url).ToList();
+        var inherited = parent?.Lock?.Packages.Select(p => p.Url).ToHashSet(StringComparer.Ordinal) ?? [];
+        var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
+        var records = new List<(PackageRecord Record, int Line)>();
+        for (var i = 0; i < packages.Count; i++)
+        {
+            var p = packages[i];
+            var at = new SourceLocation(stored.Path, i < lines.Count ? lines[i] : 1);
+            if (firstLine.TryGetValue(p.Name, out var earlier))
+            {
+                bag.Error(at, DiagnosticCode.LockNotAsWritten, $"a second record of {p.Name} (the first is at line {earlier}); a lock holds one record per package");
+                continue;
+            }
+            firstLine[p.Name] = at.Line;
+            var own = !inherited.Contains(p.Url);
+            var record = channels.Find(p.Url);
+            if (record is null)
+            {
+                if (own)
+                {
+                    bag.Error(at, DiagnosticCode.LockRecordUnknown, channelUrls.Any(u => p.Url.StartsWith(u + "/", StringComparison.Ordinal))
+                        ? $"{p.FileName} is not a package of {p.Channel} (in {p.Subdir}); was the lock edited by hand? run 'beacon lock {layer.Name}'"
+                        : $"'{Printable(p.Url)}' is not a package of the layer's channels ({string.Join(", ", channelUrls)}); was the lock edited by hand? run 'beacon lock {layer.Name}'");
+                }
+                continue;
+            }
+            if (own && !channelUrls.Contains(record.Channel, StringComparer.Ordinal))
+            {
+                bag.Error(at, DiagnosticCode.LockRecordUnknown, $"{p.FileName} comes from {record.Channel}, which layer '{layer.Name}' does not use ({string.Join(", ", channelUrls)})");
+                continue;
+            }
+            if (p.Sha256 != record.Sha256 || (p.Md5 is not null && record.Md5 is not null && p.Md5 != record.Md5))
+            {
+                bag.Error(at, DiagnosticCode.LockRecordAltered,
+                    $"{p.FileName} has sha256 {Short(p.Sha256)} in the lock but {Short(record.Sha256)} in {record.Channel}; was the lock edited by hand? run 'beacon lock {layer.Name}'");
+                continue;
+            }
+            records.Add((record, at.Line));
+        }
+        if (bag.HasErrors)
+        {
+            return bag.Sorted();
+        }
+        foreach (var (record, line) in records)
+        {
+            foreach (var dependency in record.Depends.Where(d => !d.StartsWith("__", StringComparison.Ordinal)))
+            {
+                if (MatchSpec.TryParse(dependency) is { Success: true } spec && !records.Any(r => r.Record.Name == spec.Value.Name && spec.Value.Matches(r.Record)))
+                {
+                    bag.Error(new SourceLocation(stored.Path, line), DiagnosticCode.LockDependencyMissing,
+                        $"{record.Name} {record.Version.Text} needs '{dependency}', which the lock does not hold; run 'beacon lock {layer.Name}'");
+                }
+            }
+            foreach (var constraint in record.Constrains)
+            {
+                if (MatchSpec.TryParse(constraint) is { Success: true } spec
+                    && records.FirstOrDefault(r => r.Record.Name == spec.Value.Name) is { Record: not null } other && !spec.Value.Matches(other.Record))
+                {
+                    bag.Error(new SourceLocation(stored.Path, other.Line), DiagnosticCode.LockDependencyMissing,
+                        $"{record.Name} {record.Version.Text} allows only '{constraint}', but the lock holds {other.Record.Name} {other.Record.Version.Text} {other.Record.Build}; run 'beacon lock {layer.Name}'");
+                }
+            }
+        }
+        if (bag.HasErrors)
+        {
+            return bag.Sorted();
+        }
+        // The file as 'beacon lock' writes these records (with the header's own parent and inputs hashes: whether those
+        // are current is the gate's other question).
+        var expected = LayerLock.Create(tree.Platform, layer.Name, layer.Parent?.Value, lockFile.ParentLockSha256, lockFile.InputsSha256 ?? "",
+            records.Select(r => r.Record).ToList()).Text();
+        if (expected != stored.Text)
+        {
+            var (line, want, found) = FirstDifference(expected, stored.Text);
+            bag.Error(new SourceLocation(stored.Path, line), DiagnosticCode.LockNotAsWritten,
+                $"the lock is not what 'beacon lock' writes for its records: line {line} should be {want}, found {found}; run 'beacon lock {layer.Name}'");
+        }
+        return bag.Sorted();
+    }
+
+    private static (int Line, string Expected, string Found) FirstDifference(string expected, string found)
+    {
+        var a = expected.Split('\n');
+        var b = found.Split('\n');
+        for (var i = 0; i < Math.Max(a.Length, b.Length); i++)
+        {
+            var x = i < a.Length ? Shown(a[i], i == a.Length - 1) : EndOfFile;
+            var y = i < b.Length ? Shown(b[i], i == b.Length - 1) : EndOfFile;
+            if (x != y)
+            {
+                return (i + 1, x, y);
+            }
+        }
+        // Only the final newline differs (the comparison above reads a missing one as the end of the file too).
+        return (b.Length, "a newline at the end of the file", "none");
+    }
+
+    private const string EndOfFile = "the end of the file";
+
+    // A line is quoted; the text after the last newline is the end of the file, and an empty line is named, not shown as ''.
+    private static string Shown(string line, bool last) => line.Length > 0 ? $"'{Printable(line)}'" : last ? EndOfFile : "an empty line";
+
+    private static string Short(string? sha) => sha is null ? "(none)" : sha[..Math.Min(12, sha.Length)] + "…";
+
+    private static string Printable(string text) => Loading.LayerReader.Printable(text.Length > 160 ? text[..160] + "…" : text);
+}
