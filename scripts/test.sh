@@ -2,6 +2,7 @@
 # The test command (README): builds and runs every test project of the solution, then prints one summary line
 # "N passed, N failed, N skipped" — with the reason for the skipped tests, once per distinct reason (on a machine
 # without a Docker engine, the integration tests are skipped and the line says why).
+# The fuzz tests run BEACON_FUZZ_SECONDS per target (default 3; CI sets more); their counts are printed at the end.
 # Exit code: dotnet test's (non-zero when anything failed or did not build).
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -24,6 +25,8 @@ read -r assemblies failed passed skipped < <(awk '
 reasons=$(awk '/^  Skipped /{s=1; next} s==1 && /^  Error Message:/{s=2; next} s==2{sub(/^ +/, ""); print; s=0; next} {s=0}' "$log" |
   sort | uniq -c | sed -E 's/^ *([0-9]+) (.*)/\1 skipped: \2/')
 echo
+# The fuzz suite's counts (each fuzz test prints "fuzz <target>: N inputs in S s, slowest M ms").
+grep -E '^ *fuzz [^:]+: [0-9]+ inputs' "$log" | sed -E 's/^ +//' | sort || true
 echo "test assemblies: $assemblies"
 if [ -n "$reasons" ]; then
   echo "$passed passed, $failed failed, $skipped skipped ($(echo "$reasons" | awk 'NR>1{printf " | "} {printf "%s", $0}'))"

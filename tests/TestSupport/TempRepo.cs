@@ -27,6 +27,33 @@ internal sealed class TempRepo : IDisposable
         File.WriteAllBytes(path, content);
     }
 
+    /// <summary>Replaces a file with a FIFO (made by coreutils' mkfifo: .NET has no API for one). Opening it would block.</summary>
+    public void MakeFifo(string relative)
+    {
+        var path = Path_(relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.Delete(path);
+        var made = ProcessRunner.Run("mkfifo", [path]);
+        Assert.True(made.ExitCode == 0, made.Stderr);
+    }
+
+    /// <summary>Replaces a file with a sparse one of the given size (no disk used): for size limits.</summary>
+    public void MakeSparse(string relative, long bytes)
+    {
+        var path = Path_(relative);
+        File.Delete(path);
+        using var stream = new FileStream(path, FileMode.CreateNew);
+        stream.SetLength(bytes);
+    }
+
+    /// <summary>Replaces a file with a symbolic link.</summary>
+    public void MakeLink(string relative, string target)
+    {
+        var path = Path_(relative);
+        File.Delete(path);
+        File.CreateSymbolicLink(path, target);
+    }
+
     /// <summary>Copies the example organisation (layers, locks, workloads, stacks, demo channel, beacon.yaml) into the repository.</summary>
     public void CopyExample()
     {

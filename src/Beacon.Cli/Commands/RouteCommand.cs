@@ -73,7 +73,7 @@ internal static class RouteCommand
                 var parsed = MatchSpec.TryParse(text);
                 if (!parsed.Success)
                 {
-                    return run.Fail(DiagnosticCode.InvalidMatchSpec, $"'{text}' is not a valid conda MatchSpec: {parsed.Error.Message}");
+                    return run.Fail(DiagnosticCode.InvalidMatchSpec, $"'{Conda.Parsing.Printable.Of(text)}' is not a valid conda MatchSpec: {parsed.Error.Message}");
                 }
                 specs.Add(parsed.Value);
             }

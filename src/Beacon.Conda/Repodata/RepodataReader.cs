@@ -91,7 +91,7 @@ public sealed class RepodataReader(RepodataPolicy? policy = null)
                 infoSubdir = ReadInfoSubdir(ref reader);
                 if (_policy.Strict && infoSubdir is not null && subdirHint is not null && infoSubdir != subdirHint)
                 {
-                    throw new RepodataException($"{_where} says it is the repodata of subdir '{Printable(infoSubdir)}'", reader.TokenStartIndex);
+                    throw new RepodataException($"{_where} says it is the repodata of subdir '{Parsing.Printable.Of(infoSubdir)}'", reader.TokenStartIndex);
                 }
             }
             else if (MetadataKeys.Contains(key) || reader.TokenType != JsonTokenType.StartObject)
@@ -279,10 +279,7 @@ public sealed class RepodataReader(RepodataPolicy? policy = null)
     private static bool IsHex(string text, int length) => text.Length == length && text.All(char.IsAsciiHexDigit);
 
     private RepodataException Error(string fileName, string problem, long offset) =>
-        new($"{_where}: record '{Printable(fileName)}' {problem}", offset);
-
-    private static string Printable(string text) =>
-        text.Length > 120 ? Printable(text[..120]) + "…" : string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+        new($"{_where}: record '{Parsing.Printable.Of(fileName)}' {problem}", offset);
 
     private string Text(ref Utf8JsonReader reader, string fileName, string field) =>
         reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw Error(fileName, $"has a '{field}' that is not text", reader.TokenStartIndex);
@@ -326,7 +323,7 @@ public sealed class RepodataReader(RepodataPolicy? policy = null)
         var parsed = Version.TryParse(text);
         if (!parsed.Success)
         {
-            throw Error(fileName, $"has an invalid version '{Printable(text)}': {parsed.Error.Message}", offset);
+            throw Error(fileName, $"has an invalid version '{Parsing.Printable.Of(text)}': {parsed.Error.Message}", offset);
         }
         _versions[text] = parsed.Value;
         return parsed.Value;

@@ -26,6 +26,9 @@ public sealed record MatchSpec
     public string? Url { get; init; }
     public string? License { get; init; }
 
+    /// <summary>Real specs are a few dozen characters (a url= in brackets a few hundred); longer text is refused.</summary>
+    public const int MaxLength = 4096;
+
     public static ParseResult<MatchSpec> TryParse(string text) => MatchSpecParser.Parse(text, strict: false);
     public static ParseResult<MatchSpec> TryParseStrict(string text) => MatchSpecParser.Parse(text, strict: true);
     public static MatchSpec Parse(string text) => TryParse(text).Unwrap();
@@ -97,6 +100,7 @@ public sealed record MatchSpec
             sb.Append("::");
         }
         sb.Append(Name);
+        var brackets = new List<string>();
         if (Version is not null || Build is not null)
         {
             sb.Append(' ').Append(Version?.ToString() ?? "*");
@@ -105,7 +109,6 @@ public sealed record MatchSpec
         {
             sb.Append(' ').Append(Build.Pattern);
         }
-        var brackets = new List<string>();
         if (Channel is null && Subdir is not null)
         {
             brackets.Add($"subdir={Subdir}");
@@ -130,7 +133,9 @@ public sealed record MatchSpec
     {
         if (value is not null)
         {
-            brackets.Add($"{key}=\"{value}\"");
+            // The parser admits a quote only inside a value quoted with the other kind.
+            var quote = value.Contains('"') ? '\'' : '"';
+            brackets.Add($"{key}={quote}{value}{quote}");
         }
     }
 }

@@ -33,6 +33,10 @@ internal static partial class MatchSpecParser
         {
             return Fail("empty package spec");
         }
+        if (text.Length > MatchSpec.MaxLength)
+        {
+            return Fail($"a package spec of {text.Length} characters; at most {MatchSpec.MaxLength} are allowed");
+        }
         foreach (var c in text)
         {
             if (char.IsControl(c))
@@ -255,6 +259,10 @@ internal static partial class MatchSpecParser
                     i++;
                 }
                 value = body[valueStart..i];
+                if (value.IndexOfAny(['"', '\'']) is var q and >= 0)
+                {
+                    return new ParseError($"a quote inside the unquoted value of '{key}'; quote the whole value", offset + valueStart + q);
+                }
             }
             if (value.Length == 0)
             {
@@ -307,23 +315,28 @@ internal static partial class MatchSpecParser
         return null;
     }
 
-    /// <summary>conda's split of "version build": the build is the last space- or '='-separated word that is not part of a constraint.</summary>
+    /// <summary>
+    /// conda's split of "version build" (its _parse_version_plus_build regex, read as a scan so that it is linear in the
+    /// text): the build is everything after the first space or '=' that is not preceded by an operator character
+    /// (=!|,&lt;&gt;~) and after which no operator character (-=,|&lt;&gt;~) follows; the version is what comes before,
+    /// without spaces. Control characters were refused earlier, so conda's '.' (any character but a newline) is any.
+    /// </summary>
+    private static readonly System.Buffers.SearchValues<char> BuildExcludes = System.Buffers.SearchValues.Create("-=,|<>~");
+
     private static (string Version, string? Build) SplitVersionAndBuild(string text)
     {
-        var m = VersionBuildRegex().Match(text);
-        if (!m.Success)
+        var lastOperator = text.AsSpan().LastIndexOfAny(BuildExcludes);
+        // The separator is at p >= 1 with a non-empty build after it, and no operator character after the separator.
+        for (var p = Math.Max(1, lastOperator); p < text.Length - 1; p++)
         {
-            return (text.Replace(" ", "", StringComparison.Ordinal), null);
+            if (text[p] is ' ' or '=' && "=!|,<>~".IndexOf(text[p - 1], StringComparison.Ordinal) < 0 && lastOperator <= p)
+            {
+                var build = text[(p + 1)..].Trim();
+                return (text[..p].Replace(" ", "", StringComparison.Ordinal), build.Length == 0 ? null : build);
+            }
         }
-        var version = m.Groups[1].Value.Replace(" ", "", StringComparison.Ordinal);
-        var build = m.Groups[2].Success ? m.Groups[2].Value.Trim() : null;
-        return (version, string.IsNullOrEmpty(build) ? null : build);
+        return (text.Replace(" ", "", StringComparison.Ordinal), null);
     }
-
-    // The grammar of conda's _parse_version_plus_build: a non-greedy version, then optionally a separator (space or
-    // '=') not preceded by an operator character, then a build word without operator characters.
-    [GeneratedRegex(@"^((?:.+?)[^><!,|]?)(?:(?<![=!|,<>~])(?:[ =])([^-=,|<>~]+?))?$")]
-    private static partial Regex VersionBuildRegex();
 
     /// <summary>
     /// <c>=1.2</c> means 1.2.* (fuzzy) unless a build is given (<c>=1.2=h0</c> is exact); <c>==1.2</c> is exact.

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Beacon.Conda.Parsing;
 
 namespace Beacon.Conda.Versions;
@@ -86,14 +85,15 @@ public sealed record ConstraintVersionSpec(VersionOperator Operator, Version Ver
     public override int GetHashCode() => HashCode.Combine(Operator, Version.Text);
 }
 
-/// <summary>A glob with <c>*</c> inside the version (<c>1.*.3</c>): conda matches it as a regex on the text.</summary>
+/// <summary>
+/// A glob with <c>*</c> inside the version (<c>1.*.3</c>): conda matches it as a case-insensitive regex on the text;
+/// here it is matched directly (<see cref="Specs.Glob"/>). The parser admits only version characters around the stars.
+/// </summary>
 public sealed record GlobVersionSpec(string Pattern) : VersionSpec
 {
-    private readonly Regex _regex = new(
-        "^(?:" + Regex.Escape(Pattern).Replace("\\*", ".*", StringComparison.Ordinal) + ")$",
-        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1));
+    private readonly string[] _pieces = Specs.Glob.Split(Pattern);
 
-    public override bool Matches(Version version) => _regex.IsMatch(version.Text);
+    public override bool Matches(Version version) => Specs.Glob.Matches(_pieces, version.Text, StringComparison.OrdinalIgnoreCase);
     public override string ToString() => Pattern;
 
     public bool Equals(GlobVersionSpec? other) => other is not null && Pattern == other.Pattern;

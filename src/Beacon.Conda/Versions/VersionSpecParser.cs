@@ -112,6 +112,10 @@ internal sealed class VersionSpecParser
 
         var (op, rest) = SplitOperator(text);
         rest = CollapseRepeatedWildcards(rest, position);
+        if (op is null && rest is "*" or "*.*")
+        {
+            return VersionSpec.Any; // "*.*.*" collapsed: the same as "*.*", not a glob that prints as it
+        }
         if (op is not null && rest.Length == 0)
         {
             throw new SpecSyntaxException($"missing version after operator '{op}' in '{text}'", position);
@@ -129,7 +133,7 @@ internal sealed class VersionSpecParser
         {
             if (rest.TrimEnd('*').Contains('*'))
             {
-                return _strict ? throw new SpecSyntaxException("regex constraints are not supported", position) : new GlobVersionSpec(rest);
+                return _strict ? throw new SpecSyntaxException("regex constraints are not supported", position) : Glob(rest, position);
             }
             if (rest.EndsWith('*'))
             {
@@ -157,7 +161,7 @@ internal sealed class VersionSpecParser
         {
             if (!_strict && op == "=")
             {
-                return new GlobVersionSpec(rest + (wildcard ? ".*" : ""));
+                return Glob(rest + (wildcard ? ".*" : ""), position);
             }
             throw new SpecSyntaxException($"'*' is incompatible with '{op}' operator'", position);
         }
@@ -181,13 +185,15 @@ internal sealed class VersionSpecParser
 
     private string CollapseRepeatedWildcards(string text, int position)
     {
-        while (text.EndsWith(".*.*", StringComparison.Ordinal))
+        // "1.2**" and "1.2.*.*" mean "1.2*" and "1.2.*" (lenient, as rattler reads them); left alone, "1.2.**" would
+        // become a prefix match on the version "1.2.*" that prints as "1.2.*.*" and reads back as something else.
+        while (text.EndsWith("**", StringComparison.Ordinal) || text.EndsWith(".*.*", StringComparison.Ordinal))
         {
             if (_strict)
             {
                 throw new SpecSyntaxException("regex constraints are not supported", position);
             }
-            text = text[..^2];
+            text = text.EndsWith("**", StringComparison.Ordinal) ? text[..^1] : text[..^2];
         }
         return text;
     }
@@ -219,6 +225,20 @@ internal sealed class VersionSpecParser
     {
         var result = Version.TryParse(text);
         return result.Success ? result.Value : throw new SpecSyntaxException(result.Error.Message, position + result.Error.Position);
+    }
+
+    /// <summary>A version glob: version characters around the stars (what a version may contain), nothing else.</summary>
+    private static GlobVersionSpec Glob(string pattern, int position)
+    {
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = char.ToLowerInvariant(pattern[i]);
+            if (!(char.IsAsciiDigit(c) || char.IsAsciiLetterLower(c) || c is '.' or '_' or '-' or '+' or '!' or '*'))
+            {
+                throw new SpecSyntaxException($"invalid character '{c}' in version pattern '{pattern}'", position + i);
+            }
+        }
+        return new GlobVersionSpec(pattern);
     }
 
     /// <summary>Internal control flow of the recursive descent; converted to a <see cref="ParseError"/> at the entry point.</summary>

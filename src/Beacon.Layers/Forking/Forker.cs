@@ -63,7 +63,7 @@ public sealed class Forker(Workspace workspace, ChannelLoader loader)
             var parsed = MatchSpec.TryParse(text);
             if (!parsed.Success)
             {
-                return Fail(DiagnosticCode.InvalidMatchSpec, $"--add '{text}' is not a valid conda MatchSpec: {parsed.Error.Message}");
+                return Fail(DiagnosticCode.InvalidMatchSpec, $"--add '{Conda.Parsing.Printable.Of(text)}' is not a valid conda MatchSpec: {parsed.Error.Message}");
             }
             added.Add(parsed.Value);
         }

@@ -45,7 +45,7 @@ public static class LockVerifier
                 {
                     bag.Error(at, DiagnosticCode.LockRecordUnknown, channelUrls.Any(u => p.Url.StartsWith(u + "/", StringComparison.Ordinal))
                         ? $"{p.FileName} is not a package of {p.Channel} (in {p.Subdir}); was the lock edited by hand? run 'beacon lock {layer.Name}'"
-                        : $"'{Printable(p.Url)}' is not a package of the layer's channels ({string.Join(", ", channelUrls)}); was the lock edited by hand? run 'beacon lock {layer.Name}'");
+                        : $"'{Conda.Parsing.Printable.Of(p.Url)}' is not a package of the layer's channels ({string.Join(", ", channelUrls)}); was the lock edited by hand? run 'beacon lock {layer.Name}'");
                 }
                 continue;
             }
@@ -123,9 +123,8 @@ public static class LockVerifier
     private const string EndOfFile = "the end of the file";
 
     // A line is quoted; the text after the last newline is the end of the file, and an empty line is named, not shown as ''.
-    private static string Shown(string line, bool last) => line.Length > 0 ? $"'{Printable(line)}'" : last ? EndOfFile : "an empty line";
+    private static string Shown(string line, bool last) => line.Length > 0 ? $"'{Conda.Parsing.Printable.Of(line)}'" : last ? EndOfFile : "an empty line";
 
     private static string Short(string? sha) => sha is null ? "(none)" : sha[..Math.Min(12, sha.Length)] + "…";
 
-    private static string Printable(string text) => Loading.LayerReader.Printable(text.Length > 160 ? text[..160] + "…" : text);
 }

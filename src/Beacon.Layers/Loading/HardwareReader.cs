@@ -63,7 +63,7 @@ public static class HardwareReader
         {
             return cpus;
         }
-        var found = node is YamlScalarNode scalar && !Nodes.IsNull(node) ? $"'{LayerReader.Printable(scalar.Value ?? "")}'" : Nodes.Describe(node);
+        var found = node is YamlScalarNode scalar && !Nodes.IsNull(node) ? $"'{Conda.Parsing.Printable.Of(scalar.Value ?? "")}'" : Nodes.Describe(node);
         bag.Error(Nodes.At(profile.File, node), DiagnosticCode.InvalidHardwareProfile, $"cpus must be a positive number up to 1024 such as 2 or 0.5, found {found}");
         return null;
     }

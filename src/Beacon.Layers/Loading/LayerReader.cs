@@ -178,7 +178,7 @@ public static class LayerReader
                     var problem = Names.IsSingleLine(p.Value) ? PipRequirements.Check(requirement) : "a pip requirement must be one line";
                     if (problem is not null)
                     {
-                        bag.Error(p.Location, DiagnosticCode.InvalidPipRequirement, Printable(problem));
+                        bag.Error(p.Location, DiagnosticCode.InvalidPipRequirement, Conda.Parsing.Printable.Escaped(problem));
                         continue;
                     }
                     pip.Add(requirement);
@@ -205,12 +205,9 @@ public static class LayerReader
         }
         var column = scalar.Style == ScalarStyle.Plain ? at.Column + parsed.Error.Position : at.Column;
         bag.Error(at with { Column = column }, DiagnosticCode.InvalidMatchSpec,
-            $"{what} '{Printable(text)}' is not a valid conda MatchSpec: {parsed.Error.Message}");
+            $"{what} '{Conda.Parsing.Printable.Of(text)}' is not a valid conda MatchSpec: {parsed.Error.Message}");
         return null;
     }
-
-    internal static string Printable(string text) =>
-        string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 
     /// <summary>
     /// <c>system:</c> as a mapping (<c>{__cuda: "12.4", __glibc: "2.35"}</c>) or as a list in conda's printed form
@@ -228,8 +225,8 @@ public static class LayerReader
                 if (eq < 0 || !VirtualPackageNames.Known.Contains(name))
                 {
                     bag.Error(item.Location, DiagnosticCode.InvalidVirtualPackage, eq < 0
-                        ? $"'{Printable(item.Value)}' is not name=version or name=version=build (as conda info prints it, e.g. __cuda=12.4=0)"
-                        : $"'{Printable(name)}' is not a virtual package Beacon knows (known: {string.Join(", ", VirtualPackageNames.Known)}){Suggestions.DidYouMean(name, VirtualPackageNames.Known)}");
+                        ? $"'{Conda.Parsing.Printable.Of(item.Value)}' is not name=version or name=version=build (as conda info prints it, e.g. __cuda=12.4=0)"
+                        : $"'{Conda.Parsing.Printable.Of(name)}' is not a virtual package Beacon knows (known: {string.Join(", ", VirtualPackageNames.Known)}){Suggestions.DidYouMean(name, VirtualPackageNames.Known)}");
                     continue;
                 }
                 Add(name, item.Value[(eq + 1)..], item.Location);

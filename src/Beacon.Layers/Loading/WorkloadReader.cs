@@ -98,7 +98,7 @@ public static class WorkloadReader
                 }
                 else
                 {
-                    bag.Error(part.Location, DiagnosticCode.InvalidValue, $"command '{LayerReader.Printable(part.Value)}': {problem}");
+                    bag.Error(part.Location, DiagnosticCode.InvalidValue, $"command '{Conda.Parsing.Printable.Of(part.Value)}': {problem}");
                 }
             }
             else
@@ -156,7 +156,7 @@ public static class WorkloadReader
             }
             else if (CronSchedule.Check(schedule.Value.Value) is { } problem)
             {
-                bag.Error(schedule.Value.Location, DiagnosticCode.InvalidSchedule, $"schedule '{LayerReader.Printable(schedule.Value.Value)}' is not a cron schedule: {LayerReader.Printable(problem)}");
+                bag.Error(schedule.Value.Location, DiagnosticCode.InvalidSchedule, $"schedule '{Conda.Parsing.Printable.Of(schedule.Value.Value)}' is not a cron schedule: {Conda.Parsing.Printable.Escaped(problem)}");
             }
         }
         else if (schedule is { } sch && kindText is not null)
@@ -264,7 +264,7 @@ public static class WorkloadReader
         {
             if (!Names.IsEnvironmentVariableName(key))
             {
-                bag.Error(Nodes.At(map.File, keyNode), DiagnosticCode.InvalidEnvironment, $"'{LayerReader.Printable(key)}' is not an environment variable name (letters, digits and '_', not starting with a digit)");
+                bag.Error(Nodes.At(map.File, keyNode), DiagnosticCode.InvalidEnvironment, $"'{Conda.Parsing.Printable.Of(key)}' is not an environment variable name (letters, digits and '_', not starting with a digit)");
                 continue;
             }
             if (value is not YamlScalarNode s)

@@ -28,14 +28,6 @@ public static partial class YamlLoader
                 $"mappings and lists nest deeper than {MaxDepth} levels here; Beacon's documents need a handful");
             return null;
         }
-        catch (InvalidOperationException)
-        {
-            // YamlDotNet's scanner fails this way on some malformed flow collections (e.g. an unclosed '[' followed
-            // by more keys); report it at the last place the parser understood.
-            var at = new SourceLocation(displayPath, (int)Math.Max(1, parser.LastGood.Line), (int)Math.Max(1, parser.LastGood.Column));
-            bag.Error(at, DiagnosticCode.YamlSyntax, "YAML syntax error after this point: the document could not be parsed (an unclosed '[', '{' or quote?)");
-            return null;
-        }
         catch (YamlException e)
         {
             var at = new SourceLocation(displayPath, (int)Math.Max(1, e.Start.Line), (int)Math.Max(1, e.Start.Column));
@@ -52,6 +44,15 @@ public static partial class YamlLoader
             {
                 bag.Error(at, DiagnosticCode.YamlSyntax, $"YAML syntax error: {Describe(e, message)}");
             }
+            return null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // YamlDotNet fails this way on some malformed input (InvalidOperationException on an unclosed '[' followed
+            // by more keys, ArgumentException "unsupported event" on a stray ':' line; found by the fuzz suite): the
+            // text could not be parsed, which is the author's mistake to fix — reported at the last place understood.
+            var at = new SourceLocation(displayPath, (int)Math.Max(1, parser.LastGood.Line), (int)Math.Max(1, parser.LastGood.Column));
+            bag.Error(at, DiagnosticCode.YamlSyntax, "YAML syntax error after this point: the document could not be parsed (an unclosed '[', '{' or quote, or a stray ':'?)");
             return null;
         }
         if (stream.Documents.Count == 0)

@@ -43,6 +43,30 @@ public sealed class LockCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_hand_edited_sha256_in_the_root_lock_is_blamed_on_the_root_and_lock_solves_it_again()
+    {
+        // Issue 10, defect 2: 'lock' used to call the edited root "up to date" and relock the children on it.
+        var path = _repo.Path_("layers/core.lock");
+        var original = File.ReadAllText(path);
+        var line = original.Split('\n').First(l => l.Contains("/python-3.11", StringComparison.Ordinal));
+        var sha = line[(line.IndexOf("sha256:", StringComparison.Ordinal) + 7)..];
+        File.WriteAllText(path, original.Replace(sha, new string('0', 64), StringComparison.Ordinal));
+
+        var check = InProcess.Beacon(_repo.Root, "check");
+        Assert.Equal(1, check.ExitCode);
+        Assert.StartsWith("layers/core.lock(", check.Stderr, StringComparison.Ordinal);
+        Assert.Contains("error BEA0415: python-3.11", check.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("snowflake", check.Stderr, StringComparison.Ordinal);
+
+        var relock = InProcess.Beacon(_repo.Root, "lock");
+        Assert.True(relock.ExitCode == 0, relock.Stderr);
+        Assert.Contains("solving core (its lock does not match its channels: python-3.11", relock.Stderr, StringComparison.Ordinal);
+        Assert.Equal(original, File.ReadAllText(path));
+        Assert.Contains("up to date  snowflake", relock.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, InProcess.Beacon(_repo.Root, "check").ExitCode);
+    }
+
+    [Fact]
     public void Check_fails_with_exit_1_after_an_edit_and_lock_repairs_it()
     {
         File.AppendAllText(_repo.Path_("layers/snowflake.yaml"), "# comment only: not an input\n");

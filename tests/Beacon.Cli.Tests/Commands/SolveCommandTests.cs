@@ -145,4 +145,23 @@ public class SolveCommandTests
         var r = InProcess.Beacon(RepoPaths.Root, env, "solve", "-c", Demo, "pytorch 2.3.*", "python 3.11.*", "--json");
         Assert.Contains("cuda120_py311", r.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Sixty_thousand_nested_parentheses_in_an_argument_or_in_repodata_give_a_clear_answer()
+    {
+        // Issue 10, defect 4: both overflowed the stack in the version-spec parser (exit 134).
+        var deep = new string('(', 60_000) + ">=1" + new string(')', 60_000);
+        var argument = InProcess.Beacon(RepoPaths.Root, "solve", "-c", Demo, "python " + deep);
+        Assert.Equal(2, argument.ExitCode);
+        Assert.Equal($"beacon solve: error BEA0109: spec: 'python {new string('(', 153)}… (120010 characters)' is not a valid conda MatchSpec: " +
+            $"a package spec of 120010 characters; at most {Beacon.Conda.Specs.MatchSpec.MaxLength} are allowed\n", argument.Stderr);
+
+        using var channel = new TempRepo("beacon-deep-depends-");
+        channel.Write("linux-64/repodata.json", "{\"info\": {\"subdir\": \"linux-64\"}, \"packages.conda\": {\"a-1-0.conda\": {\"name\": \"a\", \"version\": \"1\", " +
+            $"\"build\": \"0\", \"depends\": [\"b {deep}\"], \"sha256\": \"{new string('a', 64)}\"}}}}}}");
+        channel.Write("noarch/repodata.json", "{\"info\": {\"subdir\": \"noarch\"}, \"packages\": {}}");
+        var depends = InProcess.Beacon(RepoPaths.Root, "solve", "-c", channel.Root, "a");
+        Assert.Equal(1, depends.ExitCode);
+        Assert.Contains($"a 1 0 requires b {new string('(', 158)}… (120005 characters), but no package in the channels matches it", depends.Stderr, StringComparison.Ordinal);
+    }
 }

@@ -157,4 +157,14 @@ public class RepodataReaderTests
     [Fact]
     public void Corrupt_zstd_is_a_clear_error() =>
         Assert.Throws<RepodataException>(() => RepodataReader.Decompress([0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3]));
+
+    [Fact]
+    public void A_fifo_named_repodata_is_refused_without_being_opened()
+    {
+        // Issue 10, defect 4: opening it blocked forever.
+        using var channel = new TempRepo("beacon-fifo-channel-");
+        channel.MakeFifo("linux-64/repodata.json");
+        var e = Assert.Throws<RepodataException>(() => new RepodataReader().ReadFile(channel.Path_("linux-64/repodata.json"), "https://c", "linux-64"));
+        Assert.EndsWith("is empty or not a regular file (a FIFO or a device)", e.Message, StringComparison.Ordinal);
+    }
 }

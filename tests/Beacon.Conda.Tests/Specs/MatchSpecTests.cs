@@ -116,6 +116,10 @@ public class MatchSpecTests
     [InlineData("numpy[build_number='>0', sha256=abc]")]
     [InlineData("python=3.9")]
     [InlineData("pytorch * cuda*")]
+    // Found by the fuzz suite: each printed as text that read back as another spec.
+    [InlineData("pkg[md5='0123\"f']")]
+    [InlineData("python 3.11.**")]
+    [InlineData("foo 1.0|*.*.*")]
     public void Canonical_text_round_trips(string spec)
     {
         var once = MatchSpec.Parse(spec);
@@ -134,10 +138,34 @@ public class MatchSpecTests
     [InlineData("numpy[version=1.0")]
     [InlineData("num$py")]
     [InlineData("numpy 1.0 bu;ld")]
+    [InlineData("pkg[md5=0123\"f]")]
+    [InlineData("pkg =^a*b")]
+    [InlineData("python 3.11.* *_cpybuild=build=thon")]
     public void Rejects_hostile_or_broken_specs(string spec)
     {
         var r = MatchSpec.TryParse(spec);
         Assert.False(r.Success, $"'{spec}' parsed as {r.Value}");
+    }
+}
+
+public class MatchSpecLimitTests
+{
+    [Fact]
+    public void Canonical_forms_of_the_fuzz_findings()
+    {
+        Assert.Equal("pkg[md5='0123\"f']", MatchSpec.Parse("pkg[md5='0123\"f']").ToString());
+        Assert.Equal("python 3.11.*", MatchSpec.Parse("python 3.11.**").ToString());
+        Assert.Equal("foo ==1.0|*", MatchSpec.Parse("foo 1.0|*.*.*").ToString());
+    }
+
+    [Fact]
+    public void A_spec_longer_than_the_limit_is_refused()
+    {
+        // Up to the limit, any text is read (the version/build split is a linear scan, no longer a backtracking regex).
+        Assert.Equal("numpy ==1.0", MatchSpec.Parse("numpy" + new string(' ', 4_000) + "1.0").ToString());
+        var tooLong = MatchSpec.TryParse("numpy 1.0 " + new string('a', MatchSpec.MaxLength));
+        Assert.False(tooLong.Success);
+        Assert.Equal($"a package spec of {MatchSpec.MaxLength + 10} characters; at most {MatchSpec.MaxLength} are allowed", tooLong.Error!.Message);
     }
 }
 

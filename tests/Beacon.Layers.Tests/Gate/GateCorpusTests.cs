@@ -90,6 +90,10 @@ public class GateCorpusTests
         ["two-versions-of-a-package"] = repo => AddLine(repo, "layers/snowflake.lock", "https://conda.anaconda.org/conda-forge/linux-64/snowflake-connector-python-3.9.0-py311hb2e8a5f_0.conda#sha256:"),
         ["deleted-dependency-record"] = repo => DropLine(repo, "layers/snowflake.lock", "/tomlkit-"),
         ["deleted-requires-virtual"] = repo => DropLine(repo, "layers/gpu-ml.lock", "# requires-virtual:"),
+        // Issue 10, defect 4: a lock that would block, never end, or fill memory is refused without being read.
+        ["lock-is-a-fifo"] = repo => repo.MakeFifo("layers/snowflake.lock"),
+        ["lock-links-to-dev-zero"] = repo => repo.MakeLink("layers/snowflake.lock", "/dev/zero"),
+        ["lock-of-300-mb"] = repo => repo.MakeSparse("layers/snowflake.lock", 300L << 20),
         ["weakened-requires-virtual"] = repo => Edit(repo, "layers/gpu-ml.lock", "# requires-virtual: __cuda; __glibc >=2.17,<3.0.a0", "# requires-virtual: __glibc >=2.17,<3.0.a0"),
     };
 

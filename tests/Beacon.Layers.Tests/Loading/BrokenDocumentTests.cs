@@ -17,16 +17,15 @@ public class BrokenDocumentTests
         ["huge-file"] = repo => repo.Write("layers/child.yaml", "name: child\nparent: core\n" + new string('#', 10 * 1024 * 1024)),
         ["binary-file"] = repo => repo.WriteBytes("layers/child.yaml", [0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00, 0x00]),
         ["invalid-utf8"] = repo => repo.WriteBytes("layers/child.yaml", [.. "name: chi"u8, 0xff, 0xfe, .. "ld\n"u8]),
-        ["symlink-outside"] = repo =>
-        {
-            File.Delete(repo.Path_("layers/child.yaml"));
-            File.CreateSymbolicLink(repo.Path_("layers/child.yaml"), "/etc/hostname");
-        },
-        ["dangling-symlink"] = repo =>
-        {
-            File.Delete(repo.Path_("layers/child.yaml"));
-            File.CreateSymbolicLink(repo.Path_("layers/child.yaml"), "gone.yaml");
-        },
+        ["symlink-outside"] = repo => repo.MakeLink("layers/child.yaml", "/etc/hostname"),
+        ["dangling-symlink"] = repo => repo.MakeLink("layers/child.yaml", "gone.yaml"),
+        // Issue 10, defect 4: each of these crashed or hung the process.
+        ["fifo-layer"] = repo => repo.MakeFifo("layers/child.yaml"),
+        ["fifo-workload"] = repo => repo.MakeFifo("workloads/app.yaml"),
+        ["link-to-dev-zero"] = repo => repo.MakeLink("layers/child.yaml", "/dev/zero"),
+        ["deep-yaml-nesting"] = repo => repo.Write("layers/child.yaml", "name: child\nparent: core\ndependencies: " + new string('[', 50_000) + new string(']', 50_000) + "\n"),
+        ["deep-spec-nesting"] = repo => repo.Write("layers/child.yaml", "name: child\nparent: core\ndependencies:\n  - numpy " + new string('(', 40) + ">=1" + new string(')', 40) + "\n"),
+        ["long-spec"] = repo => repo.Write("layers/child.yaml", "name: child\nparent: core\ndependencies:\n  - numpy " + new string('(', 60_000) + ">=1" + new string(')', 60_000) + "\n"),
         ["no-layers"] = repo =>
         {
             foreach (var file in Directory.GetFiles(repo.Path_("layers")))

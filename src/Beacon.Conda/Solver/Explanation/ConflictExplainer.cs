@@ -184,7 +184,7 @@ internal sealed class ConflictExplainer
         }
         foreach (var (reason, candidates, specs) in groups)
         {
-            var text = reason.Text.Replace("{specs}", string.Join(" or ", specs), StringComparison.Ordinal);
+            var text = reason.Text.Replace("{specs}", string.Join(" or ", specs.Select(Parsing.Printable.Of)), StringComparison.Ordinal);
             var child = new Node($"{DescribeGroup(candidates)} {text}");
             if (reason.Detail is not null)
             {
