@@ -43,9 +43,11 @@ public static class LockVerifier
             {
                 if (own)
                 {
-                    bag.Error(at, DiagnosticCode.LockRecordUnknown, channelUrls.Any(u => p.Url.StartsWith(u + "/", StringComparison.Ordinal))
-                        ? $"{p.FileName} is not a package of {p.Channel} (in {p.Subdir}); was the lock edited by hand? run 'beacon lock {layer.Name}'"
-                        : $"'{Conda.Parsing.Printable.Of(p.Url)}' is not a package of the layer's channels ({string.Join(", ", channelUrls)}); was the lock edited by hand? run 'beacon lock {layer.Name}'");
+                    var what = channelUrls.Any(u => p.Url.StartsWith(u + "/", StringComparison.Ordinal))
+                        ? $"{p.FileName} is not a package of {p.Channel} (in {p.Subdir})"
+                        : $"'{Conda.Parsing.Printable.Of(p.Url)}' is not a package of the layer's channels ({string.Join(", ", channelUrls)})";
+                    bag.Error(at, DiagnosticCode.LockRecordUnknown,
+                        $"{what}; {WhatTheChannelsHave(p, channelNames, channels)}; was the lock edited by hand? run 'beacon lock {layer.Name}'");
                 }
                 continue;
             }
@@ -101,6 +103,22 @@ public static class LockVerifier
                 $"the lock is not what 'beacon lock' writes for its records: line {line} should be {want}, found {found}; run 'beacon lock {layer.Name}'");
         }
         return bag.Sorted();
+    }
+
+    /// <summary>The channel's real values for a record it does not have: the same file elsewhere, or the versions it has.</summary>
+    private static string WhatTheChannelsHave(Conda.Locks.LockedPackage p, IReadOnlyList<string> channelNames, ChannelIndex channels)
+    {
+        var named = channelNames.SelectMany(c => channels.Channel(c).Records).Where(r => r.Name == p.Name).ToList();
+        if (named.FirstOrDefault(r => r.FileName == p.FileName) is { } same)
+        {
+            return $"the channel's file of that name is {same.Url}";
+        }
+        if (named.Count == 0)
+        {
+            return $"the layer's channels have no package named '{Conda.Parsing.Printable.Of(p.Name)}'";
+        }
+        var newest = named.OrderByDescending(r => r.Version).ThenByDescending(r => r.BuildNumber).Take(3).Select(r => $"{r.Version.Text} {r.Build}");
+        return $"the channels have {p.Name} {string.Join(", ", newest)}{(named.Count > 3 ? $" and {named.Count - 3} more" : "")}";
     }
 
     private static (int Line, string Expected, string Found) FirstDifference(string expected, string found)
