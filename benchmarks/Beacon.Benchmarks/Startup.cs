@@ -25,10 +25,12 @@ public static class Startup
         }
         var defaults = FixtureChannels.Plain("defaults-2018");
         var scale = Path.Combine(Path.GetTempPath(), "beacon-bench-500-1000");
-        if (!Directory.Exists(scale))
+        // Written afresh every run: a folder left by an older generator would measure (or fail on) other input.
+        if (Directory.Exists(scale))
         {
-            SyntheticOrganisation.Write(scale, 500, 1000);
+            Directory.Delete(scale, recursive: true);
         }
+        SyntheticOrganisation.Write(scale, 500, 1000);
         var cases = new (string Title, string Exe, string[] Args, string Cwd, Dictionary<string, string>? Env, string Goal)[]
         {
             ("beacon check (example organisation)", beacon, ["check"], repo, null, "60"),

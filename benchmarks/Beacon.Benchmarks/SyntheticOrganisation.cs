@@ -52,7 +52,7 @@ public static class SyntheticOrganisation
             }
             if (kind is "service" or "kernel")
             {
-                sb.Append("ports: [8080]\nreplicas: 2\n");
+                sb.Append($"ports: [{8000 + i}]\nreplicas: 2\n"); // a local stack publishes each host port once (BEA0208)
             }
             sb.Append($"env:\n  MODE: batch-{i % 7}\n");
             File.WriteAllText(Path.Combine(root, "workloads", $"workload-{i:D5}.yaml"), sb.ToString());
