@@ -62,6 +62,8 @@ public static class BeaconApp
             RouteCommand.Create(console),
             DiffCommand.Create(console),
             ForkCommand.Create(console),
+            CodeOwnersCommand.Create(console),
+            StacksCommand.Create(console),
             StackCommands.Plan(console),
             StackCommands.Synth(console),
             StackCommands.Render(console),

@@ -15,10 +15,11 @@ internal static class CheckCommand
         var repo = Options.Repo();
         var json = Options.Json();
         var offline = Options.Offline();
-        var command = new Command("check", "The gate: every lock record checked against its channel, locks current, parents intact, dependencies and system satisfied, every workload placed.") { repo, json, offline };
+        var format = Options.DiagnosticFormat();
+        var command = new Command("check", "The gate: every lock record checked against its channel, locks current, parents intact, dependencies and system satisfied, every workload placed.") { repo, json, offline, format };
         command.SetAction(async (parse, token) =>
         {
-            var run = new CommandRun(console, "check", parse.GetValue(json));
+            var run = new CommandRun(console, "check", parse.GetValue(json), parse.GetValue(format) == "github");
             if (Repository.Load(run, parse.GetValue(repo), out var exit) is not { } workspace)
             {
                 return exit;

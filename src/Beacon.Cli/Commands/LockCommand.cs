@@ -17,12 +17,13 @@ internal static class LockCommand
         var quiet = Options.Flag("--quiet", "Print nothing but errors.", "-q");
         var offline = Options.Offline();
         var check = Options.Flag("--check", "Solve every layer again without writing; exit 1 if any lock would change.");
+        var format = Options.DiagnosticFormat();
         var repo = Options.Repo();
         var command = new Command("lock", "Solve the layer tree top-down (each child on its parent's records as hard pins) and write layers/<name>.lock.")
         {
-            layers, update, quiet, offline, check, repo,
+            layers, update, quiet, offline, check, format, repo,
         };
-        command.SetAction((parse, token) => RunAsync(new CommandRun(console, "lock", json: false), parse.GetValue(repo), parse.GetValue(layers)!,
+        command.SetAction((parse, token) => RunAsync(new CommandRun(console, "lock", json: false, parse.GetValue(format) == "github"), parse.GetValue(repo), parse.GetValue(layers)!,
             parse.GetValue(update)!, parse.GetValue(quiet), parse.GetValue(offline), parse.GetValue(check), token));
         return command;
     }
@@ -73,8 +74,8 @@ internal static class LockCommand
         {
             var layer = workspace.Tree[failed.Layer];
             var parent = layer.Parent?.Value;
-            run.Err.WriteLine(Diagnostic.Error(new SourceLocation(layer.File), DiagnosticCode.LayerNotLockable,
-                $"layer '{failed.Layer}' cannot be locked{(parent is null ? "" : $" on top of its parent '{parent}'")}:"));
+            run.Report([Diagnostic.Error(new SourceLocation(layer.File), DiagnosticCode.LayerNotLockable,
+                $"layer '{failed.Layer}' cannot be locked{(parent is null ? "" : $" on top of its parent '{parent}'")}:")]);
             run.Err.Write(TextBlock.Indent(failed.Explanation));
             if (failed.Hint(layer.File) is { } hint)
             {
@@ -115,8 +116,8 @@ internal static class LockCommand
         var changed = result.Results.OfType<LayerLocked>().ToList();
         foreach (var l in changed)
         {
-            run.Err.WriteLine(Diagnostic.Error(new SourceLocation(LockStore.RelativePath(l.Layer)), DiagnosticCode.LockWouldChange,
-                $"'beacon lock' would change this lock ({l.Reason}){(l.Changed.Count > 0 ? $": {string.Join(", ", l.Changed.Take(5))}{(l.Changed.Count > 5 ? ", …" : "")}" : "")}; run 'beacon lock {l.Layer}' and commit it"));
+            run.Report([Diagnostic.Error(new SourceLocation(LockStore.RelativePath(l.Layer)), DiagnosticCode.LockWouldChange,
+                $"'beacon lock' would change this lock ({l.Reason}){(l.Changed.Count > 0 ? $": {string.Join(", ", l.Changed.Take(5))}{(l.Changed.Count > 5 ? ", …" : "")}" : "")}; run 'beacon lock {l.Layer}' and commit it")]);
         }
         if (!quiet && changed.Count == 0)
         {

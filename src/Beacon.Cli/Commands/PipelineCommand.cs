@@ -22,11 +22,12 @@ internal static class PipelineCommand
         var stack = Options.Stack("Route workloads as this stack deploys them (its stages) and show the stack's plan; default: every stage, no plan.");
         var repo = Options.Repo();
         var offline = Options.Offline();
+        var format = Options.DiagnosticFormat();
         var command = new Command("pipeline", "The pipeline: validate, check the locks (the deployment gate), draw the tree with where each workload runs, and (with --stack) show the stack's plan.")
         {
-            stack, repo, offline,
+            stack, repo, offline, format,
         };
-        command.SetAction((parse, token) => RunAsync(new CommandRun(console, "pipeline", json: false), parse.GetValue(repo), parse.GetValue(stack),
+        command.SetAction((parse, token) => RunAsync(new CommandRun(console, "pipeline", json: false, parse.GetValue(format) == "github"), parse.GetValue(repo), parse.GetValue(stack),
             parse.GetValue(offline), token));
         return command;
     }

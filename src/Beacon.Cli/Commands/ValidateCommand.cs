@@ -15,10 +15,11 @@ internal static class ValidateCommand
         var path = Options.Optional("path", "The repository to validate (default: --repo or the current folder).");
         var repo = Options.Repo();
         var json = Options.Json();
-        var command = new Command("validate", "Check every layer, workload and stack file; report all mistakes with file(line,col).") { path, repo, json };
+        var format = Options.DiagnosticFormat();
+        var command = new Command("validate", "Check every layer, workload and stack file; report all mistakes with file(line,col).") { path, repo, json, format };
         command.SetAction(parse =>
         {
-            var run = new CommandRun(console, "validate", parse.GetValue(json));
+            var run = new CommandRun(console, "validate", parse.GetValue(json), parse.GetValue(format) == "github");
             var root = console.FullPath(parse.GetValue(path) ?? parse.GetValue(repo) ?? ".");
             var result = WorkspaceLoader.Load(root);
             var summary = result.Workspace is { } w ? new SummaryJson(w.Tree.Count, w.Workloads.Count, w.Stacks.Count) : null;

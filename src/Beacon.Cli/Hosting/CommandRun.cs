@@ -8,9 +8,10 @@ namespace Beacon.Cli.Hosting;
 /// <summary>
 /// One command's run and its one printer of failures: diagnostics in the compiler format on stderr, a command's own
 /// errors as <c>beacon &lt;command&gt;: error BEA06xx: message</c>, and with <c>--json</c> a JSON failure document on
-/// stdout instead, so scripts always get JSON.
+/// stdout instead, so scripts always get JSON. With <c>--format github</c> each finding is also a GitHub Actions
+/// annotation on stdout (the runner turns it into a comment on the pull request's line).
 /// </summary>
-internal sealed class CommandRun(CliConsole console, string? command, bool json)
+internal sealed class CommandRun(CliConsole console, string? command, bool json, bool github = false)
 {
     private readonly List<Diagnostic> _reported = [];
 
@@ -27,6 +28,10 @@ internal sealed class CommandRun(CliConsole console, string? command, bool json)
         foreach (var d in diagnostics)
         {
             _reported.Add(d);
+            if (github)
+            {
+                Out.WriteLine(GitHubAnnotation.Format(d));
+            }
             if (!json)
             {
                 Err.WriteLine(d);
@@ -43,6 +48,10 @@ internal sealed class CommandRun(CliConsole console, string? command, bool json)
         }
         else
         {
+            if (github)
+            {
+                Out.WriteLine(GitHubAnnotation.Format(code, $"{Prefix}: {message}"));
+            }
             Err.WriteLine(TerminalText.Clean($"{Prefix}: error {DiagnosticCodes.Id(code)}: {message}"));
         }
         return exitCode;

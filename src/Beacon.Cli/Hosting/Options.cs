@@ -42,6 +42,14 @@ internal static class Options
         return option;
     }
 
+    /// <summary><c>--format github</c>: findings also as GitHub Actions annotations on stdout (for workflows).</summary>
+    public static Option<string> DiagnosticFormat()
+    {
+        var format = new Option<string>("--format") { Description = "text (default), or github: findings also as GitHub Actions annotations on stdout.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "github");
+        return format;
+    }
+
     /// <summary>http(s) channels from the verified cache only (local channel folders are read as they are).</summary>
     public static Option<bool> Offline() => Flag("--offline", "Read http channels from the verified cache only; never touch the network.");
 

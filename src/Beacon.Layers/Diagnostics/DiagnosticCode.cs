@@ -36,6 +36,7 @@ public enum DiagnosticCode
     InvalidImageReference = 113,
     InvalidTestCommand = 114,
     InvalidPipRequirement = 115,
+    InvalidOwner = 116,
 
     DuplicateWorkload = 200,
     WorkloadUnknownLayer = 201,
@@ -72,6 +73,7 @@ public enum DiagnosticCode
     LockNotAsWritten = 416,
     LockDependencyMissing = 417,
     LockWouldChange = 418,
+    CodeOwnersStale = 419,
 
     InvalidCommandLine = 600,
     UnknownLayerArgument = 601,

@@ -47,6 +47,8 @@ public sealed record WorkloadDocument
     /// <summary>Commands that prove the workload works in a candidate image (run by <c>beacon test --against</c>).</summary>
     public IReadOnlyList<string> Tests { get; init; } = [];
     public string? Description { get; init; }
+    /// <summary>Who reviews changes to the workload's file (CODEOWNERS); a group file's owners apply to each of its workloads.</summary>
+    public IReadOnlyList<string> Owners { get; init; } = [];
     /// <summary>The stacks that run this workload; null means every stack.</summary>
     public IReadOnlyList<Located<string>>? Stacks { get; init; }
 

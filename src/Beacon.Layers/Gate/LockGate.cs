@@ -13,7 +13,8 @@ namespace Beacon.Layers.Gate;
 /// The offline gate that runs before every deployment and on every pull request (<c>beacon check</c>): every layer
 /// has a valid, current lock; every child lock holds its parent's records unchanged; every dependency is satisfied;
 /// the virtual packages the locked records need fit the layer's <c>system:</c>; CUDA layers run on GPU hardware;
-/// workloads pinned to a layer are satisfied by it, and every other workload routes to a layer in every stack. And
+/// workloads pinned to a layer are satisfied by it, and every other workload routes to a layer in every stack; a
+/// committed CODEOWNERS matches the owners (<see cref="Ownership.CodeOwners"/>). And
 /// nothing in a lock is trusted that was not checked against the channel it names (<see cref="LockVerifier"/>): the
 /// channels' repodata is read (local folders, or the verified cache of an http channel).
 /// </summary>
@@ -64,6 +65,7 @@ public static class LockGate
             }
         }
         CheckOrphans(workspace, bag);
+        Ownership.CodeOwners.Check(workspace, bag);
         // Routing over a missing or unreadable lock would blame every workload for it: those findings wait until the
         // locks are fixed (the lock findings above say how).
         if (tree.TopologicalOrder.All(l => stored.TryGetValue(l.Name, out var s) && s.Lock is not null))

@@ -98,7 +98,7 @@ public static class LockVerifier
             records.Select(r => r.Record).ToList()).Text();
         if (expected != stored.Text)
         {
-            var (line, want, found) = FirstDifference(expected, stored.Text);
+            var (line, want, found) = TextDifference.First(expected, stored.Text);
             bag.Error(new SourceLocation(stored.Path, line), DiagnosticCode.LockNotAsWritten,
                 $"the lock is not what 'beacon lock' writes for its records: line {line} should be {want}, found {found}; run 'beacon lock {layer.Name}'");
         }
@@ -120,28 +120,6 @@ public static class LockVerifier
         var newest = named.OrderByDescending(r => r.Version).ThenByDescending(r => r.BuildNumber).Take(3).Select(r => $"{r.Version.Text} {r.Build}");
         return $"the channels have {p.Name} {string.Join(", ", newest)}{(named.Count > 3 ? $" and {named.Count - 3} more" : "")}";
     }
-
-    private static (int Line, string Expected, string Found) FirstDifference(string expected, string found)
-    {
-        var a = expected.Split('\n');
-        var b = found.Split('\n');
-        for (var i = 0; i < Math.Max(a.Length, b.Length); i++)
-        {
-            var x = i < a.Length ? Shown(a[i], i == a.Length - 1) : EndOfFile;
-            var y = i < b.Length ? Shown(b[i], i == b.Length - 1) : EndOfFile;
-            if (x != y)
-            {
-                return (i + 1, x, y);
-            }
-        }
-        // Only the final newline differs (the comparison above reads a missing one as the end of the file too).
-        return (b.Length, "a newline at the end of the file", "none");
-    }
-
-    private const string EndOfFile = "the end of the file";
-
-    // A line is quoted; the text after the last newline is the end of the file, and an empty line is named, not shown as ''.
-    private static string Shown(string line, bool last) => line.Length > 0 ? $"'{Conda.Parsing.Printable.Of(line)}'" : last ? EndOfFile : "an empty line";
 
     private static string Short(string? sha) => sha is null ? "(none)" : sha[..Math.Min(12, sha.Length)] + "…";
 

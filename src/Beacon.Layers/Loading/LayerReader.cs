@@ -35,11 +35,7 @@ public static class LayerReader
             CheckName(p, "parent", bag);
         }
         var description = map.String("description")?.Value;
-        var owners = map.StringList("owners", allowSingle: true) ?? [];
-        foreach (var owner in owners.Where(o => !Names.IsOwner(o.Value)))
-        {
-            bag.Error(owner.Location, DiagnosticCode.InvalidName, $"owner '{owner.Value}' is not a team or user handle (letters, digits and . _ @ / -)");
-        }
+        var owners = ReadOwners(map, bag);
 
         var channels = map.StringList("channels");
         foreach (var channel in channels?.Where(c => !Names.IsChannel(c.Value)) ?? [])
@@ -124,7 +120,7 @@ public static class LayerReader
             NameLocation = name.Value.Location,
             Parent = parent,
             Description = description,
-            Owners = owners.Select(o => o.Value).ToList(),
+            Owners = owners,
             Channels = channels?.Select(c => c.Value).ToList(),
             Dependencies = dependencies,
             Pip = pip,
@@ -207,6 +203,18 @@ public static class LayerReader
         bag.Error(at with { Column = column }, DiagnosticCode.InvalidMatchSpec,
             $"{what} '{Conda.Parsing.Printable.Of(text)}' is not a valid conda MatchSpec: {parsed.Error.Message}");
         return null;
+    }
+
+    /// <summary><c>owners:</c> of a layer or workload (one or a list), each as CODEOWNERS takes it.</summary>
+    internal static IReadOnlyList<string> ReadOwners(MappingReader map, DiagnosticBag bag)
+    {
+        var owners = map.StringList("owners", allowSingle: true) ?? [];
+        foreach (var owner in owners.Where(o => !Names.IsOwner(o.Value)))
+        {
+            bag.Error(owner.Location, DiagnosticCode.InvalidOwner,
+                $"owner '{Conda.Parsing.Printable.Of(owner.Value)}' is not {Names.OwnerRule}{(Names.IsOwner("@" + owner.Value) ? $"; did you mean '@{owner.Value}'?" : "")}");
+        }
+        return owners.Select(o => o.Value).Distinct(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>

@@ -41,6 +41,7 @@ public static class WorkloadReader
             }
         }
         map.String("description");
+        var groupOwners = LayerReader.ReadOwners(map, bag);
         var list = map.Raw("workloads", required: true);
         map.ReportUnknownKeys();
         if (list is not YamlSequenceNode seq)
@@ -57,7 +58,7 @@ public static class WorkloadReader
             var itemMap = MappingReader.For(file, item, bag, "a workload");
             if (itemMap is not null && ReadOne(itemMap, bag, group?.Value) is { } w)
             {
-                result.Add(w);
+                result.Add(w with { Owners = [.. groupOwners.Union(w.Owners, StringComparer.Ordinal)] });
             }
         }
         return result;
@@ -78,6 +79,7 @@ public static class WorkloadReader
                 $"kind '{k.Value}' is not one of: {string.Join(", ", WorkloadKinds.Names)}{Suggestions.DidYouMean(k.Value, WorkloadKinds.Names)}");
         }
         var description = map.String("description")?.Value;
+        var owners = LayerReader.ReadOwners(map, bag);
 
         var needsCommand = kindText is not null && kind != WorkloadKind.Kernel;
         var oneString = map.Raw("command") is YamlScalarNode;
@@ -207,6 +209,7 @@ public static class WorkloadReader
             NameLocation = name.Value.Location,
             Kind = kind,
             Description = description,
+            Owners = owners,
             Command = command,
             Requires = requires,
             Layer = layer,

@@ -24,8 +24,13 @@ public static partial class Names
 
     public static bool IsEnvironmentVariableName(string name) => EnvName().IsMatch(name);
 
-    /// <summary>A team or person handle: letters, digits and . _ @ / -.</summary>
-    public static bool IsOwner(string owner) => Owner().IsMatch(owner);
+    /// <summary>
+    /// An owner as GitHub's CODEOWNERS takes it: <c>@user</c>, <c>@org/team</c>, or an e-mail address. Anything else
+    /// would be ignored by GitHub (the file would name nobody) or break the line it is written on.
+    /// </summary>
+    public static bool IsOwner(string owner) => owner.Length <= 100 && (GitHubOwner().IsMatch(owner) || EmailOwner().IsMatch(owner));
+
+    public const string OwnerRule = "@user, @org/team or an e-mail address (as GitHub's CODEOWNERS takes them)";
 
     /// <summary>A Kubernetes memory quantity such as 512Mi, 16Gi or 1.5G.</summary>
     public static bool IsMemoryQuantity(string quantity) => Memory().IsMatch(quantity);
@@ -48,8 +53,11 @@ public static partial class Names
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex EnvName();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.@/-]{0,99}$")]
-    private static partial Regex Owner();
+    [GeneratedRegex("^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9][A-Za-z0-9._-]*)?$")]
+    private static partial Regex GitHubOwner();
+
+    [GeneratedRegex("^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}$")]
+    private static partial Regex EmailOwner();
 
     [GeneratedRegex(@"^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$")]
     private static partial Regex Memory();

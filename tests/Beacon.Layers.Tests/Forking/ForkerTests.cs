@@ -17,7 +17,7 @@ public sealed class ForkerTests : IDisposable
         _repo.Write("beacon.yaml", $"channels:\n  defaults: {Fixtures.Channel("defaults-2018")}\n");
         _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: debian:12\nchannels: [defaults]\nstage: production\ndependencies:\n  - python 3.6.*\n");
         _repo.Write("layers/numeric.yaml", "name: numeric\nparent: base\nstage: production\ndependencies:\n  - numpy 1.15.*\n");
-        _repo.Write("layers/analytics.yaml", "name: analytics\nparent: numeric\nowners: [quants]\ndescription: pandas on numpy\nstage: production\ndependencies:\n  - pandas\n");
+        _repo.Write("layers/analytics.yaml", "name: analytics\nparent: numeric\nowners: [\"@acme/quants\"]\ndescription: pandas on numpy\nstage: production\ndependencies:\n  - pandas\n");
     }
 
     private async Task<Workspace> Locked()

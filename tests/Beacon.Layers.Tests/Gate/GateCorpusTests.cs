@@ -94,6 +94,12 @@ public class GateCorpusTests
         ["lock-is-a-fifo"] = repo => repo.MakeFifo("layers/snowflake.lock"),
         ["lock-links-to-dev-zero"] = repo => repo.MakeLink("layers/snowflake.lock", "/dev/zero"),
         ["lock-of-300-mb"] = repo => repo.MakeSparse("layers/snowflake.lock", 300L << 20),
+        // Issue 13: a pull request that changes a workload's owners without regenerating CODEOWNERS.
+        ["codeowners-stale"] = repo =>
+        {
+            repo.Write(".github/CODEOWNERS", File.ReadAllText(RepoPaths.RepoFile(".github", "CODEOWNERS")));
+            Edit(repo, "workloads/risk-batch.yaml", "owners: [\"@acme/risk\"]", "owners: [\"@acme/risk\", \"@mallory\"]");
+        },
         ["weakened-requires-virtual"] = repo => Edit(repo, "layers/gpu-ml.lock", "# requires-virtual: __cuda; __glibc >=2.17,<3.0.a0", "# requires-virtual: __glibc >=2.17,<3.0.a0"),
     };
 
