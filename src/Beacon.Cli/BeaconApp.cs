@@ -22,7 +22,8 @@ public static class BeaconApp
         var invocation = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false };
         // No command: what there is to run.
         root.SetAction(_ => root.Parse(["--help"]).Invoke(invocation));
-        var parse = root.Parse(args);
+        // No response files: '@acme/platform' is an owner, not a file of arguments to read.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
             var command = parse.CommandResult.Command is RootCommand ? null : parse.CommandResult.Command.Name;
@@ -64,6 +65,7 @@ public static class BeaconApp
             ForkCommand.Create(console),
             CodeOwnersCommand.Create(console),
             StacksCommand.Create(console),
+            InitCommand.Create(console),
             StackCommands.Plan(console),
             StackCommands.Synth(console),
             StackCommands.Render(console),

@@ -16,20 +16,23 @@ internal static class LockCommand
         var update = Options.List("--update", "Free a package from the existing locks so it moves to its best version.", "package", "-u");
         var quiet = Options.Flag("--quiet", "Print nothing but errors.", "-q");
         var offline = Options.Offline();
+        var updateAll = Options.Flag("--update-all", "Free every package of the layers named (or selected by --stage): each moves to its best version.");
+        var stage = Options.Text("--stage", "Lock the layers of this stage (with the layers named).", "stage");
+        stage.AcceptOnlyFromAmong([.. Layers.Documents.Stages.Names]);
         var check = Options.Flag("--check", "Solve every layer again without writing; exit 1 if any lock would change.");
         var format = Options.DiagnosticFormat();
         var repo = Options.Repo();
         var command = new Command("lock", "Solve the layer tree top-down (each child on its parent's records as hard pins) and write layers/<name>.lock.")
         {
-            layers, update, quiet, offline, check, format, repo,
+            layers, update, updateAll, stage, quiet, offline, check, format, repo,
         };
         command.SetAction((parse, token) => RunAsync(new CommandRun(console, "lock", json: false, parse.GetValue(format) == "github"), parse.GetValue(repo), parse.GetValue(layers)!,
-            parse.GetValue(update)!, parse.GetValue(quiet), parse.GetValue(offline), parse.GetValue(check), token));
+            parse.GetValue(update)!, parse.GetValue(updateAll), parse.GetValue(stage), parse.GetValue(quiet), parse.GetValue(offline), parse.GetValue(check), token));
         return command;
     }
 
-    private static async Task<int> RunAsync(CommandRun run, string? repo, string[] layers, string[] update, bool quiet, bool offline, bool check,
-        CancellationToken token)
+    private static async Task<int> RunAsync(CommandRun run, string? repo, string[] layers, string[] update, bool updateAll, string? stage, bool quiet,
+        bool offline, bool check, CancellationToken token)
     {
         if (Repository.Load(run, repo, out var exit) is not { } workspace)
         {
@@ -42,11 +45,19 @@ internal static class LockCommand
         }
         using var http = new HttpClient();
         var locker = new Locker(workspace, ChannelAccess.Loader(run.Console, http, offline));
-        if (check && update.Length > 0)
+        if (check && (update.Length > 0 || updateAll))
         {
-            return run.Fail(DiagnosticCode.InvalidCommandLine, "--check compares the locks with a fresh solve; it cannot be combined with --update");
+            return run.Fail(DiagnosticCode.InvalidCommandLine, "--check compares the locks with a fresh solve; it cannot be combined with --update or --update-all");
         }
-        var options = new LockOptions { Layers = layers, Update = update, SolveAll = check };
+        if (stage is not null && Layers.Documents.Stages.TryParse(stage, out var selected))
+        {
+            layers = [.. layers.Union(workspace.Tree.TopologicalOrder.Where(l => l.Stage == selected).Select(l => l.Name), StringComparer.Ordinal)];
+            if (layers.Length == 0)
+            {
+                return run.Fail(DiagnosticCode.UnknownLayerArgument, $"no layer is in stage '{stage}'");
+            }
+        }
+        var options = new LockOptions { Layers = layers, Update = update, UpdateAll = updateAll, SolveAll = check };
         LockRun result;
         try
         {

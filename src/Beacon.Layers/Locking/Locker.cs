@@ -16,6 +16,11 @@ public sealed record LockOptions
     /// <summary>Package names to free from the existing locks (re-solved to their best version).</summary>
     public IReadOnlyList<string> Update { get; init; } = [];
     /// <summary>
+    /// Free every package of the targeted layers (the scheduled upgrade job): each moves to its best version that
+    /// still fits the layer's specs and its parent's records. Children are solved again on the new parent locks.
+    /// </summary>
+    public bool UpdateAll { get; init; }
+    /// <summary>
     /// Solve every targeted layer again even when its lock looks current (<c>beacon lock --check</c>): a lock that
     /// passes every check but is not what the solver makes of its layer shows up as a lock that would change.
     /// </summary>
@@ -139,8 +144,9 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader)
             var parentText = parentName is null ? null : newTexts.GetValueOrDefault(parentName) ?? stored.GetValueOrDefault(parentName)?.Text;
             var parentSha = parentText is null ? null : LayerLock.Sha256Of(parentText);
             var inputs = LayerInputs.Sha256(tree, layer.Name);
-            var freed = existing?.Lock?.Packages.Where(p => update.Contains(p.Name)).Select(p => p.Name).ToHashSet(StringComparer.Ordinal) ?? [];
-            var reason = StaleReason(existing, inputs, parentSha, freed)
+            var freed = existing?.Lock?.Packages.Where(p => update.Contains(p.Name) || (options.UpdateAll && targets.Contains(layer.Name)))
+                .Select(p => p.Name).ToHashSet(StringComparer.Ordinal) ?? [];
+            var reason = StaleReason(existing, inputs, parentSha, freed, options.UpdateAll && targets.Contains(layer.Name))
                 ?? Tampered(layer, existing!, parentName is null ? null : stored.GetValueOrDefault(parentName), channels)
                 ?? (options.SolveAll ? "solved again to check it" : null);
             if (reason is null)
@@ -207,7 +213,7 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader)
         }
     }
 
-    private static string? StaleReason(StoredLock? existing, string inputs, string? parentSha, IReadOnlySet<string> freed)
+    private static string? StaleReason(StoredLock? existing, string inputs, string? parentSha, IReadOnlySet<string> freed, bool updateAll)
     {
         if (existing is null)
         {
@@ -228,6 +234,10 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader)
         if (parentSha is not null && existing.Lock.ParentLockSha256 != parentSha)
         {
             return "its parent's lock changed";
+        }
+        if (updateAll)
+        {
+            return "--update-all";
         }
         if (freed.Count > 0)
         {

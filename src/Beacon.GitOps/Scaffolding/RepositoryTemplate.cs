@@ -1,0 +1,168 @@
+using Beacon.GitOps.Workflows;
+using Beacon.Layers.Documents;
+
+namespace Beacon.GitOps.Scaffolding;
+
+/// <summary>What <c>beacon init</c> is asked for. Every value is validated before it reaches a file (<see cref="Validate"/>).</summary>
+public sealed record InitOptions
+{
+    /// <summary>The organisation's short name (a DNS label): it names the stacks.</summary>
+    public required string Organisation { get; init; }
+    /// <summary>Who owns the root layer and everything no other line of CODEOWNERS names.</summary>
+    public required string Owner { get; init; }
+    /// <summary>A cloud stack next to the local one, or none.</summary>
+    public CloudTarget? Cloud { get; init; }
+    /// <summary>Where the conda-forge channel is read from: the public channel, a mirror, or a channel folder.</summary>
+    public string Channel { get; init; } = "https://conda.anaconda.org/conda-forge";
+    /// <summary>The Beacon repository the wrappers build Beacon from (a git URL or path), and the commit they pin.</summary>
+    public required string BeaconSource { get; init; }
+    public required string BeaconRef { get; init; }
+}
+
+/// <summary>
+/// The files of a new organisation's repository: a root layer, <c>beacon.yaml</c>, <c>Pulumi.yaml</c>, a local stack
+/// (and one for the chosen cloud), this repository's GitHub workflows, <c>.gitignore</c>, a README, and two wrappers
+/// (<c>./beacon</c>, <c>scripts/build-infra.sh</c>) that build Beacon from its source at a pinned commit — so the
+/// workflows run the same commands here and there. Locks and CODEOWNERS are made from these by
+/// <see cref="RepositoryInitializer"/>.
+/// </summary>
+public static class RepositoryTemplate
+{
+    /// <summary>The first problem with the options, or null: names, owner, channel, source and ref are checked here.</summary>
+    public static string? Validate(InitOptions o)
+    {
+        if (!Layers.Validation.Names.IsDnsLabel(o.Organisation))
+        {
+            return $"the organisation's name '{Conda.Parsing.Printable.Of(o.Organisation)}' must be {Layers.Validation.Names.DnsLabelRule} (it names the stacks); pass --name";
+        }
+        if (!Layers.Validation.Names.IsOwner(o.Owner))
+        {
+            return $"owner '{Conda.Parsing.Printable.Of(o.Owner)}' is not {Layers.Validation.Names.OwnerRule}";
+        }
+        if (o.Channel.Any(char.IsControl) || (!Layers.Validation.Names.IsChannel(o.Channel) && !Path.IsPathFullyQualified(o.Channel)))
+        {
+            return $"channel '{Conda.Parsing.Printable.Of(o.Channel)}' is not a channel URL or an absolute folder";
+        }
+        if (o.BeaconSource.Length == 0 || o.BeaconSource.Any(char.IsControl) || o.BeaconSource.StartsWith('-'))
+        {
+            return $"the Beacon source '{Conda.Parsing.Printable.Of(o.BeaconSource)}' is not a git URL or path";
+        }
+        if (!o.BeaconRef.All(char.IsAsciiHexDigitLower) || o.BeaconRef.Length != 40)
+        {
+            return $"the Beacon ref '{Conda.Parsing.Printable.Of(o.BeaconRef)}' is not a full commit id (40 hex digits): the wrappers pin Beacon to one commit";
+        }
+        return null;
+    }
+
+    public static IReadOnlyDictionary<string, string> Files(InitOptions o)
+    {
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["beacon.yaml"] = Settings(o),
+            ["layers/core.yaml"] = CoreLayer(o),
+            ["Pulumi.yaml"] = PulumiProject(),
+            [$"stacks/Pulumi.{o.Organisation}-local.yaml"] = LocalStack(),
+            [".gitignore"] = "/.beacon/\n*.beacon-tmp\n/layers/.beacon-lock-journal\n",
+            ["README.md"] = Readme(o),
+            ["beacon"] = BeaconWrapper(o),
+            ["scripts/build-infra.sh"] = InfraWrapper(),
+        };
+        if (o.Cloud is { } cloud && cloud != CloudTarget.Local)
+        {
+            files[$"stacks/Pulumi.{o.Organisation}-{cloud.ToText()}.yaml"] = CloudStack(o, cloud);
+        }
+        foreach (var (path, text) in WorkflowFiles.All)
+        {
+            files[path] = text;
+        }
+        return files;
+    }
+
+    /// <summary>The files that must be executable.</summary>
+    public static IReadOnlyList<string> Executables { get; } = ["beacon", "scripts/build-infra.sh"];
+
+    /// <summary>A YAML double-quoted scalar (values were checked to hold no control character, so only \ and " need escapes).</summary>
+    private static string Quoted(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>A POSIX shell single-quoted word.</summary>
+    private static string ShellQuoted(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private static string Settings(InitOptions o) =>
+        "# Repository settings for Beacon (see Beacon's README, \"File formats\").\n" +
+        "# Where each channel named in layers/*.yaml is read from: the public channel or your organisation's mirror.\n" +
+        $"channels:\n  conda-forge: {Quoted(o.Channel)}\n";
+
+    private static string CoreLayer(InitOptions o) =>
+        "# The production core environment: every other layer is built FROM this image and may only add to it.\n" +
+        "name: core\n" +
+        "description: The organisation's production Python\n" +
+        $"owners: [{Quoted(o.Owner)}]\n" +
+        "platform: linux-64\n" +
+        "base-image: mambaorg/micromamba:1.5.8\n" +
+        "channels: [conda-forge]\n" +
+        "stage: production\n" +
+        "dependencies:\n  - python 3.11.*\n  - numpy\n  - pandas\n" +
+        "tests:\n  - python -c 'import numpy, pandas'\n";
+
+    private static string PulumiProject() =>
+        "name: beacon\n" +
+        "description: Layered conda container environments, as code\n" +
+        "runtime:\n  name: yaml\n  options:\n" +
+        "    # Pulumi runs this command in the project folder and reads a Pulumi YAML program from its stdout.\n" +
+        "    # Build it once with ./scripts/build-infra.sh.\n" +
+        "    compiler: ./.beacon/src/.beacon/infra/beacon-infra\n" +
+        "stackConfigDir: stacks\n";
+
+    private static string LocalStack() =>
+        "# On a laptop or CI runner: images in the local Docker engine, workloads as Compose projects.\n" +
+        "config:\n  beacon:cloud: local\n  beacon:registry: 127.0.0.1:5000\n  beacon:stages: [production, experimental]\n";
+
+    private static string CloudStack(InitOptions o, CloudTarget cloud) => cloud switch
+    {
+        CloudTarget.Aws =>
+            "# Deploys into an existing EKS cluster; write `beacon:cluster: create` with beacon:subnetIds to have Beacon create one.\n" +
+            $"config:\n  aws:region: us-east-1\n  beacon:cloud: aws\n  beacon:stages: [production]\n  beacon:cluster: {{name: {o.Organisation}}}\n",
+        CloudTarget.Gcp =>
+            "# Creates a GKE cluster in the project; set gcp:project to your project's id.\n" +
+            $"config:\n  gcp:project: {o.Organisation}\n  gcp:region: us-central1\n  beacon:cloud: gcp\n  beacon:stages: [production]\n",
+        CloudTarget.Azure =>
+            "# Creates an AKS cluster in the location.\n" +
+            "config:\n  azure-native:location: westeurope\n  beacon:cloud: azure\n  beacon:stages: [production]\n",
+        _ =>
+            "# An existing cluster: Beacon deploys the workloads; the cluster pulls images from the registry.\n" +
+            $"config:\n  beacon:cloud: kubernetes\n  beacon:registry: registry.{o.Organisation}.internal:5000/beacon\n  beacon:namespace: beacon\n" +
+            $"  beacon:cluster:\n    kubeconfig: ~/.kube/config\n    context: {o.Organisation}\n  beacon:stages: [production]\n",
+    };
+
+    private static string Readme(InitOptions o) =>
+        $"# {o.Organisation}: conda environments as code\n\n" +
+        "Layers (`layers/*.yaml`), workloads (`workloads/*.yaml`) and stacks (`stacks/Pulumi.<stack>.yaml`) are managed by\n" +
+        "Beacon, at the commit `./beacon` pins. Change them by pull request: the workflows in `.github/workflows` validate\n" +
+        "and gate every change, comment a summary, preview the stacks it affects, deploy on merge and propose upgrades weekly.\n\n" +
+        "```\n./beacon pipeline --stack " + o.Organisation + "-local   # validate, gate, the layer tree, the local plan\n" +
+        "./beacon fork core --as my-layer --add scikit-learn   # a new layer on top of core\n```\n";
+
+    private static string BeaconWrapper(InitOptions o) =>
+        "#!/usr/bin/env bash\n" +
+        "# Runs Beacon for this repository. Beacon's source is fetched at the pinned commit into .beacon/src on first use and\n" +
+        "# built there as a native executable (about a minute); change BEACON_REF to move to another Beacon.\n" +
+        "set -euo pipefail\n" +
+        $"BEACON_SOURCE={ShellQuoted(o.BeaconSource)}\n" +
+        $"BEACON_REF={ShellQuoted(o.BeaconRef)}\n" +
+        "here=$(cd \"$(dirname \"${BASH_SOURCE[0]}\")\" && pwd)\n" +
+        "src=\"$here/.beacon/src\"\n" +
+        "if [ ! -d \"$src/.git\" ] || [ \"$(git -C \"$src\" rev-parse HEAD)\" != \"$BEACON_REF\" ]; then\n" +
+        "  rm -rf \"$src\"\n" +
+        "  git clone --quiet --no-checkout \"$BEACON_SOURCE\" \"$src\" >&2\n" +
+        "  git -C \"$src\" checkout --quiet \"$BEACON_REF\" >&2\n" +
+        "fi\n" +
+        "exec \"$src/beacon\" \"$@\"\n";
+
+    private static string InfraWrapper() =>
+        "#!/usr/bin/env bash\n" +
+        "# Builds the Pulumi compiler (Beacon's infra/ program) from the Beacon source ./beacon pins, where Pulumi.yaml runs it.\n" +
+        "set -euo pipefail\n" +
+        "here=$(cd \"$(dirname \"${BASH_SOURCE[0]}\")/..\" && pwd)\n" +
+        "\"$here/beacon\" --version >/dev/null\n" +
+        "exec \"$here/.beacon/src/scripts/build-infra.sh\"\n";
+}

@@ -1,0 +1,74 @@
+using Beacon.GitOps.Workflows;
+using Beacon.TestSupport;
+
+namespace Beacon.GitOps.Tests.Scaffolding;
+
+/// <summary><c>beacon init</c> through the real CLI: a repository that passes <c>beacon pipeline</c> at once, or nothing at all.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class RepositoryInitializerTests : IDisposable
+{
+    private const string Ref = "0123456789abcdef0123456789abcdef01234567";
+    private readonly TempRepo _parent = new("beacon-init-");
+
+    private ProcessResult Init(params string[] args) =>
+        ProcessRunner.Beacon(_parent.Root, ["init", .. args, "--source", "https://git.example/acme/beacon.git", "--ref", Ref, "--offline"]);
+
+    [Theory]
+    [InlineData("aws")]
+    [InlineData("gcp")]
+    [InlineData("azure")]
+    [InlineData("kubernetes")]
+    public void A_new_repository_passes_the_pipeline_at_once(string cloud)
+    {
+        var init = Init("globex", "--cloud", cloud, "--owner", "@globex/platform", "--channel", RepoPaths.RepoFile("channels", "demo"));
+        Assert.True(init.ExitCode == 0, init.Stderr);
+        var root = _parent.Path_("globex");
+        Assert.Equal(
+            [".github/CODEOWNERS", ".github/workflows/deploy.yml", ".github/workflows/pull-request.yml", ".github/workflows/upgrade.yml", ".gitignore",
+             "Pulumi.yaml", "README.md", "beacon", "beacon.yaml", "layers/core.lock", "layers/core.yaml", "scripts/build-infra.sh",
+             $"stacks/Pulumi.globex-{cloud}.yaml", "stacks/Pulumi.globex-local.yaml"],
+            Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(root, f)).Order(StringComparer.Ordinal));
+        foreach (var (path, text) in WorkflowFiles.All)
+        {
+            Assert.Equal(text, File.ReadAllText(Path.Combine(root, path)));
+        }
+        var pipeline = ProcessRunner.Beacon(root, "pipeline", "--stack", "globex-local");
+        Assert.True(pipeline.ExitCode == 0, pipeline.Stdout + pipeline.Stderr);
+        Assert.Contains("2. check     ok", pipeline.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, ProcessRunner.Beacon(root, "synth", "--stack", $"globex-{cloud}").ExitCode);
+        Assert.Equal("* @globex/platform\n/layers/core.yaml @globex/platform\n/layers/core.lock @globex/platform\n",
+            string.Concat(File.ReadLines(Path.Combine(root, ".github/CODEOWNERS")).Where(l => !l.StartsWith('#')).Select(l => l + "\n")));
+
+        var wrappers = new[] { "beacon", "scripts/build-infra.sh" }.Select(w => Path.Combine(root, w)).ToArray();
+        Assert.All(wrappers, w => Assert.True((File.GetUnixFileMode(w) & UnixFileMode.UserExecute) != 0, w));
+        var shellcheck = ProcessRunner.Run("shellcheck", ["--severity=style", .. wrappers]);
+        Assert.True(shellcheck.ExitCode == 0, shellcheck.Stdout);
+        Assert.Contains($"BEACON_REF='{Ref}'", File.ReadAllText(wrappers[0]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_refused_init_leaves_nothing_behind()
+    {
+        var unreachable = Init("acme", "--owner", "@acme/platform", "--channel", "http://127.0.0.1:1/conda-forge");
+        Assert.Equal(2, unreachable.ExitCode);
+        Assert.Contains("error BEA0611: channel 'conda-forge' (http://127.0.0.1:1/conda-forge): offline: no cached repodata", unreachable.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_parent.Root));
+
+        var owner = Init("acme", "--owner", "platform-team");
+        Assert.Equal(2, owner.ExitCode);
+        Assert.Equal("beacon init: error BEA0600: owner 'platform-team' is not @user, @org/team or an e-mail address (as GitHub's CODEOWNERS takes them)\n", owner.Stderr);
+
+        var name = Init("Acme Corp", "--owner", "@acme/platform");
+        Assert.Equal(2, name.ExitCode);
+        Assert.Contains("the organisation's name 'Acme Corp' must be a DNS-1123 label", name.Stderr, StringComparison.Ordinal);
+
+        _parent.Write("taken/README.md", "mine\n");
+        var taken = Init("taken", "--owner", "@acme/platform", "--channel", RepoPaths.RepoFile("channels", "demo"));
+        Assert.Equal(2, taken.ExitCode);
+        Assert.Contains("error BEA0610: 'taken' exists and is not an empty folder", taken.Stderr, StringComparison.Ordinal);
+        Assert.Equal(["README.md"], Directory.EnumerateFileSystemEntries(_parent.Path_("taken")).Select(Path.GetFileName));
+        Assert.Equal(["taken"], Directory.EnumerateFileSystemEntries(_parent.Root).Select(Path.GetFileName));
+    }
+
+    public void Dispose() => _parent.Dispose();
+}
