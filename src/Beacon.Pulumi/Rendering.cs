@@ -10,7 +10,7 @@ namespace Beacon.Pulumi;
 
 /// <summary>
 /// <c>beacon render</c>: everything a team without Pulumi needs, as files — build contexts, a compose.yaml per
-/// workload group, Kubernetes manifests per group, and the Pulumi program itself.
+/// workload group, Kubernetes manifests per group, the Pulumi program itself, and CODEOWNERS.
 /// </summary>
 public static class Rendering
 {
@@ -30,6 +30,8 @@ public static class Rendering
             files[$"kubernetes/{group}.yaml"] = string.Join("---\n", objects.Select(o => Yaml.Write(o.Manifest())));
         }
         files["pulumi/Main.yaml"] = synthesis.Program;
+        // For a repository host that reads CODEOWNERS (copy it to .github/CODEOWNERS).
+        files["CODEOWNERS"] = Layers.Ownership.CodeOwners.Render(session.Workspace);
         return files;
     }
 

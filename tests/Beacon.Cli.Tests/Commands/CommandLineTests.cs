@@ -104,6 +104,8 @@ public sealed class CommandLineTests : IDisposable
         var ok = InProcess.Beacon(_repo.Root, "render", "--stack", "acme-local", "--out", "fresh");
         Assert.Equal(0, ok.ExitCode);
         Assert.True(File.Exists(_repo.Path_("fresh/pulumi/Main.yaml")));
+        Assert.Equal(InProcess.Beacon(_repo.Root, "codeowners").Stdout, File.ReadAllText(_repo.Path_("fresh/CODEOWNERS")));
+        Assert.Contains("/workloads/risk-batch.yaml @acme/risk\n", File.ReadAllText(_repo.Path_("fresh/CODEOWNERS")), StringComparison.Ordinal);
     }
 
     [Fact]

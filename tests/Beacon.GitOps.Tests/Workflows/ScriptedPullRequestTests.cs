@@ -10,14 +10,9 @@ namespace Beacon.GitOps.Tests.Workflows;
 /// </summary>
 public sealed class ScriptedPullRequestTests : IDisposable
 {
-    private static readonly string Snapshots = Path.Combine(RepoPaths.SourceDir(), "Snapshots");
     private readonly TempRepo _repo = new("beacon-pr-");
 
-    private void Git(params string[] args)
-    {
-        var r = ProcessRunner.Run("git", args, _repo.Root);
-        Assert.True(r.ExitCode == 0, $"git {string.Join(' ', args)}: {r.Stderr}");
-    }
+    private void Git(params string[] args) => WorkflowRunner.Git(_repo, args);
 
     private void Edit(string file, string from, string to)
     {
@@ -51,8 +46,8 @@ public sealed class ScriptedPullRequestTests : IDisposable
         var expressions = new Dictionary<string, string> { ["${{ github.base_ref }}"] = "main" };
         var log = string.Concat(new[] { "validate", "check", "lock-check", "diff", "stacks" }
             .Select(id => WorkflowRunner.Describe(id, runner.Step(id, expressions))));
-        Snapshot.MatchFile(log, Path.Combine(Snapshots, "pull-request.steps.txt"));
-        Snapshot.MatchFile(File.ReadAllText(Path.Combine(runner.RunnerTemp, "beacon-summary.md")), Path.Combine(Snapshots, "pull-request.comment.md"));
+        Snapshot.MatchFile(log, Path.Combine(WorkflowRunner.Snapshots, "pull-request.steps.txt"));
+        Snapshot.MatchFile(File.ReadAllText(Path.Combine(runner.RunnerTemp, "beacon-summary.md")), Path.Combine(WorkflowRunner.Snapshots, "pull-request.comment.md"));
         Assert.Equal("stacks=[\"acme-aws-prod\",\"acme-gcp-dev\",\"acme-local\",\"globex-azure-prod\",\"globex-k8s\"]\n", runner.Output);
     }
 

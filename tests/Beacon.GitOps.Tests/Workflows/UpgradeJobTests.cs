@@ -11,14 +11,9 @@ namespace Beacon.GitOps.Tests.Workflows;
 /// </summary>
 public sealed class UpgradeJobTests : IDisposable
 {
-    private static readonly string Snapshots = Path.Combine(RepoPaths.SourceDir(), "Snapshots");
     private readonly TempRepo _repo = new("beacon-upgrade-");
 
-    private void Git(params string[] args)
-    {
-        var r = ProcessRunner.Run("git", args, _repo.Root);
-        Assert.True(r.ExitCode == 0, $"git {string.Join(' ', args)}: {r.Stderr}");
-    }
+    private void Git(params string[] args) => WorkflowRunner.Git(_repo, args);
 
     [Fact]
     public void A_newer_package_in_the_channel_becomes_a_pull_request_body()
@@ -41,8 +36,8 @@ public sealed class UpgradeJobTests : IDisposable
 
         using var runner = new WorkflowRunner(_repo, new WorkflowDocument(RepoPaths.RepoFile(".github", "workflows", "upgrade.yml")));
         var log = string.Concat(new[] { "lock", "gate", "summary" }.Select(id => WorkflowRunner.Describe(id, runner.Step(id))));
-        Snapshot.MatchFile(log, Path.Combine(Snapshots, "upgrade.steps.txt"));
-        Snapshot.MatchFile(File.ReadAllText(Path.Combine(runner.RunnerTemp, "beacon-upgrade.md")), Path.Combine(Snapshots, "upgrade.pull-request-body.md"));
+        Snapshot.MatchFile(log, Path.Combine(WorkflowRunner.Snapshots, "upgrade.steps.txt"));
+        Snapshot.MatchFile(File.ReadAllText(Path.Combine(runner.RunnerTemp, "beacon-upgrade.md")), Path.Combine(WorkflowRunner.Snapshots, "upgrade.pull-request-body.md"));
         Assert.Contains("requests-2.32.3-pyhd8ed1ab_0.conda", File.ReadAllText(_repo.Path_("layers/core.lock")), StringComparison.Ordinal);
     }
 

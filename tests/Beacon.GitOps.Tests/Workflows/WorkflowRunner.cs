@@ -45,6 +45,16 @@ internal sealed class WorkflowRunner : IDisposable
 
     public string Output => File.ReadAllText(_temp.Path_("output"));
 
+    /// <summary>Where the workflow tests pin what the steps printed.</summary>
+    public static string Snapshots { get; } = Path.Combine(RepoPaths.SourceDir(), "Snapshots");
+
+    /// <summary>A git command in a scripted repository; a failure fails the test with git's words.</summary>
+    public static void Git(TempRepo repo, params string[] args)
+    {
+        var r = ProcessRunner.Run("git", args, repo.Root);
+        Assert.True(r.ExitCode == 0, $"git {string.Join(' ', args)}: {r.Stderr}");
+    }
+
     /// <summary>What a step printed, for a snapshot: its exit code, its stdout (annotations), its stderr lines.</summary>
     public static string Describe(string id, ProcessResult r)
     {
