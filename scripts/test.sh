@@ -11,7 +11,7 @@ trap 'rm -f "$log"' EXIT
 # Detailed console output goes to the log (it carries each skip's reason); the terminal sees it without the
 # per-test "Passed" lines and the tests' own output.
 dotnet test "$here/Beacon.Iac.sln" -c Release --nologo --logger "console;verbosity=detailed" "$@" 2>&1 | tee "$log" |
-  grep --line-buffered -vE '^  Passed |^(Standard Output Messages:| *\[xUnit\.net)' || true
+  grep --line-buffered -vE '^  Passed |^ *(Standard Output Messages:|\[xUnit\.net)|^ +(fuzz [^:]+: [0-9]+ inputs|slowest input:)' || true
 rc=${PIPESTATUS[0]}
 # Each test assembly ends with "Total tests: N" and lines "Passed: N", "Failed: N", "Skipped: N" (those above zero).
 read -r assemblies failed passed skipped < <(awk '
