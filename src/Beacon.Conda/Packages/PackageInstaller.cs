@@ -1,0 +1,355 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Beacon.Conda.Records;
+
+namespace Beacon.Conda.Packages;
+
+/// <summary>Two packages write one path: the later one (in lock order) wins, as conda does, and the build reports it.</summary>
+public sealed record Clobber(string Path, string Earlier, string Later);
+
+public sealed record InstalledPackage(PackageRecord Record, IReadOnlyList<string> Files, IReadOnlyList<string> LinkScripts);
+
+public sealed record InstallReport(IReadOnlyList<InstalledPackage> Packages, IReadOnlyList<Clobber> Clobbers, string History)
+{
+    /// <summary>Packages whose pre/post-link scripts were not run (Beacon never runs package scripts).</summary>
+    public IReadOnlyList<string> WithLinkScripts => Packages.Where(p => p.LinkScripts.Count > 0).Select(p => p.Record.DistString).ToList();
+}
+
+/// <summary>Where and how to install: <paramref name="Root"/> stands for '/', the prefix is inside it.</summary>
+/// <param name="Root">The folder that becomes the layer's filesystem root.</param>
+/// <param name="Prefix">The environment's absolute path in the image (/opt/conda).</param>
+/// <param name="PythonVersion">The locked python's major.minor, for noarch: python packages.</param>
+/// <param name="RequestedSpecs">Package name → the spec the layer asked for (conda-meta's requested_spec).</param>
+/// <param name="ExistingFiles">Prefix-relative paths the parent layers installed → their package (clobbers across layers).</param>
+/// <param name="History">conda-meta/history as the parent left it; this install appends its section.</param>
+/// <param name="Label">Names the install in conda-meta/history (the layer).</param>
+public sealed record InstallRequest(string Root, string Prefix, string? PythonVersion, IReadOnlyDictionary<string, string> RequestedSpecs,
+    IReadOnlyDictionary<string, string> ExistingFiles, string History, string Label);
+
+/// <summary>A package that cannot be installed as asked (a prefix longer than its binary placeholder, a bad entry point).</summary>
+public sealed class PackageInstallException(string message) : Exception(message);
+
+/// <summary>
+/// Installs extracted packages into a prefix the way conda links them (read from conda's documentation and CEPs):
+/// each path of <c>info/paths.json</c> (or <c>info/files</c> + <c>info/has_prefix</c>) is copied with its mode, text
+/// files get their prefix placeholder replaced, binary files get it replaced inside each NUL-terminated string and
+/// padded with NULs to the same length (refused when the prefix is longer than the placeholder), symbolic links are
+/// kept; <c>noarch: python</c> packages go to <c>lib/pythonX.Y/site-packages</c> and <c>bin</c>, with their entry
+/// points written as scripts run by the prefix's python. Each package gets its <c>conda-meta/&lt;dist&gt;.json</c>
+/// record, and <c>conda-meta/history</c> gains a section. Pre/post-link scripts are installed but never run, and
+/// <c>.pyc</c> files are not compiled (conda compiles them at link time; Python does it on first import).
+/// Everything written is a pure function of the packages and the request: the same bytes every time.
+/// </summary>
+public static partial class PackageInstaller
+{
+    public static InstallReport Install(InstallRequest request, IReadOnlyList<(PackageRecord Record, string Extracted)> packages)
+    {
+        if (!request.Prefix.StartsWith('/') || request.Prefix.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)) || request.Prefix.Contains("/../", StringComparison.Ordinal))
+        {
+            throw new PackageInstallException($"prefix '{Parsing.Printable.Of(request.Prefix)}' is not an absolute path without spaces");
+        }
+        var prefixDir = Path.Combine(request.Root, request.Prefix.TrimStart('/'));
+        Directory.CreateDirectory(Path.Combine(prefixDir, "conda-meta"));
+        var owners = new Dictionary<string, string>(request.ExistingFiles, StringComparer.Ordinal);
+        var clobbers = new List<Clobber>();
+        var installed = new List<InstalledPackage>();
+        foreach (var (record, extracted) in packages)
+        {
+            var info = PackageInfo.Read(extracted);
+            var files = new List<string>();
+            var pathsData = new List<PathData>();
+            foreach (var path in info.Paths)
+            {
+                var target = TargetPath(info, path.Path, request.PythonVersion);
+                if (path.Type == PathType.Directory)
+                {
+                    Directory.CreateDirectory(InPrefix(prefixDir, target));
+                    continue;
+                }
+                if (owners.TryGetValue(target, out var earlier))
+                {
+                    clobbers.Add(new Clobber(target, earlier, record.DistString));
+                }
+                owners[target] = record.DistString;
+                var destination = InPrefix(prefixDir, target);
+                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                if (File.Exists(destination) || new FileInfo(destination).LinkTarget is not null)
+                {
+                    File.Delete(destination);
+                }
+                var source = Path.Combine(extracted, path.Path);
+                if (path.Type == PathType.SymbolicLink || new FileInfo(source).LinkTarget is not null)
+                {
+                    File.CreateSymbolicLink(destination, new FileInfo(source).LinkTarget!);
+                    pathsData.Add(new PathData(target, "softlink", null, null, null));
+                }
+                else
+                {
+                    var bytes = File.ReadAllBytes(source);
+                    var original = Sha256(bytes);
+                    var written = Rewrite(info, path, target, bytes, request);
+                    File.WriteAllBytes(destination, written);
+                    CopyMode(source, destination);
+                    var inPrefix = Sha256(written);
+                    pathsData.Add(new PathData(target, "hardlink", original, inPrefix == original ? null : inPrefix, written.LongLength));
+                }
+                files.Add(target);
+            }
+            if (info.IsNoarchPython)
+            {
+                foreach (var entryPoint in info.EntryPoints)
+                {
+                    var (name, script) = EntryPointScript(entryPoint, request.Prefix, record.DistString);
+                    var target = $"bin/{name}";
+                    if (owners.TryGetValue(target, out var earlier))
+                    {
+                        clobbers.Add(new Clobber(target, earlier, record.DistString));
+                    }
+                    owners[target] = record.DistString;
+                    var destination = InPrefix(prefixDir, target);
+                    Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                    var bytes = Encoding.UTF8.GetBytes(script);
+                    File.WriteAllBytes(destination, bytes);
+                    SetExecutable(destination);
+                    files.Add(target);
+                    pathsData.Add(new PathData(target, "hardlink", Sha256(bytes), null, bytes.LongLength));
+                }
+            }
+            File.WriteAllText(Path.Combine(prefixDir, "conda-meta", record.DistString + ".json"),
+                CondaMetaRecord(record, info, files, pathsData, request), new UTF8Encoding(false));
+            installed.Add(new InstalledPackage(record, files, info.LinkScripts));
+        }
+        var history = new StringBuilder(request.History);
+        if (installed.Count > 0)
+        {
+            // A fixed date: the same packages give the same bytes (conda writes the wall-clock time here).
+            history.Append("==> 1970-01-01 00:00:00 <==\n").Append("# cmd: beacon build (layer ").Append(request.Label).Append(")\n");
+            foreach (var p in installed)
+            {
+                history.Append('+').Append(p.Record.Channel).Append("::").Append(p.Record.DistString).Append('\n');
+            }
+        }
+        File.WriteAllText(Path.Combine(prefixDir, "conda-meta", "history"), history.ToString(), new UTF8Encoding(false));
+        return new InstallReport(installed, clobbers, history.ToString());
+    }
+
+    private sealed record PathData(string Path, string Type, string? Sha256, string? Sha256InPrefix, long? Size);
+
+    private static string InPrefix(string prefixDir, string relative)
+    {
+        var full = Path.GetFullPath(Path.Combine(prefixDir, relative));
+        var root = Path.GetFullPath(prefixDir).TrimEnd('/') + "/";
+        return full.StartsWith(root, StringComparison.Ordinal)
+            ? full
+            : throw new PackageInstallException($"path '{Parsing.Printable.Of(relative)}' leaves the prefix");
+    }
+
+    /// <summary>noarch: python's layout: site-packages/ and python-scripts/ go where the locked python expects them.</summary>
+    private static string TargetPath(PackageInfo info, string path, string? pythonVersion)
+    {
+        if (!info.IsNoarchPython)
+        {
+            return path;
+        }
+        if (pythonVersion is null)
+        {
+            throw new PackageInstallException($"{info.Name} is noarch: python, but the environment has no python to install it for");
+        }
+        return path.StartsWith("site-packages/", StringComparison.Ordinal) ? $"lib/python{pythonVersion}/{path}"
+            : path.StartsWith("python-scripts/", StringComparison.Ordinal) ? $"bin/{path["python-scripts/".Length..]}"
+            : path;
+    }
+
+    private static byte[] Rewrite(PackageInfo info, PackagePath path, string target, byte[] bytes, InstallRequest request)
+    {
+        if (info.IsNoarchPython && path.Path.StartsWith("python-scripts/", StringComparison.Ordinal))
+        {
+            bytes = PythonShebang(bytes, request.Prefix);
+        }
+        if (path.PrefixPlaceholder is not { Length: > 0 } placeholder)
+        {
+            return bytes;
+        }
+        var from = Encoding.UTF8.GetBytes(placeholder);
+        var to = Encoding.UTF8.GetBytes(request.Prefix);
+        if (path.Mode == FileMode.Text)
+        {
+            return ReplaceAll(bytes, from, to);
+        }
+        if (to.Length > from.Length)
+        {
+            throw new PackageInstallException(
+                $"{info.Name}: {target} is a binary file built for prefixes up to {from.Length} characters; '{request.Prefix}' is {to.Length}");
+        }
+        return ReplaceInCStrings(bytes, from, to);
+    }
+
+    private static byte[] ReplaceAll(byte[] data, byte[] from, byte[] to)
+    {
+        var output = new MemoryStream(data.Length);
+        var span = data.AsSpan();
+        int at;
+        while ((at = span.IndexOf(from)) >= 0)
+        {
+            output.Write(span[..at]);
+            output.Write(to);
+            span = span[(at + from.Length)..];
+        }
+        output.Write(span);
+        return output.ToArray();
+    }
+
+    /// <summary>Each NUL-terminated string holding the placeholder is rewritten in place and padded with NULs to its old length.</summary>
+    private static byte[] ReplaceInCStrings(byte[] data, byte[] from, byte[] to)
+    {
+        var result = (byte[])data.Clone();
+        var position = 0;
+        while (position < result.Length)
+        {
+            var at = result.AsSpan(position).IndexOf(from);
+            if (at < 0)
+            {
+                break;
+            }
+            var start = position + at;
+            var end = result.AsSpan(start).IndexOf((byte)0);
+            end = end < 0 ? result.Length : start + end;
+            var rewritten = ReplaceAll(result[start..end], from, to);
+            rewritten.CopyTo(result, start);
+            result.AsSpan(start + rewritten.Length, end - start - rewritten.Length).Clear();
+            position = end;
+        }
+        return result;
+    }
+
+    private static byte[] PythonShebang(byte[] bytes, string prefix)
+    {
+        if (bytes.Length < 2 || bytes[0] != (byte)'#' || bytes[1] != (byte)'!')
+        {
+            return bytes;
+        }
+        var newline = Array.IndexOf(bytes, (byte)'\n');
+        var first = Encoding.UTF8.GetString(bytes, 0, newline < 0 ? bytes.Length : newline);
+        if (!first.Contains("python", StringComparison.Ordinal))
+        {
+            return bytes;
+        }
+        var shebang = Encoding.UTF8.GetBytes($"#!{prefix}/bin/python");
+        return newline < 0 ? shebang : [.. shebang, .. bytes.AsSpan(newline)];
+    }
+
+    /// <summary>An entry point ("name = module.sub:function") as the script conda writes for it; anything else is refused.</summary>
+    private static (string Name, string Script) EntryPointScript(string entryPoint, string prefix, string package)
+    {
+        var m = EntryPoint().Match(entryPoint);
+        if (!m.Success)
+        {
+            throw new PackageInstallException($"{package}: entry point '{Parsing.Printable.Of(entryPoint)}' is not 'name = module:function'");
+        }
+        var (name, module, function) = (m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value);
+        var import = function.Split('.')[0];
+        return (name, $"#!{prefix}/bin/python\n# -*- coding: utf-8 -*-\nimport re\nimport sys\n\nfrom {module} import {import}\n\n" +
+            "if __name__ == '__main__':\n    sys.argv[0] = re.sub(r'(-script\\.pyw?|\\.exe)?$', '', sys.argv[0])\n" +
+            $"    sys.exit({function}())\n");
+    }
+
+    [GeneratedRegex(@"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*=\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*:\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*$")]
+    private static partial Regex EntryPoint();
+
+    private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    private static void CopyMode(string source, string destination)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(destination, File.GetUnixFileMode(source));
+        }
+    }
+
+    private static void SetExecutable(string path)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
+        }
+    }
+
+    /// <summary>conda-meta/&lt;dist&gt;.json with what conda writes there, keys sorted as conda sorts them.</summary>
+    private static string CondaMetaRecord(PackageRecord r, PackageInfo info, List<string> files, List<PathData> paths, InstallRequest request)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteString("build", r.Build);
+            w.WriteNumber("build_number", r.BuildNumber);
+            w.WriteString("channel", r.Channel);
+            Strings(w, "constrains", r.Constrains);
+            Strings(w, "depends", r.Depends);
+            Strings(w, "files", files);
+            w.WriteString("fn", r.FileName);
+            w.WriteString("license", r.License ?? "");
+            w.WriteStartObject("link");
+            w.WriteString("source", $"{request.Prefix}/pkgs/{r.DistString}");
+            w.WriteNumber("type", 1);
+            w.WriteEndObject();
+            w.WriteString("md5", r.Md5 ?? "");
+            w.WriteString("name", r.Name);
+            if (info.Noarch is { } noarch)
+            {
+                w.WriteString("noarch", noarch);
+            }
+            w.WriteStartObject("paths_data");
+            w.WriteStartArray("paths");
+            foreach (var p in paths)
+            {
+                w.WriteStartObject();
+                w.WriteString("_path", p.Path);
+                w.WriteString("path_type", p.Type);
+                if (p.Sha256 is not null)
+                {
+                    w.WriteString("sha256", p.Sha256);
+                }
+                if (p.Sha256InPrefix is not null)
+                {
+                    w.WriteString("sha256_in_prefix", p.Sha256InPrefix);
+                }
+                if (p.Size is { } size)
+                {
+                    w.WriteNumber("size_in_bytes", size);
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteNumber("paths_version", 1);
+            w.WriteEndObject();
+            w.WriteString("requested_spec", request.RequestedSpecs.GetValueOrDefault(r.Name, ""));
+            w.WriteString("sha256", r.Sha256 ?? "");
+            if (r.Size is { } s)
+            {
+                w.WriteNumber("size", s);
+            }
+            w.WriteString("subdir", r.Subdir);
+            if (r.Timestamp is { } t)
+            {
+                w.WriteNumber("timestamp", t);
+            }
+            w.WriteString("url", r.Url);
+            w.WriteString("version", r.Version.Text);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values)
+        {
+            w.WriteStringValue(v);
+        }
+        w.WriteEndArray();
+    }
+}
