@@ -1,0 +1,171 @@
+using System.Security.Cryptography;
+using System.Text;
+using Beacon.Conda.Packages;
+using Beacon.Conda.Records;
+using Beacon.Images.Planning;
+using Beacon.Layers.Locking;
+using Beacon.Oci.Images;
+using Beacon.Oci.Layers;
+using Beacon.Oci.References;
+using Beacon.Oci.Registry;
+
+namespace Beacon.Oci.Building;
+
+/// <summary>One image of a build: where it is, by digest, and what it cost to put there.</summary>
+public sealed record OciBuiltImage(string Layer, RemoteImage Image, string ManifestDigest, bool Reused, int Layers,
+    IReadOnlyList<BlobPush> Pushes, InstallReport? Install)
+{
+    /// <summary>Bytes sent to the registry for this image (blobs that existed or were mounted cost nothing).</summary>
+    public long BytesUploaded => Pushes.Sum(p => p.BytesSent);
+
+    /// <summary>The reference by digest, as a deployment should pull it.</summary>
+    public string Pinned => $"{Image.Host}/{Image.Repository}@{ManifestDigest}";
+}
+
+/// <summary>
+/// Builds a stack's images without a Docker daemon (<c>beacon build --builder oci</c>): for each layer in build order,
+/// the packages its lock adds to its parent's are fetched from their channels and verified
+/// (<see cref="PackageCache"/>), installed into the prefix as conda links them (<see cref="PackageInstaller"/>), and
+/// archived as one reproducible layer (<see cref="LayerArchive"/>) on top of the parent image's layers, which are
+/// referred to by digest and mounted, never uploaded again. An image whose identity tag the registry already holds is
+/// reused: nothing is installed or sent. The identity is the hash of the builder's version, the prefix, the parent's
+/// identity (or the root's base image reference) and the lock, so a rebuild of an unchanged tree pushes nothing, and
+/// two builds of one lock give the same layer and manifest digests.
+/// </summary>
+public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
+{
+    public const string Version = "beacon-oci-1";
+
+    /// <summary>Where the environment lives in every image (mambaorg/micromamba images keep their base environment there).</summary>
+    public const string Prefix = "/opt/conda";
+
+    public async Task<IReadOnlyList<OciBuiltImage>> BuildAsync(StackSession session, ChannelIndex channels, string targetRegistry,
+        IReadOnlyCollection<string>? only = null, Action<string>? progress = null, CancellationToken ct = default)
+    {
+        var workspace = session.Workspace;
+        var tree = workspace.Tree;
+        var locations = tree.TopologicalOrder.SelectMany(l => tree.EffectiveChannels(l.Name)).Distinct(StringComparer.Ordinal)
+            .Select(name => ChannelResolver.Resolve(name, workspace.Settings, workspace.Root))
+            .ToDictionary(c => c.Url, c => c.Location, StringComparer.Ordinal);
+        var wanted = only is null || only.Count == 0
+            ? session.Plan.Images.Select(i => i.Layer).ToHashSet(StringComparer.Ordinal)
+            : only.SelectMany(l => tree.Ancestors(l).Select(a => a.Name).Append(l)).ToHashSet(StringComparer.Ordinal);
+        var built = new Dictionary<string, Built>(StringComparer.Ordinal);
+        var results = new List<OciBuiltImage>();
+        foreach (var image in session.Plan.Images.Where(i => wanted.Contains(i.Layer)))
+        {
+            var layer = tree[image.Layer];
+            var stored = session.Locks[image.Layer];
+            var parent = image.Parent is null ? null : built[image.Parent];
+            var baseReference = image.Parent is null ? layer.BaseImage?.Value ?? throw new InvalidOperationException($"root layer '{layer.Name}' has no base image") : null;
+            var identity = Identity(parent?.Identity ?? baseReference!, stored.Text);
+            var target = RemoteImage.Parse($"{targetRegistry.TrimEnd('/')}/{image.Layer}:{identity}");
+            var depth = tree.Ancestors(image.Layer).Count;
+            if (await registry.ManifestExistsAsync(target, ct))
+            {
+                progress?.Invoke($"reused {image.Layer}: {target} is in the registry");
+                var (json, _, digest) = await registry.GetManifestAsync(target, ct);
+                var manifest = ImageManifest.Parse(json);
+                var existingConfig = await registry.GetBlobAsync(target, manifest.Config.Digest, ct);
+                var beaconLayers = new List<byte[]>();
+                foreach (var d in manifest.Layers.TakeLast(depth + 1))
+                {
+                    beaconLayers.Add(await registry.GetBlobAsync(target, d.Digest, ct));
+                }
+                built[image.Layer] = new Built(identity, target, manifest, existingConfig, EnvironmentState.FromLayers(beaconLayers, Prefix));
+                results.Add(new OciBuiltImage(image.Layer, target, digest, true, manifest.Layers.Count, [], null));
+                continue;
+            }
+            progress?.Invoke($"building {image.Layer}");
+            ImageManifest baseManifest;
+            byte[] baseConfig;
+            RemoteImage baseRepository;
+            string? baseDigest = null;
+            var state = parent?.State ?? EnvironmentState.Empty;
+            if (parent is null)
+            {
+                baseRepository = RemoteImage.Parse(baseReference!);
+                var (json, _, resolved) = await registry.GetManifestAsync(baseRepository, ct);
+                baseManifest = ImageManifest.Parse(json);
+                baseDigest = resolved;
+                baseConfig = await registry.GetBlobAsync(baseRepository, baseManifest.Config.Digest, ct);
+            }
+            else
+            {
+                (baseRepository, baseManifest, baseConfig) = (parent.Image, parent.Manifest, parent.Config);
+            }
+
+            var parentUrls = image.Parent is null ? [] : session.Locks[image.Parent].Lock!.Packages.Select(p => p.Url).ToHashSet(StringComparer.Ordinal);
+            var records = stored.Lock!.Packages.Where(p => !parentUrls.Contains(p.Url))
+                .Select(p => channels.Find(p.Url) ?? throw new InvalidOperationException($"{p.Url} is not in its channel (the gate checks this)")).ToList();
+            var python = stored.Lock.Packages.FirstOrDefault(p => p.Name == "python")?.Version.Text.Split('.') is { Length: >= 2 } v ? $"{v[0]}.{v[1]}" : null;
+            var extracted = new List<(PackageRecord, string)>();
+            foreach (var record in records)
+            {
+                progress?.Invoke($"  fetching {record.FileName}");
+                var archive = await cache.FetchAsync(record, locations.GetValueOrDefault(record.Channel) ?? record.Channel, ct);
+                extracted.Add((record, cache.Extract(archive)));
+            }
+            var stage = Path.Combine(Path.GetTempPath(), "beacon-oci-" + Guid.NewGuid().ToString("N"));
+            InstallReport report;
+            LayerBlob blob;
+            try
+            {
+                var requested = layer.Dependencies.GroupBy(d => d.Spec.Name).ToDictionary(g => g.Key, g => g.First().Text, StringComparer.Ordinal);
+                report = PackageInstaller.Install(new InstallRequest(stage, Prefix, python, requested, state.Files, state.History, image.Layer), extracted);
+                blob = LayerArchive.Create(stage);
+            }
+            finally
+            {
+                if (Directory.Exists(stage))
+                {
+                    Directory.Delete(stage, recursive: true);
+                }
+            }
+            var labels = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["org.opencontainers.image.title"] = image.Layer,
+                ["io.beacon.layer"] = image.Layer,
+                ["io.beacon.parent"] = image.Parent ?? "",
+                ["io.beacon.lock-sha256"] = LayerLock.Sha256Of(stored.Text),
+                ["io.beacon.builder"] = Version,
+            };
+            if (parent is null)
+            {
+                labels["org.opencontainers.image.base.name"] = baseReference!;
+                labels["org.opencontainers.image.base.digest"] = baseDigest!;
+            }
+            var config = ImageConfig.Derive(baseConfig, blob.DiffId, Prefix, labels,
+                $"beacon build --builder oci: {records.Count} conda package(s) into {Prefix} (layer {image.Layer})");
+            var manifestOut = new ImageManifest(Descriptor.Of(MediaTypes.OciConfig, config), [.. baseManifest.Layers, blob.Descriptor],
+                new Dictionary<string, string>());
+
+            var pushes = new List<BlobPush>();
+            foreach (var d in baseManifest.Layers)
+            {
+                // The parent's layers by digest: mounted within one registry (nothing sent), copied from another.
+                var from = baseRepository;
+                pushes.Add(await registry.PushBlobAsync(target, d.Digest, d.Size, token => registry.GetBlobAsync(from, d.Digest, token),
+                    from.Host == target.Host ? from.Repository : null, ct));
+            }
+            progress?.Invoke($"  pushing {image.Layer}'s layer ({blob.Gzip.Length} bytes)");
+            pushes.Add(await registry.PushBlobAsync(target, blob.Descriptor.Digest, blob.Gzip, null, ct));
+            pushes.Add(await registry.PushBlobAsync(target, manifestOut.Config.Digest, config, null, ct));
+            var manifestJson = manifestOut.ToJson();
+            var manifestDigest = await registry.PutManifestAsync(target, manifestJson, MediaTypes.OciManifest, ct);
+            built[image.Layer] = new Built(identity, target, manifestOut, config,
+                state.With(report.Packages.SelectMany(p => p.Files.Select(f => (f, p.Record.DistString))), report.History));
+            results.Add(new OciBuiltImage(image.Layer, target, manifestDigest, false, manifestOut.Layers.Count, pushes, report));
+        }
+        return results;
+    }
+
+    private sealed record Built(string Identity, RemoteImage Image, ImageManifest Manifest, byte[] Config, EnvironmentState State);
+
+    /// <summary>The image's identity tag: builder version, prefix, the parent's identity (or the base image reference), the lock.</summary>
+    public static string Identity(string parentIdentity, string lockText)
+    {
+        var text = $"{Version}\n{Prefix}\n{parentIdentity}\n{LayerLock.Sha256Of(lockText)}\n";
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..20];
+    }
+}

@@ -1,0 +1,125 @@
+using Beacon.Conda.Channels;
+using Beacon.Conda.Packages;
+using Beacon.Images.Planning;
+using Beacon.Integration.Tests.Docker;
+using Beacon.Layers.Loading;
+using Beacon.Layers.Locking;
+using Beacon.Oci.Building;
+using Beacon.Oci.Registry;
+using Beacon.TestSupport;
+
+namespace Beacon.Integration.Tests.Oci;
+
+/// <summary>
+/// The OCI builder end to end on the real registry and engine: three layers of real conda packages (Beacon's test
+/// channel) installed without a Docker daemon — core (a data file, a shell script with a text placeholder, the python
+/// stand-in), tools (a noarch: python package with an entry point) and app (a static C program whose binary
+/// placeholder is rewritten) — pushed, then pulled and run on Docker.
+/// </summary>
+[Collection("docker")]
+public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFixture>, IDisposable
+{
+    private readonly TempRepo _repo = new("beacon-oci-");
+    private readonly string _namespace = "beacon-oci-" + Guid.NewGuid().ToString("N")[..8];
+
+    private string BaseImage => $"{docker.Registry}/localbase/busybox:1";
+
+    private async Task<StackSession> Organisation()
+    {
+        var client = docker.Require();
+        // The base image in the registry, as the builder fetches it (no daemon involved from here on).
+        await client.TagAsync(Environment.GetEnvironmentVariable("BEACON_TEST_BASE_IMAGE") ?? "localbase/busybox:1", $"{docker.Registry}/localbase/busybox", "1");
+        await client.PushAsync($"{docker.Registry}/localbase/busybox", "1", null, null);
+
+        _repo.Write("beacon.yaml", $"channels:\n  beacon-test: {Fixtures.Path("conda", "beacon-test-channel")}\n");
+        _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {BaseImage}\nchannels: [beacon-test]\nstage: production\ndependencies:\n  - python 3.11.*\n  - beacon-greeting\n");
+        _repo.Write("layers/tools.yaml", "name: tools\nparent: core\nstage: production\ndependencies:\n  - beacon-py\n");
+        _repo.Write("layers/app.yaml", "name: app\nparent: tools\nstage: production\ndependencies:\n  - beacon-app\n");
+        _repo.Write("stacks/Pulumi.oci-local.yaml", $"config:\n  beacon:cloud: local\n  beacon:registry: {docker.Registry}/{_namespace}\n");
+        var workspace = WorkspaceLoader.Load(_repo.Root).Workspace!;
+        var locker = new Locker(workspace, new ChannelLoader(null));
+        var run = await locker.RunAsync(new LockOptions());
+        Assert.True(run.Success, string.Join("\n", run.Results.OfType<LayerNotLocked>().Select(r => r.Explanation)));
+        locker.Write(run);
+        var opening = await StackSessions.OpenAsync(_repo.Root, "oci-local", new StackOptions { Commits = _ => new Dictionary<string, string>() });
+        Assert.True(opening.Success, string.Join("\n", opening.Diagnostics));
+        return opening.Session!;
+    }
+
+    private OciImageBuilder Builder(HttpClient http) =>
+        new(new RegistryClient(http, new RegistryCredentials(null)), new PackageCache(_repo.Path_(".cache")));
+
+    [SkippableFact]
+    public async Task Three_layers_are_installed_pushed_by_digest_reused_and_run_on_docker()
+    {
+        var session = await Organisation();
+        var channels = await ChannelIndex.LoadAsync(session.Workspace, new ChannelLoader(null));
+        using var http = new HttpClient();
+        var registry = $"{docker.Registry}/{_namespace}";
+        var first = await Builder(http).BuildAsync(session, channels, registry);
+
+        Assert.Equal(["core", "tools", "app"], first.Select(i => i.Layer));
+        Assert.All(first, i => Assert.False(i.Reused));
+        var (core, tools, app) = (first[0], first[1], first[2]);
+        Assert.Equal(core.Layers + 1, tools.Layers);
+        Assert.Equal(tools.Layers + 1, app.Layers);
+        // The child sends only its own layer and config: every parent layer is mounted or already there.
+        Assert.Equal(2, app.Pushes.Count(p => p.BytesSent > 0));
+        Assert.All(app.Pushes.Take(app.Layers - 1), p => Assert.True(p.Kind is BlobPushKind.Existed or BlobPushKind.Mounted, p.ToString()));
+        Assert.Equal(app.Pushes[app.Layers - 1].Size + app.Pushes[app.Layers].Size, app.BytesUploaded);
+        Assert.Equal(["beacon-greeting-1.0-0", "python-3.11.0-0_standin"], core.Install!.Packages.Select(p => p.Record.DistString).Order());
+
+        // A rebuild sends nothing; a build into another repository gives the same digests.
+        var again = await Builder(http).BuildAsync(session, channels, registry);
+        Assert.All(again, i => Assert.True(i.Reused && i.BytesUploaded == 0));
+        Assert.Equal(first.Select(i => i.ManifestDigest), again.Select(i => i.ManifestDigest));
+        var elsewhere = await Builder(http).BuildAsync(session, channels, registry + "-copy");
+        Assert.Equal(first.Select(i => i.ManifestDigest), elsewhere.Select(i => i.ManifestDigest));
+
+        // Pulled by digest and run on the engine: the grandchild's program finds its grandparent's file through the
+        // prefix that replaced its binary placeholder; the core's script had its text placeholder replaced.
+        var client = docker.Require();
+        await client.PullAsync(app.Pinned, null, null);
+        var (exit, output) = await docker.RunAsync(app.Pinned, "/opt/conda/bin/beacon-app");
+        Assert.True(exit == 0, output);
+        Assert.Equal("beacon-app: prefix /opt/conda\nhello from the core layer\n", output);
+        (exit, output) = await docker.RunAsync(app.Pinned, "beacon-hello");
+        Assert.Equal("beacon-hello: prefix /opt/conda\nhello from the core layer\n", output);
+        (exit, output) = await docker.RunAsync(app.Pinned, "sh", "-c", "id -u; head -1 /opt/conda/bin/beacon-py; ls /opt/conda/lib/python3.11/site-packages; cat /opt/conda/conda-meta/history");
+        Assert.Equal("10001\n#!/opt/conda/bin/python\nbeacon_py\n==> 1970-01-01 00:00:00 <==\n# cmd: beacon build (layer core)\n" +
+            "+https://conda.anaconda.org/beacon-test::beacon-greeting-1.0-0\n+https://conda.anaconda.org/beacon-test::python-3.11.0-0_standin\n" +
+            "==> 1970-01-01 00:00:00 <==\n# cmd: beacon build (layer tools)\n+https://conda.anaconda.org/beacon-test::beacon-py-1.0-py_0\n" +
+            "==> 1970-01-01 00:00:00 <==\n# cmd: beacon build (layer app)\n+https://conda.anaconda.org/beacon-test::beacon-app-1.0-0\n", output);
+    }
+
+    [SkippableFact]
+    public async Task A_tampered_package_is_refused_before_anything_is_pushed()
+    {
+        var session = await Organisation();
+        // The channel folder as the lock knows it, with one byte of beacon-app changed.
+        var copy = _repo.Path_("tampered");
+        foreach (var file in Directory.EnumerateFiles(Fixtures.Path("conda", "beacon-test-channel"), "*", SearchOption.AllDirectories))
+        {
+            _repo.WriteBytes(Path.Combine("tampered", Path.GetRelativePath(Fixtures.Path("conda", "beacon-test-channel"), file)), File.ReadAllBytes(file));
+        }
+        var archive = Path.Combine(copy, "linux-64", "beacon-app-1.0-0.conda");
+        var bytes = File.ReadAllBytes(archive);
+        bytes[^100] ^= 0xff;
+        File.WriteAllBytes(archive, bytes);
+        _repo.Write("beacon.yaml", $"channels:\n  beacon-test: {copy}\n");
+        var tampered = (await StackSessions.OpenAsync(_repo.Root, "oci-local", new StackOptions { Commits = _ => new Dictionary<string, string>() })).Session!;
+        var channels = await ChannelIndex.LoadAsync(tampered.Workspace, new ChannelLoader(null));
+        using var http = new HttpClient();
+        var registry = $"{docker.Registry}/{_namespace}";
+        var e = await Assert.ThrowsAsync<PackageFetchException>(() => Builder(http).BuildAsync(tampered, channels, registry, ["app"]));
+        Assert.Contains("beacon-app-1.0-0.conda from", e.Message, StringComparison.Ordinal);
+        Assert.Contains("nothing was installed", e.Message, StringComparison.Ordinal);
+        // core and tools were built (their packages are intact); app's image never reached the registry.
+        var client = new RegistryClient(http, new RegistryCredentials(null));
+        var appTag = OciImageBuilder.Identity(OciImageBuilder.Identity(OciImageBuilder.Identity(BaseImage, File.ReadAllText(_repo.Path_("layers/core.lock"))),
+            File.ReadAllText(_repo.Path_("layers/tools.lock"))), File.ReadAllText(_repo.Path_("layers/app.lock")));
+        Assert.False(await client.ManifestExistsAsync(Beacon.Oci.References.RemoteImage.Parse($"{registry}/app:{appTag}")));
+    }
+
+    public void Dispose() => _repo.Dispose();
+}
