@@ -8,13 +8,17 @@
 set -euo pipefail
 W=${BEACON_SERVICES_DIR:-${TMPDIR:-/tmp}/beacon-services}
 REG_PORT=${REG_PORT:-15000}
+# A second registry that asks for a user name and password (htpasswd, bcrypt), for the registry client's Basic auth.
+AUTH_PORT=${AUTH_PORT:-15001}
+AUTH_USER=beacon-test
+AUTH_PASSWORD=not-a-secret-test-only
 mkdir -p "$W"
 
 up() {
   export DEBIAN_FRONTEND=noninteractive
-  if ! command -v dockerd >/dev/null || ! command -v docker-registry >/dev/null || [ ! -x /bin/busybox ]; then
+  if ! command -v dockerd >/dev/null || ! command -v docker-registry >/dev/null || [ ! -x /bin/busybox ] || ! command -v htpasswd >/dev/null; then
     apt-get update -qq
-    apt-get install -y -qq docker.io containerd runc docker-registry busybox-static >/dev/null
+    apt-get install -y -qq docker.io containerd runc docker-registry busybox-static apache2-utils >/dev/null
   fi
   # docker compose v2 CLI plugin from the trixie suite of the same mirror, extracted under $W only.
   if [ ! -x "$W/docker-config/cli-plugins/docker-compose" ]; then
@@ -50,6 +54,20 @@ YML
     for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$REG_PORT/v2/" >/dev/null && break; sleep 0.05; done
   fi
 
+  if ! curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$AUTH_PORT/v2/" | grep -q 401; then
+    mkdir -p "$W/registry-auth"
+    htpasswd -Bbn "$AUTH_USER" "$AUTH_PASSWORD" >"$W/htpasswd"
+    cat >"$W/registry-auth.yml" <<YML
+version: 0.1
+storage: {filesystem: {rootdirectory: $W/registry-auth}, delete: {enabled: true}}
+http: {addr: 127.0.0.1:$AUTH_PORT}
+auth: {htpasswd: {realm: beacon-test, path: $W/htpasswd}}
+YML
+    nohup docker-registry serve "$W/registry-auth.yml" >"$W/registry-auth.log" 2>&1 &
+    echo $! >"$W/registry-auth.pid"
+    for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$AUTH_PORT/v2/" && break; sleep 0.05; done
+  fi
+
   if ! docker image inspect localbase/busybox:1 >/dev/null 2>&1; then
     rm -rf "$W/bbroot"; mkdir -p "$W"/bbroot/{bin,etc,tmp,proc,sys,dev,root}
     cp /bin/busybox "$W/bbroot/bin/"
@@ -61,12 +79,15 @@ YML
 export DOCKER_CONFIG=$W/docker-config
 export BEACON_TEST_REGISTRY=127.0.0.1:$REG_PORT
 export BEACON_TEST_BASE_IMAGE=localbase/busybox:1
+export BEACON_TEST_AUTH_REGISTRY=127.0.0.1:$AUTH_PORT
+export BEACON_TEST_AUTH_USER=$AUTH_USER
+export BEACON_TEST_AUTH_PASSWORD=$AUTH_PASSWORD
 ENV
-  echo "services up: Docker $(docker version --format '{{.Server.Version}}'), registry 127.0.0.1:$REG_PORT; source $W/env"
+  echo "services up: Docker $(docker version --format '{{.Server.Version}}'), registry 127.0.0.1:$REG_PORT, registry with basic auth 127.0.0.1:$AUTH_PORT; source $W/env"
 }
 
 down() {
-  for p in registry dockerd; do
+  for p in registry registry-auth dockerd; do
     [ -f "$W/$p.pid" ] || continue
     pid=$(cat "$W/$p.pid")
     if [ "$p" = dockerd ]; then docker ps -aq 2>/dev/null | xargs -r docker rm -f >/dev/null 2>&1 || true; fi

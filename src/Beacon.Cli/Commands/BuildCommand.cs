@@ -15,14 +15,19 @@ internal static class BuildCommand
     {
         var layers = Options.Many("layer", "Layers to build (with their ancestors); default: every layer the stack deploys.");
         var stack = Options.Stack("The stack whose plan to build (default: the first local stack).");
-        var push = Options.Text("--push", "Tag for this registry and push each image in order, printing its digest.", "registry");
+        var push = Options.Text("--push", "Tag for this registry and push each image in order, printing its digest (the oci builder always pushes: default the stack's registry).", "registry");
+        var builder = Options.Text("--builder", "docker (default): a Dockerfile per layer on the Docker engine; oci: Beacon installs each layer's packages itself and pushes the layers by digest, no daemon needed.", "builder");
+        builder.AcceptOnlyFromAmong("docker", "oci");
+        var offline = Options.Offline();
         var repo = Options.Repo();
-        var command = new Command("build", "Build the layer images on the Docker engine in dependency order (reusing unchanged ones), optionally pushing them.")
+        var command = new Command("build", "Build the layer images in dependency order (reusing unchanged ones): on the Docker engine, or with --builder oci straight into a registry.")
         {
-            layers, stack, push, repo,
+            layers, stack, push, builder, offline, repo,
         };
-        command.SetAction((parse, token) => RunAsync(new CommandRun(console, "build", json: false), parse.GetValue(repo), parse.GetValue(stack),
-            parse.GetValue(layers)!, parse.GetValue(push), token));
+        command.SetAction((parse, token) => parse.GetValue(builder) == "oci"
+            ? OciBuild.RunAsync(new CommandRun(console, "build", json: false), parse.GetValue(repo), parse.GetValue(stack), parse.GetValue(layers)!,
+                parse.GetValue(push), parse.GetValue(offline), token)
+            : RunAsync(new CommandRun(console, "build", json: false), parse.GetValue(repo), parse.GetValue(stack), parse.GetValue(layers)!, parse.GetValue(push), token));
         return command;
     }
 

@@ -92,4 +92,5 @@ public enum DiagnosticCode
     LayerExists = 614,
     StackNotLocal = 615,
     PulumiConfigMismatch = 616,
+    PackageRefused = 617,
 }

@@ -87,5 +87,6 @@ public static class DiagnosticCodes
         [DiagnosticCode.LayerExists] = "A new layer's name is taken.",
         [DiagnosticCode.StackNotLocal] = "The command runs the local stack only, and the stack named is not `beacon:cloud: local`.",
         [DiagnosticCode.PulumiConfigMismatch] = "Pulumi's view of the stack settings (PULUMI_CONFIG) disagrees with the stack file.",
+        [DiagnosticCode.PackageRefused] = "A locked package could not be installed: its file differs from its channel's sha256 or size, or it cannot be extracted or linked safely.",
     };
 }

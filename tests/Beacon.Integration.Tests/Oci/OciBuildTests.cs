@@ -121,5 +121,23 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
         Assert.False(await client.ManifestExistsAsync(Beacon.Oci.References.RemoteImage.Parse($"{registry}/app:{appTag}")));
     }
 
+    [SkippableFact]
+    public async Task Beacon_build_with_the_oci_builder_prints_each_image_by_digest_and_what_it_uploaded()
+    {
+        await Organisation();
+        var env = new Dictionary<string, string?> { ["BEACON_CACHE_DIR"] = _repo.Path_(".cache"), ["NO_COLOR"] = "1" };
+        var first = ProcessRunner.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "beacon.dll"), "build", "--builder", "oci", "--stack", "oci-local"], _repo.Root, env);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        var lines = first.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.Matches($@"^built     core  {docker.Registry}/{_namespace}/core@sha256:[0-9a-f]{{64}}  [0-9]+ layers, [0-9.]+ (KiB|B) uploaded$", lines[0]);
+        Assert.StartsWith("built     app  ", lines[2], StringComparison.Ordinal);
+        Assert.Contains("fetching beacon-app-1.0-0.conda", first.Stderr, StringComparison.Ordinal);
+
+        var second = ProcessRunner.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "beacon.dll"), "build", "--builder", "oci", "--stack", "oci-local"], _repo.Root, env);
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        Assert.All(second.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.Matches("^reused    .* 0 B uploaded$", l));
+    }
+
     public void Dispose() => _repo.Dispose();
 }
