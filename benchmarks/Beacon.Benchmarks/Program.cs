@@ -12,9 +12,13 @@ using Beacon.Layers.Loading;
 //                                   for: check, solve, the Pulumi compiler, validate at scale. Defaults: the native
 //                                   executables ./beacon and scripts/build-infra.sh publish (.beacon/cli/beacon,
 //                                   .beacon/infra/beacon-infra); a path ending in .dll is run with `dotnet`.
+//   oci-build                       the OCI builder on a three-layer subtree (warm cache, fresh repositories, bytes per
+//                                   layer, rebuild) and the Dockerfile builder with the stand-in; needs scripts/services.sh
 var what = args.Length > 0 ? args[0] : "validate";
 switch (what)
 {
+    case "oci-build":
+        return await OciBuildBenchmark.RunAsync();
     case "validate":
     {
         var layers = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500;

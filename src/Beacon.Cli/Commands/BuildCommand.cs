@@ -49,7 +49,8 @@ internal static class BuildCommand
         try
         {
             using var client = DockerClient.Connect(run.Console.Environment);
-            var results = await new ImageBuilder(client, run.Progress).BuildAsync(session.Plan, layers, push is not null, token);
+            var credentials = RegistryAuths.From(Oci.Registry.RegistryCredentials.FromEnvironment(run.Console.Environment));
+            var results = await new ImageBuilder(client, run.Progress, credentials).BuildAsync(session.Plan, layers, push is not null, token);
             foreach (var r in results)
             {
                 var what = r.Outcome switch

@@ -24,7 +24,7 @@ public sealed record ImageBuildResult(string Layer, string Reference, BuildOutco
 /// byte-for-byte (checked by comparing layer digests); <c>--push</c> pushes in order and records each digest. A
 /// failure stops its descendants and keeps the parents already built.
 /// </summary>
-public sealed class ImageBuilder(DockerClient client, Action<string>? progress = null)
+public sealed class ImageBuilder(DockerClient client, Action<string>? progress = null, Func<string, RegistryAuth?>? credentials = null)
 {
     public async Task<IReadOnlyList<ImageBuildResult>> BuildAsync(Plan plan, IReadOnlyCollection<string>? only = null, bool push = false,
         CancellationToken cancellationToken = default)
@@ -200,7 +200,8 @@ public sealed class ImageBuilder(DockerClient client, Action<string>? progress =
     {
         try
         {
-            return await client.PushAsync($"{image.Reference.Registry}/{image.Reference.Repository}", image.Reference.Tag, null, null, cancellationToken);
+            var repository = $"{image.Reference.Registry}/{image.Reference.Repository}";
+            return await client.PushAsync(repository, image.Reference.Tag, credentials?.Invoke(RegistryAuths.Host(repository)), null, cancellationToken);
         }
         catch (DockerApiException e)
         {

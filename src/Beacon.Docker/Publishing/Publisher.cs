@@ -25,7 +25,7 @@ public sealed record PublishResult(PublishOutcome Outcome, string Message, strin
 /// (<c>&lt;layer&gt;:&lt;stage&gt;</c> pushed), then in the layer file (<c>stage:</c>, to commit in a pull request).
 /// A failed push leaves the file as it was; nothing reports success that did not happen.
 /// </summary>
-public sealed class Publisher(DockerClient client, TestEvidence evidence)
+public sealed class Publisher(DockerClient client, TestEvidence evidence, Func<string, RegistryAuth?>? credentials = null)
 {
     public async Task<PublishResult> PublishAsync(StackSession session, string layer, Stage stage, CancellationToken cancellationToken = default)
     {
@@ -47,7 +47,7 @@ public sealed class Publisher(DockerClient client, TestEvidence evidence)
         try
         {
             await client.TagAsync(reference, repository, tag, cancellationToken);
-            digest = await client.PushAsync(repository, tag, null, null, cancellationToken);
+            digest = await client.PushAsync(repository, tag, credentials?.Invoke(RegistryAuths.Host(repository)), null, cancellationToken);
         }
         catch (DockerApiException e)
         {

@@ -102,6 +102,28 @@ public sealed class ImageBuildTests : IClassFixture<DockerFixture>, IDisposable
     }
 
     [SkippableFact]
+    public async Task A_push_to_a_registry_behind_basic_auth_presents_dockers_credentials()
+    {
+        var client = _docker.Require();
+        var guarded = Environment.GetEnvironmentVariable("BEACON_TEST_AUTH_REGISTRY") ?? throw new InvalidOperationException("scripts/services.sh env not sourced");
+        _repo.Write("stacks/Pulumi.test.yaml", $"config:\n  beacon:cloud: local\n  beacon:registry: {guarded}/t{Guid.NewGuid().ToString("N")[..8]}\n");
+        var plan = await LockAndPlan();
+
+        var anonymous = await Assert.ThrowsAsync<DockerApiException>(() => new ImageBuilder(client).BuildAsync(plan, ["core"], push: true));
+        Assert.EndsWith("failed: no basic auth credentials", anonymous.Message, StringComparison.Ordinal);
+
+        // Docker's config.json, as `docker login` writes it (the engine never reads it: Beacon sends it with the push).
+        using var config = new TempRepo("beacon-docker-login-");
+        var auth = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(
+            $"{Environment.GetEnvironmentVariable("BEACON_TEST_AUTH_USER")}:{Environment.GetEnvironmentVariable("BEACON_TEST_AUTH_PASSWORD")}"));
+        config.Write("config.json", $"{{\"auths\": {{\"{guarded}\": {{\"auth\": \"{auth}\"}}}}}}");
+        var credentials = RegistryAuths.From(new Beacon.Oci.Registry.RegistryCredentials(config.Root));
+        var pushed = await new ImageBuilder(client, null, credentials).BuildAsync(plan, ["core"], push: true);
+        Assert.True(pushed.Single().Outcome is BuildOutcome.Built or BuildOutcome.Reused, pushed.Single().Error);
+        Assert.Matches("^sha256:[0-9a-f]{64}$", pushed.Single().PushedDigest);
+    }
+
+    [SkippableFact]
     public async Task A_failing_step_is_reported_and_the_parents_are_kept()
     {
         var client = _docker.Require();

@@ -119,6 +119,12 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
         var appTag = OciImageBuilder.Identity(OciImageBuilder.Identity(OciImageBuilder.Identity(BaseImage, File.ReadAllText(_repo.Path_("layers/core.lock"))),
             File.ReadAllText(_repo.Path_("layers/tools.lock"))), File.ReadAllText(_repo.Path_("layers/app.lock")));
         Assert.False(await client.ManifestExistsAsync(Beacon.Oci.References.RemoteImage.Parse($"{registry}/app:{appTag}")));
+
+        // Through the CLI: a coded refusal, exit 1.
+        var cli = ProcessRunner.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "beacon.dll"), "build", "app", "--builder", "oci", "--stack", "oci-local"], _repo.Root,
+            new Dictionary<string, string?> { ["BEACON_CACHE_DIR"] = _repo.Path_(".cli-cache") });
+        Assert.Equal(1, cli.ExitCode);
+        Assert.Contains("beacon build: error BEA0617: beacon-app-1.0-0.conda from ", cli.Stderr, StringComparison.Ordinal);
     }
 
     [SkippableFact]
