@@ -36,7 +36,8 @@ public static class Synthesizer
         target.Emit(context);
 
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var image in plan.Images)
+        // The oci builder needs no build context: Beacon pushed the images before `pulumi up`.
+        foreach (var image in plan.Builder == ImageBuilderKind.Docker ? plan.Images : [])
         {
             foreach (var (name, text) in image.Context.Files)
             {

@@ -4,6 +4,7 @@ using Beacon.Docker.Building;
 using Beacon.Docker.Engine;
 using Beacon.Images.Planning;
 using Beacon.Layers.Diagnostics;
+using Beacon.Layers.Documents;
 using Beacon.Layers.Validation;
 
 namespace Beacon.Cli.Commands;
@@ -16,7 +17,7 @@ internal static class BuildCommand
         var layers = Options.Many("layer", "Layers to build (with their ancestors); default: every layer the stack deploys.");
         var stack = Options.Stack("The stack whose plan to build (default: the first local stack).");
         var push = Options.Text("--push", "Tag for this registry and push each image in order, printing its digest (the oci builder always pushes: default the stack's registry).", "registry");
-        var builder = Options.Text("--builder", "docker (default): a Dockerfile per layer on the Docker engine; oci: Beacon installs each layer's packages itself and pushes the layers by digest, no daemon needed.", "builder");
+        var builder = Options.Text("--builder", "Default: the stack's beacon:builder. docker: a Dockerfile per layer on the Docker engine; oci: Beacon installs each layer's packages itself and pushes the layers by digest, no daemon needed.", "builder");
         builder.AcceptOnlyFromAmong("docker", "oci");
         var offline = Options.Offline();
         var repo = Options.Repo();
@@ -24,20 +25,20 @@ internal static class BuildCommand
         {
             layers, stack, push, builder, offline, repo,
         };
-        command.SetAction((parse, token) => parse.GetValue(builder) == "oci"
-            ? OciBuild.RunAsync(new CommandRun(console, "build", json: false), parse.GetValue(repo), parse.GetValue(stack), parse.GetValue(layers)!,
-                parse.GetValue(push), parse.GetValue(offline), token)
-            : RunAsync(new CommandRun(console, "build", json: false), parse.GetValue(repo), parse.GetValue(stack), parse.GetValue(layers)!, parse.GetValue(push), token));
+        command.SetAction((parse, token) => RunAsync(new CommandRun(console, "build", json: false), parse.GetValue(repo), parse.GetValue(stack), parse.GetValue(layers)!,
+            parse.GetValue(push), parse.GetValue(builder), parse.GetValue(offline), token));
         return command;
     }
 
-    private static async Task<int> RunAsync(CommandRun run, string? repo, string? stackName, string[] layers, string? push, CancellationToken token)
+    private static async Task<int> RunAsync(CommandRun run, string? repo, string? stackName, string[] layers, string? push, string? builderText, bool offline,
+        CancellationToken token)
     {
         if (push is not null && !Names.IsImageReference(push.TrimEnd('/') + "/x"))
         {
             return run.Fail(DiagnosticCode.InvalidCommandLine, $"--push '{push}' is not a registry address such as 127.0.0.1:5000 or ghcr.io/acme");
         }
-        if (StackCommands.Open(run, repo, stackName, out var exit, new StackOptions { Registry = push }) is not { } session)
+        ImageBuilderKind? builder = builderText is not null && ImageBuilderKinds.TryParse(builderText, out var b) ? b : null;
+        if (StackCommands.Open(run, repo, stackName, out var exit, new StackOptions { Registry = push, Builder = builder }) is not { } session)
         {
             return exit;
         }
@@ -45,6 +46,10 @@ internal static class BuildCommand
         if (unknown.Count > 0)
         {
             return run.Fail(DiagnosticCode.LayerNotDeployed, $"stack '{session.Stack.Name}' deploys no layer {string.Join(", ", unknown)}");
+        }
+        if (session.Plan.Builder == ImageBuilderKind.Oci)
+        {
+            return await OciBuild.RunAsync(run, session, layers, offline, token);
         }
         try
         {

@@ -46,8 +46,9 @@ internal static class PublishCommand
         {
             using var client = DockerClient.Connect(run.Console.Environment);
             await client.PingAsync(token);
-            var result = await new Publisher(client, new TestEvidence(session.Workspace.FullPath(TestEvidence.DefaultPath)),
-                RegistryAuths.From(Oci.Registry.RegistryCredentials.FromEnvironment(run.Console.Environment))).PublishAsync(session, layer, stage, token);
+            using var access = new EngineAccess(run.Console, client);
+            var result = await new Publisher(client, new TestEvidence(session.Workspace.FullPath(TestEvidence.DefaultPath)), access.Locator, access.Registry, access.Auths)
+                .PublishAsync(session, layer, stage, token);
             return result.Outcome switch
             {
                 PublishOutcome.Published => Published(run, result.Message),

@@ -65,16 +65,17 @@ internal static class TestCommand
         {
             using var client = DockerClient.Connect(run.Console.Environment);
             await client.PingAsync(token);
-            var inspect = await client.InspectImageAsync(image.Reference.ToString(), token);
-            if (inspect is null)
+            using var access = new EngineAccess(run.Console, client);
+            if (await access.Locator.LocateAsync(session.Plan, image, token) is not { } located)
             {
                 return run.Fail(DiagnosticCode.ImageNotBuilt, $"{image.Reference} is not built; run 'beacon build {layerName}'", ExitCodes.CheckFailed);
             }
+            var inspect = located.Inspect;
             var tester = new LayerTester(client);
             var results = new List<TestCaseResult>();
             foreach (var suite in suites)
             {
-                results.AddRange(await tester.RunAsync(image.Reference.ToString(), suite.Name, suite.Commands, TimeSpan.FromSeconds(timeout), token));
+                results.AddRange(await tester.RunAsync(located.Reference, suite.Name, suite.Commands, TimeSpan.FromSeconds(timeout), token));
             }
             foreach (var r in results)
             {
@@ -90,7 +91,7 @@ internal static class TestCommand
             }
             var passed = results.All(r => r.Passed);
             new TestEvidence(session.Workspace.FullPath(TestEvidence.DefaultPath)).Record(inspect.Id, layerName, passed, results.Count);
-            run.Out.WriteLine($"{results.Count(r => r.Passed)} passed, {results.Count(r => !r.Passed)} failed ({image.Reference}, image {inspect.Id[..Math.Min(19, inspect.Id.Length)]})");
+            run.Out.WriteLine($"{results.Count(r => r.Passed)} passed, {results.Count(r => !r.Passed)} failed ({located.Reference}, image {inspect.Id[..Math.Min(19, inspect.Id.Length)]})");
             return passed ? ExitCodes.Success : ExitCodes.CheckFailed;
         }
         catch (DockerUnavailableException e)
@@ -100,6 +101,11 @@ internal static class TestCommand
         catch (FileWriteException e)
         {
             return run.Fail(DiagnosticCode.OutputNotWritable, e.Message);
+        }
+        catch (Exception e) when (e is Oci.Registry.RegistryException or DockerApiException)
+        {
+            // The oci builder's image could not be resolved or pulled from its registry.
+            return run.Fail(DiagnosticCode.RegistryRefused, e.Message, ExitCodes.CheckFailed);
         }
     }
 }

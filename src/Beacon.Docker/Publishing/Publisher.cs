@@ -4,6 +4,7 @@ using Beacon.Docker.Testing;
 using Beacon.Images.Planning;
 using Beacon.Layers.Documents;
 using Beacon.Layers.Editing;
+using Beacon.Oci.Registry;
 
 namespace Beacon.Docker.Publishing;
 
@@ -22,20 +23,32 @@ public sealed record PublishResult(PublishOutcome Outcome, string Message, strin
 
 /// <summary>
 /// Promotes a layer: only the exact image (by id) that passed the layer's tests, first in the registry
-/// (<c>&lt;layer&gt;:&lt;stage&gt;</c> pushed), then in the layer file (<c>stage:</c>, to commit in a pull request).
-/// A failed push leaves the file as it was; nothing reports success that did not happen.
+/// (<c>&lt;layer&gt;:&lt;stage&gt;</c>), then in the layer file (<c>stage:</c>, to commit in a pull request). With
+/// the docker builder the engine tags and pushes the image; with the oci builder the registry already holds it, and
+/// the stage tag is put on the tested manifest by its digest (nothing is uploaded). A failed push leaves the file as
+/// it was; nothing reports success that did not happen.
 /// </summary>
-public sealed class Publisher(DockerClient client, TestEvidence evidence, Func<string, RegistryAuth?>? credentials = null)
+public sealed class Publisher(DockerClient client, TestEvidence evidence, PlannedImageLocator locator, RegistryClient registry,
+    Func<string, RegistryAuth?>? credentials = null)
 {
     public async Task<PublishResult> PublishAsync(StackSession session, string layer, Stage stage, CancellationToken cancellationToken = default)
     {
         var image = session.Plan.Images.Single(i => i.Layer == layer);
         var reference = image.Reference.ToString();
-        var inspect = await client.InspectImageAsync(reference, cancellationToken);
-        if (inspect is null)
+        LocatedImage? located;
+        try
+        {
+            located = await locator.LocateAsync(session.Plan, image, cancellationToken);
+        }
+        catch (Exception e) when (e is DockerApiException or RegistryException)
+        {
+            return new PublishResult(PublishOutcome.RegistryRefused, $"{reference}: {e.Message}; {session.Workspace.Tree[layer].File} is unchanged");
+        }
+        if (located is null)
         {
             return new PublishResult(PublishOutcome.NotBuilt, $"{reference} is not built; run 'beacon build {layer}' and 'beacon test {layer}'");
         }
+        var inspect = located.Inspect;
         var shortId = inspect.Id[..Math.Min(19, inspect.Id.Length)];
         if (!evidence.Passed(inspect.Id, layer))
         {
@@ -46,10 +59,17 @@ public sealed class Publisher(DockerClient client, TestEvidence evidence, Func<s
         string digest;
         try
         {
-            await client.TagAsync(reference, repository, tag, cancellationToken);
-            digest = await client.PushAsync(repository, tag, credentials?.Invoke(RegistryAuths.Host(repository)), null, cancellationToken);
+            if (located.Manifest is { } manifest)
+            {
+                digest = await registry.PutManifestAsync(manifest.Image with { Tag = tag, Digest = null }, manifest.Json, manifest.MediaType, cancellationToken);
+            }
+            else
+            {
+                await client.TagAsync(reference, repository, tag, cancellationToken);
+                digest = await client.PushAsync(repository, tag, credentials?.Invoke(RegistryAuths.Host(repository)), null, cancellationToken);
+            }
         }
-        catch (DockerApiException e)
+        catch (Exception e) when (e is DockerApiException or RegistryException)
         {
             return new PublishResult(PublishOutcome.RegistryRefused, $"{repository}:{tag} was not pushed: {e.Message}; {session.Workspace.Tree[layer].File} is unchanged", inspect.Id);
         }

@@ -59,15 +59,15 @@ public static class PlanDiff
     public static StackDiff Compare(string stack, string cloud, Plan? before, Plan? after, IReadOnlySet<string> workloadsBefore)
     {
         var images = new List<ImageChange>();
-        var beforeImages = before?.Images.ToDictionary(i => i.Layer, i => i.Context.Tag, StringComparer.Ordinal) ?? [];
+        var beforeImages = before?.Images.ToDictionary(i => i.Layer, i => i.Tag, StringComparer.Ordinal) ?? [];
         foreach (var image in after?.Images ?? [])
         {
             images.Add(beforeImages.TryGetValue(image.Layer, out var tag)
-                ? new ImageChange(image.Layer, tag == image.Context.Tag ? ImageChangeKind.Reused : ImageChangeKind.Rebuilt, tag, image.Context.Tag)
-                : new ImageChange(image.Layer, ImageChangeKind.Added, null, image.Context.Tag));
+                ? new ImageChange(image.Layer, tag == image.Tag ? ImageChangeKind.Reused : ImageChangeKind.Rebuilt, tag, image.Tag)
+                : new ImageChange(image.Layer, ImageChangeKind.Added, null, image.Tag));
         }
         var afterLayers = after?.Images.Select(i => i.Layer).ToHashSet(StringComparer.Ordinal) ?? [];
-        images.AddRange((before?.Images ?? []).Where(i => !afterLayers.Contains(i.Layer)).Select(i => new ImageChange(i.Layer, ImageChangeKind.Removed, i.Context.Tag, null)));
+        images.AddRange((before?.Images ?? []).Where(i => !afterLayers.Contains(i.Layer)).Select(i => new ImageChange(i.Layer, ImageChangeKind.Removed, i.Tag, null)));
 
         var workloads = new List<WorkloadChange>();
         var placedBefore = before?.Workloads.ToDictionary(w => w.Name, w => w.Layer, StringComparer.Ordinal) ?? [];

@@ -4,8 +4,14 @@ using Beacon.Layers.Documents;
 
 namespace Beacon.Images.Planning;
 
-/// <summary>One layer's image: where it is pushed and how it is built.</summary>
-public sealed record PlannedImage(string Layer, string? Parent, ImageReference Reference, BuildContext Context);
+/// <summary>
+/// One layer's image: where it is pushed and how it is built. The reference's tag is the image's identity: the
+/// Dockerfile context's hash for the docker builder, <see cref="OciIdentity"/> for the oci builder.
+/// </summary>
+public sealed record PlannedImage(string Layer, string? Parent, ImageReference Reference, BuildContext Context)
+{
+    public string Tag => Reference.Tag;
+}
 
 /// <summary>A node pool for one hardware profile the stack's workloads need.</summary>
 public sealed record PlannedNodePool(string Name, HardwareProfile Profile, int Min, int Max);
@@ -37,6 +43,12 @@ public sealed record Plan(
     IReadOnlyList<PlannedNodePool> NodePools,
     IReadOnlyList<PlannedWorkload> Workloads)
 {
+    /// <summary>How this stack's images are made (<c>beacon:builder</c>).</summary>
+    public ImageBuilderKind Builder => Stack.Builder;
+
+    /// <summary>Where the environment lives in every image of the plan.</summary>
+    public string Prefix { get; init; } = LayerDocument.DefaultPrefix;
+
     public IEnumerable<string> Groups => Workloads.Select(w => w.Group).Distinct().Order(StringComparer.Ordinal);
 
     /// <summary>What could not be planned (and was left out); a deployable plan has none.</summary>

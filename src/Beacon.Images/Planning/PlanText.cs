@@ -10,11 +10,11 @@ public static class PlanText
     {
         var sb = new StringBuilder();
         sb.Append($"stack {plan.Stack.Name} ({plan.Stack.Cloud.ToText()}) · registry {(plan.CreateRegistry ? "created by the stack" : plan.Registry)} · stages {string.Join(", ", plan.Stack.Stages.Select(s => s.ToText()))}\n");
-        sb.Append("├─ images, in build order\n");
+        sb.Append(plan.Builder == ImageBuilderKind.Oci ? $"├─ images, in build order (oci builder: Beacon installs into {plan.Prefix} and pushes by digest)\n" : "├─ images, in build order\n");
         var images = plan.Images.ToList();
         void Image(PlannedImage image, string indent, bool last)
         {
-            sb.Append(indent).Append(last ? "└─ " : "├─ ").Append(image.Layer).Append("  ").Append(plan.CreateRegistry ? $"<registry>/{image.Reference.Repository}:{image.Context.Tag}" : image.Reference.ToString())
+            sb.Append(indent).Append(last ? "└─ " : "├─ ").Append(image.Layer).Append("  ").Append(plan.CreateRegistry ? $"<registry>/{image.Reference.Repository}:{image.Tag}" : image.Reference.ToString())
               .Append(image.Parent is null ? "  FROM base image" : "  adds to " + image.Parent).Append('\n');
             var children = images.Where(i => i.Parent == image.Layer).ToList();
             for (var i = 0; i < children.Count; i++)

@@ -59,7 +59,22 @@ public static class Planner
             {
                 context = BuildContext.ForRoot(layer.Name, layer.BaseImage!.Value.Value, s.Lock.File, s.Text, LockCommits.For(commits, layer.Name), layer.Pip);
             }
-            images[layer.Name] = new PlannedImage(layer.Name, layer.Parent?.Value, ImageReference.ForLayer(registry, layer.Name, context.Tag), context);
+            var tag = context.Tag;
+            if (stack.Builder == ImageBuilderKind.Docker && layer.Prefix is { } prefix)
+            {
+                problems.Add(new PlanProblem($"layer {layer.Name}", $"layer '{layer.Name}' sets prefix '{prefix.Value}', but the docker builder installs into the base image's micromamba environment; use beacon:builder oci for stack '{stack.Name}'"));
+                continue;
+            }
+            if (stack.Builder == ImageBuilderKind.Oci)
+            {
+                if (layer.Pip.Count > 0)
+                {
+                    problems.Add(new PlanProblem($"layer {layer.Name}", $"layer '{layer.Name}' lists pip packages, which the oci builder does not install; use beacon:builder docker for stack '{stack.Name}'"));
+                    continue;
+                }
+                tag = OciIdentity.Tag(layer.Parent is { } op ? images[op.Value].Reference.Tag : layer.BaseImage!.Value.Value, tree.Prefix, s.Text);
+            }
+            images[layer.Name] = new PlannedImage(layer.Name, layer.Parent?.Value, ImageReference.ForLayer(registry, layer.Name, tag), context);
         }
 
         var profiles = workspace.HardwareFor(stack);
@@ -91,6 +106,6 @@ public static class Planner
                 ? new PlannedNodePool(h.Name, h, size.Min, size.Max)
                 : new PlannedNodePool(h.Name, h, h.HasGpu ? 0 : 1, h.HasGpu ? 2 : 3))
             .ToList();
-        return new Plan(stack, registry, createRegistry, images.Values.ToList(), pools, workloads) { Problems = problems };
+        return new Plan(stack, registry, createRegistry, images.Values.ToList(), pools, workloads) { Problems = problems, Prefix = tree.Prefix };
     }
 }

@@ -43,6 +43,9 @@ public sealed record StackOptions
     /// <summary>Push to this registry instead of the stack's (build --push).</summary>
     public string? Registry { get; init; }
 
+    /// <summary>Build with this builder instead of the stack's (build --builder): the images' tags follow it.</summary>
+    public ImageBuilderKind? Builder { get; init; }
+
     /// <summary>The commit that last changed each lock; <see cref="LockCommits.Read"/> (git) unless a test gives its own.</summary>
     public Func<Workspace, IReadOnlyDictionary<string, string>>? Commits { get; init; }
 
@@ -147,6 +150,10 @@ public static class StackSessions
             problem = Diagnostic.Error(new SourceLocation(StackFile(stack.Name)), DiagnosticCode.StackNotLocal,
                 $"stack '{stack.Name}' runs on {stack.Cloud.ToText()} (beacon:cloud); this command runs local stacks only");
             return null;
+        }
+        if (options.Builder is { } builder)
+        {
+            stack = stack with { Builder = builder };
         }
         return options.Registry is { } registry ? stack with { Registry = registry.TrimEnd('/') } : stack;
     }

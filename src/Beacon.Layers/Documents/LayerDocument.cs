@@ -31,8 +31,13 @@ public sealed record LayerDocument
     public IReadOnlyList<string> Tests { get; init; } = [];
     public Located<string>? Platform { get; init; }
     public Located<string>? BaseImage { get; init; }
+    /// <summary>Root only: where the environment is installed in every image of the tree (default <see cref="DefaultPrefix"/>).</summary>
+    public Located<string>? Prefix { get; init; }
     /// <summary>The layer this one was forked from (written by <c>beacon fork</c>; shown in pull-request summaries).</summary>
     public string? ForkedFrom { get; init; }
 
     public bool IsRoot => Parent is null;
+
+    /// <summary>Where mambaorg/micromamba images keep their base environment, and so where Beacon installs by default.</summary>
+    public const string DefaultPrefix = "/opt/conda";
 }

@@ -25,6 +25,29 @@ public static class CloudTargets
     public static string ToText(this CloudTarget target) => Names[(int)target];
 }
 
+/// <summary>How a stack's images are made (<c>beacon:builder</c>).</summary>
+public enum ImageBuilderKind
+{
+    /// <summary>A Dockerfile per layer, built on a Docker engine (micromamba in the base image installs the lock).</summary>
+    Docker,
+    /// <summary>Beacon installs each layer's packages itself and pushes the layers to the registry by digest, no daemon.</summary>
+    Oci,
+}
+
+public static class ImageBuilderKinds
+{
+    public static readonly IReadOnlyList<string> Names = ["docker", "oci"];
+
+    public static string ToText(this ImageBuilderKind kind) => Names[(int)kind];
+
+    public static bool TryParse(string text, out ImageBuilderKind kind)
+    {
+        var index = Names.ToList().IndexOf(text);
+        kind = index < 0 ? default : (ImageBuilderKind)index;
+        return index >= 0;
+    }
+}
+
 /// <summary>Min/max node counts of one hardware profile's node pool.</summary>
 public sealed record NodePoolSize(int Min, int Max);
 
@@ -41,6 +64,7 @@ public sealed record StackDocument
     public required string File { get; init; }
     public required CloudTarget Cloud { get; init; }
     public string? Registry { get; init; }
+    public ImageBuilderKind Builder { get; init; } = ImageBuilderKind.Docker;
     public IReadOnlyList<Stage> Stages { get; init; } = [Stage.Production];
     public ClusterSetting Cluster { get; init; } = new(true, null, null, null);
     public string? Region { get; init; }

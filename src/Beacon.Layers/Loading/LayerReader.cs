@@ -74,9 +74,14 @@ public static class LayerReader
         }
         var platform = map.String("platform");
         var baseImage = map.String("base-image");
+        var prefix = map.String("prefix");
+        if (prefix is { } px && !Names.IsPrefix(px.Value))
+        {
+            bag.Error(px.Location, DiagnosticCode.InvalidValue, $"prefix '{px.Value}' is not an absolute path of {Names.PrefixRule}");
+        }
         if (parent is not null)
         {
-            foreach (var (key, value) in new[] { ("platform", platform), ("base-image", baseImage) })
+            foreach (var (key, value) in new[] { ("platform", platform), ("base-image", baseImage), ("prefix", prefix) })
             {
                 if (value is { } v)
                 {
@@ -130,6 +135,7 @@ public static class LayerReader
             Tests = tests.Select(t => t.Value).ToList(),
             Platform = platform,
             BaseImage = baseImage,
+            Prefix = prefix,
             ForkedFrom = forkedFrom?.Value,
         };
     }

@@ -49,7 +49,7 @@ public static partial class StackReader
             return null;
         }
 
-        var beaconKeys = new[] { "beacon:cloud", "beacon:registry", "beacon:stages", "beacon:cluster", "beacon:nodePools", "beacon:hardware", "beacon:namespace", "beacon:subnetIds", "beacon:registryUsername", "beacon:registryPassword" };
+        var beaconKeys = new[] { "beacon:cloud", "beacon:registry", "beacon:stages", "beacon:cluster", "beacon:nodePools", "beacon:hardware", "beacon:namespace", "beacon:subnetIds", "beacon:registryUsername", "beacon:registryPassword", "beacon:builder" };
         var cloudText = config.String("beacon:cloud", required: true);
         CloudTarget cloud = default;
         var cloudOk = cloudText is { } ct && CloudTargets.TryParse(ct.Value, out cloud);
@@ -67,6 +67,21 @@ public static partial class StackReader
         if (cloudOk && cloud is CloudTarget.Kubernetes && registry is null)
         {
             bag.Error(config.Location, DiagnosticCode.InvalidStackSetting, "a kubernetes stack needs beacon:registry (the cluster pulls images from it)");
+        }
+
+        var builder = ImageBuilderKind.Docker;
+        if (config.String("beacon:builder") is { } b)
+        {
+            if (!ImageBuilderKinds.TryParse(b.Value, out builder))
+            {
+                bag.Error(b.Location, DiagnosticCode.InvalidStackSetting,
+                    $"beacon:builder '{b.Value}' is not one of: {string.Join(", ", ImageBuilderKinds.Names)}{Suggestions.DidYouMean(b.Value, ImageBuilderKinds.Names)}");
+            }
+            else if (builder == ImageBuilderKind.Oci && registry is null)
+            {
+                // Beacon pushes the images before `pulumi up`, so the registry cannot be one the stack creates.
+                bag.Error(b.Location, DiagnosticCode.InvalidStackSetting, "beacon:builder 'oci' pushes the images before 'pulumi up': name the registry in beacon:registry");
+            }
         }
 
         var stages = new List<Stage>();
@@ -126,6 +141,7 @@ public static partial class StackReader
             File = file,
             Cloud = cloud,
             Registry = registry?.Value,
+            Builder = builder,
             Stages = stages,
             Cluster = cluster,
             Region = region,

@@ -112,4 +112,7 @@ public sealed class LayerTree
 
     /// <summary>The platform (conda subdir) of the tree: the root's.</summary>
     public string Platform => Root.Platform?.Value ?? "linux-64";
+
+    /// <summary>Where every image of the tree keeps its environment: the root's prefix (children install into it).</summary>
+    public string Prefix => Root.Prefix?.Value ?? LayerDocument.DefaultPrefix;
 }

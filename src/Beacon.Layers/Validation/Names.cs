@@ -32,6 +32,15 @@ public static partial class Names
 
     public const string OwnerRule = "@user, @org/team or an e-mail address (as GitHub's CODEOWNERS takes them)";
 
+    /// <summary>
+    /// An environment prefix (where conda packages are installed in an image): absolute, plain segments, at most 128
+    /// characters — shorter than conda's 255-character build placeholder, so binary prefix replacement always fits,
+    /// and safe in an ENV line, a shell script's shebang and a JSON record.
+    /// </summary>
+    public static bool IsPrefix(string path) => path.Length is > 1 and <= 128 && Prefix().IsMatch(path);
+
+    public const string PrefixRule = "plain segments ([A-Za-z0-9_][A-Za-z0-9_.-]*) of at most 128 characters, such as /opt/conda";
+
     /// <summary>A Kubernetes memory quantity such as 512Mi, 16Gi or 1.5G.</summary>
     public static bool IsMemoryQuantity(string quantity) => Memory().IsMatch(quantity);
 
@@ -49,6 +58,9 @@ public static partial class Names
 
     [GeneratedRegex(@"^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$")]
     private static partial Regex ImageReference();
+
+    [GeneratedRegex("^(/[A-Za-z0-9_][A-Za-z0-9_.-]*)+$")]
+    private static partial Regex Prefix();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex EnvName();

@@ -1,8 +1,8 @@
-using System.Security.Cryptography;
-using System.Text;
 using Beacon.Conda.Packages;
 using Beacon.Conda.Records;
+using Beacon.Images.Building;
 using Beacon.Images.Planning;
+using Beacon.Layers.Documents;
 using Beacon.Layers.Locking;
 using Beacon.Oci.Images;
 using Beacon.Oci.Layers;
@@ -28,20 +28,21 @@ public sealed record OciBuiltImage(string Layer, RemoteImage Image, string Manif
 /// (<see cref="PackageCache"/>), installed into the prefix as conda links them (<see cref="PackageInstaller"/>), and
 /// archived as one reproducible layer (<see cref="LayerArchive"/>) on top of the parent image's layers, which are
 /// referred to by digest and mounted, never uploaded again. An image whose identity tag the registry already holds is
-/// reused: nothing is installed or sent. The identity is the hash of the builder's version, the prefix, the parent's
-/// identity (or the root's base image reference) and the lock, so a rebuild of an unchanged tree pushes nothing, and
-/// two builds of one lock give the same layer and manifest digests.
+/// reused: nothing is installed or sent. The identity is the plan's tag (<see cref="OciIdentity"/>: the builder's
+/// version, the prefix, the parent's identity or the root's base image reference, the lock), so a rebuild of an
+/// unchanged tree pushes nothing, and two builds of one lock give the same layer and manifest digests. The images go
+/// where the plan says (<see cref="PlannedImage.Reference"/>): open the session with the oci builder and the registry.
 /// </summary>
 public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
 {
-    public const string Version = "beacon-oci-1";
-
-    /// <summary>Where the environment lives in every image (mambaorg/micromamba images keep their base environment there).</summary>
-    public const string Prefix = "/opt/conda";
-
-    public async Task<IReadOnlyList<OciBuiltImage>> BuildAsync(StackSession session, ChannelIndex channels, string targetRegistry,
+    public async Task<IReadOnlyList<OciBuiltImage>> BuildAsync(StackSession session, ChannelIndex channels,
         IReadOnlyCollection<string>? only = null, Action<string>? progress = null, CancellationToken ct = default)
     {
+        if (session.Plan.Builder != ImageBuilderKind.Oci)
+        {
+            throw new ArgumentException($"stack '{session.Stack.Name}' is planned for the {session.Plan.Builder.ToText()} builder: open it with StackOptions.Builder = oci", nameof(session));
+        }
+        var prefix = session.Plan.Prefix;
         var workspace = session.Workspace;
         var tree = workspace.Tree;
         var locations = tree.TopologicalOrder.SelectMany(l => tree.EffectiveChannels(l.Name)).Distinct(StringComparer.Ordinal)
@@ -58,8 +59,7 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
             var stored = session.Locks[image.Layer];
             var parent = image.Parent is null ? null : built[image.Parent];
             var baseReference = image.Parent is null ? layer.BaseImage?.Value ?? throw new InvalidOperationException($"root layer '{layer.Name}' has no base image") : null;
-            var identity = Identity(parent?.Identity ?? baseReference!, stored.Text);
-            var target = RemoteImage.Parse($"{targetRegistry.TrimEnd('/')}/{image.Layer}:{identity}");
+            var target = RemoteImage.Parse(image.Reference.ToString());
             var depth = tree.Ancestors(image.Layer).Count;
             if (await registry.ManifestExistsAsync(target, ct))
             {
@@ -72,7 +72,7 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
                 {
                     beaconLayers.Add(await registry.GetBlobAsync(target, d.Digest, ct));
                 }
-                built[image.Layer] = new Built(identity, target, manifest, existingConfig, EnvironmentState.FromLayers(beaconLayers, Prefix));
+                built[image.Layer] = new Built(target, manifest, existingConfig, EnvironmentState.FromLayers(beaconLayers, prefix));
                 results.Add(new OciBuiltImage(image.Layer, target, digest, true, manifest.Layers.Count, [], null));
                 continue;
             }
@@ -112,7 +112,7 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
             try
             {
                 var requested = layer.Dependencies.GroupBy(d => d.Spec.Name).ToDictionary(g => g.Key, g => g.First().Text, StringComparer.Ordinal);
-                report = PackageInstaller.Install(new InstallRequest(stage, Prefix, python, requested, state.Files, state.History, image.Layer), extracted);
+                report = PackageInstaller.Install(new InstallRequest(stage, prefix, python, requested, state.Files, state.History, image.Layer), extracted);
                 blob = LayerArchive.Create(stage);
             }
             finally
@@ -128,15 +128,15 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
                 ["io.beacon.layer"] = image.Layer,
                 ["io.beacon.parent"] = image.Parent ?? "",
                 ["io.beacon.lock-sha256"] = LayerLock.Sha256Of(stored.Text),
-                ["io.beacon.builder"] = Version,
+                ["io.beacon.builder"] = OciIdentity.BuilderVersion,
             };
             if (parent is null)
             {
                 labels["org.opencontainers.image.base.name"] = baseReference!;
                 labels["org.opencontainers.image.base.digest"] = baseDigest!;
             }
-            var config = ImageConfig.Derive(baseConfig, blob.DiffId, Prefix, labels,
-                $"beacon build --builder oci: {records.Count} conda package(s) into {Prefix} (layer {image.Layer})");
+            var config = ImageConfig.Derive(baseConfig, blob.DiffId, prefix, labels,
+                $"beacon build --builder oci: {records.Count} conda package(s) into {prefix} (layer {image.Layer})");
             var manifestOut = new ImageManifest(Descriptor.Of(MediaTypes.OciConfig, config), [.. baseManifest.Layers, blob.Descriptor],
                 new Dictionary<string, string>());
 
@@ -153,19 +153,13 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
             pushes.Add(await registry.PushBlobAsync(target, manifestOut.Config.Digest, config, null, ct));
             var manifestJson = manifestOut.ToJson();
             var manifestDigest = await registry.PutManifestAsync(target, manifestJson, MediaTypes.OciManifest, ct);
-            built[image.Layer] = new Built(identity, target, manifestOut, config,
+            built[image.Layer] = new Built(target, manifestOut, config,
                 state.With(report.Packages.SelectMany(p => p.Files.Select(f => (f, p.Record.DistString))), report.History));
             results.Add(new OciBuiltImage(image.Layer, target, manifestDigest, false, manifestOut.Layers.Count, pushes, report));
         }
         return results;
     }
 
-    private sealed record Built(string Identity, RemoteImage Image, ImageManifest Manifest, byte[] Config, EnvironmentState State);
+    private sealed record Built(RemoteImage Image, ImageManifest Manifest, byte[] Config, EnvironmentState State);
 
-    /// <summary>The image's identity tag: builder version, prefix, the parent's identity (or the base image reference), the lock.</summary>
-    public static string Identity(string parentIdentity, string lockText)
-    {
-        var text = $"{Version}\n{Prefix}\n{parentIdentity}\n{LayerLock.Sha256Of(lockText)}\n";
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..20];
-    }
 }

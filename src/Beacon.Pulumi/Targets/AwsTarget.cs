@@ -1,4 +1,5 @@
 using Beacon.Images.Rendering;
+using Beacon.Layers.Documents;
 using Beacon.Pulumi.Model;
 
 namespace Beacon.Pulumi.Targets;
@@ -18,31 +19,41 @@ public sealed class AwsTarget : ICloudTarget
         var provider = new Map().Add("provider", PulumiProgram.Ref("aws-provider"));
         program.Resource("aws-provider", "pulumi:providers:aws", new Map().Add("region", stack.Region), new Map().Add("version", ProviderVersions.Aws));
 
-        foreach (var image in plan.Images)
+        // The oci builder pushes to the registry the stack names (beacon:registry) before `pulumi up`; only the
+        // docker builder needs repositories the stack creates.
+        var oci = plan.Builder == ImageBuilderKind.Oci;
+        if (oci)
         {
-            program.Resource($"ecr-{image.Layer}", "aws:ecr/repository:Repository", new Map()
-                .Add("name", $"beacon/{image.Layer}")
-                .Add("imageTagMutability", "IMMUTABLE")
-                .Add("imageScanningConfiguration", new Map().Add("scanOnPush", true)), provider);
-            program.Resource($"ecr-{image.Layer}-lifecycle", "aws:ecr/lifecyclePolicy:LifecyclePolicy", new Map()
-                .Add("repository", PulumiProgram.Ref($"ecr-{image.Layer}", "name"))
-                .Add("policy", new Map().Add("fn::toJSON", new Map().Add("rules", new List<object>
-                {
-                    new Map().Add("rulePriority", 1).Add("description", "keep the 30 newest images")
-                        .Add("selection", new Map().Add("tagStatus", "any").Add("countType", "imageCountMoreThan").Add("countNumber", 30))
-                        .Add("action", new Map().Add("type", "expire")),
-                }))), provider);
+            ImageResources.Emit(context, Repository, push: true, registries: null);
         }
-        program.Variable("ecrAuth", new Map().Add("fn::invoke", new Map()
-            .Add("function", "aws:ecr/getAuthorizationToken:getAuthorizationToken")
-            .Add("arguments", new Map())
-            .Add("options", provider)));
-        ImageResources.Emit(context, Repository, push: true, registries: new List<object>
+        else
         {
-            new Map().Add("address", PulumiProgram.Ref("ecrAuth", "proxyEndpoint"))
-                .Add("username", PulumiProgram.Ref("ecrAuth", "userName"))
-                .Add("password", PulumiProgram.Ref("ecrAuth", "password")),
-        });
+            foreach (var image in plan.Images)
+            {
+                program.Resource($"ecr-{image.Layer}", "aws:ecr/repository:Repository", new Map()
+                    .Add("name", $"beacon/{image.Layer}")
+                    .Add("imageTagMutability", "IMMUTABLE")
+                    .Add("imageScanningConfiguration", new Map().Add("scanOnPush", true)), provider);
+                program.Resource($"ecr-{image.Layer}-lifecycle", "aws:ecr/lifecyclePolicy:LifecyclePolicy", new Map()
+                    .Add("repository", PulumiProgram.Ref($"ecr-{image.Layer}", "name"))
+                    .Add("policy", new Map().Add("fn::toJSON", new Map().Add("rules", new List<object>
+                    {
+                        new Map().Add("rulePriority", 1).Add("description", "keep the 30 newest images")
+                            .Add("selection", new Map().Add("tagStatus", "any").Add("countType", "imageCountMoreThan").Add("countNumber", 30))
+                            .Add("action", new Map().Add("type", "expire")),
+                    }))), provider);
+            }
+            program.Variable("ecrAuth", new Map().Add("fn::invoke", new Map()
+                .Add("function", "aws:ecr/getAuthorizationToken:getAuthorizationToken")
+                .Add("arguments", new Map())
+                .Add("options", provider)));
+            ImageResources.Emit(context, Repository, push: true, registries: new List<object>
+            {
+                new Map().Add("address", PulumiProgram.Ref("ecrAuth", "proxyEndpoint"))
+                    .Add("username", PulumiProgram.Ref("ecrAuth", "userName"))
+                    .Add("password", PulumiProgram.Ref("ecrAuth", "password")),
+            });
+        }
 
         string k8sProvider;
         if (stack.Cluster.Kubeconfig is { } kubeconfig)
@@ -56,8 +67,8 @@ public sealed class AwsTarget : ICloudTarget
         {
             k8sProvider = EmitCluster(context, provider);
         }
-        KubernetesResources.Emit(context, k8sProvider, Repository);
-        program.Output("registryUrl", PulumiProgram.Ref($"ecr-{plan.Images[0].Layer}", "repositoryUrl"));
+        KubernetesResources.Emit(context, k8sProvider, oci ? null : Repository);
+        program.Output("registryUrl", oci ? plan.Registry : PulumiProgram.Ref($"ecr-{plan.Images[0].Layer}", "repositoryUrl"));
     }
 
     /// <summary>Each layer has its own ECR repository.</summary>

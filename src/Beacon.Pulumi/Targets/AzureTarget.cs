@@ -1,4 +1,5 @@
 using Beacon.Images.Rendering;
+using Beacon.Layers.Documents;
 using Beacon.Pulumi.Model;
 
 namespace Beacon.Pulumi.Targets;
@@ -20,23 +21,33 @@ public sealed class AzureTarget : ICloudTarget
         var provider = new Map().Add("provider", PulumiProgram.Ref("azure-provider"));
         program.Resource("azure-provider", "pulumi:providers:azure-native", new Map().Add("location", location), new Map().Add("version", ProviderVersions.AzureNative));
         program.Resource("rg", "azure-native:resources:ResourceGroup", new Map().Add("location", location), provider);
-        var registryName = new string($"beacon{stack.Name}".Where(char.IsAsciiLetterOrDigit).ToArray());
-        program.Resource("registry", "azure-native:containerregistry:Registry", new Map()
-            .Add("resourceGroupName", PulumiProgram.Ref("rg", "name"))
-            .Add("registryName", registryName.Length > 50 ? registryName[..50] : registryName)
-            .Add("location", location)
-            .Add("adminUserEnabled", true)
-            .Add("sku", new Map().Add("name", "Standard")), provider);
-        program.Variable("registryCredentials", new Map().Add("fn::invoke", new Map()
-            .Add("function", "azure-native:containerregistry:listRegistryCredentials")
-            .Add("arguments", new Map().Add("resourceGroupName", PulumiProgram.Ref("rg", "name")).Add("registryName", PulumiProgram.Ref("registry", "name")))
-            .Add("options", provider)));
-        ImageResources.Emit(context, Repository, push: true, registries: new List<object>
+        // The oci builder pushes to the registry the stack names before `pulumi up`; only the docker builder needs
+        // the container registry the stack creates.
+        var oci = plan.Builder == ImageBuilderKind.Oci;
+        if (oci)
         {
-            new Map().Add("address", PulumiProgram.Ref("registry", "loginServer"))
-                .Add("username", PulumiProgram.Ref("registryCredentials", "username"))
-                .Add("password", PulumiProgram.Ref("registryCredentials", "passwords[0].value")),
-        });
+            ImageResources.Emit(context, Repository, push: true, registries: null);
+        }
+        else
+        {
+            var registryName = new string($"beacon{stack.Name}".Where(char.IsAsciiLetterOrDigit).ToArray());
+            program.Resource("registry", "azure-native:containerregistry:Registry", new Map()
+                .Add("resourceGroupName", PulumiProgram.Ref("rg", "name"))
+                .Add("registryName", registryName.Length > 50 ? registryName[..50] : registryName)
+                .Add("location", location)
+                .Add("adminUserEnabled", true)
+                .Add("sku", new Map().Add("name", "Standard")), provider);
+            program.Variable("registryCredentials", new Map().Add("fn::invoke", new Map()
+                .Add("function", "azure-native:containerregistry:listRegistryCredentials")
+                .Add("arguments", new Map().Add("resourceGroupName", PulumiProgram.Ref("rg", "name")).Add("registryName", PulumiProgram.Ref("registry", "name")))
+                .Add("options", provider)));
+            ImageResources.Emit(context, Repository, push: true, registries: new List<object>
+            {
+                new Map().Add("address", PulumiProgram.Ref("registry", "loginServer"))
+                    .Add("username", PulumiProgram.Ref("registryCredentials", "username"))
+                    .Add("password", PulumiProgram.Ref("registryCredentials", "passwords[0].value")),
+            });
+        }
 
         var clusterName = stack.Cluster.Name ?? $"beacon-{stack.Name}";
         program.Resource("aks", "azure-native:containerservice:ManagedCluster", new Map()
@@ -69,8 +80,8 @@ public sealed class AzureTarget : ICloudTarget
         }
         program.Resource("k8s-provider", "pulumi:providers:kubernetes", new Map().Add("context", clusterName).Add("enableServerSideApply", true),
             new Map().Add("version", ProviderVersions.Kubernetes).Add("dependsOn", plan.NodePools.Select(p => (object)PulumiProgram.Ref($"nodes-{p.Name}")).ToList()));
-        KubernetesResources.Emit(context, "k8s-provider", Repository);
-        program.Output("registryUrl", PulumiProgram.Ref("registry", "loginServer"));
+        KubernetesResources.Emit(context, "k8s-provider", oci ? null : Repository);
+        program.Output("registryUrl", oci ? plan.Registry : PulumiProgram.Ref("registry", "loginServer"));
         program.Output("clusterName", PulumiProgram.Ref("aks", "name"));
     }
 

@@ -1,4 +1,5 @@
 using Beacon.Images.Rendering;
+using Beacon.Layers.Documents;
 using Beacon.Pulumi.Model;
 
 namespace Beacon.Pulumi.Targets;
@@ -18,17 +19,27 @@ public sealed class GcpTarget : ICloudTarget
         var region = stack.Region ?? "us-central1";
         var provider = new Map().Add("provider", PulumiProgram.Ref("gcp-provider"));
         program.Resource("gcp-provider", "pulumi:providers:gcp", new Map().Add("region", region), new Map().Add("version", ProviderVersions.Gcp));
-        program.Resource("registry", "gcp:artifactregistry/repository:Repository", new Map()
-            .Add("repositoryId", $"beacon-{stack.Name}")
-            .Add("format", "DOCKER")
-            .Add("location", region)
-            .Add("description", "Beacon layer images"), provider);
-        // An access token (e.g. `gcloud auth print-access-token`) as a Pulumi secret: beacon:registryPassword.
-        program.Config("registryPassword", "string", secret: true);
-        ImageResources.Emit(context, Repository, push: true, registries: new List<object>
+        // The oci builder pushes to the registry the stack names before `pulumi up`; only the docker builder needs
+        // the Artifact Registry repository the stack creates.
+        var oci = plan.Builder == ImageBuilderKind.Oci;
+        if (oci)
         {
-            new Map().Add("address", $"{region}-docker.pkg.dev").Add("username", "oauth2accesstoken").Add("password", PulumiProgram.Ref("registryPassword")),
-        });
+            ImageResources.Emit(context, Repository, push: true, registries: null);
+        }
+        else
+        {
+            program.Resource("registry", "gcp:artifactregistry/repository:Repository", new Map()
+                .Add("repositoryId", $"beacon-{stack.Name}")
+                .Add("format", "DOCKER")
+                .Add("location", region)
+                .Add("description", "Beacon layer images"), provider);
+            // An access token (e.g. `gcloud auth print-access-token`) as a Pulumi secret: beacon:registryPassword.
+            program.Config("registryPassword", "string", secret: true);
+            ImageResources.Emit(context, Repository, push: true, registries: new List<object>
+            {
+                new Map().Add("address", $"{region}-docker.pkg.dev").Add("username", "oauth2accesstoken").Add("password", PulumiProgram.Ref("registryPassword")),
+            });
+        }
 
         var clusterName = stack.Cluster.Name ?? $"beacon-{stack.Name}";
         program.Resource("node-account", "gcp:serviceaccount/account:Account", new Map()
@@ -78,8 +89,8 @@ public sealed class GcpTarget : ICloudTarget
                 .Add("provideClusterInfo", true))) })));
         program.Resource("k8s-provider", "pulumi:providers:kubernetes", new Map().Add("kubeconfig", PulumiProgram.Ref("kubeconfig")).Add("enableServerSideApply", true),
             new Map().Add("version", ProviderVersions.Kubernetes).Add("dependsOn", plan.NodePools.Select(p => (object)PulumiProgram.Ref($"nodes-{p.Name}")).ToList()));
-        KubernetesResources.Emit(context, "k8s-provider", Repository);
-        program.Output("registryUrl", PulumiProgram.Ref("registry", "registryUri"));
+        KubernetesResources.Emit(context, "k8s-provider", oci ? null : Repository);
+        program.Output("registryUrl", oci ? plan.Registry : PulumiProgram.Ref("registry", "registryUri"));
         program.Output("clusterName", PulumiProgram.Ref("gke", "name"));
         program.Output("kubeconfig", new Map().Add("fn::secret", PulumiProgram.Ref("kubeconfig")));
     }

@@ -13,8 +13,7 @@ public static class KubernetesResources
     public static void Emit(SynthesisContext context, string provider, Func<string, object>? repository = null)
     {
         var program = context.Program;
-        var tags = context.Plan.Images.ToDictionary(i => i.Layer, i => i.Context.Tag, StringComparer.Ordinal);
-        Func<PlannedWorkload, object>? image = repository is null ? null : w => PulumiProgram.Join(repository(w.Layer), ":", tags[w.Layer]);
+        var image = ImageResources.WorkloadImage(context, repository);
         foreach (var obj in WorkloadObjects.For(context.Plan, image))
         {
             var name = obj.Kind == "Namespace" ? $"ns-{obj.Name}" : $"{obj.Kind.ToLowerInvariant()}-{obj.Namespace}-{obj.Name}";

@@ -1,4 +1,5 @@
 using Beacon.Images.Rendering;
+using Beacon.Layers.Documents;
 using Beacon.Pulumi.Model;
 
 namespace Beacon.Pulumi.Targets;
@@ -17,10 +18,14 @@ public sealed class KubernetesTarget : ICloudTarget
                     .Add("username", PulumiProgram.Ref("registryUsername"))
                     .Add("password", PulumiProgram.Ref("registryPassword")),
             });
-        // Registry credentials come from Pulumi config (`pulumi config set beacon:registryUsername ...` and
-        // `pulumi config set --secret beacon:registryPassword ...`), never from files Beacon writes.
-        context.Program.Config("registryUsername", "string");
-        context.Program.Config("registryPassword", "string", secret: true);
+        if (plan.Builder == ImageBuilderKind.Docker)
+        {
+            // Registry credentials come from Pulumi config (`pulumi config set beacon:registryUsername ...` and
+            // `pulumi config set --secret beacon:registryPassword ...`), never from files Beacon writes (the oci
+            // path declares the same two).
+            context.Program.Config("registryUsername", "string");
+            context.Program.Config("registryPassword", "string", secret: true);
+        }
         context.Program.Resource("k8s-provider", "pulumi:providers:kubernetes", new Map()
             .Add("kubeconfig", cluster.Kubeconfig)
             .Add("context", cluster.Context)

@@ -21,13 +21,21 @@ public sealed class LocalTarget : ICloudTarget
             var compose = Compose.For(plan, group);
             var path = context.ComposePath(group);
             var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(compose)));
-            var images = plan.Workloads.Where(w => w.Group == group).Select(w => (object)PulumiProgram.Ref(ImageResources.Name(w.Layer))).Distinct().ToList();
+            var layers = plan.Workloads.Where(w => w.Group == group).Select(w => w.Layer).Distinct().ToList();
+            var images = ImageResources.Prerequisites(context, layers).ToList();
+            // The compose file names images by their planned tags; with the oci builder the digests those tags
+            // resolve to are triggers too, so a different image under the same tag re-runs compose.
+            var triggers = new List<object> { hash };
+            if (plan.Builder == Beacon.Layers.Documents.ImageBuilderKind.Oci)
+            {
+                triggers.AddRange(layers.Select(l => (object)PulumiProgram.Ref(ImageResources.DigestName(l))));
+            }
             context.Program.Resource($"compose-{group}", "command:local:Command", new Map()
                 .Add("create", $"docker compose -p {group} -f {path} up -d --remove-orphans")
                 .Add("update", $"docker compose -p {group} -f {path} up -d --remove-orphans")
                 .Add("delete", $"docker compose -p {group} -f {path} down --remove-orphans")
-                .Add("triggers", new List<object> { hash }),
-                new Map().Add("provider", PulumiProgram.Ref("command-provider")).Add("dependsOn", images));
+                .Add("triggers", triggers),
+                new Map().Add("provider", PulumiProgram.Ref("command-provider")).Add("dependsOn", images.Count == 0 ? null : images));
         }
         context.Program.Output("registry", plan.Registry);
     }

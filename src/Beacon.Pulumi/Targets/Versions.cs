@@ -11,5 +11,6 @@ public static class ProviderVersions
     public const string AzureNative = "3.28.0";
     public const string Kubernetes = "4.34.2";
     public const string DockerBuild = "0.0.22";
+    public const string Docker = "5.1.0";
     public const string Command = "1.2.1";
 }

@@ -1,3 +1,4 @@
+using Beacon.Images.Building;
 using Beacon.Images.Planning;
 using Beacon.Layers.Documents;
 using Beacon.Layers.Loading;
@@ -20,6 +21,51 @@ public class PlannerTests
 
     private static Plan For(string stack) =>
         Planner.Build(Example.Value, Example.Value.Stack(stack)!, LockStore.ReadAll(Example.Value), Commits);
+
+    [Fact]
+    public void The_oci_builder_tags_each_image_with_its_oci_identity_and_workloads_follow()
+    {
+        var docker = For("acme-local");
+        var oci = Planner.Build(Example.Value, Example.Value.Stack("acme-local")! with { Builder = ImageBuilderKind.Oci }, LockStore.ReadAll(Example.Value), Commits);
+        Assert.Empty(oci.Problems);
+        Assert.Equal(ImageBuilderKind.Oci, oci.Builder);
+        Assert.Equal("/opt/conda", oci.Prefix);
+        var locks = LockStore.ReadAll(Example.Value);
+        foreach (var image in oci.Images)
+        {
+            var parent = image.Parent is { } p ? oci.Images.Single(i => i.Layer == p).Tag : Example.Value.Tree.Root.BaseImage!.Value.Value;
+            Assert.Equal(OciIdentity.Tag(parent, "/opt/conda", locks[image.Layer].Text), image.Tag);
+            Assert.NotEqual(docker.Images.Single(i => i.Layer == image.Layer).Tag, image.Tag);
+        }
+        Assert.All(oci.Workloads, w => Assert.Equal(oci.Images.Single(i => i.Layer == w.Layer).Reference, w.Image));
+    }
+
+    [Fact]
+    public void A_root_prefix_changes_every_oci_identity_and_is_refused_by_the_docker_builder_as_are_pip_packages_by_the_oci_builder()
+    {
+        using var repo = new TempRepo("beacon-prefix-");
+        repo.CopyExample();
+        repo.Write("layers/core.yaml", File.ReadAllText(repo.Path_("layers/core.yaml")).Replace("name: core\n", "name: core\nprefix: /srv/env\n", StringComparison.Ordinal));
+        var workspace = WorkspaceLoader.Load(repo.Root).Workspace!;
+        var locks = LockStore.ReadAll(workspace);
+        var ociStack = workspace.Stack("acme-local")! with { Builder = ImageBuilderKind.Oci };
+        var withPrefix = Planner.Build(workspace, ociStack, locks, Commits);
+        var without = Planner.Build(Example.Value, Example.Value.Stack("acme-local")! with { Builder = ImageBuilderKind.Oci }, LockStore.ReadAll(Example.Value), Commits);
+        Assert.Equal("/srv/env", withPrefix.Prefix);
+        Assert.Equal(without.Images.Count, withPrefix.Images.Count);
+        Assert.All(withPrefix.Images, i => Assert.NotEqual(without.Images.Single(w => w.Layer == i.Layer).Tag, i.Tag));
+
+        var docker = Planner.Build(workspace, workspace.Stack("acme-local")!, locks, Commits);
+        Assert.Contains(docker.Problems, p => p.Message == "layer 'core' sets prefix '/srv/env', but the docker builder installs into the base image's micromamba environment; use beacon:builder oci for stack 'acme-local'");
+        Assert.Empty(docker.Images);
+
+        repo.Write("layers/snowflake.yaml", File.ReadAllText(repo.Path_("layers/snowflake.yaml"))
+            .Replace("dependencies:\n", "dependencies:\n  - pip:\n      - requests==2.31.0\n", StringComparison.Ordinal));
+        var pipWorkspace = WorkspaceLoader.Load(repo.Root).Workspace!;
+        var pip = Planner.Build(pipWorkspace, pipWorkspace.Stack("acme-local")! with { Builder = ImageBuilderKind.Oci }, LockStore.ReadAll(pipWorkspace), Commits);
+        Assert.Contains(pip.Problems, p => p.Message == "layer 'snowflake' lists pip packages, which the oci builder does not install; use beacon:builder docker for stack 'acme-local'");
+        Assert.DoesNotContain(pip.Images, i => i.Layer == "snowflake");
+    }
 
     [Fact]
     public void Only_deployed_stages_get_images_in_build_order()

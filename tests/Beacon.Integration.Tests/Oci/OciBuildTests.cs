@@ -1,6 +1,8 @@
 using Beacon.Conda.Channels;
 using Beacon.Conda.Packages;
+using Beacon.Images.Building;
 using Beacon.Images.Planning;
+using Beacon.Layers.Documents;
 using Beacon.Integration.Tests.Docker;
 using Beacon.Layers.Loading;
 using Beacon.Layers.Locking;
@@ -24,6 +26,16 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
 
     private string BaseImage => $"{docker.Registry}/localbase/busybox:1";
 
+    private Task<StackSession> Open(string registry) => Open(_repo.Root, registry);
+
+    private static async Task<StackSession> Open(string root, string registry)
+    {
+        var opening = await StackSessions.OpenAsync(root, "oci-local",
+            new StackOptions { Registry = registry, Builder = ImageBuilderKind.Oci, Commits = _ => new Dictionary<string, string>() });
+        Assert.True(opening.Success, string.Join("\n", opening.Diagnostics));
+        return opening.Session!;
+    }
+
     private async Task<StackSession> Organisation()
     {
         var client = docker.Require();
@@ -41,9 +53,7 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
         var run = await locker.RunAsync(new LockOptions());
         Assert.True(run.Success, string.Join("\n", run.Results.OfType<LayerNotLocked>().Select(r => r.Explanation)));
         locker.Write(run);
-        var opening = await StackSessions.OpenAsync(_repo.Root, "oci-local", new StackOptions { Commits = _ => new Dictionary<string, string>() });
-        Assert.True(opening.Success, string.Join("\n", opening.Diagnostics));
-        return opening.Session!;
+        return await Open($"{docker.Registry}/{_namespace}");
     }
 
     private OciImageBuilder Builder(HttpClient http) =>
@@ -56,7 +66,7 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
         var channels = await ChannelIndex.LoadAsync(session.Workspace, new ChannelLoader(null));
         using var http = new HttpClient();
         var registry = $"{docker.Registry}/{_namespace}";
-        var first = await Builder(http).BuildAsync(session, channels, registry);
+        var first = await Builder(http).BuildAsync(session, channels);
 
         Assert.Equal(["core", "tools", "app"], first.Select(i => i.Layer));
         Assert.All(first, i => Assert.False(i.Reused));
@@ -70,10 +80,10 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
         Assert.Equal(["beacon-greeting-1.0-0", "python-3.11.0-0_standin"], core.Install!.Packages.Select(p => p.Record.DistString).Order());
 
         // A rebuild sends nothing; a build into another repository gives the same digests.
-        var again = await Builder(http).BuildAsync(session, channels, registry);
+        var again = await Builder(http).BuildAsync(session, channels);
         Assert.All(again, i => Assert.True(i.Reused && i.BytesUploaded == 0));
         Assert.Equal(first.Select(i => i.ManifestDigest), again.Select(i => i.ManifestDigest));
-        var elsewhere = await Builder(http).BuildAsync(session, channels, registry + "-copy");
+        var elsewhere = await Builder(http).BuildAsync(await Open(registry + "-copy"), channels);
         Assert.Equal(first.Select(i => i.ManifestDigest), elsewhere.Select(i => i.ManifestDigest));
 
         // Pulled by digest and run on the engine: the grandchild's program finds its grandparent's file through the
@@ -107,17 +117,18 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
         bytes[^100] ^= 0xff;
         File.WriteAllBytes(archive, bytes);
         _repo.Write("beacon.yaml", $"channels:\n  beacon-test: {copy}\n");
-        var tampered = (await StackSessions.OpenAsync(_repo.Root, "oci-local", new StackOptions { Commits = _ => new Dictionary<string, string>() })).Session!;
+        var tampered = await Open($"{docker.Registry}/{_namespace}");
         var channels = await ChannelIndex.LoadAsync(tampered.Workspace, new ChannelLoader(null));
         using var http = new HttpClient();
         var registry = $"{docker.Registry}/{_namespace}";
-        var e = await Assert.ThrowsAsync<PackageFetchException>(() => Builder(http).BuildAsync(tampered, channels, registry, ["app"]));
+        var e = await Assert.ThrowsAsync<PackageFetchException>(() => Builder(http).BuildAsync(tampered, channels, ["app"]));
         Assert.Contains("beacon-app-1.0-0.conda from", e.Message, StringComparison.Ordinal);
         Assert.Contains("nothing was installed", e.Message, StringComparison.Ordinal);
         // core and tools were built (their packages are intact); app's image never reached the registry.
         var client = new RegistryClient(http, new RegistryCredentials(null));
-        var appTag = OciImageBuilder.Identity(OciImageBuilder.Identity(OciImageBuilder.Identity(BaseImage, File.ReadAllText(_repo.Path_("layers/core.lock"))),
-            File.ReadAllText(_repo.Path_("layers/tools.lock"))), File.ReadAllText(_repo.Path_("layers/app.lock")));
+        string Identity(string parent, string layer) => OciIdentity.Tag(parent, "/opt/conda", File.ReadAllText(_repo.Path_($"layers/{layer}.lock")));
+        var appTag = Identity(Identity(Identity(BaseImage, "core"), "tools"), "app");
+        Assert.Equal(appTag, tampered.Plan.Images.Single(i => i.Layer == "app").Tag);
         Assert.False(await client.ManifestExistsAsync(Beacon.Oci.References.RemoteImage.Parse($"{registry}/app:{appTag}")));
 
         // Through the CLI: a coded refusal, exit 1.
@@ -143,6 +154,66 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
         var second = ProcessRunner.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "beacon.dll"), "build", "--builder", "oci", "--stack", "oci-local"], _repo.Root, env);
         Assert.True(second.ExitCode == 0, second.Stderr);
         Assert.All(second.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.Matches("^reused    .* 0 B uploaded$", l));
+    }
+
+    /// <summary>
+    /// A stack that says beacon:builder oci: `beacon build` pushes by digest, `beacon test` pulls that digest and runs
+    /// the layer's tests in it, `beacon publish` puts the stage tag on the tested manifest — the registry's
+    /// &lt;layer&gt;:&lt;stage&gt; is the digest that was built and tested, and nothing was uploaded for it.
+    /// </summary>
+    [SkippableFact]
+    public async Task An_oci_stack_builds_tests_and_publishes_the_same_digest()
+    {
+        await Organisation();
+        var registry = $"{docker.Registry}/{_namespace}-stack";
+        _repo.Write("layers/app.yaml", "name: app\nparent: tools\nstage: experimental\ndependencies:\n  - beacon-app\ntests:\n  - beacon-app | grep -q 'prefix /opt/conda'\n");
+        _repo.Write("stacks/Pulumi.oci-stack.yaml", $"config:\n  beacon:cloud: local\n  beacon:registry: {registry}\n  beacon:builder: oci\n  beacon:stages: [experimental, production]\n");
+        var env = new Dictionary<string, string?> { ["BEACON_CACHE_DIR"] = _repo.Path_(".cache"), ["NO_COLOR"] = "1" };
+        ProcessResult Cli(params string[] args) => ProcessRunner.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "beacon.dll"), .. args], _repo.Root, env);
+
+        var notYet = Cli("test", "app", "--stack", "oci-stack");
+        Assert.Equal(1, notYet.ExitCode);
+        Assert.Contains("error BEA", notYet.Stderr, StringComparison.Ordinal);
+        Assert.Contains("is not built; run 'beacon build app'", notYet.Stderr, StringComparison.Ordinal);
+
+        var build = Cli("build", "--stack", "oci-stack");
+        Assert.True(build.ExitCode == 0, build.Stderr);
+        var built = build.Stdout.Split('\n').Single(l => l.StartsWith("built     app ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[2];
+        Assert.StartsWith($"{registry}/app@sha256:", built, StringComparison.Ordinal);
+
+        var refused = Cli("publish", "app", "--stage", "production", "--stack", "oci-stack");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("have not passed", refused.Stderr, StringComparison.Ordinal);
+
+        var test = Cli("test", "app", "--stack", "oci-stack");
+        Assert.True(test.ExitCode == 0, test.Stdout + test.Stderr);
+        Assert.Contains($"1 passed, 0 failed ({built}, image sha256:", test.Stdout, StringComparison.Ordinal);
+
+        var publish = Cli("publish", "app", "--stage", "production", "--stack", "oci-stack");
+        Assert.True(publish.ExitCode == 0, publish.Stderr);
+        var digest = built[(built.IndexOf('@') + 1)..];
+        Assert.EndsWith($"{registry}/app:production → {digest}\n", publish.Stdout, StringComparison.Ordinal);
+        using var http = new HttpClient();
+        var (_, _, production) = await new RegistryClient(http, new RegistryCredentials(null)).GetManifestAsync(Beacon.Oci.References.RemoteImage.Parse($"{registry}/app:production"));
+        Assert.Equal(digest, production);
+        Assert.Contains("stage: production", File.ReadAllText(_repo.Path_("layers/app.yaml")), StringComparison.Ordinal);
+    }
+
+    /// <summary>The root names the prefix: every layer installs there, placeholders are rewritten to it, PATH follows.</summary>
+    [SkippableFact]
+    public async Task A_root_prefix_is_where_every_layer_installs()
+    {
+        await Organisation();
+        _repo.Write("layers/core.yaml", File.ReadAllText(_repo.Path_("layers/core.yaml")).Replace("name: core\n", "name: core\nprefix: /srv/env\n", StringComparison.Ordinal));
+        var session = await Open($"{docker.Registry}/{_namespace}-prefix");
+        Assert.Equal("/srv/env", session.Plan.Prefix);
+        using var http = new HttpClient();
+        var built = await Builder(http).BuildAsync(session, await ChannelIndex.LoadAsync(session.Workspace, new ChannelLoader(null)));
+        var app = built.Single(i => i.Layer == "app");
+        await docker.Require().PullAsync(app.Pinned, null, null);
+        var (exit, output) = await docker.RunAsync(app.Pinned, "sh", "-c", "beacon-app && head -1 /srv/env/bin/beacon-py && echo $CONDA_PREFIX && test ! -e /opt/conda && echo no /opt/conda");
+        Assert.True(exit == 0, output);
+        Assert.Equal("beacon-app: prefix /srv/env\nhello from the core layer\n#!/srv/env/bin/python\n/srv/env\nno /opt/conda\n", output);
     }
 
     public void Dispose() => _repo.Dispose();

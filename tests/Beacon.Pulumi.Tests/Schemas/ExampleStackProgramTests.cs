@@ -46,6 +46,50 @@ public class ExampleStackProgramTests
         Assert.DoesNotContain(one.Root, a.Program, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// beacon:builder oci: the program builds nothing and deploys, by digest, the images Beacon pushed under their
+    /// planned identity tags (resolved by docker:getRegistryImage at preview), with the registry's credentials from
+    /// Pulumi config; no build context is written.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public void With_the_oci_builder_the_program_deploys_the_pushed_digests_and_builds_nothing(string stack)
+    {
+        using var repo = new TempRepo("beacon-oci-program-");
+        repo.CopyExample();
+        var file = $"stacks/Pulumi.{stack}.yaml";
+        var text = File.ReadAllText(repo.Path_(file));
+        repo.Write(file, text.Replace("config:\n", "config:\n  beacon:builder: oci\n" +
+            (text.Contains("beacon:registry:", StringComparison.Ordinal) ? "" : "  beacon:registry: registry.example.com/acme\n"), StringComparison.Ordinal));
+        var session = Session(WorkspaceLoader.Load(repo.Root).Workspace!, stack);
+        var synthesis = Synthesizer.Synthesize(session);
+
+        var errors = Validator.Value.Validate(synthesis.Program);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        Assert.DoesNotContain("docker-build", synthesis.Program, StringComparison.Ordinal);
+        Assert.DoesNotContain(synthesis.Files.Keys, k => k.EndsWith("/Dockerfile", StringComparison.Ordinal));
+        var plan = synthesis.Plan;
+        Assert.Equal(plan.Images.Count, synthesis.Program.Split("function: docker:index/getRegistryImage:getRegistryImage").Length - 1);
+        foreach (var image in plan.Images)
+        {
+            Assert.Equal(Beacon.Images.Building.OciIdentity.Tag(image.Parent is { } p ? plan.Images.Single(i => i.Layer == p).Tag : session.Workspace.Tree.Root.BaseImage!.Value.Value,
+                "/opt/conda", session.Locks[image.Layer].Text), image.Tag);
+            Assert.Contains($"name: {image.Reference}\n", synthesis.Program, StringComparison.Ordinal);
+        }
+        foreach (var w in plan.Workloads.Where(w => stack != "acme-local" || w.Kind != Beacon.Layers.Documents.WorkloadKind.CronJob))
+        {
+            if (stack == "acme-local")
+            {
+                Assert.Contains(w.Image.ToString(), synthesis.Files.Single(f => f.Key.EndsWith($"/compose/{w.Group}.yaml", StringComparison.Ordinal)).Value, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Contains($"image: {plan.Registry}/{w.Layer}@${{digest-{w.Layer}}}\n", synthesis.Program, StringComparison.Ordinal);
+            }
+        }
+        Assert.Contains("password: ${registryPassword}", synthesis.Program, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_validator_catches_what_preview_would_reject()
     {

@@ -1,0 +1,24 @@
+using Beacon.Docker.Engine;
+using Beacon.Oci.Registry;
+
+namespace Beacon.Cli.Hosting;
+
+/// <summary>The registry side of an engine command: Docker's own credentials, a registry client, the image locator.</summary>
+internal sealed class EngineAccess : IDisposable
+{
+    private readonly HttpClient _http = new();
+
+    public EngineAccess(CliConsole console, DockerClient client)
+    {
+        var credentials = RegistryCredentials.FromEnvironment(console.Environment);
+        Auths = RegistryAuths.From(credentials);
+        Registry = new RegistryClient(_http, credentials);
+        Locator = new PlannedImageLocator(client, Registry, Auths);
+    }
+
+    public Func<string, RegistryAuth?> Auths { get; }
+    public RegistryClient Registry { get; }
+    public PlannedImageLocator Locator { get; }
+
+    public void Dispose() => _http.Dispose();
+}
