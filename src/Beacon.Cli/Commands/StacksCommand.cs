@@ -24,16 +24,18 @@ internal static class StacksCommand
         var repo = Options.Repo();
         var json = Options.Json("Print a JSON array of stack names (a workflow matrix).");
         var offline = Options.Offline();
+        var builder = Options.Text("--builder", "Only the stacks whose beacon:builder is this (docker or oci).", "builder");
+        builder.AcceptOnlyFromAmong([.. ImageBuilderKinds.Names]);
         var command = new Command("stacks", "List the stacks (name, cloud, stages), or with --affected --base <ref> those a change needs a preview of.")
         {
-            affected, baseRef, repo, json, offline,
+            affected, baseRef, repo, json, offline, builder,
         };
         command.SetAction((parse, token) => RunAsync(new CommandRun(console, "stacks", parse.GetValue(json)), parse.GetValue(repo),
-            parse.GetValue(affected), parse.GetValue(baseRef), parse.GetValue(offline), token));
+            parse.GetValue(affected), parse.GetValue(baseRef), parse.GetValue(builder), parse.GetValue(offline), token));
         return command;
     }
 
-    private static async Task<int> RunAsync(CommandRun run, string? repo, bool affected, string? baseRef, bool offline, CancellationToken token)
+    private static async Task<int> RunAsync(CommandRun run, string? repo, bool affected, string? baseRef, string? builder, bool offline, CancellationToken token)
     {
         if (affected != (baseRef is not null))
         {
@@ -43,7 +45,8 @@ internal static class StacksCommand
         {
             return exit;
         }
-        IReadOnlyList<StackDocument> stacks = head.Stacks.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
+        IReadOnlyList<StackDocument> stacks = head.Stacks.OrderBy(s => s.Name, StringComparer.Ordinal)
+            .Where(s => builder is null || s.Builder.ToText() == builder).ToList();
         if (affected)
         {
             GitSnapshot snapshot;

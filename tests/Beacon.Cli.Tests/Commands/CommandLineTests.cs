@@ -59,6 +59,21 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void Stacks_can_be_filtered_by_builder_and_the_plan_says_which_builder_tags_the_images()
+    {
+        var stackFile = _repo.Path_("stacks/Pulumi.globex-k8s.yaml");
+        File.WriteAllText(stackFile, File.ReadAllText(stackFile).Replace("config:\n", "config:\n  beacon:builder: oci\n", StringComparison.Ordinal));
+        var oci = InProcess.Beacon(_repo.Root, "stacks", "--builder", "oci", "--json");
+        Assert.True(oci.ExitCode == 0, oci.Stderr);
+        Assert.Equal("[\"globex-k8s\"]", oci.Stdout.TrimEnd());
+        var docker = InProcess.Beacon(_repo.Root, "stacks", "--builder", "docker", "--json");
+        Assert.Equal("[\"acme-aws-prod\",\"acme-gcp-dev\",\"acme-local\",\"globex-azure-prod\"]", docker.Stdout.TrimEnd());
+        var plan = InProcess.Beacon(_repo.Root, "plan", "--stack", "globex-k8s");
+        Assert.True(plan.ExitCode == 0, plan.Stderr);
+        Assert.Contains("├─ images, in build order (oci builder: Beacon installs into /opt/conda and pushes by digest)\n", plan.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void With_json_a_failure_is_a_json_document_on_stdout()
     {
         var r = InProcess.Beacon(_repo.Root, "route", "no-such-workload", "--json");
