@@ -71,6 +71,7 @@ public static class BeaconApp
             StackCommands.Render(console),
             BuildCommand.Create(console),
             TestCommand.Create(console),
+            RunCommand.Create(console),
             PublishCommand.Create(console),
             LocalStackCommands.Up(console),
             LocalStackCommands.Down(console),

@@ -185,6 +185,21 @@ public sealed class DockerClient : IDisposable
         return await LogStream.DemultiplexAsync(stream, cancellationToken);
     }
 
+    /// <summary>Containers (running or not) that carry all these labels.</summary>
+    public async Task<IReadOnlyList<ContainerSummary>> ListContainersAsync(IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken = default)
+    {
+        var filters = JsonSerializer.Serialize(new Dictionary<string, string[]> { ["label"] = labels.Select(kv => $"{kv.Key}={kv.Value}").ToArray() }, DockerJson.Default.DictionaryStringStringArray);
+        return await GetJsonAsync("containers/json" + Query(("all", "1"), ("filters", filters)), DockerJson.Default.ListContainerSummary, cancellationToken);
+    }
+
+    /// <summary>Follows the container's output until it stops, handing each chunk to its stream's writer as it arrives.</summary>
+    public async Task FollowLogsAsync(string id, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"containers/{id}/logs" + Query(("follow", "1"), ("stdout", "1"), ("stderr", "1")), null, null, cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await LogStream.CopyAsync(stream, stdout, stderr, cancellationToken);
+    }
+
     public async Task RemoveContainerAsync(string id, CancellationToken cancellationToken = default)
     {
         using var response = await SendAsync(HttpMethod.Delete, $"containers/{id}" + Query(("force", "1"), ("v", "1")), null, null, cancellationToken);
@@ -326,6 +341,32 @@ public static class LogStream
         }
         var suffix = cut ? "\n[output cut at 4 MiB]\n" : "";
         return (Encoding.UTF8.GetString(stdout.ToArray()) + suffix, Encoding.UTF8.GetString(stderr.ToArray()));
+    }
+
+    /// <summary>Copies each frame to its writer as it arrives (UTF-8, a character split across frames kept whole; no limit).</summary>
+    public static async Task CopyAsync(Stream stream, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        var header = new byte[8];
+        var buffer = new byte[81920];
+        var chars = new char[Encoding.UTF8.GetMaxCharCount(buffer.Length)];
+        var decoders = new[] { Encoding.UTF8.GetDecoder(), Encoding.UTF8.GetDecoder() };
+        while (await ReadExactlyOrEndAsync(stream, header, cancellationToken))
+        {
+            var length = (long)(uint)(header[4] << 24 | header[5] << 16 | header[6] << 8 | header[7]);
+            var (target, decoder) = header[0] == 2 ? (stderr, decoders[1]) : (stdout, decoders[0]);
+            while (length > 0)
+            {
+                var n = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length)), cancellationToken);
+                if (n == 0)
+                {
+                    return;
+                }
+                var count = decoder.GetChars(buffer, 0, n, chars, 0, flush: false);
+                await target.WriteAsync(chars.AsMemory(0, count), cancellationToken);
+                await target.FlushAsync(cancellationToken);
+                length -= n;
+            }
+        }
     }
 
     private static async Task<bool> ReadExactlyOrEndAsync(Stream stream, byte[] buffer, CancellationToken cancellationToken)

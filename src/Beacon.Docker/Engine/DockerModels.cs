@@ -49,18 +49,36 @@ public sealed record ContainerCreate(
     [property: JsonPropertyName("Env")] IReadOnlyList<string>? Env = null,
     [property: JsonPropertyName("Labels")] IReadOnlyDictionary<string, string>? Labels = null,
     [property: JsonPropertyName("User")] string? User = null,
-    [property: JsonPropertyName("HostConfig")] HostConfig? HostConfig = null);
+    [property: JsonPropertyName("HostConfig")] HostConfig? HostConfig = null,
+    [property: JsonPropertyName("ExposedPorts")] IReadOnlyDictionary<string, EmptyObject>? ExposedPorts = null,
+    [property: JsonPropertyName("WorkingDir")] string? WorkingDir = null);
+
+/// <summary>The engine's "{}" values (ExposedPorts' entries).</summary>
+public sealed record EmptyObject;
 
 public sealed record HostConfig(
     [property: JsonPropertyName("Binds")] IReadOnlyList<string>? Binds = null,
     [property: JsonPropertyName("PortBindings")] IReadOnlyDictionary<string, IReadOnlyList<PortBinding>>? PortBindings = null,
-    [property: JsonPropertyName("NetworkMode")] string? NetworkMode = null);
+    [property: JsonPropertyName("NetworkMode")] string? NetworkMode = null,
+    [property: JsonPropertyName("AutoRemove")] bool? AutoRemove = null,
+    [property: JsonPropertyName("CpuPeriod")] long? CpuPeriod = null,
+    [property: JsonPropertyName("CpuQuota")] long? CpuQuota = null,
+    [property: JsonPropertyName("Memory")] long? Memory = null,
+    [property: JsonPropertyName("DeviceRequests")] IReadOnlyList<DeviceRequest>? DeviceRequests = null);
+
+/// <summary>GPUs for a container (what <c>docker run --gpus</c> asks for).</summary>
+public sealed record DeviceRequest(
+    [property: JsonPropertyName("Driver")] string Driver,
+    [property: JsonPropertyName("Count")] int Count,
+    [property: JsonPropertyName("Capabilities")] IReadOnlyList<IReadOnlyList<string>> Capabilities);
 
 public sealed record PortBinding(
     [property: JsonPropertyName("HostIp")] string HostIp,
     [property: JsonPropertyName("HostPort")] string HostPort);
 
 public sealed record ContainerCreated([property: JsonPropertyName("Id")] string Id);
+
+public sealed record ContainerSummary([property: JsonPropertyName("Id")] string Id, [property: JsonPropertyName("State")] string? State);
 
 public sealed record ContainerWaited([property: JsonPropertyName("StatusCode")] long StatusCode);
 
@@ -80,6 +98,8 @@ public sealed record RegistryAuth(
 [JsonSerializable(typeof(ProgressMessage))]
 [JsonSerializable(typeof(ContainerCreate))]
 [JsonSerializable(typeof(ContainerCreated))]
+[JsonSerializable(typeof(List<ContainerSummary>))]
+[JsonSerializable(typeof(Dictionary<string, string[]>))]
 [JsonSerializable(typeof(ContainerWaited))]
 [JsonSerializable(typeof(EngineError))]
 [JsonSerializable(typeof(RegistryAuth))]

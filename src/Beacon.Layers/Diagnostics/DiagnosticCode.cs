@@ -93,4 +93,6 @@ public enum DiagnosticCode
     StackNotLocal = 615,
     PulumiConfigMismatch = 616,
     PackageRefused = 617,
+    RunNotPlaced = 618,
+    ToolUnavailable = 619,
 }

@@ -74,6 +74,29 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void Beacon_run_says_where_it_runs_and_refuses_what_it_cannot_place()
+    {
+        var route = InProcess.Beacon(_repo.Root, "route", "--requires", "pandas >=2", "--stack", "acme-local");
+        var dry = InProcess.Beacon(_repo.Root, "run", "--requires", "pandas >=2", "--stack", "acme-local", "--dry-run", "--", "python", "-c", "import pandas");
+        Assert.True(dry.ExitCode == 0, dry.Stderr);
+        Assert.StartsWith($"layer    {route.Stdout.Trim()}\nimage    127.0.0.1:5000/{route.Stdout.Trim()}:", dry.Stdout, StringComparison.Ordinal);
+        Assert.EndsWith("command  python -c 'import pandas'\n", dry.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith($"beacon run: layer {route.Stdout.Trim()}: the smallest layer (", dry.Stderr, StringComparison.Ordinal);
+
+        var nowhere = InProcess.Beacon(_repo.Root, "run", "--requires", "no-such-package", "--", "true");
+        Assert.Equal(2, nowhere.ExitCode);
+        Assert.StartsWith("beacon run: error BEA0618: no layer of stack 'acme-local' satisfies no-such-package: core: it has no no-such-package", nowhere.Stderr, StringComparison.Ordinal);
+        var both = InProcess.Beacon(_repo.Root, "run", "--layer", "core", "--requires", "pandas", "--", "true");
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("give either --layer or --requires specs", both.Stderr, StringComparison.Ordinal);
+
+        // A kubernetes stack's Job goes to kubectl with --apply; there is no cluster (nor its kubeconfig) here.
+        var apply = InProcess.Beacon(_repo.Root, "run", "--layer", "core", "--stack", "globex-k8s", "--apply", "--", "true");
+        Assert.Equal(1, apply.ExitCode);
+        Assert.StartsWith("beacon run: error BEA0619: kubectl ", apply.Stderr[(apply.Stderr.IndexOf('\n') + 1)..], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void With_json_a_failure_is_a_json_document_on_stdout()
     {
         var r = InProcess.Beacon(_repo.Root, "route", "no-such-workload", "--json");

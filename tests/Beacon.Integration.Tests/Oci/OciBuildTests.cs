@@ -199,6 +199,39 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
         Assert.Contains("stage: production", File.ReadAllText(_repo.Path_("layers/app.yaml")), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// beacon run on a local stack: routed like beacon route (and says why), run in the image Beacon pushed (pulled by
+    /// digest), output streamed, the command's exit code passed through, the container removed.
+    /// </summary>
+    [SkippableFact]
+    public async Task Beacon_run_routes_like_beacon_route_and_passes_the_exit_code_through()
+    {
+        await Organisation();
+        var registry = $"{docker.Registry}/{_namespace}-run";
+        _repo.Write("stacks/Pulumi.oci-run.yaml", $"config:\n  beacon:cloud: local\n  beacon:registry: {registry}\n  beacon:builder: oci\n");
+        var env = new Dictionary<string, string?> { ["BEACON_CACHE_DIR"] = _repo.Path_(".cache"), ["NO_COLOR"] = "1" };
+        ProcessResult Cli(params string[] args) => ProcessRunner.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "beacon.dll"), .. args], _repo.Root, env);
+
+        var notBuilt = Cli("run", "--requires", "beacon-app", "--stack", "oci-run", "--", "beacon-app");
+        Assert.Equal(1, notBuilt.ExitCode);
+        Assert.Contains("is not built; run 'beacon build app'", notBuilt.Stderr, StringComparison.Ordinal);
+        Assert.True(Cli("build", "--stack", "oci-run").ExitCode == 0);
+
+        var route = Cli("route", "--requires", "beacon-py", "--stack", "oci-run");
+        Assert.Equal("tools\n", route.Stdout);
+        var run = Cli("run", "--requires", "beacon-py", "--stack", "oci-run", "--", "sh", "-c", "beacon-py; echo to-stderr >&2; id -u");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.StartsWith("beacon run: layer tools: the smallest layer (3 packages) whose lock satisfies beacon-py; not core; image ", run.Stderr, StringComparison.Ordinal);
+        Assert.EndsWith("to-stderr\n", run.Stderr, StringComparison.Ordinal);
+        Assert.EndsWith("\n10001\n", run.Stdout, StringComparison.Ordinal);
+
+        var failing = Cli("run", "--layer", "core", "--stack", "oci-run", "--", "sh", "-c", "echo partial; exit 7");
+        Assert.Equal(7, failing.ExitCode);
+        Assert.Equal("partial\n", failing.Stdout);
+        var left = await docker.Require().ListContainersAsync(new Dictionary<string, string> { ["io.beacon.layer"] = "core" });
+        Assert.Empty(left);
+    }
+
     /// <summary>The root names the prefix: every layer installs there, placeholders are rewritten to it, PATH follows.</summary>
     [SkippableFact]
     public async Task A_root_prefix_is_where_every_layer_installs()
