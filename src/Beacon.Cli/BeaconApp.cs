@@ -72,6 +72,8 @@ public static class BeaconApp
             BuildCommand.Create(console),
             TestCommand.Create(console),
             RunCommand.Create(console),
+            KernelsCommand.Create(console),
+            KernelsCommand.Kernel(console),
             PublishCommand.Create(console),
             LocalStackCommands.Up(console),
             LocalStackCommands.Down(console),

@@ -64,7 +64,8 @@ public sealed record HostConfig(
     [property: JsonPropertyName("CpuPeriod")] long? CpuPeriod = null,
     [property: JsonPropertyName("CpuQuota")] long? CpuQuota = null,
     [property: JsonPropertyName("Memory")] long? Memory = null,
-    [property: JsonPropertyName("DeviceRequests")] IReadOnlyList<DeviceRequest>? DeviceRequests = null);
+    [property: JsonPropertyName("DeviceRequests")] IReadOnlyList<DeviceRequest>? DeviceRequests = null,
+    [property: JsonPropertyName("Tmpfs")] IReadOnlyDictionary<string, string>? Tmpfs = null);
 
 /// <summary>GPUs for a container (what <c>docker run --gpus</c> asks for).</summary>
 public sealed record DeviceRequest(

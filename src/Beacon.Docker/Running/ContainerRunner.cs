@@ -10,7 +10,9 @@ public sealed record ContainerRun(
     HardwareProfile Hardware,
     IReadOnlyDictionary<string, string>? Labels = null,
     IReadOnlyList<string>? Binds = null,
-    IReadOnlyList<int>? LoopbackPorts = null);
+    IReadOnlyList<int>? LoopbackPorts = null,
+    IReadOnlyList<string>? Env = null,
+    IReadOnlyDictionary<string, string>? Tmpfs = null);
 
 /// <summary>
 /// Runs one container in the foreground the way <c>docker run --rm</c> does: output streamed to the caller's
@@ -24,6 +26,7 @@ public sealed class ContainerRunner(DockerClient client)
         var ports = run.LoopbackPorts ?? [];
         var spec = new ContainerCreate(run.Image, [.. run.Command],
             Labels: run.Labels,
+            Env: run.Env,
             ExposedPorts: ports.Count == 0 ? null : ports.ToDictionary(p => $"{p}/tcp", _ => new EmptyObject()),
             HostConfig: new HostConfig(
                 Binds: run.Binds,
@@ -34,7 +37,8 @@ public sealed class ContainerRunner(DockerClient client)
                 CpuPeriod: 100_000,
                 CpuQuota: (long)(run.Hardware.Cpus * 100_000),
                 Memory: run.Hardware.MemoryBytes,
-                DeviceRequests: run.Hardware.Gpu is { Count: > 0 } gpu ? [new DeviceRequest("nvidia", gpu.Count, [["gpu"]])] : null));
+                DeviceRequests: run.Hardware.Gpu is { Count: > 0 } gpu ? [new DeviceRequest("nvidia", gpu.Count, [["gpu"]])] : null,
+                Tmpfs: run.Tmpfs));
         var id = await client.CreateContainerAsync(spec, cancellationToken);
         try
         {

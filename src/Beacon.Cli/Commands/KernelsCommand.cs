@@ -1,0 +1,176 @@
+using System.CommandLine;
+using Beacon.Cli.Hosting;
+using Beacon.Conda;
+using Beacon.Docker.Engine;
+using Beacon.Docker.Kernels;
+using Beacon.Images.Planning;
+using Beacon.Layers.Diagnostics;
+
+namespace Beacon.Cli.Commands;
+
+/// <summary>
+/// <c>beacon kernels install|list|remove</c>: every layer of the local stack as a Jupyter kernel (JupyterLab and VS Code
+/// read the same kernelspecs); <c>beacon kernel launch</c> is what those kernelspecs run.
+/// </summary>
+internal static class KernelsCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var kernels = new Command("kernels", "Jupyter kernelspecs for the layers: install, list, remove (JupyterLab and VS Code list them).");
+        kernels.Subcommands.Add(Install(console));
+        kernels.Subcommands.Add(List(console));
+        kernels.Subcommands.Add(Remove(console));
+        return kernels;
+    }
+
+    public static Command Kernel(CliConsole console)
+    {
+        var layer = Options.Text("--layer", "The layer whose image runs the kernel.", "layer");
+        layer.Required = true;
+        var stack = Options.Stack("The local stack whose image to use (default: the first local stack).");
+        var repo = Options.Repo();
+        var file = Options.Required("connection-file", "The connection file Jupyter wrote ({connection_file} in the kernelspec).");
+        var launch = new Command("launch", "Run a kernel in a layer's image for Jupyter (what Beacon's kernelspecs start): connection file mounted, ports on 127.0.0.1.")
+        {
+            layer, stack, repo, file,
+        };
+        launch.SetAction((parse, token) => LaunchAsync(new CommandRun(console, "kernel launch", json: false), parse.GetValue(repo), parse.GetValue(stack),
+            parse.GetValue(layer)!, parse.GetValue(file)!, token));
+        return new Command("kernel", "Run one Jupyter kernel (started by the kernelspecs 'beacon kernels install' writes).") { launch };
+    }
+
+    private static (Option<bool> User, Option<string?> Prefix) Where()
+    {
+        var user = Options.Flag("--user", "The user's kernels folder ($JUPYTER_DATA_DIR/kernels or ~/.local/share/jupyter/kernels): the default.");
+        var prefix = Options.Text("--prefix", "An environment's kernels folder: <prefix>/share/jupyter/kernels.", "path");
+        return (user, prefix);
+    }
+
+    private static string Folder(CommandRun run, bool user, string? prefix) =>
+        prefix is not null ? KernelDirectories.Prefix(run.Console.FullPath(prefix)) : KernelDirectories.User(run.Console.Environment);
+
+    private static Command Install(CliConsole console)
+    {
+        var layers = Options.List("--layer", "Only these layers (default: every layer the stack deploys).", "layer");
+        var stack = Options.Stack("The local stack whose images the kernels run (default: the first local stack).");
+        var (user, prefix) = Where();
+        var repo = Options.Repo();
+        var command = new Command("install", "Write a kernelspec per layer (\"Beacon · <layer>\") that starts the layer's image as a kernel.")
+        {
+            layers, stack, user, prefix, repo,
+        };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(user) && r.GetValue(prefix) is not null)
+            {
+                r.AddError("give --user or --prefix, not both");
+            }
+        });
+        command.SetAction(parse =>
+        {
+            var run = new CommandRun(console, "kernels install", json: false);
+            if (StackCommands.Open(run, parse.GetValue(repo), parse.GetValue(stack), out var exit, new StackOptions { LocalOnly = true }) is not { } session)
+            {
+                return exit;
+            }
+            var wanted = parse.GetValue(layers) is { Length: > 0 } named ? named : session.Plan.Images.Select(i => i.Layer).ToArray();
+            if (wanted.FirstOrDefault(l => session.Plan.Images.All(i => i.Layer != l)) is { } unknown)
+            {
+                return run.Fail(session.Workspace.Tree.Contains(unknown) ? DiagnosticCode.LayerNotDeployed : DiagnosticCode.UnknownLayerArgument,
+                    $"stack '{session.Stack.Name}' deploys no layer '{unknown}'");
+            }
+            var folder = Folder(run, parse.GetValue(user), parse.GetValue(prefix));
+            try
+            {
+                var specs = wanted.Select(l => KernelSpec.For(l, session.Stack.Name, session.Workspace.Root, BeaconExecutable.Command())).ToList();
+                var written = KernelSpecStore.Install(folder, specs);
+                foreach (var (spec, path) in specs.Zip(written))
+                {
+                    run.Out.WriteLine($"installed {spec.Name}  \"{spec.DisplayName}\"  {path}");
+                }
+                run.Err.WriteLine($"{specs.Count} kernel(s) for stack '{session.Stack.Name}'; 'jupyter kernelspec list' shows them, JupyterLab and VS Code offer them");
+                return ExitCodes.Success;
+            }
+            catch (FileWriteException e)
+            {
+                return run.Fail(DiagnosticCode.OutputNotWritable, e.Message);
+            }
+        });
+        return command;
+    }
+
+    private static Command List(CliConsole console)
+    {
+        var (user, prefix) = Where();
+        var command = new Command("list", "Beacon's kernelspecs in the kernels folder: name, layer, stack.") { user, prefix };
+        command.SetAction(parse =>
+        {
+            var run = new CommandRun(console, "kernels list", json: false);
+            var folder = Folder(run, parse.GetValue(user), parse.GetValue(prefix));
+            foreach (var spec in KernelSpecStore.List(folder))
+            {
+                run.Out.WriteLine($"{spec.Name,-28} layer {spec.Layer,-20} stack {spec.Stack}");
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Remove(CliConsole console)
+    {
+        var layers = Options.List("--layer", "Only these layers' kernels (default: every Beacon kernel in the folder).", "layer");
+        var (user, prefix) = Where();
+        var command = new Command("remove", "Remove Beacon's kernelspecs (other kernels are never touched).") { layers, user, prefix };
+        command.SetAction(parse =>
+        {
+            var run = new CommandRun(console, "kernels remove", json: false);
+            var folder = Folder(run, parse.GetValue(user), parse.GetValue(prefix));
+            var names = parse.GetValue(layers) is { Length: > 0 } named ? named.Select(l => KernelSpec.NamePrefix + l) : KernelSpecStore.List(folder).Select(s => s.Name);
+            foreach (var removed in KernelSpecStore.Remove(folder, names.ToList()))
+            {
+                run.Out.WriteLine($"removed {removed}");
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static async Task<int> LaunchAsync(CommandRun run, string? repo, string? stackName, string layer, string connectionFile, CancellationToken token)
+    {
+        if (StackCommands.Open(run, repo, stackName, out var exit, new StackOptions { LocalOnly = true }) is not { } session)
+        {
+            return exit;
+        }
+        if (session.Plan.Images.All(i => i.Layer != layer))
+        {
+            return run.Fail(session.Workspace.Tree.Contains(layer) ? DiagnosticCode.LayerNotDeployed : DiagnosticCode.UnknownLayerArgument,
+                $"stack '{session.Stack.Name}' deploys no layer '{layer}'");
+        }
+        try
+        {
+            using var client = DockerClient.Connect(run.Console.Environment);
+            await client.PingAsync(token);
+            using var access = new EngineAccess(run.Console, client);
+            var code = await new KernelLauncher(client, access.Locator).LaunchAsync(session, layer, run.Console.FullPath(connectionFile), run.Err, run.Err, token);
+            return code is null
+                ? run.Fail(DiagnosticCode.ImageNotBuilt, $"the image of layer '{layer}' is not built; run 'beacon build {layer}'", ExitCodes.CheckFailed)
+                : (int)Math.Clamp(code.Value, 0, 255);
+        }
+        catch (ConnectionFileException e)
+        {
+            return run.Fail(DiagnosticCode.InvalidCommandLine, e.Message);
+        }
+        catch (DockerUnavailableException e)
+        {
+            return run.Fail(DiagnosticCode.DockerUnavailable, e.Message, ExitCodes.InternalError);
+        }
+        catch (DockerApiException e)
+        {
+            return run.Fail(DiagnosticCode.DockerUnavailable, $"the Docker engine refused: {e.Message}", ExitCodes.CheckFailed);
+        }
+        catch (Oci.Registry.RegistryException e)
+        {
+            return run.Fail(DiagnosticCode.RegistryRefused, e.Message, ExitCodes.CheckFailed);
+        }
+    }
+}
