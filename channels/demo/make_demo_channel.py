@@ -146,6 +146,7 @@ pure("jupyter_core", "5.7.2", ["platformdirs >=2.5", "traitlets >=5.3"], 0, "BSD
 pure("jupyter_client", "8.6.1", ["jupyter_core >=4.12,!=5.0.*", "python-dateutil >=2.8.2", "pyzmq >=23.0", "tornado >=6.2", "traitlets >=5.3"], 0, "BSD-3-Clause")
 pure("comm", "0.2.2", ["traitlets >=4"], 0, "BSD-3-Clause")
 pure("ipykernel", "6.29.3", ["comm >=0.1.1", "ipython >=7.23.1", "jupyter_client >=6.1.12", "jupyter_core >=4.12,!=5.0.*", "packaging", "psutil", "pyzmq >=24", "tornado >=6.1", "traitlets >=5.4.0"], 0, "BSD-3-Clause")
+pure("jupyter_server", "2.13.0", ["anyio >=3.1.0", "jinja2", "jupyter_client >=7.4.4", "jupyter_core >=4.12,!=5.0.*", "packaging", "pyzmq >=24", "tornado >=6.2.0", "traitlets >=5.6.0"], 0, "BSD-3-Clause")
 pure("fsspec", "2024.3.1", [], 0, "BSD-3-Clause")
 pure("mpmath", "1.3.0", [], 0, "BSD-3-Clause")
 pure("sympy", "1.12", ["mpmath >=0.19"], 0, "BSD-3-Clause")

@@ -5,6 +5,7 @@ using Beacon.Docker.Engine;
 using Beacon.Docker.Kernels;
 using Beacon.Images.Planning;
 using Beacon.Layers.Diagnostics;
+using Beacon.Layers.Documents;
 
 namespace Beacon.Cli.Commands;
 
@@ -20,6 +21,7 @@ internal static class KernelsCommand
         kernels.Subcommands.Add(Install(console));
         kernels.Subcommands.Add(List(console));
         kernels.Subcommands.Add(Remove(console));
+        kernels.Subcommands.Add(Url(console));
         return kernels;
     }
 
@@ -129,6 +131,39 @@ internal static class KernelsCommand
             foreach (var removed in KernelSpecStore.Remove(folder, names.ToList()))
             {
                 run.Out.WriteLine($"removed {removed}");
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Url(CliConsole console)
+    {
+        var workload = Options.Required("workload", "A kernel workload.");
+        var stack = Options.Stack("The stack it runs in (default: the first local stack).");
+        var repo = Options.Repo();
+        var command = new Command("url", "How to reach a kernel workload's Jupyter Server from VS Code or JupyterLab (\"existing/remote server\"): the commands and the URL.")
+        {
+            workload, stack, repo,
+        };
+        command.SetAction(parse =>
+        {
+            var run = new CommandRun(console, "kernels url", json: false);
+            if (StackCommands.Open(run, parse.GetValue(repo), parse.GetValue(stack), out var exit) is not { } session)
+            {
+                return exit;
+            }
+            var name = parse.GetValue(workload)!;
+            var planned = session.Plan.Workloads.FirstOrDefault(w => w.Name == name);
+            if (planned is null || planned.Kind != Layers.Documents.WorkloadKind.Kernel)
+            {
+                return run.Fail(DiagnosticCode.UnknownWorkloadArgument, planned is null
+                    ? $"stack '{session.Stack.Name}' runs no workload '{name}'"
+                    : $"workload '{name}' is a {planned.Kind.ToText()}, not a kernel");
+            }
+            foreach (var line in Images.Rendering.KernelServer.Connection(session.Plan, planned, run.Console.Environment(Images.Rendering.KernelServer.TokenVariable)))
+            {
+                run.Out.WriteLine(line);
             }
             return ExitCodes.Success;
         });

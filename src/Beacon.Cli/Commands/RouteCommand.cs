@@ -63,7 +63,7 @@ internal static class RouteCommand
             {
                 return run.Fail(DiagnosticCode.UnknownWorkloadArgument, $"no workload '{workloadName}'{Suggestions.DidYouMean(workloadName, workspace.Workloads.Select(w => w.Name))}");
             }
-            result = hardware is null ? router.Route(workload, stack) : router.Route(workload.Requires.Select(r => r.Spec).ToList(), hardware, stack);
+            result = hardware is null ? router.Route(workload, stack) : router.Route(workload.RoutingRequires, hardware, stack);
         }
         else
         {

@@ -18,13 +18,13 @@ public static class Compose
             var service = new Map()
                 .Add("image", w.Image.ToString())
                 .Add("command", WorkloadObjects.Command(w).ToList())
-                .Add("environment", w.Env.Count == 0 ? null : new Map().Also(m => { foreach (var (k, v) in w.Env) { m.Add(k, v); } }))
-                .Add("ports", w.Ports.Count == 0 ? null : w.Ports.Select(p => $"127.0.0.1:{p}:{p}").ToList())
+                .Add("environment", Environment(w))
+                .Add("ports", KernelServer.Ports(w).Count == 0 ? null : KernelServer.Ports(w).Select(p => $"127.0.0.1:{p}:{p}").ToList())
                 .Add("networks", new List<object> { group })
                 .Add("restart", w.Kind == Layers.Documents.WorkloadKind.Job ? "no" : "unless-stopped");
-            if (w.Ports.Count > 0)
+            if (KernelServer.Ports(w).Count > 0)
             {
-                var port = w.Ports[0].ToString(CultureInfo.InvariantCulture);
+                var port = KernelServer.Ports(w)[0].ToString(CultureInfo.InvariantCulture);
                 service.Add("healthcheck", new Map()
                     .Add("test", new List<object> { "CMD", "python", "-c", $"import socket; socket.create_connection(('127.0.0.1', {port}), 2)" })
                     .Add("interval", "10s").Add("timeout", "3s").Add("retries", 3));
@@ -44,6 +44,23 @@ public static class Compose
             .Add("name", group)
             .Add("services", services)
             .Add("networks", new Map().Add(group, new Map().Add("name", $"beacon-{group}"))), Escape.Compose);
+    }
+
+    private static Map? Environment(PlannedWorkload w)
+    {
+        var env = new Map();
+        foreach (var (k, v) in w.Env)
+        {
+            env.Add(k, v);
+        }
+        if (w.Kind == Layers.Documents.WorkloadKind.Kernel)
+        {
+            // Compose takes the token from the shell that starts the stack (and refuses to start without one): the
+            // only '$' interpolation Beacon writes on purpose, the one place a value is meant to come from outside.
+            env.Add(KernelServer.TokenVariable, new Raw($"${{{KernelServer.TokenVariable}:?export {KernelServer.TokenVariable} (the token Jupyter asks for) before starting the stack}}"));
+            env.Add("HOME", "/tmp");
+        }
+        return env.Count == 0 ? null : env;
     }
 
     /// <summary>Compose wants 8g / 512m rather than Kubernetes' 8Gi / 512Mi.</summary>

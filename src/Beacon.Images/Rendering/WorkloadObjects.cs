@@ -47,10 +47,10 @@ public static class WorkloadObjects
                 case WorkloadKind.Kernel:
                     result.Add(new KubernetesObject("apps/v1", "Deployment", w.Name, w.Group, metadata,
                         new Map().Add("replicas", w.Replicas).Add("selector", new Map().Add("matchLabels", selector)).Add("template", template)));
-                    if (w.Ports.Count > 0)
+                    if (KernelServer.Ports(w).Count > 0)
                     {
                         result.Add(new KubernetesObject("v1", "Service", w.Name, w.Group, metadata,
-                            new Map().Add("selector", selector).Add("ports", w.Ports.Select(p => new Map()
+                            new Map().Add("selector", selector).Add("ports", KernelServer.Ports(w).Select(p => new Map()
                                 .Add("name", "p" + p.ToString(CultureInfo.InvariantCulture)).Add("port", p).Add("targetPort", p)).ToList())));
                     }
                     break;
@@ -76,10 +76,8 @@ public static class WorkloadObjects
         .Add("app.kubernetes.io/managed-by", "beacon")
         .Add("beacon.io/layer", w.Layer);
 
-    /// <summary>The command a kernel runs when its workload gives none.</summary>
-    public static readonly IReadOnlyList<string> DefaultKernelCommand = ["python", "-m", "ipykernel_launcher", "--ip=0.0.0.0"];
-
-    public static IReadOnlyList<string> Command(PlannedWorkload w) => w.Command.Count > 0 ? w.Command : DefaultKernelCommand;
+    /// <summary>The workload's command; a kernel that gives none runs a Jupyter Server (<see cref="KernelServer"/>).</summary>
+    public static IReadOnlyList<string> Command(PlannedWorkload w) => w.Command.Count > 0 ? w.Command : KernelServer.Command(w);
 
     private static Map PodSpec(PlannedWorkload w, string restartPolicy, object image)
     {
@@ -93,8 +91,8 @@ public static class WorkloadObjects
             .Add("name", w.Name)
             .Add("image", image)
             .Add("command", Command(w).Select(Escape.Kubernetes).ToList())
-            .Add("env", w.Env.Count == 0 ? null : w.Env.Select(kv => new Map().Add("name", kv.Key).Add("value", Escape.Kubernetes(kv.Value))).ToList())
-            .Add("ports", w.Ports.Count == 0 ? null : w.Ports.Select(p => new Map().Add("containerPort", p)).ToList())
+            .Add("env", Env(w))
+            .Add("ports", KernelServer.Ports(w).Count == 0 ? null : KernelServer.Ports(w).Select(p => new Map().Add("containerPort", p)).ToList())
             .Add("resources", new Map().Add("requests", requests).Add("limits", limits));
         return new Map()
             .Add("restartPolicy", restartPolicy)
@@ -102,6 +100,19 @@ public static class WorkloadObjects
             .Add("nodeSelector", new Map().Add(HardwareLabel, w.Hardware.Name))
             .Add("tolerations", w.Hardware.HasGpu ? new List<object> { new Map().Add("key", "nvidia.com/gpu").Add("operator", "Exists").Add("effect", "NoSchedule") } : null)
             .Add("containers", new List<object> { container });
+    }
+
+    private static List<object>? Env(PlannedWorkload w)
+    {
+        var env = w.Env.Select(kv => (object)new Map().Add("name", kv.Key).Add("value", Escape.Kubernetes(kv.Value))).ToList();
+        if (w.Kind == WorkloadKind.Kernel)
+        {
+            // The Jupyter token from a Secret the platform engineer creates; the pod does not start without it.
+            env.Add(new Map().Add("name", KernelServer.TokenVariable).Add("valueFrom", new Map().Add("secretKeyRef",
+                new Map().Add("name", KernelServer.TokenSecret(w)).Add("key", KernelServer.TokenKey))));
+            env.Add(new Map().Add("name", "HOME").Add("value", "/tmp"));
+        }
+        return env.Count == 0 ? null : env;
     }
 
     private static string Quantity(double cpus) => cpus >= 1 && cpus == Math.Floor(cpus)

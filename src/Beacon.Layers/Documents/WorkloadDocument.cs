@@ -1,3 +1,4 @@
+using Beacon.Conda.Specs;
 using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Yaml;
 
@@ -53,4 +54,15 @@ public sealed record WorkloadDocument
     public IReadOnlyList<Located<string>>? Stacks { get; init; }
 
     public bool RunsIn(StackDocument stack) => Stacks is null || Stacks.Any(s => s.Value == stack.Name);
+
+    /// <summary>
+    /// What its layer must hold: <see cref="Requires"/>, plus <c>jupyter_server</c> for a kernel that gives no command
+    /// (it then runs a Jupyter Server, which VS Code and JupyterLab connect to). The one routing input every face uses.
+    /// </summary>
+    public IReadOnlyList<MatchSpec> RoutingRequires =>
+        Kind == WorkloadKind.Kernel && Command.Count == 0 && Requires.All(r => r.Spec.Name != JupyterServer)
+            ? [.. Requires.Select(r => r.Spec), MatchSpec.Parse(JupyterServer)]
+            : [.. Requires.Select(r => r.Spec)];
+
+    public const string JupyterServer = "jupyter_server";
 }

@@ -247,7 +247,7 @@ public static class LockGate
         {
             if (w.Layer is { } pinned)
             {
-                var route = router.Route([.. w.Requires.Select(r => r.Spec)], w.Hardware?.Value ?? HardwareProfile.DefaultName, null);
+                var route = router.Route(w.RoutingRequires, w.Hardware?.Value ?? HardwareProfile.DefaultName, null);
                 var candidate = route.Candidates.FirstOrDefault(c => c.Layer == pinned.Value);
                 if (candidate is { Accepted: false })
                 {

@@ -77,7 +77,7 @@ public sealed class Router(Workspace workspace, IReadOnlyDictionary<string, Laye
     }
 
     public RouteResult Route(WorkloadDocument workload, StackDocument? stack) =>
-        Route(workload.Requires.Select(r => r.Spec).ToList(), workload.Hardware?.Value ?? HardwareProfile.DefaultName, stack);
+        Route(workload.RoutingRequires, workload.Hardware?.Value ?? HardwareProfile.DefaultName, stack);
 
     /// <summary>
     /// Where a workload runs: the layer it pins, else the minimum acceptable layer for the stack (every stage when

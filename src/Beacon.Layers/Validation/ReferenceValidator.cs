@@ -71,7 +71,8 @@ public static class ReferenceValidator
             foreach (var w in workloads.Where(w => w.RunsIn(stack) && w.Kind is WorkloadKind.Service or WorkloadKind.Kernel)
                          .OrderBy(w => w.File, StringComparer.Ordinal).ThenBy(w => w.NameLocation.Line))
             {
-                foreach (var port in w.Ports)
+                // A kernel without ports serves Jupyter on 8888 (KernelServer in Beacon.Images).
+                foreach (var port in w.Kind == WorkloadKind.Kernel && w.Ports.Count == 0 ? [8888] : w.Ports)
                 {
                     if (taken.TryGetValue(port, out var first))
                     {

@@ -71,7 +71,7 @@ public class PlannerTests
     public void Only_deployed_stages_get_images_in_build_order()
     {
         var prod = For("acme-aws-prod");
-        Assert.Equal(["core", "gpu-ml", "r-analytics", "snowflake"], prod.Images.Select(i => i.Layer));
+        Assert.Equal(["core", "gpu-ml", "notebook", "r-analytics", "snowflake"], prod.Images.Select(i => i.Layer));
         Assert.True(prod.CreateRegistry);
         var dev = For("acme-local");
         Assert.Contains(dev.Images, i => i.Layer == "gpu-ml-nightly" && i.Parent == "gpu-ml");

@@ -19,7 +19,7 @@ public class ExampleOrganisationTests
     public void The_example_organisation_is_valid_and_complete()
     {
         var w = Example();
-        Assert.Equal(["core", "gpu-ml", "gpu-ml-nightly", "r-analytics", "snowflake"], w.Tree.TopologicalOrder.Select(l => l.Name));
+        Assert.Equal(["core", "gpu-ml", "gpu-ml-nightly", "notebook", "r-analytics", "snowflake"], w.Tree.TopologicalOrder.Select(l => l.Name));
         Assert.Equal(Stage.Experimental, w.Tree["gpu-ml-nightly"].Stage);
         Assert.Equal("12.4", w.Tree["gpu-ml"].System["__cuda"]);
         Assert.Equal(["acme-aws-prod", "acme-gcp-dev", "acme-local", "globex-azure-prod", "globex-k8s"], w.Stacks.Select(s => s.Name));

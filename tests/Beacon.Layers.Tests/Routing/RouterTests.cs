@@ -45,6 +45,6 @@ public class RouterTests
     {
         var result = Route("cpu", null, "snowflake-connector-python");
         Assert.Equal("snowflake", result.Layer);
-        Assert.Equal(["core", "r-analytics"], result.CloserRejected.Select(c => c.Layer));
+        Assert.Equal(["core", "notebook", "r-analytics"], result.CloserRejected.Select(c => c.Layer));
     }
 }
