@@ -2,7 +2,7 @@
 # Services for Beacon's integration tests and CI: a Docker engine and an OCI registry (distribution) on 127.0.0.1, and a
 # small local base image (no image can be pulled from outside on these machines).
 #   scripts/services.sh up     install (apt) what is missing, start both, build localbase/busybox:1 and
-#                              localbase/debian-ipykernel:1 (Debian with python3-ipykernel, for the kernel tests); writes the
+#                              localbase/debian-jupyter:1 (Debian with python3-ipykernel and jupyter-server, for the kernel and workspace tests); writes the
 #                              variables to export into $BEACON_SERVICES_DIR/env (default /tmp/beacon-services/env)
 #   scripts/services.sh down   stop what "up" started (by pid) and undo its host changes
 # Modelled on the team's tested ci-containers.sh reference (Debian 12: no iptables/NAT, no ip_forward change).
@@ -79,23 +79,23 @@ YML
     echo 'root:x:0:0:root:/root:/bin/sh' >"$W/bbroot/etc/passwd"
     tar -C "$W/bbroot" -c . | docker import -c 'ENV PATH=/bin' - localbase/busybox:1 >/dev/null
   fi
-  # A Debian base image that has a real Jupyter kernel (python3-ipykernel), made from Debian's own packages: the
+  # A Debian base image that has a real Jupyter kernel and server (python3-ipykernel, python3-jupyter-server), made from Debian's own packages: the
   # kernel tests build a Beacon layer on it and talk to the kernel through Beacon's kernelspec.
-  if ! docker image inspect localbase/debian-ipykernel:1 >/dev/null 2>&1; then
+  if ! docker image inspect localbase/debian-jupyter:1 >/dev/null 2>&1; then
     local suite mirror
     suite=$(sed -n 's/^VERSION_CODENAME=//p' /etc/os-release)
     mirror=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-    mmdebstrap --quiet --variant=essential --include=python3-ipykernel \
+    mmdebstrap --quiet --variant=essential --include=python3-ipykernel,python3-jupyter-server,jupyter-server,jupyter-core \
       --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
-      "${suite:-bookworm}" "$W/debian-ipykernel.tar" "${mirror:-http://deb.debian.org/debian}"
-    docker import -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' "$W/debian-ipykernel.tar" localbase/debian-ipykernel:1 >/dev/null
-    rm -f "$W/debian-ipykernel.tar"
+      "${suite:-bookworm}" "$W/debian-jupyter.tar" "${mirror:-http://deb.debian.org/debian}"
+    docker import -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' "$W/debian-jupyter.tar" localbase/debian-jupyter:1 >/dev/null
+    rm -f "$W/debian-jupyter.tar"
   fi
   cat >"$W/env" <<ENV
 export DOCKER_CONFIG=$W/docker-config
 export BEACON_TEST_REGISTRY=127.0.0.1:$REG_PORT
 export BEACON_TEST_BASE_IMAGE=localbase/busybox:1
-export BEACON_TEST_KERNEL_BASE_IMAGE=localbase/debian-ipykernel:1
+export BEACON_TEST_KERNEL_BASE_IMAGE=localbase/debian-jupyter:1
 export BEACON_TEST_AUTH_REGISTRY=127.0.0.1:$AUTH_PORT
 export BEACON_TEST_AUTH_USER=$AUTH_USER
 export BEACON_TEST_AUTH_PASSWORD=$AUTH_PASSWORD

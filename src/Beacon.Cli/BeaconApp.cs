@@ -74,6 +74,7 @@ public static class BeaconApp
             RunCommand.Create(console),
             KernelsCommand.Create(console),
             KernelsCommand.Kernel(console),
+            WorkspaceCommand.Create(console),
             PublishCommand.Create(console),
             LocalStackCommands.Up(console),
             LocalStackCommands.Down(console),

@@ -24,7 +24,7 @@ public static class Rendering
             var rest = path.StartsWith(prefix, StringComparison.Ordinal) ? path[prefix.Length..] : path;
             files[rest.StartsWith("compose/", StringComparison.Ordinal) ? rest : "build/" + rest] = text;
         }
-        foreach (var group in synthesis.Plan.Groups)
+        foreach (var group in synthesis.Plan.Namespaces)
         {
             var objects = WorkloadObjects.For(synthesis.Plan).Where(o => o.Name == group && o.Kind == "Namespace" || o.Namespace == group);
             files[$"kubernetes/{group}.yaml"] = string.Join("---\n", objects.Select(o => Yaml.Write(o.Manifest())));

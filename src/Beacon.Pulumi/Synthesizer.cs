@@ -48,6 +48,12 @@ public static class Synthesizer
         {
             files[context.ComposePath(group)] = Compose.For(plan, group);
         }
+        // Workspaces of a local stack are started by their developers (beacon workspace up), not by `pulumi up`;
+        // clusters get them through the workload objects.
+        foreach (var ws in stack.Cloud == CloudTarget.Local ? plan.Workspaces : [])
+        {
+            files[context.ComposePath(ws.ObjectName)] = Compose.ForWorkspace(ws);
+        }
         return new Synthesis(plan, program.Render(), program.ResourceCount, files);
     }
 

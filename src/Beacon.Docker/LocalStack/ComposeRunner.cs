@@ -10,7 +10,8 @@ public static class ComposeRunner
 
     public static Result Up(string project, string file) => Run("compose", "-p", project, "-f", file, "up", "-d", "--remove-orphans");
 
-    public static Result Down(string project, string file) => Run("compose", "-p", project, "-f", file, "down", "--remove-orphans");
+    public static Result Down(string project, string file, bool volumes = false) =>
+        volumes ? Run("compose", "-p", project, "-f", file, "down", "--remove-orphans", "--volumes") : Run("compose", "-p", project, "-f", file, "down", "--remove-orphans");
 
     /// <summary>Running containers of the given projects: "project service state" lines.</summary>
     public static Result Status(IEnumerable<string> projects)

@@ -70,8 +70,10 @@ public static class PlanDiff
         images.AddRange((before?.Images ?? []).Where(i => !afterLayers.Contains(i.Layer)).Select(i => new ImageChange(i.Layer, ImageChangeKind.Removed, i.Tag, null)));
 
         var workloads = new List<WorkloadChange>();
-        var placedBefore = before?.Workloads.ToDictionary(w => w.Name, w => w.Layer, StringComparer.Ordinal) ?? [];
-        var placedAfter = after?.Workloads.ToDictionary(w => w.Name, w => w.Layer, StringComparer.Ordinal) ?? [];
+        // Developer workspaces are compared like workloads ("workspace alice": its layer).
+        var placedBefore = Placements(before);
+        var placedAfter = Placements(after);
+        workloadsBefore = workloadsBefore.Union((before?.Workspaces ?? []).Select(w => WorkspaceKey(w.Name))).ToHashSet(StringComparer.Ordinal);
         foreach (var name in placedBefore.Keys.Union(placedAfter.Keys).Order(StringComparer.Ordinal))
         {
             var was = placedBefore.GetValueOrDefault(name);
@@ -105,6 +107,12 @@ public static class PlanDiff
             : StackChangeKind.Unchanged;
         return new StackDiff(stack, cloud, kindOfStack, images, workloads, pools, after?.Problems.Select(p => p.Message).ToList() ?? []);
     }
+
+    private static Dictionary<string, string> Placements(Plan? plan) =>
+        (plan?.Workloads.Select(w => (w.Name, w.Layer)) ?? []).Concat((plan?.Workspaces ?? []).Select(w => (WorkspaceKey(w.Name), w.Layer)))
+            .ToDictionary(p => p.Item1, p => p.Item2, StringComparer.Ordinal);
+
+    private static string WorkspaceKey(string developer) => $"workspace {developer}";
 
     private static string Describe(PlannedNodePool pool) => string.Create(CultureInfo.InvariantCulture,
         $"{pool.Min}..{pool.Max} nodes of {pool.Profile.Cpus:0.###} CPUs, {pool.Profile.Memory}{(pool.Profile.Gpu is { } g ? $", {g.Count}× {g.Kind}" : "")}");

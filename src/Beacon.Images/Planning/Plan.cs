@@ -31,6 +31,20 @@ public sealed record PlannedWorkload(
     string Group);
 
 /// <summary>
+/// A developer's workspace on a stack: a Jupyter Server in their layer's image on their hardware, with a home volume
+/// (<see cref="Storage"/>) and, on a local stack, <see cref="Port"/> on 127.0.0.1. <see cref="Exploratory"/> are the
+/// other profiles they may switch to (<c>beacon workspace up --profile</c>).
+/// </summary>
+public sealed record PlannedWorkspace(string Name, string Layer, ImageReference Image, HardwareProfile Hardware, IReadOnlyList<HardwareProfile> Exploratory,
+    string Storage, int Port)
+{
+    /// <summary>Every workspace lives in this namespace (Kubernetes) / is named workspace-&lt;name&gt; (Compose).</summary>
+    public const string Namespace = "workspaces";
+
+    public string ObjectName => $"workspace-{Name}";
+}
+
+/// <summary>
 /// The cloud-agnostic plan for one stack: images per deployed layer with content-addressed tags and build contexts,
 /// the registry, node pools per needed hardware profile, and a placement for every workload. Every cloud target
 /// renders the same plan.
@@ -50,6 +64,12 @@ public sealed record Plan(
     public string Prefix { get; init; } = LayerDocument.DefaultPrefix;
 
     public IEnumerable<string> Groups => Workloads.Select(w => w.Group).Distinct().Order(StringComparer.Ordinal);
+
+    /// <summary>Developer workspaces this stack runs (developers/*.yaml).</summary>
+    public IReadOnlyList<PlannedWorkspace> Workspaces { get; init; } = [];
+
+    /// <summary>Kubernetes namespaces: the workload groups, and the workspaces' when there are any.</summary>
+    public IEnumerable<string> Namespaces => Groups.Concat(Workspaces.Count > 0 ? [PlannedWorkspace.Namespace] : []).Distinct().Order(StringComparer.Ordinal);
 
     /// <summary>What could not be planned (and was left out); a deployable plan has none.</summary>
     public IReadOnlyList<PlanProblem> Problems { get; init; } = [];

@@ -34,12 +34,14 @@ public static class PlanText
             var gpu = p.Profile.Gpu is { } g ? $", {g.Count}× {g.Kind}" : "";
             sb.Append("│  ").Append(i == plan.NodePools.Count - 1 ? "└─ " : "├─ ").Append(p.Name).Append($"  {p.Profile.Cpus:0.###} CPUs, {p.Profile.Memory}{gpu}  ({p.Min}..{p.Max} nodes)\n");
         }
-        sb.Append("└─ workloads\n");
+        var hasWorkspaces = plan.Workspaces.Count > 0;
+        sb.Append(hasWorkspaces ? "├─ workloads\n" : "└─ workloads\n");
+        var branch = hasWorkspaces ? "│  " : "   ";
         var groups = plan.Groups.ToList();
         for (var gi = 0; gi < groups.Count; gi++)
         {
             var lastGroup = gi == groups.Count - 1;
-            sb.Append("   ").Append(lastGroup ? "└─ " : "├─ ").Append(groups[gi]).Append('\n');
+            sb.Append(branch).Append(lastGroup ? "└─ " : "├─ ").Append(groups[gi]).Append('\n');
             var members = plan.Workloads.Where(w => w.Group == groups[gi]).ToList();
             for (var i = 0; i < members.Count; i++)
             {
@@ -53,7 +55,25 @@ public static class PlanText
                 {
                     details.Add("ports " + string.Join(",", w.Ports));
                 }
-                sb.Append("   ").Append(lastGroup ? "   " : "│  ").Append(i == members.Count - 1 ? "└─ " : "├─ ").Append(w.Name).Append("  ").Append(string.Join(" · ", details)).Append('\n');
+                sb.Append(branch).Append(lastGroup ? "   " : "│  ").Append(i == members.Count - 1 ? "└─ " : "├─ ").Append(w.Name).Append("  ").Append(string.Join(" · ", details)).Append('\n');
+            }
+        }
+        if (hasWorkspaces)
+        {
+            sb.Append("└─ developer workspaces\n");
+            for (var i = 0; i < plan.Workspaces.Count; i++)
+            {
+                var ws = plan.Workspaces[i];
+                var details = new List<string> { $"in {ws.Layer}", $"{ws.Hardware.Name} ({ws.Hardware.Cpus:0.###} CPUs, {ws.Hardware.Memory}{(ws.Hardware.Gpu is { } g ? $", {g.Count}× {g.Kind}" : "")})", $"home {ws.Storage}" };
+                if (ws.Exploratory.Count > 0)
+                {
+                    details.Add("may use " + string.Join(", ", ws.Exploratory.Select(e => e.Name)));
+                }
+                if (plan.Stack.Cloud == CloudTarget.Local)
+                {
+                    details.Add($"port {ws.Port}");
+                }
+                sb.Append("   ").Append(i == plan.Workspaces.Count - 1 ? "└─ " : "├─ ").Append(ws.Name).Append("  ").Append(string.Join(" · ", details)).Append('\n');
             }
         }
         return sb.ToString();

@@ -101,11 +101,31 @@ public static class Planner
                 w.Group ?? stack.Namespace ?? "beacon"));
         }
 
-        var pools = workloads.Select(w => w.Hardware).DistinctBy(h => h.Name).OrderBy(h => h.Name, StringComparer.Ordinal)
+        var workspaces = new List<PlannedWorkspace>();
+        foreach (var d in workspace.Developers.Where(d => d.RunsIn(stack)))
+        {
+            if (!images.TryGetValue(d.Layer.Value, out var image))
+            {
+                problems.Add(new PlanProblem($"developer {d.Name}", $"developer '{d.Name}' works in layer '{d.Layer.Value}', which stack '{stack.Name}' does not deploy"));
+                continue;
+            }
+            if (d.Profile(profiles) is not { } profile)
+            {
+                problems.Add(new PlanProblem($"developer {d.Name}", $"developer '{d.Name}': stack '{stack.Name}' has no hardware profile '{d.Hardware?.Value}'"));
+                continue;
+            }
+            workspaces.Add(new PlannedWorkspace(d.Name, d.Layer.Value, image.Reference, profile,
+                d.Exploratory.Where(e => profiles.ContainsKey(e.Value)).Select(e => profiles[e.Value]).ToList(), d.Storage, d.Port));
+        }
+
+        // Node pools for the profiles workloads and workspaces run on (a workspace's own resources need no pool of
+        // their own: its pod is scheduled by its requests).
+        var named = workspaces.SelectMany(w => w.Exploratory.Prepend(w.Hardware)).Where(h => profiles.ContainsKey(h.Name) && profiles[h.Name] == h);
+        var pools = workloads.Select(w => w.Hardware).Concat(named).DistinctBy(h => h.Name).OrderBy(h => h.Name, StringComparer.Ordinal)
             .Select(h => stack.NodePools.TryGetValue(h.Name, out var size)
                 ? new PlannedNodePool(h.Name, h, size.Min, size.Max)
                 : new PlannedNodePool(h.Name, h, h.HasGpu ? 0 : 1, h.HasGpu ? 2 : 3))
             .ToList();
-        return new Plan(stack, registry, createRegistry, images.Values.ToList(), pools, workloads) { Problems = problems, Prefix = tree.Prefix };
+        return new Plan(stack, registry, createRegistry, images.Values.ToList(), pools, workloads) { Problems = problems, Prefix = tree.Prefix, Workspaces = workspaces };
     }
 }

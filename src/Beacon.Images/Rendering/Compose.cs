@@ -29,21 +29,63 @@ public static class Compose
                     .Add("test", new List<object> { "CMD", "python", "-c", $"import socket; socket.create_connection(('127.0.0.1', {port}), 2)" })
                     .Add("interval", "10s").Add("timeout", "3s").Add("retries", 3));
             }
-            var resources = new Map().Add("limits", new Map().Add("cpus", w.Hardware.Cpus.ToString("0.###", CultureInfo.InvariantCulture)).Add("memory", ComposeMemory(w.Hardware.Memory)));
-            if (w.Hardware.Gpu is { Count: > 0 } gpu)
-            {
-                resources.Add("reservations", new Map().Add("devices", new List<object>
-                {
-                    new Map().Add("driver", "nvidia").Add("count", gpu.Count).Add("capabilities", new List<object> { "gpu" }),
-                }));
-            }
-            service.Add("deploy", new Map().Add("replicas", w.Replicas).Add("resources", resources));
+            service.Add("deploy", new Map().Add("replicas", w.Replicas).Add("resources", Resources(w.Hardware)));
             services.Add(w.Name, service);
         }
         return Yaml.Write(new Map()
             .Add("name", group)
             .Add("services", services)
             .Add("networks", new Map().Add(group, new Map().Add("name", $"beacon-{group}"))), Escape.Compose);
+    }
+
+    /// <summary>
+    /// A developer workspace as its own Compose project (<c>workspace-&lt;name&gt;</c>): Jupyter Server in their layer
+    /// on <see cref="PlannedWorkspace.Port"/> of 127.0.0.1, with the hardware's limits, the token from the shell, and
+    /// a named volume for their home (made writable for the image's user by a one-shot service first).
+    /// </summary>
+    public static string ForWorkspace(PlannedWorkspace ws)
+    {
+        var w = KernelServer.AsWorkload(ws);
+        var volume = $"home:{KernelServer.WorkspaceHome}";
+        var init = new Map()
+            .Add("image", ws.Image.ToString())
+            .Add("user", "0")
+            .Add("entrypoint", new List<object> { "chown", "10001:10001", KernelServer.WorkspaceHome })
+            .Add("volumes", new List<object> { volume })
+            .Add("network_mode", "none")
+            .Add("restart", "no");
+        var env = new Map()
+            .Add(KernelServer.TokenVariable, new Raw($"${{{KernelServer.TokenVariable}:?export {KernelServer.TokenVariable} (the token Jupyter asks for) before starting the workspace}}"))
+            .Add("HOME", KernelServer.WorkspaceHome);
+        var jupyter = new Map()
+            .Add("image", ws.Image.ToString())
+            .Add("command", KernelServer.Command(w, KernelServer.WorkspaceHome).ToList())
+            .Add("environment", env)
+            .Add("ports", new List<object> { $"127.0.0.1:{ws.Port.ToString(CultureInfo.InvariantCulture)}:{KernelServer.DefaultPort.ToString(CultureInfo.InvariantCulture)}" })
+            .Add("volumes", new List<object> { volume })
+            .Add("healthcheck", new Map()
+                .Add("test", new List<object> { "CMD", "python3", "-c", $"import socket; socket.create_connection(('127.0.0.1', {KernelServer.DefaultPort.ToString(CultureInfo.InvariantCulture)}), 2)" })
+                .Add("interval", "10s").Add("timeout", "3s").Add("retries", 3))
+            .Add("depends_on", new Map().Add("home", new Map().Add("condition", "service_completed_successfully")))
+            .Add("restart", "unless-stopped")
+            .Add("deploy", new Map().Add("resources", Resources(ws.Hardware)));
+        return Yaml.Write(new Map()
+            .Add("name", ws.ObjectName)
+            .Add("services", new Map().Add("home", init).Add("jupyter", jupyter))
+            .Add("volumes", new Map().Add("home", new Map().Add("name", $"beacon-{ws.ObjectName}"))), Escape.Compose);
+    }
+
+    private static Map Resources(Layers.Documents.HardwareProfile hardware)
+    {
+        var resources = new Map().Add("limits", new Map().Add("cpus", hardware.Cpus.ToString("0.###", CultureInfo.InvariantCulture)).Add("memory", ComposeMemory(hardware.Memory)));
+        if (hardware.Gpu is { Count: > 0 } gpu)
+        {
+            resources.Add("reservations", new Map().Add("devices", new List<object>
+            {
+                new Map().Add("driver", "nvidia").Add("count", gpu.Count).Add("capabilities", new List<object> { "gpu" }),
+            }));
+        }
+        return resources;
     }
 
     private static Map? Environment(PlannedWorkload w)

@@ -24,9 +24,17 @@ public static class KernelServer
     public static string TokenSecret(PlannedWorkload w) => $"{w.Name}-jupyter-token";
 
     /// <summary>Jupyter Server on all interfaces of the container; HOME and the root folder in /tmp (the image's user has no home).</summary>
-    public static IReadOnlyList<string> Command(PlannedWorkload w) =>
+    public static IReadOnlyList<string> Command(PlannedWorkload w, string root = "/tmp") =>
         ["jupyter", "server", "--ip=0.0.0.0", $"--port={Port(w).ToString(CultureInfo.InvariantCulture)}", "--no-browser",
-         "--ServerApp.allow_remote_access=True", "--ServerApp.root_dir=/tmp"];
+         "--ServerApp.allow_remote_access=True", $"--ServerApp.root_dir={root}"];
+
+    /// <summary>Where a developer workspace keeps its files (its volume) and its HOME.</summary>
+    public const string WorkspaceHome = "/home/beacon";
+
+    /// <summary>A workspace as the kernel workload it resembles: a Jupyter Server on 8888 in its layer, on its hardware.</summary>
+    public static PlannedWorkload AsWorkload(PlannedWorkspace ws, HardwareProfile? hardware = null) =>
+        new(ws.ObjectName, WorkloadKind.Kernel, ws.Layer, ws.Image, hardware ?? ws.Hardware, [], 1, null, [DefaultPort],
+            new Dictionary<string, string>(), PlannedWorkspace.Namespace);
 
     /// <summary>How to reach the server from a laptop: what to run, and the URL for VS Code's or Jupyter's "remote server".</summary>
     public static IReadOnlyList<string> Connection(Plan plan, PlannedWorkload w, string? localToken)

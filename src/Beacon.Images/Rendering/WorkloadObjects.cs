@@ -30,7 +30,7 @@ public static class WorkloadObjects
     public static IReadOnlyList<KubernetesObject> For(Plan plan, Func<PlannedWorkload, object>? image = null)
     {
         var result = new List<KubernetesObject>();
-        foreach (var group in plan.Groups)
+        foreach (var group in plan.Namespaces)
         {
             result.Add(new KubernetesObject("v1", "Namespace", group, null,
                 new Map().Add("name", group).Add("labels", new Map().Add("app.kubernetes.io/managed-by", "beacon").Add("app.kubernetes.io/part-of", group)), []));
@@ -65,7 +65,35 @@ public static class WorkloadObjects
                     break;
             }
         }
+        foreach (var ws in plan.Workspaces)
+        {
+            result.AddRange(Workspace(plan, ws, image is null ? null : image(KernelServer.AsWorkload(ws))));
+        }
         return result;
+    }
+
+    /// <summary>
+    /// A developer workspace: a PersistentVolumeClaim for their home, a Deployment (one replica, recreated so the
+    /// volume is never mounted twice) running Jupyter Server in their layer, and a Service for port-forwarding.
+    /// </summary>
+    private static IEnumerable<KubernetesObject> Workspace(Plan plan, PlannedWorkspace ws, object? image)
+    {
+        var w = KernelServer.AsWorkload(ws);
+        var labels = Labels(w).Add("beacon.io/developer", ws.Name);
+        var selector = new Map().Add("app.kubernetes.io/name", w.Name).Add("app.kubernetes.io/instance", $"{w.Group}-{w.Name}");
+        var claim = $"{ws.ObjectName}-home";
+        yield return new KubernetesObject("v1", "PersistentVolumeClaim", claim, w.Group,
+            new Map().Add("name", claim).Add("namespace", w.Group).Add("labels", Labels(w).Add("beacon.io/developer", ws.Name)),
+            new Map().Add("accessModes", new List<object> { "ReadWriteOnce" }).Add("resources", new Map().Add("requests", new Map().Add("storage", ws.Storage))));
+        // A developer's own resources are no node pool's profile: the pod is placed by its requests alone.
+        var pooled = plan.NodePools.Any(p => p.Name == ws.Hardware.Name && p.Profile == ws.Hardware);
+        var spec = PodSpec(w, "Always", image ?? w.Image.ToString(), claim, pooled);
+        var metadata = new Map().Add("name", w.Name).Add("namespace", w.Group).Add("labels", labels);
+        yield return new KubernetesObject("apps/v1", "Deployment", w.Name, w.Group, metadata,
+            new Map().Add("replicas", 1).Add("strategy", new Map().Add("type", "Recreate")).Add("selector", new Map().Add("matchLabels", selector))
+                .Add("template", new Map().Add("metadata", new Map().Add("labels", labels)).Add("spec", spec)));
+        yield return new KubernetesObject("v1", "Service", w.Name, w.Group, metadata,
+            new Map().Add("selector", selector).Add("ports", new List<object> { new Map().Add("name", "p8888").Add("port", KernelServer.DefaultPort).Add("targetPort", KernelServer.DefaultPort) }));
     }
 
     private static Map Labels(PlannedWorkload w) => new Map()
@@ -79,7 +107,7 @@ public static class WorkloadObjects
     /// <summary>The workload's command; a kernel that gives none runs a Jupyter Server (<see cref="KernelServer"/>).</summary>
     public static IReadOnlyList<string> Command(PlannedWorkload w) => w.Command.Count > 0 ? w.Command : KernelServer.Command(w);
 
-    private static Map PodSpec(PlannedWorkload w, string restartPolicy, object image)
+    private static Map PodSpec(PlannedWorkload w, string restartPolicy, object image, string? homeClaim = null, bool pooled = true)
     {
         var requests = new Map().Add("cpu", Quantity(w.Hardware.Cpus)).Add("memory", w.Hardware.Memory);
         var limits = new Map().Add("memory", w.Hardware.Memory);
@@ -90,19 +118,22 @@ public static class WorkloadObjects
         var container = new Map()
             .Add("name", w.Name)
             .Add("image", image)
-            .Add("command", Command(w).Select(Escape.Kubernetes).ToList())
-            .Add("env", Env(w))
+            .Add("command", (homeClaim is null ? Command(w) : KernelServer.Command(w, KernelServer.WorkspaceHome)).Select(Escape.Kubernetes).ToList())
+            .Add("env", Env(w, homeClaim is null ? "/tmp" : KernelServer.WorkspaceHome))
             .Add("ports", KernelServer.Ports(w).Count == 0 ? null : KernelServer.Ports(w).Select(p => new Map().Add("containerPort", p)).ToList())
-            .Add("resources", new Map().Add("requests", requests).Add("limits", limits));
+            .Add("resources", new Map().Add("requests", requests).Add("limits", limits))
+            .Add("volumeMounts", homeClaim is null ? null : new List<object> { new Map().Add("name", "home").Add("mountPath", KernelServer.WorkspaceHome) });
         return new Map()
             .Add("restartPolicy", restartPolicy)
-            .Add("securityContext", new Map().Add("runAsNonRoot", true).Add("runAsUser", 10001))
-            .Add("nodeSelector", new Map().Add(HardwareLabel, w.Hardware.Name))
+            // fsGroup: the home volume is writable by the image's user.
+            .Add("securityContext", new Map().Add("runAsNonRoot", true).Add("runAsUser", 10001).Add("fsGroup", homeClaim is null ? null : 10001))
+            .Add("nodeSelector", pooled ? new Map().Add(HardwareLabel, w.Hardware.Name) : null)
             .Add("tolerations", w.Hardware.HasGpu ? new List<object> { new Map().Add("key", "nvidia.com/gpu").Add("operator", "Exists").Add("effect", "NoSchedule") } : null)
-            .Add("containers", new List<object> { container });
+            .Add("containers", new List<object> { container })
+            .Add("volumes", homeClaim is null ? null : new List<object> { new Map().Add("name", "home").Add("persistentVolumeClaim", new Map().Add("claimName", homeClaim)) });
     }
 
-    private static List<object>? Env(PlannedWorkload w)
+    private static List<object>? Env(PlannedWorkload w, string home)
     {
         var env = w.Env.Select(kv => (object)new Map().Add("name", kv.Key).Add("value", Escape.Kubernetes(kv.Value))).ToList();
         if (w.Kind == WorkloadKind.Kernel)
@@ -110,7 +141,7 @@ public static class WorkloadObjects
             // The Jupyter token from a Secret the platform engineer creates; the pod does not start without it.
             env.Add(new Map().Add("name", KernelServer.TokenVariable).Add("valueFrom", new Map().Add("secretKeyRef",
                 new Map().Add("name", KernelServer.TokenSecret(w)).Add("key", KernelServer.TokenKey))));
-            env.Add(new Map().Add("name", "HOME").Add("value", "/tmp"));
+            env.Add(new Map().Add("name", "HOME").Add("value", home));
         }
         return env.Count == 0 ? null : env;
     }

@@ -47,6 +47,8 @@ public enum DiagnosticCode
     KindMismatch = 206,
     WorkloadUnknownStack = 207,
     HostPortClash = 208,
+    DeveloperUnknownReference = 209,
+    DeveloperOverLimit = 210,
 
     UnknownCloud = 300,
     InvalidStackName = 301,

@@ -8,5 +8,7 @@ public sealed record RepositorySettings
 {
     public IReadOnlyDictionary<string, string> ChannelMirrors { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
     public IReadOnlyDictionary<string, HardwareProfile> Hardware { get; init; } = new SortedDictionary<string, HardwareProfile>(StringComparer.Ordinal);
+    /// <summary>The most a developer workspace may ask for (<c>developers:</c>).</summary>
+    public DeveloperLimits DeveloperLimits { get; init; } = DeveloperLimits.None;
     public static RepositorySettings Empty { get; } = new();
 }

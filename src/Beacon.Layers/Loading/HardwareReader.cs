@@ -20,35 +20,41 @@ public static class HardwareReader
         }
         foreach (var (name, profile) in map.NamedMappings("hardware profile"))
         {
-            var cpus = ReadCpus(profile, bag);
-            var memory = profile.String("memory", required: true);
-            if (memory is { } m && !Names.IsMemoryQuantity(m.Value))
+            if (ReadProfile(name, profile, bag) is { } read)
             {
-                bag.Error(m.Location, DiagnosticCode.InvalidHardwareProfile, $"memory '{m.Value}' is not a quantity such as 16Gi or 512Mi");
-            }
-            GpuSpec? gpu = null;
-            if (profile.Mapping("gpu") is { } g)
-            {
-                // A profile without GPUs has no gpu block: a count of 0 would make "has a GPU" mean two things.
-                var count = g.Integer("count", required: true, min: 1, max: 16);
-                var kind = g.String("kind", required: true);
-                if (kind is { } k && !Names.IsDnsLabel(k.Value))
-                {
-                    bag.Error(k.Location, DiagnosticCode.InvalidHardwareProfile, $"gpu kind '{k.Value}' is not valid: use {Names.DnsLabelRule}");
-                }
-                g.ReportUnknownKeys();
-                if (count is not null && kind is not null)
-                {
-                    gpu = new GpuSpec((int)count.Value.Value, kind.Value.Value);
-                }
-            }
-            profile.ReportUnknownKeys();
-            if (cpus is not null && memory is not null)
-            {
-                result[name] = new HardwareProfile(name, cpus.Value, memory.Value.Value, gpu);
+                result[name] = read;
             }
         }
         return result;
+    }
+
+    /// <summary>One profile's mapping (<c>{cpus, memory, gpu}</c>), named <paramref name="name"/>; null when it has errors.</summary>
+    public static HardwareProfile? ReadProfile(string name, MappingReader profile, DiagnosticBag bag)
+    {
+        var cpus = ReadCpus(profile, bag);
+        var memory = profile.String("memory", required: true);
+        if (memory is { } m && !Names.IsMemoryQuantity(m.Value))
+        {
+            bag.Error(m.Location, DiagnosticCode.InvalidHardwareProfile, $"memory '{m.Value}' is not a quantity such as 16Gi or 512Mi");
+        }
+        GpuSpec? gpu = null;
+        if (profile.Mapping("gpu") is { } g)
+        {
+            // A profile without GPUs has no gpu block: a count of 0 would make "has a GPU" mean two things.
+            var count = g.Integer("count", required: true, min: 1, max: 16);
+            var kind = g.String("kind", required: true);
+            if (kind is { } k && !Names.IsDnsLabel(k.Value))
+            {
+                bag.Error(k.Location, DiagnosticCode.InvalidHardwareProfile, $"gpu kind '{k.Value}' is not valid: use {Names.DnsLabelRule}");
+            }
+            g.ReportUnknownKeys();
+            if (count is not null && kind is not null)
+            {
+                gpu = new GpuSpec((int)count.Value.Value, kind.Value.Value);
+            }
+        }
+        profile.ReportUnknownKeys();
+        return cpus is not null && memory is not null ? new HardwareProfile(name, cpus.Value, memory.Value.Value, gpu) : null;
     }
 
     private static double? ReadCpus(MappingReader profile, DiagnosticBag bag)

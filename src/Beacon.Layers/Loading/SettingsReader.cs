@@ -35,7 +35,26 @@ public static class SettingsReader
             }
         }
         var hardware = HardwareReader.ReadProfiles(map.Mapping("hardware"), bag);
+        var limits = DeveloperLimits.None;
+        if (map.Mapping("developers") is { } developers)
+        {
+            var cpus = developers.Raw("cpus") is YamlScalarNode { Value: { } c } cn
+                && double.TryParse(c, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed > 0
+                ? parsed : (double?)null;
+            if (developers.Raw("cpus") is { } cpusNode && cpus is null)
+            {
+                bag.Error(Nodes.At(file, cpusNode), DiagnosticCode.InvalidHardwareProfile, "developers: cpus must be a positive number such as 8 or 0.5");
+            }
+            var memory = developers.String("memory");
+            if (memory is { } m && !Names.IsMemoryQuantity(m.Value))
+            {
+                bag.Error(m.Location, DiagnosticCode.InvalidHardwareProfile, $"developers: memory '{m.Value}' is not a quantity such as 16Gi or 512Mi");
+            }
+            var gpus = developers.Integer("gpus", min: 0, max: 16);
+            developers.ReportUnknownKeys();
+            limits = new DeveloperLimits(cpus, memory is { } mm && Names.IsMemoryQuantity(mm.Value) ? mm.Value : null, gpus is { } g ? (int)g.Value : null);
+        }
         map.ReportUnknownKeys();
-        return new RepositorySettings { ChannelMirrors = mirrors, Hardware = hardware };
+        return new RepositorySettings { ChannelMirrors = mirrors, Hardware = hardware, DeveloperLimits = limits };
     }
 }

@@ -14,6 +14,8 @@ public sealed record Workspace
     public required LayerTree Tree { get; init; }
     public required IReadOnlyList<WorkloadDocument> Workloads { get; init; }
     public required IReadOnlyList<StackDocument> Stacks { get; init; }
+    /// <summary>developers/*.yaml: each developer's standard workspace.</summary>
+    public IReadOnlyList<DeveloperDocument> Developers { get; init; } = [];
 
     /// <summary>Hardware profiles known anywhere: defaults, then beacon.yaml, then each stack's additions.</summary>
     public IReadOnlyDictionary<string, HardwareProfile> HardwareFor(StackDocument? stack)

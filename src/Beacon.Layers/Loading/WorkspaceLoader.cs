@@ -58,6 +58,15 @@ public static class WorkspaceLoader
             }
         }
 
+        var developers = new List<DeveloperDocument>();
+        foreach (var file in YamlFiles(root, "developers"))
+        {
+            if (Parse(root, file, bag) is { } node && DeveloperReader.Read(file, node, bag) is { } developer)
+            {
+                developers.Add(developer);
+            }
+        }
+
         var stacks = new List<StackDocument>();
         foreach (var file in YamlFiles(root, "stacks"))
         {
@@ -68,7 +77,7 @@ public static class WorkspaceLoader
         }
 
         var tree = TreeValidator.Validate(layers, bag);
-        ReferenceValidator.Validate(layers, workloads, stacks, settings, bag);
+        ReferenceValidator.Validate(layers, workloads, stacks, settings, bag, developers);
 
         var workspace = tree is null
             ? null
@@ -79,6 +88,7 @@ public static class WorkspaceLoader
                 Tree = tree,
                 Workloads = workloads.OrderBy(w => w.Name, StringComparer.Ordinal).ToList(),
                 Stacks = stacks.OrderBy(s => s.Name, StringComparer.Ordinal).ToList(),
+                Developers = developers.OrderBy(d => d.Name, StringComparer.Ordinal).ToList(),
             };
         return new LoadResult(bag.HasErrors ? null : workspace, bag.Sorted());
     }

@@ -68,6 +68,28 @@ public class PlannerTests
     }
 
     [Fact]
+    public void Developer_workspaces_are_planned_with_their_hardware_and_compared_like_workloads()
+    {
+        var plan = For("globex-k8s");
+        var alice = plan.Workspaces.Single(w => w.Name == "alice");
+        Assert.Equal(("notebook", "cpu-large", "20Gi"), (alice.Layer, alice.Hardware.Name, alice.Storage));
+        Assert.Equal(["gpu"], alice.Exploratory.Select(e => e.Name));
+        Assert.Equal(plan.Images.Single(i => i.Layer == "notebook").Reference, alice.Image);
+        var bob = plan.Workspaces.Single(w => w.Name == "bob");
+        Assert.Equal((4.0, "16Gi"), (bob.Hardware.Cpus, bob.Hardware.Memory));
+        // alice's profiles get node pools (gpu only through her exploratory list); bob's own size does not.
+        Assert.Contains(plan.NodePools, p => p.Name == "gpu");
+        Assert.DoesNotContain(plan.NodePools, p => p.Name == "bob");
+        Assert.Empty(For("acme-aws-prod").Workspaces); // their stacks: lists no aws stack
+
+        var moved = plan with { Workspaces = [.. plan.Workspaces.Select(w => w.Name == "alice" ? w with { Layer = "core" } : w)] };
+        var diff = Beacon.Images.Diff.PlanDiff.Compare("globex-k8s", "kubernetes", plan, moved, plan.Workloads.Select(w => w.Name).ToHashSet());
+        Assert.Equal([new Beacon.Images.Diff.WorkloadChange("workspace alice", Beacon.Images.Diff.WorkloadChangeKind.Moved, "notebook", "core")], diff.Workloads);
+        var added = Beacon.Images.Diff.PlanDiff.Compare("globex-k8s", "kubernetes", plan with { Workspaces = [] }, plan, plan.Workloads.Select(w => w.Name).ToHashSet());
+        Assert.Equal(["workspace alice", "workspace bob"], added.Workloads.Where(w => w.Kind == Beacon.Images.Diff.WorkloadChangeKind.Added).Select(w => w.Workload));
+    }
+
+    [Fact]
     public void Only_deployed_stages_get_images_in_build_order()
     {
         var prod = For("acme-aws-prod");

@@ -30,24 +30,33 @@ public sealed class KernelTests(DockerFixture docker) : IClassFixture<DockerFixt
     private ProcessResult Beacon(params string[] args) =>
         ProcessRunner.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "beacon.dll"), .. args], _repo.Root, Env);
 
-    [SkippableFact]
-    public async Task A_layer_is_a_kernel_jupyter_lists_and_runs_code_in()
+    /// <summary>One layer (core: beacon-greeting) on the Debian Jupyter base, a local oci stack, a developer; built.</summary>
+    private async Task Organisation()
     {
         var client = docker.Require();
-        var baseImage = Environment.GetEnvironmentVariable("BEACON_TEST_KERNEL_BASE_IMAGE") ?? "localbase/debian-ipykernel:1";
+        var baseImage = Environment.GetEnvironmentVariable("BEACON_TEST_KERNEL_BASE_IMAGE") ?? "localbase/debian-jupyter:1";
         Skip.If(await client.InspectImageAsync(baseImage) is null && !DockerFixture.Required, $"{baseImage} is missing: scripts/services.sh up makes it");
         var ns = "beacon-kernel-" + Guid.NewGuid().ToString("N")[..8];
-        await client.TagAsync(baseImage, $"{docker.Registry}/localbase/debian-ipykernel", "1");
-        await client.PushAsync($"{docker.Registry}/localbase/debian-ipykernel", "1", null, null);
+        await client.TagAsync(baseImage, $"{docker.Registry}/localbase/debian-jupyter", "1");
+        await client.PushAsync($"{docker.Registry}/localbase/debian-jupyter", "1", null, null);
 
-        _repo.Write("beacon.yaml", $"channels:\n  beacon-test: {Fixtures.Path("conda", "beacon-test-channel")}\n");
-        _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {docker.Registry}/localbase/debian-ipykernel:1\nchannels: [beacon-test]\nstage: production\ndependencies:\n  - beacon-greeting\n");
+        _repo.Write("beacon.yaml", $"channels:\n  beacon-test: {Fixtures.Path("conda", "beacon-test-channel")}\ndevelopers: {{cpus: 2, memory: 2Gi}}\n");
+        _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {docker.Registry}/localbase/debian-jupyter:1\nchannels: [beacon-test]\nstage: production\ndependencies:\n  - beacon-greeting\n");
         _repo.Write("stacks/Pulumi.laptop.yaml", $"config:\n  beacon:cloud: local\n  beacon:registry: {docker.Registry}/{ns}\n  beacon:builder: oci\n");
+        _repo.Write("developers/dana.yaml", $"name: dana\nlayer: core\nresources: {{cpus: 1, memory: 1Gi}}\nport: {_port}\n");
         var locker = new Locker(WorkspaceLoader.Load(_repo.Root).Workspace!, new ChannelLoader(null));
         locker.Write(await locker.RunAsync(new LockOptions()));
         var build = Beacon("build", "--stack", "laptop");
         Assert.True(build.ExitCode == 0, build.Stderr);
+    }
 
+    private readonly int _port = 18890 + Random.Shared.Next(0, 1000);
+
+    [SkippableFact]
+    public async Task A_layer_is_a_kernel_jupyter_lists_and_runs_code_in()
+    {
+        await Organisation();
+        var client = docker.Require();
         var install = Beacon("kernels", "install", "--stack", "laptop");
         Assert.True(install.ExitCode == 0, install.Stderr);
         Assert.StartsWith($"installed beacon-core  \"Beacon · core\"  {_repo.Path_("jupyter-data/kernels/beacon-core/kernel.json")}\n", install.Stdout, StringComparison.Ordinal);
@@ -95,6 +104,65 @@ public sealed class KernelTests(DockerFixture docker) : IClassFixture<DockerFixt
         Assert.Equal("removed beacon-core\n", Beacon("kernels", "remove").Stdout);
         var after = ProcessRunner.Run("jupyter", ["kernelspec", "list", "--json"], _repo.Root, Env);
         Assert.DoesNotContain("beacon-core", after.Stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A developer's workspace on the local engine: Jupyter Server in their layer on their port, the token from the
+    /// environment enforced, their home on a volume that outlives `workspace down` until --remove-home.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_developer_workspace_serves_jupyter_with_a_token_and_keeps_their_home()
+    {
+        await Organisation();
+        var token = Guid.NewGuid().ToString("N");
+        var env = Env;
+        env["JUPYTER_TOKEN"] = token;
+        ProcessResult Workspace(params string[] args) =>
+            ProcessRunner.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "beacon.dll"), "workspace", .. args, "--stack", "laptop"], _repo.Root, env);
+        // No cookies: Jupyter logs a client in with a cookie after one request with the token.
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { Timeout = TimeSpan.FromSeconds(5) };
+        var api = $"http://127.0.0.1:{_port}/api";
+        async Task<HttpResponseMessage> Ready()
+        {
+            for (var i = 0; ; i++)
+            {
+                try
+                {
+                    var r = await http.GetAsync($"{api}/status?token={token}");
+                    if (r.IsSuccessStatusCode || i >= 120)
+                    {
+                        return r;
+                    }
+                }
+                catch (HttpRequestException) when (i < 120)
+                {
+                }
+                await Task.Delay(500);
+            }
+        }
+        try
+        {
+            var up = Workspace("up", "dana");
+            Assert.True(up.ExitCode == 0, up.Stdout + up.Stderr);
+            Assert.Equal($"workspace dana: layer core, dana; http://127.0.0.1:{_port}/?token=$JUPYTER_TOKEN\n", up.Stdout);
+            Assert.True((await Ready()).IsSuccessStatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await http.GetAsync($"{api}/contents")).StatusCode);
+            var put = await http.PutAsync($"{api}/contents/notes.txt?token={token}",
+                new StringContent("{\"type\": \"file\", \"format\": \"text\", \"content\": \"kept\"}", System.Text.Encoding.UTF8, "application/json"));
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+
+            Assert.Equal(0, Workspace("down", "dana").ExitCode);
+            Assert.Equal(0, Workspace("up", "dana").ExitCode);
+            Assert.True((await Ready()).IsSuccessStatusCode);
+            var notes = await http.GetStringAsync($"{api}/contents/notes.txt?token={token}");
+            Assert.Contains("\"content\": \"kept\"", notes.Replace("\":\"", "\": \""), StringComparison.Ordinal);
+        }
+        finally
+        {
+            var down = Workspace("down", "dana", "--remove-home");
+            Assert.True(down.ExitCode == 0, down.Stderr);
+        }
+        Assert.Empty(await docker.Require().ListContainersAsync(new Dictionary<string, string> { ["com.docker.compose.project"] = "workspace-dana" }));
     }
 
     public void Dispose() => _repo.Dispose();

@@ -66,6 +66,13 @@ public class RenderedFilesTests
                     case V1Namespace:
                         kinds.Add("Namespace");
                         break;
+                    case V1PersistentVolumeClaim pvc:
+                        // A developer workspace's home, mounted by its Deployment.
+                        Assert.Equal(["ReadWriteOnce"], pvc.Spec.AccessModes);
+                        Assert.Contains(manifests.SelectMany(m => KubernetesYaml.LoadAllFromString(m.Value, strict: true)).OfType<V1Deployment>(),
+                            d => d.Spec.Template.Spec.Volumes?.Any(v => v.PersistentVolumeClaim?.ClaimName == pvc.Metadata.Name) == true);
+                        kinds.Add("PersistentVolumeClaim");
+                        break;
                     default:
                         Assert.Fail($"{name}: unexpected object {obj.GetType().Name}");
                         break;
@@ -93,8 +100,10 @@ public class RenderedFilesTests
     /// <summary>The Compose keys Beacon emits, written from the Compose specification; anything else fails.</summary>
     private static readonly Dictionary<string, string[]> ComposeKeys = new()
     {
-        ["$"] = ["name", "services", "networks"],
-        ["service"] = ["image", "command", "environment", "ports", "networks", "restart", "healthcheck", "deploy"],
+        ["$"] = ["name", "services", "networks", "volumes"],
+        ["service"] = ["image", "command", "environment", "ports", "networks", "restart", "healthcheck", "deploy", "user", "entrypoint", "volumes", "network_mode", "depends_on"],
+        ["volume"] = ["name"],
+        ["depends_on"] = ["condition"],
         ["healthcheck"] = ["test", "interval", "timeout", "retries"],
         ["deploy"] = ["replicas", "resources"],
         ["resources"] = ["limits", "reservations"],
@@ -109,7 +118,7 @@ public class RenderedFilesTests
     {
         var workspace = Example();
         var files = Rendering.Files(Session(workspace, "acme-local")).Where(f => f.Key.StartsWith("compose/", StringComparison.Ordinal)).ToList();
-        Assert.Equal(["compose/beacon.yaml", "compose/pricing.yaml"], files.Select(f => f.Key));
+        Assert.Equal(["compose/beacon.yaml", "compose/pricing.yaml", "compose/workspace-alice.yaml", "compose/workspace-bob.yaml"], files.Select(f => f.Key));
         foreach (var (name, text) in files)
         {
             var yaml = new YamlStream();
@@ -125,7 +134,20 @@ public class RenderedFilesTests
                     Assert.All(((YamlSequenceNode)ports).Children, p => Assert.StartsWith("127.0.0.1:", ((YamlScalarNode)p).Value, StringComparison.Ordinal));
                     Keys((YamlMappingNode)s["healthcheck"], "healthcheck", name);
                 }
-                var deploy = (YamlMappingNode)s["deploy"];
+                if (s.Children.TryGetValue(new YamlScalarNode("depends_on"), out var dependsOn))
+                {
+                    foreach (var (_, condition) in ((YamlMappingNode)dependsOn).Children)
+                    {
+                        Keys((YamlMappingNode)condition, "depends_on", name);
+                    }
+                }
+                if (!s.Children.TryGetValue(new YamlScalarNode("deploy"), out var deployNode))
+                {
+                    // Only a workspace's one-shot service that makes its home volume writable has no limits.
+                    Assert.Equal("chown", ((YamlScalarNode)((YamlSequenceNode)s["entrypoint"]).Children[0]).Value);
+                    continue;
+                }
+                var deploy = (YamlMappingNode)deployNode;
                 Keys(deploy, "deploy", name);
                 var resources = (YamlMappingNode)deploy["resources"];
                 Keys(resources, "resources", name);
@@ -139,9 +161,15 @@ public class RenderedFilesTests
                     }
                 }
             }
-            foreach (var (_, network) in ((YamlMappingNode)root["networks"]).Children)
+            foreach (var (section, kind) in new[] { ("networks", "network"), ("volumes", "volume") })
             {
-                Keys((YamlMappingNode)network, "network", name);
+                if (root.Children.TryGetValue(new YamlScalarNode(section), out var entries))
+                {
+                    foreach (var entry in ((YamlMappingNode)entries).Children.Values)
+                    {
+                        Keys((YamlMappingNode)entry, kind, name);
+                    }
+                }
             }
         }
         Assert.Contains("driver: nvidia", files.Single(f => f.Key == "compose/beacon.yaml").Value, StringComparison.Ordinal);
