@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the DEMO channel used by the example organisation (linux-64 + noarch repodata.json).
+"""Writes the DEMO channel used by the example organisation (linux-64, linux-aarch64 + noarch repodata.json).
 
 This is a demo channel, not a mirror: package names, versions, builds and dependencies are modelled on
 conda-forge (spring 2024) so that the example solves like a real environment, but the checksums are derived
@@ -195,6 +195,17 @@ for name, ver, build, deps, arch in (
     ("r-ggplot2", "3.5.0", "r43hc72bb7e_0", ["r-rlang >=1.1.0", "r-scales >=1.2.0"], N),
 ):
     add(arch, name, ver, build, 0, ["r-base >=4.3,<4.4.0a0"] + deps, noarch="generic" if arch == N else None, license="GPL-3.0-only")
+
+# --- linux-aarch64: the same builds for Arm (an organisation's second root, e.g. Graviton nodes), without the CUDA
+# stack (its builds here are x86-only); each record is re-keyed for its subdir, so its checksums differ.
+A = "linux-aarch64"
+CUDA_ONLY = {"cudnn", "nccl", "cuda-version", "cuda-cudart", "cuda-nvrtc", "libcublas", "libcufft", "libcurand", "libcusolver", "libcusparse"}
+pkgs[A] = []
+for fn, r in pkgs[L]:
+    if r["name"] in CUDA_ONLY or any(d.split()[0] in CUDA_ONLY | {"__cuda"} for d in r["depends"]):
+        continue
+    pkgs[A].append(rec(A, r["name"], r["version"], r["build"], r["build_number"], r["depends"], r.get("constrains", ()),
+                       r.get("noarch"), r.get("track_features"), r["license"], (r["timestamp"] - T0) // 86400000))
 
 for subdir, records in pkgs.items():
     os.makedirs(os.path.join(HERE, subdir), exist_ok=True)

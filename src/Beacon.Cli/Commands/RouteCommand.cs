@@ -19,12 +19,13 @@ internal static class RouteCommand
         var requires = Options.List("--requires", "Route these MatchSpecs instead of a workload.", "spec", "-r");
         var hardware = Options.Text("--hardware", "The hardware profile the work runs on (default cpu).", "profile");
         var stack = Options.Stack("Only layers whose stage this stack deploys.");
+        var platform = Options.Text("--platform", "The platform the work runs on (a conda subdir such as linux-aarch64); default: the workload's, else linux-64 when a root targets it.", "subdir");
         var explain = Options.Flag("--explain", "Say why each smaller layer was rejected.");
         var repo = Options.Repo();
         var json = Options.Json();
         var command = new Command("route", "The minimum acceptable layer for a workload or for specs, and why smaller layers were rejected.")
         {
-            workload, requires, hardware, stack, explain, repo, json,
+            workload, requires, hardware, stack, platform, explain, repo, json,
         };
         command.Validators.Add(result =>
         {
@@ -34,11 +35,11 @@ internal static class RouteCommand
             }
         });
         command.SetAction(parse => Run(new CommandRun(console, "route", parse.GetValue(json)), parse.GetValue(repo), parse.GetValue(workload),
-            parse.GetValue(requires)!, parse.GetValue(hardware), parse.GetValue(stack), parse.GetValue(explain)));
+            parse.GetValue(requires)!, parse.GetValue(hardware), parse.GetValue(stack), parse.GetValue(platform), parse.GetValue(explain)));
         return command;
     }
 
-    private static int Run(CommandRun run, string? repo, string? workloadName, string[] requires, string? hardware, string? stackName, bool explain)
+    private static int Run(CommandRun run, string? repo, string? workloadName, string[] requires, string? hardware, string? stackName, string? platform, bool explain)
     {
         if (Repository.Load(run, repo, out var exit) is not { } workspace)
         {
@@ -54,6 +55,10 @@ internal static class RouteCommand
         {
             return run.Fail(DiagnosticCode.UnknownHardwareArgument, $"no hardware profile '{hardware}' (known: {string.Join(", ", profiles.Keys)}){Suggestions.DidYouMean(hardware, profiles.Keys)}");
         }
+        if (platform is not null && !workspace.Tree.Platforms.Contains(platform))
+        {
+            return run.Fail(DiagnosticCode.InvalidCommandLine, $"--platform {platform}: no root layer targets it (roots: {string.Join(", ", workspace.Tree.Platforms)})");
+        }
         var router = Router.FromDisk(workspace);
         RouteResult result;
         if (workloadName is not null)
@@ -63,7 +68,7 @@ internal static class RouteCommand
             {
                 return run.Fail(DiagnosticCode.UnknownWorkloadArgument, $"no workload '{workloadName}'{Suggestions.DidYouMean(workloadName, workspace.Workloads.Select(w => w.Name))}");
             }
-            result = hardware is null ? router.Route(workload, stack) : router.Route(workload.RoutingRequires, hardware, stack);
+            result = router.Route(workload.RoutingRequires, hardware ?? workload.Hardware?.Value ?? HardwareProfile.DefaultName, stack, platform ?? workload.Platform?.Value);
         }
         else
         {
@@ -77,7 +82,7 @@ internal static class RouteCommand
                 }
                 specs.Add(parsed.Value);
             }
-            result = router.Route(specs, hardware ?? HardwareProfile.DefaultName, stack);
+            result = router.Route(specs, hardware ?? HardwareProfile.DefaultName, stack, platform);
         }
 
         if (run.Json)

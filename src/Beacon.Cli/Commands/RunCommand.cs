@@ -24,13 +24,14 @@ internal static class RunCommand
         var stack = Options.Stack("The stack whose layers and images to use (default: the first local stack).");
         var against = Options.Text("--against", "Route among the layers of this stage only, e.g. production: try new code against the production environment.", "stage");
         against.AcceptOnlyFromAmong([.. Stages.Names]);
+        var platform = Options.Text("--platform", "Route among the layers of this platform (a conda subdir such as linux-aarch64); default: linux-64 when a root targets it.", "subdir");
         var dryRun = Options.Flag("--dry-run", "Print the layer, the image and the command; run nothing.");
         var apply = Options.Flag("--apply", "For a kubernetes or cloud stack: submit the Job with kubectl (the stack's kubeconfig and context).");
         var repo = Options.Repo();
         var command = new Argument<string[]>("command") { Description = "The command and its arguments, after '--'.", Arity = ArgumentArity.OneOrMore };
         var run = new Command("run", "Run a one-off command in the minimum acceptable layer (or --layer): on the local engine, or as a Kubernetes Job for other stacks.")
         {
-            layer, requires, hardware, stack, against, dryRun, apply, repo, command,
+            layer, requires, hardware, stack, against, platform, dryRun, apply, repo, command,
         };
         run.Validators.Add(result =>
         {
@@ -40,12 +41,12 @@ internal static class RunCommand
             }
         });
         run.SetAction((parse, token) => RunAsync(new CommandRun(console, "run", json: false), parse.GetValue(repo), parse.GetValue(stack), parse.GetValue(layer),
-            parse.GetValue(requires)!, parse.GetValue(hardware), parse.GetValue(against), parse.GetValue(dryRun), parse.GetValue(apply), parse.GetValue(command)!, token));
+            parse.GetValue(requires)!, parse.GetValue(hardware), parse.GetValue(against), parse.GetValue(platform), parse.GetValue(dryRun), parse.GetValue(apply), parse.GetValue(command)!, token));
         return run;
     }
 
     private static async Task<int> RunAsync(CommandRun run, string? repo, string? stackName, string? layer, string[] requires, string? hardware, string? against,
-        bool dryRun, bool apply, string[] command, CancellationToken token)
+        string? platform, bool dryRun, bool apply, string[] command, CancellationToken token)
     {
         var specs = new List<MatchSpec>();
         foreach (var text in requires)
@@ -62,7 +63,7 @@ internal static class RunCommand
             return exit;
         }
         Stage? stage = against is not null && Stages.TryParse(against, out var s) ? s : null;
-        var (placed, refusal) = OneOffRuns.Place(session, new RunRequest(layer, specs, hardware, stage, command));
+        var (placed, refusal) = OneOffRuns.Place(session, new RunRequest(layer, specs, hardware, stage, command) { Platform = platform });
         if (refusal is not null)
         {
             var code = refusal.UnknownHardware ? DiagnosticCode.UnknownHardwareArgument

@@ -176,7 +176,7 @@ public sealed class ImageBuilder(DockerClient client, Action<string>? progress =
                     }
                     progress?.Invoke("        " + text.TrimEnd('\n'));
                 }
-            }, cancellationToken);
+            }, image.OciPlatform == "linux/amd64" ? null : image.OciPlatform, cancellationToken);
             return null;
         }
         catch (DockerApiException e)

@@ -116,11 +116,12 @@ public sealed class DockerClient : IDisposable
     /// Builds a Dockerfile context (a tar stream) with the classic builder. Every progress line reaches
     /// <paramref name="progress"/>; a failed step ends the build with a <see cref="DockerApiException"/> naming the step.
     /// </summary>
+    /// <param name="platform">os/architecture to build for (what `docker build --platform` sends); null: the engine's own.</param>
     public async Task BuildAsync(Stream context, string tag, IReadOnlyDictionary<string, string> buildArgs, Action<ProgressMessage>? progress,
-        CancellationToken cancellationToken = default)
+        string? platform = null, CancellationToken cancellationToken = default)
     {
-        var query = Query(("t", tag), ("dockerfile", "Dockerfile"), ("rm", "1"), ("forcerm", "1"),
-            ("buildargs", JsonSerializer.Serialize(buildArgs.ToDictionary(), DockerJson.Default.DictionaryStringString)));
+        var query = Query([("t", tag), ("dockerfile", "Dockerfile"), ("rm", "1"), ("forcerm", "1"),
+            ("buildargs", JsonSerializer.Serialize(buildArgs.ToDictionary(), DockerJson.Default.DictionaryStringString)), .. platform is null ? [] : new[] { ("platform", platform) }]);
         using var content = new StreamContent(context);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-tar");
         await StreamAsync(HttpMethod.Post, "build" + query, content, null, progress, cancellationToken);

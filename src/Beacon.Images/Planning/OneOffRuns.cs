@@ -12,7 +12,11 @@ namespace Beacon.Images.Planning;
 /// What <c>beacon run</c> asks for: a layer by name, or MatchSpecs to route like a workload's <c>requires</c>; the
 /// hardware profile; <paramref name="Against"/> restricts routing to one stage's layers ("test against production").
 /// </summary>
-public sealed record RunRequest(string? Layer, IReadOnlyList<MatchSpec> Requires, string? Hardware, Stage? Against, IReadOnlyList<string> Command);
+public sealed record RunRequest(string? Layer, IReadOnlyList<MatchSpec> Requires, string? Hardware, Stage? Against, IReadOnlyList<string> Command)
+{
+    /// <summary>The platform to route on (a conda subdir); null: the tree's default.</summary>
+    public string? Platform { get; init; }
+}
 
 /// <summary>A one-off run placed like a workload: a <see cref="PlannedWorkload"/> of kind job, and why that layer.</summary>
 public sealed record PlannedRun(PlannedWorkload Workload, PlannedImage Image, string Reason, RouteResult? Route);
@@ -58,7 +62,7 @@ public static class OneOffRuns
         }
         else
         {
-            route = Router.FromStored(workspace, session.Locks).Route(request.Requires, hardwareName, stack);
+            route = Router.FromStored(workspace, session.Locks).Route(request.Requires, hardwareName, stack, request.Platform);
             if (route.Layer is null)
             {
                 return (null, new RunRefusal($"no layer of stack '{session.Stack.Name}'{(request.Against is { } s ? $" at stage {s.ToText()}" : "")} satisfies {string.Join(", ", request.Requires)}: " +

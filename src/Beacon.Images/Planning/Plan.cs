@@ -11,10 +11,47 @@ namespace Beacon.Images.Planning;
 public sealed record PlannedImage(string Layer, string? Parent, ImageReference Reference, BuildContext Context)
 {
     public string Tag => Reference.Tag;
+
+    /// <summary>The conda subdir of the layer's root (linux-64, linux-aarch64, ...).</summary>
+    public string Platform { get; init; } = "linux-64";
+
+    /// <summary>Where the environment lives in the image: its root's prefix.</summary>
+    public string Prefix { get; init; } = LayerDocument.DefaultPrefix;
+
+    /// <summary>The OCI platform an engine builds and runs it for (linux/amd64, linux/arm64, ...).</summary>
+    public string OciPlatform => Platforms.Oci(Platform);
 }
 
-/// <summary>A node pool for one hardware profile the stack's workloads need.</summary>
-public sealed record PlannedNodePool(string Name, HardwareProfile Profile, int Min, int Max);
+/// <summary>conda subdirs as OCI platforms (what `docker build --platform` and image indexes say).</summary>
+public static class Platforms
+{
+    public static string Oci(string subdir) => subdir switch
+    {
+        "linux-64" => "linux/amd64",
+        "linux-aarch64" => "linux/arm64",
+        "linux-ppc64le" => "linux/ppc64le",
+        "linux-s390x" => "linux/s390x",
+        "linux-armv7l" => "linux/arm/v7",
+        "linux-32" => "linux/386",
+        _ => throw new ArgumentException($"conda subdir '{subdir}' has no Linux container platform", nameof(subdir)),
+    };
+
+    /// <summary>Kubernetes' kubernetes.io/arch value of a subdir.</summary>
+    public static string Architecture(string subdir) => Oci(subdir).Split('/')[1];
+}
+
+/// <summary>
+/// A node pool for one hardware profile on one platform the stack's workloads need: named after the profile
+/// (<c>cpu</c>), with the architecture for other platforms than linux-64 (<c>cpu-arm64</c>); its nodes carry that name
+/// in the <c>beacon.io/hardware</c> label.
+/// </summary>
+public sealed record PlannedNodePool(string Name, HardwareProfile Profile, int Min, int Max)
+{
+    public string Platform { get; init; } = "linux-64";
+
+    public static string NameFor(string profile, string platform) =>
+        platform == "linux-64" ? profile : $"{profile}-{Platforms.Architecture(platform).Replace('/', '-')}";
+}
 
 /// <summary>Where and how one workload runs.</summary>
 public sealed record PlannedWorkload(
@@ -28,7 +65,14 @@ public sealed record PlannedWorkload(
     string? Schedule,
     IReadOnlyList<int> Ports,
     IReadOnlyDictionary<string, string> Env,
-    string Group);
+    string Group)
+{
+    /// <summary>The conda subdir of its layer (linux-64, linux-aarch64, ...).</summary>
+    public string Platform { get; init; } = "linux-64";
+
+    /// <summary>The node pool it runs on (<see cref="PlannedNodePool.NameFor"/>).</summary>
+    public string Pool => PlannedNodePool.NameFor(Hardware.Name, Platform);
+}
 
 /// <summary>
 /// A developer's workspace on a stack: a Jupyter Server in their layer's image on their hardware, with a home volume
@@ -40,6 +84,9 @@ public sealed record PlannedWorkspace(string Name, string Layer, ImageReference 
 {
     /// <summary>Every workspace lives in this namespace (Kubernetes) / is named workspace-&lt;name&gt; (Compose).</summary>
     public const string Namespace = "workspaces";
+
+    /// <summary>The conda subdir of the workspace's layer.</summary>
+    public string Platform { get; init; } = "linux-64";
 
     public string ObjectName => $"workspace-{Name}";
 }
@@ -59,9 +106,6 @@ public sealed record Plan(
 {
     /// <summary>How this stack's images are made (<c>beacon:builder</c>).</summary>
     public ImageBuilderKind Builder => Stack.Builder;
-
-    /// <summary>Where the environment lives in every image of the plan.</summary>
-    public string Prefix { get; init; } = LayerDocument.DefaultPrefix;
 
     public IEnumerable<string> Groups => Workloads.Select(w => w.Group).Distinct().Order(StringComparer.Ordinal);
 

@@ -10,7 +10,7 @@ public static class PlanText
     {
         var sb = new StringBuilder();
         sb.Append($"stack {plan.Stack.Name} ({plan.Stack.Cloud.ToText()}) · registry {(plan.CreateRegistry ? "created by the stack" : plan.Registry)} · stages {string.Join(", ", plan.Stack.Stages.Select(s => s.ToText()))}\n");
-        sb.Append(plan.Builder == ImageBuilderKind.Oci ? $"├─ images, in build order (oci builder: Beacon installs into {plan.Prefix} and pushes by digest)\n" : "├─ images, in build order\n");
+        sb.Append(plan.Builder == ImageBuilderKind.Oci ? $"├─ images, in build order (oci builder: Beacon installs into {string.Join(", ", plan.Images.Select(i => i.Prefix).Distinct())} and pushes by digest)\n" : "├─ images, in build order\n");
         var images = plan.Images.ToList();
         void Image(PlannedImage image, string indent, bool last)
         {

@@ -27,7 +27,9 @@ public static class Planner
         var registry = (stack.Registry ?? CreatedRegistryPlaceholder).TrimEnd('/');
 
         // Deployed layers, plus the ancestors their images are built FROM.
-        var deployed = tree.TopologicalOrder.Where(l => stack.Stages.Contains(l.Stage)).Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+        var deployed = tree.TopologicalOrder
+            .Where(l => stack.Stages.Contains(l.Stage) && (stack.Platforms is null || stack.Platforms.Contains(tree.PlatformOf(l.Name))))
+            .Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var name in deployed.ToList())
         {
             foreach (var a in tree.Ancestors(name))
@@ -72,9 +74,13 @@ public static class Planner
                     problems.Add(new PlanProblem($"layer {layer.Name}", $"layer '{layer.Name}' lists pip packages, which the oci builder does not install; use beacon:builder docker for stack '{stack.Name}'"));
                     continue;
                 }
-                tag = OciIdentity.Tag(layer.Parent is { } op ? images[op.Value].Reference.Tag : layer.BaseImage!.Value.Value, tree.Prefix, s.Text);
+                tag = OciIdentity.Tag(layer.Parent is { } op ? images[op.Value].Reference.Tag : layer.BaseImage!.Value.Value, tree.PrefixOf(layer.Name), s.Text);
             }
-            images[layer.Name] = new PlannedImage(layer.Name, layer.Parent?.Value, ImageReference.ForLayer(registry, layer.Name, tag), context);
+            images[layer.Name] = new PlannedImage(layer.Name, layer.Parent?.Value, ImageReference.ForLayer(registry, layer.Name, tag), context)
+            {
+                Platform = tree.PlatformOf(layer.Name),
+                Prefix = tree.PrefixOf(layer.Name),
+            };
         }
 
         var profiles = workspace.HardwareFor(stack);
@@ -98,7 +104,7 @@ public static class Planner
             var hardware = profiles[w.Hardware?.Value ?? HardwareProfile.DefaultName];
             workloads.Add(new PlannedWorkload(w.Name, w.Kind, layer, image.Reference, hardware, w.Command,
                 w.Kind is WorkloadKind.Service or WorkloadKind.Kernel ? w.Replicas : 1, w.Schedule, w.Ports, w.Env,
-                w.Group ?? stack.Namespace ?? "beacon"));
+                w.Group ?? stack.Namespace ?? "beacon") { Platform = image.Platform });
         }
 
         var workspaces = new List<PlannedWorkspace>();
@@ -115,17 +121,26 @@ public static class Planner
                 continue;
             }
             workspaces.Add(new PlannedWorkspace(d.Name, d.Layer.Value, image.Reference, profile,
-                d.Exploratory.Where(e => profiles.ContainsKey(e.Value)).Select(e => profiles[e.Value]).ToList(), d.Storage, d.Port));
+                d.Exploratory.Where(e => profiles.ContainsKey(e.Value)).Select(e => profiles[e.Value]).ToList(), d.Storage, d.Port) { Platform = image.Platform });
         }
 
         // Node pools for the profiles workloads and workspaces run on (a workspace's own resources need no pool of
         // their own: its pod is scheduled by its requests).
-        var named = workspaces.SelectMany(w => w.Exploratory.Prepend(w.Hardware)).Where(h => profiles.ContainsKey(h.Name) && profiles[h.Name] == h);
-        var pools = workloads.Select(w => w.Hardware).Concat(named).DistinctBy(h => h.Name).OrderBy(h => h.Name, StringComparer.Ordinal)
-            .Select(h => stack.NodePools.TryGetValue(h.Name, out var size)
-                ? new PlannedNodePool(h.Name, h, size.Min, size.Max)
-                : new PlannedNodePool(h.Name, h, h.HasGpu ? 0 : 1, h.HasGpu ? 2 : 3))
+        var named = workspaces.SelectMany(w => w.Exploratory.Prepend(w.Hardware).Select(h => (Profile: h, w.Platform)))
+            .Where(x => profiles.ContainsKey(x.Profile.Name) && profiles[x.Profile.Name] == x.Profile);
+        var pools = workloads.Select(w => (Profile: w.Hardware, w.Platform)).Concat(named)
+            .DistinctBy(x => PlannedNodePool.NameFor(x.Profile.Name, x.Platform))
+            .Select(x => (Name: PlannedNodePool.NameFor(x.Profile.Name, x.Platform), x.Profile, x.Platform))
+            .OrderBy(x => x.Name, StringComparer.Ordinal)
+            .Select(x => (stack.NodePools.TryGetValue(x.Name, out var size) || stack.NodePools.TryGetValue(x.Profile.Name, out size)
+                ? new PlannedNodePool(x.Name, x.Profile, size.Min, size.Max)
+                : new PlannedNodePool(x.Name, x.Profile, x.Profile.HasGpu ? 0 : 1, x.Profile.HasGpu ? 2 : 3)) with { Platform = x.Platform })
             .ToList();
-        return new Plan(stack, registry, createRegistry, images.Values.ToList(), pools, workloads) { Problems = problems, Prefix = tree.Prefix, Workspaces = workspaces };
+        // GCP and Azure offer no Arm machine with a GPU (AWS has g5g): such a pool cannot be made there.
+        foreach (var pool in pools.Where(p => p.Platform == "linux-aarch64" && p.Profile.HasGpu && stack.Cloud is CloudTarget.Gcp or CloudTarget.Azure))
+        {
+            problems.Add(new PlanProblem($"node pool {pool.Name}", $"{stack.Cloud.ToText()} has no Arm machine with a GPU: node pool '{pool.Name}' (profile '{pool.Profile.Name}' on linux-aarch64) cannot be made in stack '{stack.Name}'"));
+        }
+        return new Plan(stack, registry, createRegistry, images.Values.ToList(), pools, workloads) { Problems = problems, Workspaces = workspaces };
     }
 }

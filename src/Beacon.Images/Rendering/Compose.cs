@@ -17,6 +17,7 @@ public static class Compose
         {
             var service = new Map()
                 .Add("image", w.Image.ToString())
+                .Add("platform", w.Platform == "linux-64" ? null : Planning.Platforms.Oci(w.Platform))
                 .Add("command", WorkloadObjects.Command(w).ToList())
                 .Add("environment", Environment(w))
                 .Add("ports", KernelServer.Ports(w).Count == 0 ? null : KernelServer.Ports(w).Select(p => $"127.0.0.1:{p}:{p}").ToList())

@@ -34,7 +34,7 @@ public static class KernelServer
     /// <summary>A workspace as the kernel workload it resembles: a Jupyter Server on 8888 in its layer, on its hardware.</summary>
     public static PlannedWorkload AsWorkload(PlannedWorkspace ws, HardwareProfile? hardware = null) =>
         new(ws.ObjectName, WorkloadKind.Kernel, ws.Layer, ws.Image, hardware ?? ws.Hardware, [], 1, null, [DefaultPort],
-            new Dictionary<string, string>(), PlannedWorkspace.Namespace);
+            new Dictionary<string, string>(), PlannedWorkspace.Namespace) { Platform = ws.Platform };
 
     /// <summary>How to reach the server from a laptop: what to run, and the URL for VS Code's or Jupyter's "remote server".</summary>
     public static IReadOnlyList<string> Connection(Plan plan, PlannedWorkload w, string? localToken)

@@ -86,7 +86,7 @@ public static class WorkloadObjects
             new Map().Add("name", claim).Add("namespace", w.Group).Add("labels", Labels(w).Add("beacon.io/developer", ws.Name)),
             new Map().Add("accessModes", new List<object> { "ReadWriteOnce" }).Add("resources", new Map().Add("requests", new Map().Add("storage", ws.Storage))));
         // A developer's own resources are no node pool's profile: the pod is placed by its requests alone.
-        var pooled = plan.NodePools.Any(p => p.Name == ws.Hardware.Name && p.Profile == ws.Hardware);
+        var pooled = plan.NodePools.Any(p => p.Name == w.Pool && p.Profile == ws.Hardware);
         var spec = PodSpec(w, "Always", image ?? w.Image.ToString(), claim, pooled);
         var metadata = new Map().Add("name", w.Name).Add("namespace", w.Group).Add("labels", labels);
         yield return new KubernetesObject("apps/v1", "Deployment", w.Name, w.Group, metadata,
@@ -127,10 +127,40 @@ public static class WorkloadObjects
             .Add("restartPolicy", restartPolicy)
             // fsGroup: the home volume is writable by the image's user.
             .Add("securityContext", new Map().Add("runAsNonRoot", true).Add("runAsUser", 10001).Add("fsGroup", homeClaim is null ? null : 10001))
-            .Add("nodeSelector", pooled ? new Map().Add(HardwareLabel, w.Hardware.Name) : null)
-            .Add("tolerations", w.Hardware.HasGpu ? new List<object> { new Map().Add("key", "nvidia.com/gpu").Add("operator", "Exists").Add("effect", "NoSchedule") } : null)
+            .Add("nodeSelector", NodeSelector(w, pooled))
+            .Add("tolerations", Tolerations(w))
             .Add("containers", new List<object> { container })
             .Add("volumes", homeClaim is null ? null : new List<object> { new Map().Add("name", "home").Add("persistentVolumeClaim", new Map().Add("claimName", homeClaim)) });
+    }
+
+    /// <summary>Its pool's nodes; on another architecture than amd64 also that architecture (nodes label it themselves).</summary>
+    private static Map? NodeSelector(PlannedWorkload w, bool pooled)
+    {
+        var selector = new Map();
+        if (pooled)
+        {
+            selector.Add(HardwareLabel, w.Pool);
+        }
+        if (w.Platform != "linux-64")
+        {
+            selector.Add("kubernetes.io/arch", Platforms.Architecture(w.Platform));
+        }
+        return selector.Count == 0 ? null : selector;
+    }
+
+    /// <summary>GPU nodes' taint; arm nodes' arch taint (GKE taints its Arm nodes so that amd64-only pods stay off).</summary>
+    private static List<object>? Tolerations(PlannedWorkload w)
+    {
+        var tolerations = new List<object>();
+        if (w.Hardware.HasGpu)
+        {
+            tolerations.Add(new Map().Add("key", "nvidia.com/gpu").Add("operator", "Exists").Add("effect", "NoSchedule"));
+        }
+        if (w.Platform != "linux-64")
+        {
+            tolerations.Add(new Map().Add("key", "kubernetes.io/arch").Add("operator", "Equal").Add("value", Platforms.Architecture(w.Platform)).Add("effect", "NoSchedule"));
+        }
+        return tolerations.Count == 0 ? null : tolerations;
     }
 
     private static List<object>? Env(PlannedWorkload w, string home)

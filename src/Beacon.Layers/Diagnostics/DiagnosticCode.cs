@@ -25,7 +25,7 @@ public enum DiagnosticCode
     DuplicateLayer = 102,
     UnknownParent = 103,
     ParentCycle = 104,
-    MultipleRoots = 105,
+    // 105 (MultipleRoots) was retired when an organisation could keep several roots.
     NoRoot = 106,
     ChildSetsRootOnlyKey = 107,
     RootMissingKey = 108,

@@ -24,7 +24,6 @@ public static class DiagnosticCodes
         [DiagnosticCode.DuplicateLayer] = "Two layers have the same name.",
         [DiagnosticCode.UnknownParent] = "A layer's parent does not exist.",
         [DiagnosticCode.ParentCycle] = "Layers are each other's parents.",
-        [DiagnosticCode.MultipleRoots] = "More than one layer has no parent.",
         [DiagnosticCode.NoRoot] = "No layer is the root (every layer has a parent).",
         [DiagnosticCode.ChildSetsRootOnlyKey] = "A child layer sets `platform` or `base-image`, which only the root sets.",
         [DiagnosticCode.RootMissingKey] = "The root layer lacks `platform` or `base-image`.",

@@ -65,6 +65,8 @@ public sealed record StackDocument
     public required CloudTarget Cloud { get; init; }
     public string? Registry { get; init; }
     public ImageBuilderKind Builder { get; init; } = ImageBuilderKind.Docker;
+    /// <summary>The platforms (conda subdirs) whose layers this stack deploys; null: every root's.</summary>
+    public IReadOnlyList<string>? Platforms { get; init; }
     public IReadOnlyList<Stage> Stages { get; init; } = [Stage.Production];
     public ClusterSetting Cluster { get; init; } = new(true, null, null, null);
     public string? Region { get; init; }

@@ -52,6 +52,8 @@ public sealed record WorkloadDocument
     public IReadOnlyList<string> Owners { get; init; } = [];
     /// <summary>The stacks that run this workload; null means every stack.</summary>
     public IReadOnlyList<Located<string>>? Stacks { get; init; }
+    /// <summary>The platform it runs on (a conda subdir); null: the tree's default (linux-64 when a root targets it).</summary>
+    public Located<string>? Platform { get; init; }
 
     public bool RunsIn(StackDocument stack) => Stacks is null || Stacks.Any(s => s.Value == stack.Name);
 

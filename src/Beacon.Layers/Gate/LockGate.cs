@@ -88,11 +88,11 @@ public static class LockGate
         var lockFile = stored.Lock!;
         var lockAt = new SourceLocation(stored.Path);
         var parentName = layer.Parent?.Value;
-        if (lockFile.Layer != layer.Name || lockFile.Parent != parentName || lockFile.File.Platform != tree.Platform)
+        if (lockFile.Layer != layer.Name || lockFile.Parent != parentName || lockFile.File.Platform != tree.PlatformOf(layer.Name))
         {
             bag.Error(lockAt, DiagnosticCode.LockHeaderMismatch,
                 $"the lock says layer '{lockFile.Layer}', parent '{lockFile.Parent ?? "(none)"}', platform {lockFile.File.Platform}; " +
-                $"the layer is '{layer.Name}' with parent '{parentName ?? "(none)"}' on {tree.Platform}; run 'beacon lock {layer.Name}'");
+                $"the layer is '{layer.Name}' with parent '{parentName ?? "(none)"}' on {tree.PlatformOf(layer.Name)}; run 'beacon lock {layer.Name}'");
             return false;
         }
         var parent = parentName is null ? null : all.GetValueOrDefault(parentName);
@@ -182,7 +182,7 @@ public static class LockGate
     {
         var tree = workspace.Tree;
         var system = LayerInputs.EffectiveSystem(tree, layer.Name);
-        var target = VirtualPackageSet.ForTarget(tree.Platform, system).ToRecords().ToDictionary(r => r.Name, StringComparer.Ordinal);
+        var target = VirtualPackageSet.ForTarget(tree.PlatformOf(layer.Name), system).ToRecords().ToDictionary(r => r.Name, StringComparer.Ordinal);
         var at = layer.NameLocation;
         foreach (var text in lockFile.VirtualRequirements)
         {
@@ -247,7 +247,7 @@ public static class LockGate
         {
             if (w.Layer is { } pinned)
             {
-                var route = router.Route(w.RoutingRequires, w.Hardware?.Value ?? HardwareProfile.DefaultName, null);
+                var route = router.Route(w.RoutingRequires, w.Hardware?.Value ?? HardwareProfile.DefaultName, null, w.Platform?.Value);
                 var candidate = route.Candidates.FirstOrDefault(c => c.Layer == pinned.Value);
                 if (candidate is { Accepted: false })
                 {

@@ -47,13 +47,20 @@ public static class LockVerifier
                         ? $"{p.FileName} is not a package of {p.Channel} (in {p.Subdir})"
                         : $"'{Conda.Parsing.Printable.Of(p.Url)}' is not a package of the layer's channels ({string.Join(", ", channelUrls)})";
                     bag.Error(at, DiagnosticCode.LockRecordUnknown,
-                        $"{what}; {WhatTheChannelsHave(p, channelNames, channels)}; was the lock edited by hand? run 'beacon lock {layer.Name}'");
+                        $"{what}; {WhatTheChannelsHave(p, channelNames, channels, tree.PlatformOf(layer.Name))}; was the lock edited by hand? run 'beacon lock {layer.Name}'");
                 }
                 continue;
             }
             if (own && !channelUrls.Contains(record.Channel, StringComparer.Ordinal))
             {
                 bag.Error(at, DiagnosticCode.LockRecordUnknown, $"{p.FileName} comes from {record.Channel}, which layer '{layer.Name}' does not use ({string.Join(", ", channelUrls)})");
+                continue;
+            }
+            // A layer runs on its root's platform: a package built for another subdir would not run there.
+            if (own && record.Subdir != tree.PlatformOf(layer.Name) && record.Subdir != Conda.Specs.Subdirs.NoArch)
+            {
+                bag.Error(at, DiagnosticCode.LockRecordUnknown,
+                    $"{p.FileName} is built for {record.Subdir}, and layer '{layer.Name}' runs on {tree.PlatformOf(layer.Name)}; run 'beacon lock {layer.Name}'");
                 continue;
             }
             if (p.Sha256 != record.Sha256 || (p.Md5 is not null && record.Md5 is not null && p.Md5 != record.Md5))
@@ -94,7 +101,7 @@ public static class LockVerifier
         }
         // The file as 'beacon lock' writes these records (with the header's own parent and inputs hashes: whether those
         // are current is the gate's other question).
-        var expected = LayerLock.Create(tree.Platform, layer.Name, layer.Parent?.Value, lockFile.ParentLockSha256, lockFile.InputsSha256 ?? "",
+        var expected = LayerLock.Create(tree.PlatformOf(layer.Name), layer.Name, layer.Parent?.Value, lockFile.ParentLockSha256, lockFile.InputsSha256 ?? "",
             records.Select(r => r.Record).ToList()).Text();
         if (expected != stored.Text)
         {
@@ -106,9 +113,10 @@ public static class LockVerifier
     }
 
     /// <summary>The channel's real values for a record it does not have: the same file elsewhere, or the versions it has.</summary>
-    private static string WhatTheChannelsHave(Conda.Locks.LockedPackage p, IReadOnlyList<string> channelNames, ChannelIndex channels)
+    private static string WhatTheChannelsHave(Conda.Locks.LockedPackage p, IReadOnlyList<string> channelNames, ChannelIndex channels, string platform)
     {
-        var named = channelNames.SelectMany(c => channels.Channel(c).Records).Where(r => r.Name == p.Name).ToList();
+        var named = channelNames.SelectMany(c => channels.Channel(c).Records)
+            .Where(r => r.Name == p.Name && (r.Subdir == platform || r.Subdir == Conda.Specs.Subdirs.NoArch)).ToList();
         if (named.FirstOrDefault(r => r.FileName == p.FileName) is { } same)
         {
             return $"the channel's file of that name is {same.Url}";

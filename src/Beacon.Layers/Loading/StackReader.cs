@@ -49,7 +49,7 @@ public static partial class StackReader
             return null;
         }
 
-        var beaconKeys = new[] { "beacon:cloud", "beacon:registry", "beacon:stages", "beacon:cluster", "beacon:nodePools", "beacon:hardware", "beacon:namespace", "beacon:subnetIds", "beacon:registryUsername", "beacon:registryPassword", "beacon:builder" };
+        var beaconKeys = new[] { "beacon:cloud", "beacon:registry", "beacon:stages", "beacon:cluster", "beacon:nodePools", "beacon:hardware", "beacon:namespace", "beacon:subnetIds", "beacon:registryUsername", "beacon:registryPassword", "beacon:builder", "beacon:platforms" };
         var cloudText = config.String("beacon:cloud", required: true);
         CloudTarget cloud = default;
         var cloudOk = cloudText is { } ct && CloudTargets.TryParse(ct.Value, out cloud);
@@ -81,6 +81,15 @@ public static partial class StackReader
             {
                 // Beacon pushes the images before `pulumi up`, so the registry cannot be one the stack creates.
                 bag.Error(b.Location, DiagnosticCode.InvalidStackSetting, "beacon:builder 'oci' pushes the images before 'pulumi up': name the registry in beacon:registry");
+            }
+        }
+
+        var platforms = config.StringList("beacon:platforms", allowSingle: true);
+        foreach (var p in platforms ?? [])
+        {
+            if (!Conda.Specs.Subdirs.IsKnown(p.Value))
+            {
+                bag.Error(p.Location, DiagnosticCode.InvalidStackSetting, $"beacon:platforms: '{p.Value}' is not a conda subdir{Suggestions.DidYouMean(p.Value, Conda.Specs.Subdirs.Known)}");
             }
         }
 
@@ -142,6 +151,7 @@ public static partial class StackReader
             Cloud = cloud,
             Registry = registry?.Value,
             Builder = builder,
+            Platforms = platforms?.Select(p => p.Value).ToList(),
             Stages = stages,
             Cluster = cluster,
             Region = region,

@@ -196,6 +196,11 @@ public static class WorkloadReader
         {
             LayerReader.CheckName(s, "stack name", bag);
         }
+        var platform = map.String("platform");
+        if (platform is { } pl && !Conda.Specs.Subdirs.IsKnown(pl.Value))
+        {
+            bag.Error(pl.Location, DiagnosticCode.InvalidValue, $"platform '{pl.Value}' is not a conda subdir{Suggestions.DidYouMean(pl.Value, Conda.Specs.Subdirs.Known)}");
+        }
 
         map.ReportUnknownKeys();
         if (name is null || !Names.IsDnsLabel(name.Value.Value) || kindText is null)
@@ -221,6 +226,7 @@ public static class WorkloadReader
             Group = groupFromFile ?? group?.Value,
             Tests = tests.Select(t => t.Value).ToList(),
             Stacks = stacks,
+            Platform = platform,
         };
     }
 

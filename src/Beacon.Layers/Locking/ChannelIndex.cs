@@ -35,7 +35,7 @@ public sealed class ChannelIndex
             ChannelData data;
             try
             {
-                data = await loader.LoadAsync(resolved.Location, [workspace.Tree.Platform, Conda.Specs.Subdirs.NoArch], name, resolved.Url,
+                data = await loader.LoadAsync(resolved.Location, [.. workspace.Tree.Platforms, Conda.Specs.Subdirs.NoArch], name, resolved.Url,
                     cancellationToken: cancellationToken);
             }
             catch (RepodataException e)

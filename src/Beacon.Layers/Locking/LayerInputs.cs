@@ -18,7 +18,7 @@ public static class LayerInputs
         sb.Append("beacon-layer-inputs: 1\n");
         sb.Append("layer: ").Append(layer.Name).Append('\n');
         sb.Append("parent: ").Append(layer.Parent?.Value ?? "").Append('\n');
-        sb.Append("platform: ").Append(tree.Platform).Append('\n');
+        sb.Append("platform: ").Append(tree.PlatformOf(layerName)).Append('\n');
         sb.Append("channels: ").Append(string.Join(",", tree.EffectiveChannels(layerName))).Append('\n');
         foreach (var (k, v) in EffectiveSystem(tree, layerName))
         {

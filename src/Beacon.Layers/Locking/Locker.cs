@@ -171,7 +171,7 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader)
                 results.Add(new LayerNotLocked(layer.Name, reason, result.Conflict, BlockingParent: blocking));
                 continue;
             }
-            var layerLock = LayerLock.Create(tree.Platform, layer.Name, parentName, parentSha, inputs, result.Records!);
+            var layerLock = LayerLock.Create(tree.PlatformOf(layer.Name), layer.Name, parentName, parentSha, inputs, result.Records!);
             var text = layerLock.Text();
             if (existing is not null && existing.Text == text)
             {
@@ -258,9 +258,13 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader)
     {
         var tree = workspace.Tree;
         var layer = tree[layerName];
-        var channels = tree.EffectiveChannels(layerName).Select(name => index.Channel(name).Records).ToList();
+        // Only the layer's platform and noarch: the channels were read for every root's platform.
+        var platform = tree.PlatformOf(layerName);
+        var channels = tree.EffectiveChannels(layerName)
+            .Select(name => (IReadOnlyList<PackageRecord>)index.Channel(name).Records.Where(r => r.Subdir == platform || r.Subdir == Conda.Specs.Subdirs.NoArch).ToList())
+            .ToList();
         // The layer's system block describes the container's world; the build machine's environment must not change a lock.
-        var virtuals = VirtualPackageSet.ForTarget(tree.Platform, LayerInputs.EffectiveSystem(tree, layerName));
+        var virtuals = VirtualPackageSet.ForTarget(tree.PlatformOf(layerName), LayerInputs.EffectiveSystem(tree, layerName));
         var parentOrigin = layer.Parent is { } p ? ParentOrigin(p.Value) : null;
         var pins = parentLock?.Packages.Select(pkg => new HardPin(pkg.ToRecord(), parentOrigin!)).ToList() ?? [];
         var soft = existing?.Packages.Where(pkg => !freed.Contains(pkg.Name)).Select(pkg => pkg.ToRecord()).ToList() ?? [];

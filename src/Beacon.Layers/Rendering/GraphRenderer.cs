@@ -15,8 +15,13 @@ public static class GraphRenderer
     {
         var tree = workspace.Tree;
         var sb = new StringBuilder();
-        sb.Append(tree.Root.Name).Append("  ").Append(Facts(tree.Root, annotate)).Append('\n');
-        AppendChildren(tree, tree.Root.Name, "", sb, annotate);
+        // Each root and its subtree; with roots on several platforms, each root says its platform.
+        var platforms = tree.Platforms.Count > 1;
+        foreach (var root in tree.Roots)
+        {
+            sb.Append(root.Name).Append("  ").Append(Facts(root, annotate, platforms ? tree.PlatformOf(root.Name) : null)).Append('\n');
+            AppendChildren(tree, root.Name, "", sb, annotate);
+        }
         return sb.ToString();
     }
 
@@ -32,9 +37,13 @@ public static class GraphRenderer
         }
     }
 
-    private static string Facts(LayerDocument layer, Annotate? annotate)
+    private static string Facts(LayerDocument layer, Annotate? annotate, string? platform = null)
     {
         var parts = new List<string> { layer.Stage.ToText() };
+        if (platform is not null)
+        {
+            parts.Add(platform);
+        }
         if (layer.Hardware is { } h)
         {
             parts.Add("hardware " + h.Value);

@@ -32,14 +32,21 @@ public sealed class Router(Workspace workspace, IReadOnlyDictionary<string, Laye
     public static Router FromStored(Workspace workspace, IReadOnlyDictionary<string, StoredLock> stored) =>
         new(workspace, stored.Where(kv => kv.Value.Lock is not null).ToDictionary(kv => kv.Key, kv => kv.Value.Lock!, StringComparer.Ordinal));
 
-    public RouteResult Route(IReadOnlyList<MatchSpec> requires, string? hardware, StackDocument? stack)
+    /// <param name="platform">Only layers of this platform (a conda subdir); null: the tree's default platform.</param>
+    public RouteResult Route(IReadOnlyList<MatchSpec> requires, string? hardware, StackDocument? stack, string? platform = null)
     {
+        platform ??= workspace.Tree.DefaultPlatform;
         var profiles = workspace.HardwareFor(stack);
         var workloadHasGpu = hardware is not null && profiles.TryGetValue(hardware, out var wp) && wp.HasGpu;
         var candidates = new List<RouteCandidate>();
-        foreach (var layer in workspace.Tree.TopologicalOrder)
+        // Layers of another platform are never candidates: their packages would not run there.
+        foreach (var layer in workspace.Tree.TopologicalOrder.Where(l => workspace.Tree.PlatformOf(l.Name) == platform))
         {
             var rejections = new List<string>();
+            if (stack?.Platforms is { } deployedPlatforms && !deployedPlatforms.Contains(workspace.Tree.PlatformOf(layer.Name)))
+            {
+                rejections.Add($"stack '{stack.Name}' deploys no {workspace.Tree.PlatformOf(layer.Name)} layers");
+            }
             if (stack is not null && !stack.Stages.Contains(layer.Stage))
             {
                 rejections.Add($"stage {layer.Stage.ToText()} is not deployed by stack '{stack.Name}'");
@@ -77,7 +84,7 @@ public sealed class Router(Workspace workspace, IReadOnlyDictionary<string, Laye
     }
 
     public RouteResult Route(WorkloadDocument workload, StackDocument? stack) =>
-        Route(workload.RoutingRequires, workload.Hardware?.Value ?? HardwareProfile.DefaultName, stack);
+        Route(workload.RoutingRequires, workload.Hardware?.Value ?? HardwareProfile.DefaultName, stack, workload.Platform?.Value);
 
     /// <summary>
     /// Where a workload runs: the layer it pins, else the minimum acceptable layer for the stack (every stage when

@@ -3,8 +3,10 @@ using Beacon.Layers.Documents;
 namespace Beacon.Layers.Tree;
 
 /// <summary>
-/// The validated layer tree: one root, every parent present, no cycles. Every listing is in a stable order
-/// (children by name, traversal pre-order), so anything derived from it is deterministic.
+/// The validated layers: one or more roots (an organisation may keep one per OS base or platform, e.g. <c>core</c> on
+/// linux-64 and <c>core-arm</c> on linux-aarch64), every parent present, no cycles. A layer's platform, base image and
+/// prefix are its root's. Every listing is in a stable order (roots and children by name, traversal pre-order), so
+/// anything derived from it is deterministic.
 /// </summary>
 public sealed class LayerTree
 {
@@ -17,7 +19,7 @@ public sealed class LayerTree
     {
         _byName = layers.ToDictionary(l => l.Name, StringComparer.Ordinal);
         _children = _byName.Keys.ToDictionary(n => n, _ => new List<string>(), StringComparer.Ordinal);
-        LayerDocument? root = null;
+        var roots = new List<LayerDocument>();
         foreach (var layer in _byName.Values)
         {
             if (layer.Parent is { } p)
@@ -26,33 +28,41 @@ public sealed class LayerTree
             }
             else
             {
-                root = layer;
+                roots.Add(layer);
             }
         }
         foreach (var list in _children.Values)
         {
             list.Sort(StringComparer.Ordinal);
         }
-        Root = root ?? throw new InvalidOperationException("a layer tree needs a root");
-        var stack = new Stack<(string Name, int Depth)>();
-        stack.Push((Root.Name, 0));
-        while (stack.Count > 0)
+        Roots = roots.Count > 0 ? [.. roots.OrderBy(r => r.Name, StringComparer.Ordinal)] : throw new InvalidOperationException("a layer tree needs a root");
+        foreach (var root in Roots)
         {
-            var (name, depth) = stack.Pop();
-            _order.Add(name);
-            _depth[name] = depth;
-            var children = _children[name];
-            for (var i = children.Count - 1; i >= 0; i--)
+            var stack = new Stack<(string Name, int Depth)>();
+            stack.Push((root.Name, 0));
+            while (stack.Count > 0)
             {
-                stack.Push((children[i], depth + 1));
+                var (name, depth) = stack.Pop();
+                _order.Add(name);
+                _depth[name] = depth;
+                _root[name] = root;
+                var children = _children[name];
+                for (var i = children.Count - 1; i >= 0; i--)
+                {
+                    stack.Push((children[i], depth + 1));
+                }
             }
         }
     }
 
+    private readonly Dictionary<string, LayerDocument> _root = new(StringComparer.Ordinal);
+
     /// <summary>Builds a tree from layers already checked by <see cref="Validation.TreeValidator"/>.</summary>
     internal static LayerTree FromValidated(IEnumerable<LayerDocument> layers) => new(layers);
 
-    public LayerDocument Root { get; }
+    /// <summary>The layers without a parent, by name.</summary>
+    public IReadOnlyList<LayerDocument> Roots { get; }
+
     public int Count => _byName.Count;
 
     /// <summary>Every layer, parents before children, siblings by name (depth-first pre-order).</summary>
@@ -110,9 +120,23 @@ public sealed class LayerTree
         return [];
     }
 
-    /// <summary>The platform (conda subdir) of the tree: the root's.</summary>
-    public string Platform => Root.Platform?.Value ?? "linux-64";
+    /// <summary>The root a layer is built on (itself for a root).</summary>
+    public LayerDocument RootOf(string name) => _root[name];
 
-    /// <summary>Where every image of the tree keeps its environment: the root's prefix (children install into it).</summary>
-    public string Prefix => Root.Prefix?.Value ?? LayerDocument.DefaultPrefix;
+    /// <summary>A layer's platform (conda subdir): its root's.</summary>
+    public string PlatformOf(string name) => _root[name].Platform?.Value ?? DefaultSubdir;
+
+    /// <summary>Where a layer's image keeps its environment: its root's prefix (children install into it).</summary>
+    public string PrefixOf(string name) => _root[name].Prefix?.Value ?? LayerDocument.DefaultPrefix;
+
+    /// <summary>Every platform a root targets, in order.</summary>
+    public IReadOnlyList<string> Platforms => Roots.Select(r => PlatformOf(r.Name)).Distinct().Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// The platform of a workload that names none: linux-64 when a root targets it (where the organisation's
+    /// workloads ran before it had other roots), else the first root's.
+    /// </summary>
+    public string DefaultPlatform => Platforms.Contains(DefaultSubdir) ? DefaultSubdir : PlatformOf(Roots[0].Name);
+
+    private const string DefaultSubdir = "linux-64";
 }

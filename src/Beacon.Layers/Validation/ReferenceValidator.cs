@@ -53,6 +53,11 @@ public static class ReferenceValidator
                         $"workload '{w.Name}' lists stack '{s.Value}', which has no stacks/Pulumi.{s.Value}.yaml{Suggestions.DidYouMean(s.Value, stacks.Select(st => st.Name))}");
                 }
             }
+            var platforms = layers.Where(l => l.IsRoot).Select(l => l.Platform?.Value ?? "linux-64").ToHashSet(StringComparer.Ordinal);
+            if (w.Platform is { } wp && Conda.Specs.Subdirs.IsKnown(wp.Value) && !platforms.Contains(wp.Value))
+            {
+                bag.Error(wp.Location, DiagnosticCode.InvalidValue, $"workload '{w.Name}' runs on {wp.Value}, and no root layer targets it (roots: {string.Join(", ", platforms.Order(StringComparer.Ordinal))})");
+            }
             if (w.Hardware is { } h && !hardware.Contains(h.Value))
             {
                 bag.Error(h.Location, DiagnosticCode.WorkloadUnknownHardware, UnknownProfile(h.Value, hardware));

@@ -6,7 +6,7 @@ using Beacon.Layers.Yaml;
 namespace Beacon.Layers.Validation;
 
 /// <summary>
-/// Checks the shape of the layer set (unique names, known parents, no cycles, exactly one root) and builds the
+/// Checks the shape of the layer set (unique names, known parents, no cycles, at least one root) and builds the
 /// <see cref="LayerTree"/> when it holds.
 /// </summary>
 public static class TreeValidator
@@ -35,20 +35,12 @@ public static class TreeValidator
 
         ReportCycles(byName, bag);
 
-        var roots = byName.Values.Where(l => l.IsRoot).OrderBy(l => l.Name, StringComparer.Ordinal).ToList();
-        if (roots.Count > 1)
-        {
-            var names = string.Join(", ", roots.Select(r => $"'{r.Name}'"));
-            foreach (var root in roots)
-            {
-                bag.Error(root.NameLocation, DiagnosticCode.MultipleRoots,
-                    $"layer '{root.Name}' has no parent, like {string.Join(", ", roots.Where(r => r != root).Select(r => $"'{r.Name}'"))}: exactly one layer (the core environment) may omit 'parent'");
-            }
-        }
-        else if (roots.Count == 0 && byName.Count > 0)
+        // Several roots are fine (one per OS base or platform); a child cannot change platform (LayerReader refuses
+        // 'platform' on a child), so every layer's platform is its root's.
+        if (byName.Count > 0 && byName.Values.All(l => !l.IsRoot))
         {
             var first = byName.Values.OrderBy(l => l.File, StringComparer.Ordinal).First();
-            bag.Error(first.NameLocation, DiagnosticCode.NoRoot, "no layer is the root: exactly one layer must have no 'parent' (the core environment)");
+            bag.Error(first.NameLocation, DiagnosticCode.NoRoot, "no layer is a root: at least one layer must have no 'parent' (the core environment)");
         }
 
         return bag.Items.Count == errors && byName.Count > 0 ? LayerTree.FromValidated(byName.Values) : null;

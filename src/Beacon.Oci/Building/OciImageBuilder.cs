@@ -42,7 +42,6 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
         {
             throw new ArgumentException($"stack '{session.Stack.Name}' is planned for the {session.Plan.Builder.ToText()} builder: open it with StackOptions.Builder = oci", nameof(session));
         }
-        var prefix = session.Plan.Prefix;
         var workspace = session.Workspace;
         var tree = workspace.Tree;
         var locations = tree.TopologicalOrder.SelectMany(l => tree.EffectiveChannels(l.Name)).Distinct(StringComparer.Ordinal)
@@ -56,6 +55,7 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
         foreach (var image in session.Plan.Images.Where(i => wanted.Contains(i.Layer)))
         {
             var layer = tree[image.Layer];
+            var prefix = image.Prefix;
             var stored = session.Locks[image.Layer];
             var parent = image.Parent is null ? null : built[image.Parent];
             var baseReference = image.Parent is null ? layer.BaseImage?.Value ?? throw new InvalidOperationException($"root layer '{layer.Name}' has no base image") : null;
@@ -85,10 +85,15 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
             if (parent is null)
             {
                 baseRepository = RemoteImage.Parse(baseReference!);
-                var (json, _, resolved) = await registry.GetManifestAsync(baseRepository, ct);
+                var (json, _, resolved) = await registry.GetManifestAsync(baseRepository, image.OciPlatform, ct);
                 baseManifest = ImageManifest.Parse(json);
                 baseDigest = resolved;
                 baseConfig = await registry.GetBlobAsync(baseRepository, baseManifest.Config.Digest, ct);
+                // A single-platform base must be the layer's platform: conda packages of one subdir run on one architecture.
+                if (ImageConfig.Platform(baseConfig) is { } basePlatform && basePlatform != image.OciPlatform)
+                {
+                    throw new RegistryException($"{baseReference} is a {basePlatform} image; layer '{image.Layer}' is for {image.Platform} ({image.OciPlatform})");
+                }
             }
             else
             {

@@ -13,6 +13,22 @@ public static class ImageConfig
     public const string User = "10001";
     public const string Created = "1970-01-01T00:00:00Z";
 
+    /// <summary>The config's os/architecture[/variant], or null when it does not say (or is not JSON).</summary>
+    public static string? Platform(byte[] config)
+    {
+        try
+        {
+            var root = JsonNode.Parse(config, documentOptions: new JsonDocumentOptions { MaxDepth = 32 }) as JsonObject;
+            return root?["os"]?.GetValue<string>() is { } os && root["architecture"]?.GetValue<string>() is { } arch
+                ? root["variant"]?.GetValue<string>() is { } variant ? $"{os}/{arch}/{variant}" : $"{os}/{arch}"
+                : null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+
     public static byte[] Derive(byte[] parentConfig, string diffId, string prefix, IReadOnlyDictionary<string, string> labels, string createdBy)
     {
         JsonObject root;

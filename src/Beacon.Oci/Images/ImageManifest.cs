@@ -82,24 +82,29 @@ public sealed record ImageManifest(Descriptor Config, IReadOnlyList<Descriptor> 
     }
 }
 
-/// <summary>A multi-platform index: the manifest for linux/amd64 is picked from it.</summary>
+/// <summary>A multi-platform index: the manifest for one platform (linux/amd64 unless asked otherwise) is picked from it.</summary>
 public static class ManifestIndex
 {
     public static bool IsIndex(string mediaType, byte[] json) =>
         mediaType is MediaTypes.OciIndex or MediaTypes.DockerManifestList
         || (mediaType.Length == 0 && Encoding.UTF8.GetString(json).Contains("\"manifests\"", StringComparison.Ordinal));
 
-    public static string PickLinuxAmd64(byte[] json)
+    public static string PickLinuxAmd64(byte[] json) => Pick(json, "linux/amd64");
+
+    /// <param name="platform">os/architecture[/variant], e.g. linux/arm64 or linux/arm/v7.</param>
+    public static string Pick(byte[] json, string platform)
     {
+        var parts = platform.Split('/');
         using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
         foreach (var m in doc.RootElement.GetProperty("manifests").EnumerateArray())
         {
-            if (m.TryGetProperty("platform", out var p) && p.TryGetProperty("os", out var os) && os.GetString() == "linux"
-                && p.TryGetProperty("architecture", out var arch) && arch.GetString() == "amd64")
+            if (m.TryGetProperty("platform", out var p) && p.TryGetProperty("os", out var os) && os.GetString() == parts[0]
+                && p.TryGetProperty("architecture", out var arch) && arch.GetString() == parts[1]
+                && (parts.Length < 3 || (p.TryGetProperty("variant", out var variant) && variant.GetString() == parts[2])))
             {
                 return m.GetProperty("digest").GetString()!;
             }
         }
-        throw new FormatException("the image index has no linux/amd64 manifest");
+        throw new FormatException($"the image index has no {platform} manifest");
     }
 }

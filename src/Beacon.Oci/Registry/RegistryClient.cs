@@ -39,12 +39,24 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
 
     private readonly Dictionary<string, AuthenticationHeaderValue> _auth = new(StringComparer.Ordinal);
 
-    public async Task<(byte[] Json, string MediaType, string Digest)> GetManifestAsync(RemoteImage image, CancellationToken ct = default)
+    /// <param name="platform">The platform to pick from a multi-platform index (os/architecture, default linux/amd64).</param>
+    public Task<(byte[] Json, string MediaType, string Digest)> GetManifestAsync(RemoteImage image, CancellationToken ct = default) =>
+        GetManifestAsync(image, "linux/amd64", ct);
+
+    public async Task<(byte[] Json, string MediaType, string Digest)> GetManifestAsync(RemoteImage image, string platform, CancellationToken ct = default)
     {
         var (json, mediaType) = await FetchManifestAsync(image, image.Reference, ct);
         if (ManifestIndex.IsIndex(mediaType, json))
         {
-            var digest = ManifestIndex.PickLinuxAmd64(json);
+            string digest;
+            try
+            {
+                digest = ManifestIndex.Pick(json, platform);
+            }
+            catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                throw new RegistryException($"{image}: {e.Message}");
+            }
             (json, mediaType) = await FetchManifestAsync(image, digest, ct);
         }
         var actual = Descriptor.DigestOf(json);

@@ -114,8 +114,8 @@ public sealed class AwsTarget : ICloudTarget
                 .Add("nodeGroupName", pool.Name)
                 .Add("nodeRoleArn", PulumiProgram.Ref("eks-node-role", "arn"))
                 .Add("subnetIds", stack.SubnetIds.ToList())
-                .Add("instanceTypes", new List<object> { InstanceTypes.Aws(pool.Profile) })
-                .Add("amiType", pool.Profile.HasGpu ? "AL2023_x86_64_NVIDIA" : "AL2023_x86_64_STANDARD")
+                .Add("instanceTypes", new List<object> { InstanceTypes.Aws(pool.Profile, pool.Platform) })
+                .Add("amiType", InstanceTypes.AwsAmi(pool.Profile, pool.Platform))
                 .Add("scalingConfig", new Map().Add("minSize", pool.Min).Add("desiredSize", pool.Min).Add("maxSize", pool.Max))
                 .Add("labels", new Map().Add(WorkloadObjects.HardwareLabel, pool.Name))
                 .Add("taints", pool.Profile.HasGpu ? new List<object> { new Map().Add("key", "nvidia.com/gpu").Add("value", "true").Add("effect", "NO_SCHEDULE") } : null),

@@ -69,7 +69,7 @@ public sealed class AzureTarget : ICloudTarget
                 .Add("agentPoolName", name.Length > 12 ? name[..12] : name)
                 .Add("mode", "User")
                 .Add("osType", "Linux")
-                .Add("vmSize", InstanceTypes.Azure(pool.Profile))
+                .Add("vmSize", InstanceTypes.Azure(pool.Profile, pool.Platform))
                 .Add("enableAutoScaling", true)
                 .Add("count", Math.Max(pool.Min, 1))
                 .Add("minCount", pool.Min)

@@ -54,7 +54,7 @@ public sealed class GcpTarget : ICloudTarget
         foreach (var pool in plan.NodePools)
         {
             var nodeConfig = new Map()
-                .Add("machineType", InstanceTypes.Gcp(pool.Profile))
+                .Add("machineType", InstanceTypes.Gcp(pool.Profile, pool.Platform))
                 .Add("serviceAccount", PulumiProgram.Ref("node-account", "email"))
                 .Add("oauthScopes", new List<object> { "https://www.googleapis.com/auth/cloud-platform" })
                 .Add("labels", new Map().Add(WorkloadObjects.HardwareLabel, pool.Name));

@@ -40,6 +40,7 @@ public static class ImageResources
                 .Add("dockerfile", new Map().Add("location", $"{context.ContextPath(image.Layer)}/Dockerfile"))
                 .Add("tags", new List<object> { PulumiProgram.Join(repo, ":", image.Tag) })
                 .Add("buildArgs", image.Parent is null ? null : new Map().Add(BuildContext.ParentImageArg, PulumiProgram.Ref(Name(image.Parent), "ref")))
+                .Add("platforms", image.OciPlatform == "linux/amd64" ? null : new List<object> { image.OciPlatform })
                 .Add("push", push)
                 .Add("load", push ? null : true)
                 .Add("registries", registries);

@@ -25,7 +25,7 @@ public sealed class LockCommandTests : IDisposable
     {
         var passed = InProcess.Beacon(_repo.Root, "lock", "--check");
         Assert.True(passed.ExitCode == 0, passed.Stderr);
-        Assert.Equal("lock check passed: 6 layer(s) solved again, every lock as 'beacon lock' writes it\n", passed.Stdout);
+        Assert.Equal("lock check passed: 7 layer(s) solved again, every lock as 'beacon lock' writes it\n", passed.Stdout);
 
         var before = File.ReadAllText(_repo.Path_("layers/snowflake.lock"));
         File.WriteAllText(_repo.Path_("layers/snowflake.yaml"), File.ReadAllText(_repo.Path_("layers/snowflake.yaml"))
@@ -137,7 +137,7 @@ public sealed class LockCommandTests : IDisposable
         Assert.Contains("| `snowflake-arrow` | forked from `snowflake` |", diff.Stdout, StringComparison.Ordinal);
         // An experimental fork: only the stacks that deploy experimental layers get its image.
         Assert.Contains("| `acme-local` (local) | 1 added, 6 reused | — | — |", diff.Stdout, StringComparison.Ordinal);
-        Assert.Contains("| `acme-aws-prod` (aws) | 5 reused | — | — |", diff.Stdout, StringComparison.Ordinal);
+        Assert.Contains("| `acme-aws-prod` (aws) | 6 reused | — | — |", diff.Stdout, StringComparison.Ordinal);
         Assert.Contains("### stack `acme-local`\n\n- images added: `snowflake-arrow`\n", diff.Stdout, StringComparison.Ordinal);
         Assert.Equal(2, InProcess.Beacon(_repo.Root, "diff", "--base", "nope").ExitCode);
     }

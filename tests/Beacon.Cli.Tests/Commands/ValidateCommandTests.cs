@@ -10,7 +10,7 @@ public class ValidateCommandTests
     {
         var r = ProcessRunner.Beacon(RepoPaths.Root, "validate");
         Assert.Equal(0, r.ExitCode);
-        Assert.Equal("valid: 6 layers, 7 workloads, 5 stacks\n", r.Stdout);
+        Assert.Equal("valid: 7 layers, 8 workloads, 5 stacks\n", r.Stdout);
         Assert.Equal("", r.Stderr);
     }
 

@@ -52,6 +52,17 @@ public class OneOffRunsTests
     }
 
     [Fact]
+    public void A_platform_routes_among_that_roots_layers()
+    {
+        var session = Session("acme-aws-prod");
+        Assert.Equal("core", OneOffRuns.Place(session, Requires("pandas >=2")).Run!.Workload.Layer);
+        var arm = OneOffRuns.Place(session, Requires("pandas >=2") with { Platform = "linux-aarch64" }).Run!;
+        Assert.Equal(("core-arm", "linux-aarch64"), (arm.Workload.Layer, arm.Image.Platform));
+        // The local stack deploys linux-64 only (beacon:platforms).
+        Assert.True(OneOffRuns.Place(Session("acme-local"), Requires("pandas >=2") with { Platform = "linux-aarch64" }).Refusal!.NoLayerFits);
+    }
+
+    [Fact]
     public void Refusals_say_what_is_wrong()
     {
         var session = Session("acme-local");

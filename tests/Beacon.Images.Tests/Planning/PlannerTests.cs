@@ -29,11 +29,11 @@ public class PlannerTests
         var oci = Planner.Build(Example.Value, Example.Value.Stack("acme-local")! with { Builder = ImageBuilderKind.Oci }, LockStore.ReadAll(Example.Value), Commits);
         Assert.Empty(oci.Problems);
         Assert.Equal(ImageBuilderKind.Oci, oci.Builder);
-        Assert.Equal("/opt/conda", oci.Prefix);
+        Assert.All(oci.Images, i => Assert.Equal("/opt/conda", i.Prefix));
         var locks = LockStore.ReadAll(Example.Value);
         foreach (var image in oci.Images)
         {
-            var parent = image.Parent is { } p ? oci.Images.Single(i => i.Layer == p).Tag : Example.Value.Tree.Root.BaseImage!.Value.Value;
+            var parent = image.Parent is { } p ? oci.Images.Single(i => i.Layer == p).Tag : Example.Value.Tree.RootOf(image.Layer).BaseImage!.Value.Value;
             Assert.Equal(OciIdentity.Tag(parent, "/opt/conda", locks[image.Layer].Text), image.Tag);
             Assert.NotEqual(docker.Images.Single(i => i.Layer == image.Layer).Tag, image.Tag);
         }
@@ -51,7 +51,7 @@ public class PlannerTests
         var ociStack = workspace.Stack("acme-local")! with { Builder = ImageBuilderKind.Oci };
         var withPrefix = Planner.Build(workspace, ociStack, locks, Commits);
         var without = Planner.Build(Example.Value, Example.Value.Stack("acme-local")! with { Builder = ImageBuilderKind.Oci }, LockStore.ReadAll(Example.Value), Commits);
-        Assert.Equal("/srv/env", withPrefix.Prefix);
+        Assert.All(withPrefix.Images, i => Assert.Equal("/srv/env", i.Prefix));
         Assert.Equal(without.Images.Count, withPrefix.Images.Count);
         Assert.All(withPrefix.Images, i => Assert.NotEqual(without.Images.Single(w => w.Layer == i.Layer).Tag, i.Tag));
 
@@ -90,13 +90,29 @@ public class PlannerTests
     }
 
     [Fact]
+    public void An_arm_gpu_pool_is_a_plan_problem_where_the_cloud_has_no_such_machine()
+    {
+        var arm = Example.Value.Workloads.Single(w => w.Name == "pricing-api-arm");
+        var gpuArm = arm with { Name = "arm-training", Hardware = new Layers.Yaml.Located<string>("gpu", arm.NameLocation), Stacks = null, Ports = [] };
+        var workspace = Example.Value with { Workloads = [.. Example.Value.Workloads, gpuArm] };
+        var locks = LockStore.ReadAll(workspace);
+        var gcp = Planner.Build(workspace, workspace.Stack("acme-gcp-dev")!, locks, Commits);
+        Assert.Contains(gcp.Problems, p => p.Message == "gcp has no Arm machine with a GPU: node pool 'gpu-arm64' (profile 'gpu' on linux-aarch64) cannot be made in stack 'acme-gcp-dev'");
+        var aws = Planner.Build(workspace, workspace.Stack("acme-aws-prod")!, locks, Commits);
+        Assert.Empty(aws.Problems);
+        Assert.Contains(aws.NodePools, p => p.Name == "gpu-arm64" && p.Platform == "linux-aarch64");
+    }
+
+    [Fact]
     public void Only_deployed_stages_get_images_in_build_order()
     {
         var prod = For("acme-aws-prod");
-        Assert.Equal(["core", "gpu-ml", "notebook", "r-analytics", "snowflake"], prod.Images.Select(i => i.Layer));
+        Assert.Equal(["core", "gpu-ml", "notebook", "r-analytics", "snowflake", "core-arm"], prod.Images.Select(i => i.Layer));
+        Assert.Equal(("linux-aarch64", "linux/arm64"), (prod.Images[^1].Platform, prod.Images[^1].OciPlatform));
         Assert.True(prod.CreateRegistry);
         var dev = For("acme-local");
         Assert.Contains(dev.Images, i => i.Layer == "gpu-ml-nightly" && i.Parent == "gpu-ml");
+        Assert.DoesNotContain(dev.Images, i => i.Layer == "core-arm"); // beacon:platforms: [linux-64]
         Assert.False(dev.CreateRegistry);
         Assert.All(dev.Images, i => Assert.StartsWith("127.0.0.1:5000/", i.Reference.ToString(), StringComparison.Ordinal));
     }
@@ -105,7 +121,11 @@ public class PlannerTests
     public void Node_pools_follow_the_profiles_the_workloads_need_with_the_stacks_sizes()
     {
         var plan = For("acme-aws-prod");
-        Assert.Equal(["cpu", "cpu-large", "cpu-small", "gpu"], plan.NodePools.Select(p => p.Name));
+        Assert.Equal(["cpu", "cpu-arm64", "cpu-large", "cpu-small", "gpu"], plan.NodePools.Select(p => p.Name));
+        // pricing-api-arm runs on an Arm pool of the cpu profile, with the stack's size for cpu.
+        var arm = plan.NodePools.Single(p => p.Name == "cpu-arm64");
+        Assert.Equal(("linux-aarch64", "cpu", 2, 10), (arm.Platform, arm.Profile.Name, arm.Min, arm.Max));
+        Assert.Equal("cpu-arm64", plan.Workloads.Single(w => w.Name == "pricing-api-arm").Pool);
         var gpu = plan.NodePools.Single(p => p.Name == "gpu");
         Assert.Equal((0, 4, true), (gpu.Min, gpu.Max, gpu.Profile.HasGpu));
         var azureGpu = For("globex-azure-prod").NodePools.Single(p => p.Name == "gpu");

@@ -239,7 +239,7 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
         await Organisation();
         _repo.Write("layers/core.yaml", File.ReadAllText(_repo.Path_("layers/core.yaml")).Replace("name: core\n", "name: core\nprefix: /srv/env\n", StringComparison.Ordinal));
         var session = await Open($"{docker.Registry}/{_namespace}-prefix");
-        Assert.Equal("/srv/env", session.Plan.Prefix);
+        Assert.All(session.Plan.Images, i => Assert.Equal("/srv/env", i.Prefix));
         using var http = new HttpClient();
         var built = await Builder(http).BuildAsync(session, await ChannelIndex.LoadAsync(session.Workspace, new ChannelLoader(null)));
         var app = built.Single(i => i.Layer == "app");

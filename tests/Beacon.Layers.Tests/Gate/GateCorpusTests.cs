@@ -124,7 +124,7 @@ public class GateCorpusTests
     {
         var gate = await LockGate.RunAsync(WorkspaceLoader.Load(RepoPaths.Root).Workspace!, new ChannelLoader(null));
         Assert.True(gate.Passed, string.Join("\n", gate.Diagnostics));
-        Assert.Equal(6, gate.Locks.Count);
+        Assert.Equal(7, gate.Locks.Count);
     }
 
     [Fact]

@@ -218,7 +218,7 @@ public sealed class LockerTests : IDisposable
         var extra = channels.Channel("defaults").Records
             .Where(r => held.All(h => h.Name != r.Name) && r.Depends.Count > 0)
             .First(r => r.Depends.All(d => held.Any(h => Conda.Specs.MatchSpec.Parse(d).Matches(h))));
-        var edited = LayerLock.Create(workspace.Tree.Platform, "analytics", "base", stored.Lock.ParentLockSha256, stored.Lock.InputsSha256!, [.. held, extra]);
+        var edited = LayerLock.Create(workspace.Tree.PlatformOf("analytics"), "analytics", "base", stored.Lock.ParentLockSha256, stored.Lock.InputsSha256!, [.. held, extra]);
         File.WriteAllText(_repo.Path_("layers/analytics.lock"), edited.Text());
         Assert.Empty(Check());
 

@@ -19,7 +19,11 @@ public class ExampleOrganisationTests
     public void The_example_organisation_is_valid_and_complete()
     {
         var w = Example();
-        Assert.Equal(["core", "gpu-ml", "gpu-ml-nightly", "notebook", "r-analytics", "snowflake"], w.Tree.TopologicalOrder.Select(l => l.Name));
+        Assert.Equal(["core", "gpu-ml", "gpu-ml-nightly", "notebook", "r-analytics", "snowflake", "core-arm"], w.Tree.TopologicalOrder.Select(l => l.Name));
+        // Two roots: one per platform, each with its own base image.
+        Assert.Equal(["core", "core-arm"], w.Tree.Roots.Select(r => r.Name));
+        Assert.Equal(["linux-64", "linux-aarch64"], w.Tree.Platforms);
+        Assert.Equal("linux-aarch64", w.Workloads.Single(x => x.Name == "pricing-api-arm").Platform?.Value);
         Assert.Equal(Stage.Experimental, w.Tree["gpu-ml-nightly"].Stage);
         Assert.Equal("12.4", w.Tree["gpu-ml"].System["__cuda"]);
         Assert.Equal(["acme-aws-prod", "acme-gcp-dev", "acme-local", "globex-azure-prod", "globex-k8s"], w.Stacks.Select(s => s.Name));
@@ -28,7 +32,7 @@ public class ExampleOrganisationTests
             w.Stacks.Select(s => s.Cloud));
         var kinds = w.Workloads.Select(x => x.Kind).ToHashSet();
         Assert.Equal(4, kinds.Count);
-        Assert.Equal(2, w.Workloads.Count(x => x.Group == "pricing"));
+        Assert.Equal(3, w.Workloads.Count(x => x.Group == "pricing"));
         Assert.Contains(w.Workloads, x => x.Hardware?.Value == "gpu");
         Assert.Equal("./channels/demo", w.Settings.ChannelMirrors["conda-forge"]);
     }

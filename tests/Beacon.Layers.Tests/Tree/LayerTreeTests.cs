@@ -30,7 +30,7 @@ public class LayerTreeTests
     public void Relations_are_complete_and_sorted()
     {
         var tree = Build(Shape);
-        Assert.Equal("core", tree.Root.Name);
+        Assert.Equal(["core"], tree.Roots.Select(r => r.Name));
         Assert.Equal(7, tree.Count);
         Assert.Equal(["a-analytics", "gpu-ml", "snowflake"], tree.Children("core").Select(l => l.Name));
         Assert.Equal(["gpu-ml-canary", "gpu-ml-nightly"], tree.Children("gpu-ml").Select(l => l.Name));
@@ -68,5 +68,31 @@ public class LayerTreeTests
         var tree = WorkspaceLoader.Load(repo.Root).Workspace!.Tree;
         Assert.Equal(["my-org", "conda-forge"], tree.EffectiveChannels("leaf"));
         Assert.Equal(["conda-forge"], tree.EffectiveChannels("other"));
+    }
+
+    /// <summary>Roots per OS base or platform: each subtree takes its root's platform and prefix.</summary>
+    [Fact]
+    public void Several_roots_each_give_their_subtree_its_platform()
+    {
+        using var repo = new TempRepo();
+        repo.Write("layers/core.yaml", "name: core\nplatform: linux-64\nbase-image: debian:12\n");
+        repo.Write("layers/tools.yaml", "name: tools\nparent: core\n");
+        repo.Write("layers/core-arm.yaml", "name: core-arm\nplatform: linux-aarch64\nbase-image: arm64v8/debian:12\nprefix: /srv/env\n");
+        repo.Write("layers/tools-arm.yaml", "name: tools-arm\nparent: core-arm\n");
+        var result = WorkspaceLoader.Load(repo.Root);
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        var tree = result.Workspace!.Tree;
+        Assert.Equal(["core", "core-arm"], tree.Roots.Select(r => r.Name));
+        Assert.Equal(["core", "tools", "core-arm", "tools-arm"], tree.TopologicalOrder.Select(l => l.Name));
+        Assert.Equal(("linux-aarch64", "/srv/env", "core-arm"), (tree.PlatformOf("tools-arm"), tree.PrefixOf("tools-arm"), tree.RootOf("tools-arm").Name));
+        Assert.Equal(("linux-64", "/opt/conda"), (tree.PlatformOf("tools"), tree.PrefixOf("tools")));
+        Assert.Equal(["linux-64", "linux-aarch64"], tree.Platforms);
+        Assert.Equal("linux-64", tree.DefaultPlatform);
+        Assert.Equal(0, tree.Depth("core-arm"));
+
+        // A child cannot move to another platform.
+        repo.Write("layers/tools-arm.yaml", "name: tools-arm\nparent: core\nplatform: linux-aarch64\n");
+        var refused = WorkspaceLoader.Load(repo.Root);
+        Assert.Contains(refused.Diagnostics, d => d.ToString() == "layers/tools-arm.yaml(3,1): error BEA0107: 'platform' can only be set on the root layer; a child layer inherits it from its parent 'core'");
     }
 }

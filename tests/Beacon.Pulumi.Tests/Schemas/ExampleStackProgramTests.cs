@@ -72,7 +72,7 @@ public class ExampleStackProgramTests
         Assert.Equal(plan.Images.Count, synthesis.Program.Split("function: docker:index/getRegistryImage:getRegistryImage").Length - 1);
         foreach (var image in plan.Images)
         {
-            Assert.Equal(Beacon.Images.Building.OciIdentity.Tag(image.Parent is { } p ? plan.Images.Single(i => i.Layer == p).Tag : session.Workspace.Tree.Root.BaseImage!.Value.Value,
+            Assert.Equal(Beacon.Images.Building.OciIdentity.Tag(image.Parent is { } p ? plan.Images.Single(i => i.Layer == p).Tag : session.Workspace.Tree.RootOf(image.Layer).BaseImage!.Value.Value,
                 "/opt/conda", session.Locks[image.Layer].Text), image.Tag);
             Assert.Contains($"name: {image.Reference}\n", synthesis.Program, StringComparison.Ordinal);
         }
@@ -88,6 +88,26 @@ public class ExampleStackProgramTests
             }
         }
         Assert.Contains("password: ${registryPassword}", synthesis.Program, StringComparison.Ordinal);
+    }
+
+    /// <summary>The Arm root on AWS: a Graviton node group, the image built for linux/arm64, the workload placed on arm64 nodes.</summary>
+    [Fact]
+    public void A_second_root_on_linux_aarch64_gets_arm_nodes_and_arm_images()
+    {
+        var synthesis = Synthesizer.Synthesize(Session(Example(), "acme-aws-prod"));
+        var program = synthesis.Program;
+        Assert.Contains("  nodes-cpu-arm64:\n    type: aws:eks/nodeGroup:NodeGroup\n", program, StringComparison.Ordinal);
+        var nodeGroup = program[program.IndexOf("  nodes-cpu-arm64:", StringComparison.Ordinal)..];
+        nodeGroup = nodeGroup[..(System.Text.RegularExpressions.Regex.Match(nodeGroup[1..], "\n  [a-z]").Index + 1)];
+        Assert.Contains("- m7g.large", nodeGroup, StringComparison.Ordinal);
+        Assert.Contains("amiType: AL2023_ARM_64_STANDARD", nodeGroup, StringComparison.Ordinal);
+        Assert.Contains("beacon.io/hardware: cpu-arm64", nodeGroup, StringComparison.Ordinal);
+        var image = program[program.IndexOf("  image-core-arm:", StringComparison.Ordinal)..];
+        Assert.Contains("      platforms:\n      - linux/arm64\n", image[..image.IndexOf("options:", StringComparison.Ordinal)], StringComparison.Ordinal);
+        var deployment = program[program.IndexOf("  deployment-pricing-pricing-api-arm:", StringComparison.Ordinal)..];
+        deployment = deployment[..(System.Text.RegularExpressions.Regex.Match(deployment[1..], "\n  [a-z]").Index + 1)];
+        Assert.Contains("kubernetes.io/arch: arm64", deployment, StringComparison.Ordinal);
+        Assert.Contains("beacon.io/hardware: cpu-arm64", deployment, StringComparison.Ordinal);
     }
 
     [Fact]

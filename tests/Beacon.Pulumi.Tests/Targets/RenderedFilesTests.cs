@@ -101,7 +101,7 @@ public class RenderedFilesTests
     private static readonly Dictionary<string, string[]> ComposeKeys = new()
     {
         ["$"] = ["name", "services", "networks", "volumes"],
-        ["service"] = ["image", "command", "environment", "ports", "networks", "restart", "healthcheck", "deploy", "user", "entrypoint", "volumes", "network_mode", "depends_on"],
+        ["service"] = ["image", "command", "environment", "ports", "networks", "restart", "healthcheck", "deploy", "user", "entrypoint", "volumes", "network_mode", "depends_on", "platform"],
         ["volume"] = ["name"],
         ["depends_on"] = ["condition"],
         ["healthcheck"] = ["test", "interval", "timeout", "retries"],
