@@ -67,6 +67,10 @@ public static class GraphRenderer
         foreach (var layer in tree.TopologicalOrder)
         {
             var label = new List<string> { $"<b>{layer.Name}</b>", layer.Stage.ToText() };
+            if (layer.IsRoot && tree.Platforms.Count > 1)
+            {
+                label.Add(tree.PlatformOf(layer.Name));
+            }
             if (layer.Hardware is { } h)
             {
                 label.Add("hardware: " + h.Value);
