@@ -26,7 +26,7 @@ public static class SyntheticOrganisation
             var name = $"layer-{i:D4}";
             depth.Add((name, parent.Depth + 1));
             var sb = new StringBuilder();
-            sb.Append($"name: {name}\nparent: {parent.Name}\ndescription: synthetic layer {i}\nowners: [team-{i % 17}]\n");
+            sb.Append($"name: {name}\nparent: {parent.Name}\ndescription: synthetic layer {i}\nowners: [\"@acme/team-{i % 17}\"]\n");
             sb.Append("dependencies:\n");
             for (var k = 0; k < 1 + (i % 3); k++)
             {
