@@ -1,0 +1,70 @@
+using Beacon.Conda.Channels;
+using Beacon.GitOps.Tests.Workflows;
+using Beacon.Integration.Tests.Docker;
+using Beacon.Layers.Loading;
+using Beacon.Layers.Locking;
+using Beacon.Oci.References;
+using Beacon.Oci.Registry;
+using Beacon.TestSupport;
+
+namespace Beacon.Integration.Tests.Workflows;
+
+/// <summary>
+/// The deploy workflow's layer step, played from .github/workflows/deploy.yml on a scripted repository against the
+/// real engine and registry: only the layers whose locks the push changed are built and tested, and each tested image
+/// is published (tagged &lt;layer&gt;:&lt;stage&gt;) in the registry of vars.BEACON_PUBLISH_STACK.
+/// </summary>
+[Collection("docker")]
+public sealed class DeployWorkflowTests(DockerFixture docker) : IClassFixture<DockerFixture>, IDisposable
+{
+    private readonly TempRepo _repo = new("beacon-deploy-");
+
+    private async Task Lock()
+    {
+        var locker = new Locker(WorkspaceLoader.Load(_repo.Root).Workspace!, new ChannelLoader(null));
+        var run = await locker.RunAsync(new LockOptions());
+        Assert.True(run.Success);
+        locker.Write(run);
+    }
+
+    [SkippableFact]
+    public async Task The_deploy_step_builds_tests_and_publishes_only_the_layers_whose_locks_changed()
+    {
+        docker.Require();
+        var registry = $"{docker.Registry}/deploy{Guid.NewGuid().ToString("N")[..8]}";
+        _repo.Write("beacon.yaml", $"channels:\n  conda-forge: {RepoPaths.RepoFile("channels", "demo")}\n");
+        _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {DockerFixture.StandInBaseImage}\nchannels: [conda-forge]\nstage: production\ndependencies:\n  - python 3.11.*\ntests: [\"test -x /usr/local/bin/micromamba\"]\n");
+        _repo.Write("layers/numeric.yaml", "name: numeric\nparent: core\nstage: production\ndependencies:\n  - numpy\ntests: [\"true\"]\n");
+        _repo.Write("stacks/Pulumi.ci.yaml", $"config:\n  beacon:cloud: local\n  beacon:registry: {registry}\n  beacon:stages: [production, experimental]\n");
+        await Lock();
+        WorkflowRunner.Git(_repo, "init", "-q", "-b", "main");
+        WorkflowRunner.Git(_repo, "add", "-A");
+        WorkflowRunner.Git(_repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "base");
+        // The push: a new layer (its lock is new); core's and numeric's locks are unchanged.
+        _repo.Write("layers/frames.yaml", "name: frames\nparent: numeric\nstage: experimental\ndependencies:\n  - pandas\ntests: [\"true\"]\n");
+        await Lock();
+        WorkflowRunner.Git(_repo, "add", "-A");
+        WorkflowRunner.Git(_repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "add frames");
+
+        using var runner = new WorkflowRunner(_repo, new WorkflowDocument(RepoPaths.RepoFile(".github", "workflows", "deploy.yml")));
+        var step = runner.Step("layers", new Dictionary<string, string>
+        {
+            ["${{ steps.base.outputs.ref }}"] = "HEAD~1",
+            ["${{ vars.BEACON_TEST_STACK }}"] = "",
+            ["${{ vars.BEACON_PUBLISH_STACK }}"] = "ci",
+        });
+        Assert.True(step.ExitCode == 0, step.Stdout + step.Stderr);
+        Assert.Contains("1 passed, 0 failed", step.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"published frames: layers/frames.yaml now says 'stage: experimental'", step.Stdout, StringComparison.Ordinal);
+
+        using var http = new HttpClient();
+        var client = new RegistryClient(http, new RegistryCredentials(null));
+        Assert.True(await client.ManifestExistsAsync(RemoteImage.Parse($"{registry}/frames:experimental")));
+        // Unchanged layers were neither tested nor published.
+        Assert.False(await client.ManifestExistsAsync(RemoteImage.Parse($"{registry}/numeric:production")));
+        Assert.False(await client.ManifestExistsAsync(RemoteImage.Parse($"{registry}/core:production")));
+        Assert.DoesNotContain("numeric", step.Stdout.Split('\n').Where(l => l.StartsWith("published", StringComparison.Ordinal)));
+    }
+
+    public void Dispose() => _repo.Dispose();
+}
