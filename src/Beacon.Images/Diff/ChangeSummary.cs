@@ -12,7 +12,7 @@ namespace Beacon.Images.Diff;
 /// <summary>
 /// What a pull request changes, for a comment on it (<c>beacon diff</c>): the layers (added, forked, removed, changed,
 /// with their package moves), and per stack the difference between its two Plans — images rebuilt, reused, added and
-/// removed, workloads that move layer, node pools added, removed or resized. Markdown for people (details collapse
+/// removed, workloads that move layer or change settings, node pools added, removed or resized. Markdown for people (details collapse
 /// past a screenful), JSON for tools.
 /// </summary>
 public sealed record ChangeSummary(string BaseRef, IReadOnlyList<LayerDiff> Layers, IReadOnlyList<StackDiff> Stacks)
@@ -96,7 +96,7 @@ public sealed record ChangeSummary(string BaseRef, IReadOnlyList<LayerDiff> Laye
         {
             sb.Append("| `").Append(s.Stack).Append("` (").Append(s.Cloud).Append(s.Kind is StackChangeKind.Added or StackChangeKind.Removed ? $", {s.Kind.ToString().ToLowerInvariant()}" : "")
                 .Append(") | ").Append(ImageCounts(s)).Append(" | ")
-                .Append(s.Workloads.Count == 0 ? "—" : $"{s.Workloads.Count} move{(s.Workloads.Count == 1 ? "" : "s")}").Append(" | ")
+                .Append(s.Workloads.Count == 0 ? "—" : string.Join(", ", s.Workloads.GroupBy(w => w.Kind).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"))).Append(" | ")
                 .Append(s.NodePools.Count == 0 ? "—" : string.Join(", ", s.NodePools.GroupBy(p => p.Kind).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}")))
                 .Append(" |\n");
         }
@@ -133,7 +133,8 @@ public sealed record ChangeSummary(string BaseRef, IReadOnlyList<LayerDiff> Laye
                 foreach (var w in s.Workloads)
                 {
                     details.Append("| ").Append(w.Workload).Append(" | ").Append(w.Kind.ToString().ToLowerInvariant()).Append(" | ")
-                        .Append(w.Before is null ? "—" : $"`{w.Before}`").Append(" | ").Append(w.After is null ? "**none**" : $"`{w.After}`").Append(" |\n");
+                        .Append(w.Before is null ? "—" : w.Kind == WorkloadChangeKind.Changed ? w.Before : $"`{w.Before}`").Append(" | ")
+                        .Append(w.After is null ? "**none**" : w.Kind == WorkloadChangeKind.Changed ? w.After : $"`{w.After}`").Append(" |\n");
                 }
             }
             Section(sb, $"stack `{s.Stack}`", details.ToString(), fold);

@@ -19,9 +19,11 @@ public enum WorkloadChangeKind
     Added,
     Removed,
     Moved,
+    /// <summary>Same layer, other settings: hardware, replicas, schedule, ports, command or environment.</summary>
+    Changed,
 }
 
-/// <summary>A workload whose layer changes (null: not placed, or not in the stack).</summary>
+/// <summary>A workload whose layer changes (null: not placed, or not in the stack), or whose settings change (Changed: before/after describe them).</summary>
 public sealed record WorkloadChange(string Workload, WorkloadChangeKind Kind, string? Before, string? After);
 
 public enum NodePoolChangeKind
@@ -88,6 +90,17 @@ public static class PlanDiff
             workloads.Add(new WorkloadChange(name, kind, was, now));
         }
 
+        // Same layer, other settings: what a deployment changes without moving the workload.
+        var settingsBefore = before?.Workloads.ToDictionary(w => w.Name, StringComparer.Ordinal) ?? [];
+        foreach (var now in after?.Workloads ?? [])
+        {
+            if (settingsBefore.TryGetValue(now.Name, out var was) && was.Layer == now.Layer && Settings(was, now) is { } change)
+            {
+                workloads.Add(new WorkloadChange(now.Name, WorkloadChangeKind.Changed, change.Before, change.After));
+            }
+        }
+        workloads.Sort((a, b) => string.CompareOrdinal(a.Workload, b.Workload));
+
         var pools = new List<NodePoolChange>();
         var poolsBefore = before?.NodePools.ToDictionary(p => p.Name, Describe, StringComparer.Ordinal) ?? [];
         var poolsAfter = after?.NodePools.ToDictionary(p => p.Name, Describe, StringComparer.Ordinal) ?? [];
@@ -106,6 +119,38 @@ public static class PlanDiff
             : images.Any(i => i.Kind != ImageChangeKind.Reused) || workloads.Count > 0 || pools.Count > 0 ? StackChangeKind.Changed
             : StackChangeKind.Unchanged;
         return new StackDiff(stack, cloud, kindOfStack, images, workloads, pools, after?.Problems.Select(p => p.Message).ToList() ?? []);
+    }
+
+    /// <summary>
+    /// The settings that differ, as two short texts of safe tokens (profile and group names, numbers, cron fields):
+    /// a command or environment that changed is named, never quoted, so nothing from a file reaches the comment raw.
+    /// </summary>
+    private static (string Before, string After)? Settings(PlannedWorkload was, PlannedWorkload now)
+    {
+        var before = new List<string>();
+        var after = new List<string>();
+        void Compare(string name, string a, string b)
+        {
+            if (a != b)
+            {
+                before.Add($"{name} {a}");
+                after.Add($"{name} {b}");
+            }
+        }
+        Compare("hardware", was.Hardware.Name, now.Hardware.Name);
+        Compare("replicas", was.Replicas.ToString(CultureInfo.InvariantCulture), now.Replicas.ToString(CultureInfo.InvariantCulture));
+        Compare("schedule", was.Schedule ?? "none", now.Schedule ?? "none");
+        Compare("ports", string.Join(",", was.Ports), string.Join(",", now.Ports));
+        Compare("group", was.Group, now.Group);
+        if (!was.Command.SequenceEqual(now.Command))
+        {
+            after.Add("command changed");
+        }
+        if (!was.Env.OrderBy(kv => kv.Key, StringComparer.Ordinal).SequenceEqual(now.Env.OrderBy(kv => kv.Key, StringComparer.Ordinal)))
+        {
+            after.Add("env changed");
+        }
+        return after.Count == 0 ? null : (before.Count == 0 ? "as before" : string.Join(", ", before), string.Join(", ", after));
     }
 
     private static Dictionary<string, string> Placements(Plan? plan) =>
