@@ -85,6 +85,9 @@ public class PlannerTests
         var moved = plan with { Workspaces = [.. plan.Workspaces.Select(w => w.Name == "alice" ? w with { Layer = "core" } : w)] };
         var diff = Beacon.Images.Diff.PlanDiff.Compare("globex-k8s", "kubernetes", plan, moved, plan.Workloads.Select(w => w.Name).ToHashSet());
         Assert.Equal([new Beacon.Images.Diff.WorkloadChange("workspace alice", Beacon.Images.Diff.WorkloadChangeKind.Moved, "notebook", "core")], diff.Workloads);
+        var resized = plan with { Workloads = [.. plan.Workloads.Select(w => w.Name == "pricing-api" ? w with { Replicas = 4, Env = new Dictionary<string, string> { ["X"] = "1" } } : w)] };
+        Assert.Equal([new Beacon.Images.Diff.WorkloadChange("pricing-api", Beacon.Images.Diff.WorkloadChangeKind.Changed, "replicas 2", "replicas 4, env changed")],
+            Beacon.Images.Diff.PlanDiff.Compare("globex-k8s", "kubernetes", plan, resized, plan.Workloads.Select(w => w.Name).ToHashSet()).Workloads);
         var added = Beacon.Images.Diff.PlanDiff.Compare("globex-k8s", "kubernetes", plan with { Workspaces = [] }, plan, plan.Workloads.Select(w => w.Name).ToHashSet());
         Assert.Equal(["workspace alice", "workspace bob"], added.Workloads.Where(w => w.Kind == Beacon.Images.Diff.WorkloadChangeKind.Added).Select(w => w.Workload));
     }
