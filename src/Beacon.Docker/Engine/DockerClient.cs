@@ -186,10 +186,11 @@ public sealed class DockerClient : IDisposable
         return await LogStream.DemultiplexAsync(stream, cancellationToken);
     }
 
-    /// <summary>Containers (running or not) that carry all these labels.</summary>
+    /// <summary>Containers (running or not) that carry all these labels (an empty value: the label with any value).</summary>
     public async Task<IReadOnlyList<ContainerSummary>> ListContainersAsync(IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken = default)
     {
-        var filters = JsonSerializer.Serialize(new Dictionary<string, string[]> { ["label"] = labels.Select(kv => $"{kv.Key}={kv.Value}").ToArray() }, DockerJson.Default.DictionaryStringStringArray);
+        var filters = JsonSerializer.Serialize(new Dictionary<string, string[]> { ["label"] = labels.Select(kv => kv.Value.Length == 0 ? kv.Key : $"{kv.Key}={kv.Value}").ToArray() },
+            DockerJson.Default.DictionaryStringStringArray);
         return await GetJsonAsync("containers/json" + Query(("all", "1"), ("filters", filters)), DockerJson.Default.ListContainerSummary, cancellationToken);
     }
 

@@ -79,7 +79,10 @@ public sealed record PortBinding(
 
 public sealed record ContainerCreated([property: JsonPropertyName("Id")] string Id);
 
-public sealed record ContainerSummary([property: JsonPropertyName("Id")] string Id, [property: JsonPropertyName("State")] string? State);
+public sealed record ContainerSummary(
+    [property: JsonPropertyName("Id")] string Id,
+    [property: JsonPropertyName("State")] string? State,
+    [property: JsonPropertyName("Labels")] IReadOnlyDictionary<string, string>? Labels = null);
 
 public sealed record ContainerWaited([property: JsonPropertyName("StatusCode")] long StatusCode);
 

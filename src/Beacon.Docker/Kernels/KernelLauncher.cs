@@ -9,8 +9,9 @@ namespace Beacon.Docker.Kernels;
 /// connection file (a copy listening on 0.0.0.0) is mounted read-only, its five ports published on 127.0.0.1, and
 /// <c>python3 -m ipykernel_launcher -f</c> started in the foreground on a copy in a private tmpfs (ipykernel rewrites
 /// its connection file with mode 0600, which a bind-mounted file cannot take); when Jupyter shuts the kernel down the
-/// container ends and is removed. A SIGKILL to this process cannot be caught: the container then keeps running until
-/// the kernel exits — remove it with <c>docker rm -f</c> (its label <c>io.beacon.kernel</c> names the layer).
+/// container ends and is removed. A SIGKILL to this process cannot be caught and leaves its container running; Jupyter
+/// then deletes the kernel's connection file, so every launch first removes the kernel containers whose connection
+/// file is gone (label <c>io.beacon.kernel-connection</c>).
 /// </summary>
 public sealed class KernelLauncher(DockerClient client, PlannedImageLocator locator)
 {
@@ -27,6 +28,7 @@ public sealed class KernelLauncher(DockerClient client, PlannedImageLocator loca
     public async Task<long?> LaunchAsync(StackSession session, string layer, string connectionFile, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
         var connection = ConnectionFile.Read(connectionFile);
+        await RemoveOrphansAsync(cancellationToken);
         var image = session.Plan.Images.Single(i => i.Layer == layer);
         if (await locator.LocateAsync(session.Plan, image, cancellationToken) is not { } located)
         {
@@ -44,7 +46,7 @@ public sealed class KernelLauncher(DockerClient client, PlannedImageLocator loca
             }
             var hardware = session.Workspace.HardwareFor(session.Stack)[session.Workspace.Tree[layer].Hardware?.Value ?? Layers.Documents.HardwareProfile.DefaultName];
             return await new ContainerRunner(client).RunAsync(new ContainerRun(located.Reference, Command, hardware,
-                new Dictionary<string, string> { ["io.beacon.kernel"] = layer, ["io.beacon.layer"] = layer },
+                new Dictionary<string, string> { [KernelLabel] = layer, ["io.beacon.layer"] = layer, [ConnectionLabel] = Path.GetFullPath(connectionFile) },
                 [$"{copy}:{MountPath}:ro"], connection.Ports, [$"HOME={RuntimeFolder}"],
                 new Dictionary<string, string> { [RuntimeFolder] = "mode=1777,size=16m" }), stdout, stderr, cancellationToken);
         }
@@ -52,5 +54,23 @@ public sealed class KernelLauncher(DockerClient client, PlannedImageLocator loca
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    public const string KernelLabel = "io.beacon.kernel";
+    public const string ConnectionLabel = "io.beacon.kernel-connection";
+
+    /// <summary>Kernel containers whose Jupyter is gone (their connection file was deleted): left by a killed launcher.</summary>
+    public async Task<IReadOnlyList<string>> RemoveOrphansAsync(CancellationToken cancellationToken = default)
+    {
+        var removed = new List<string>();
+        foreach (var c in await client.ListContainersAsync(new Dictionary<string, string> { [ConnectionLabel] = "" }, cancellationToken))
+        {
+            if (c.Labels?.GetValueOrDefault(ConnectionLabel) is { Length: > 0 } path && Path.IsPathFullyQualified(path) && !File.Exists(path))
+            {
+                await client.RemoveContainerAsync(c.Id, cancellationToken);
+                removed.Add(c.Id);
+            }
+        }
+        return removed;
     }
 }

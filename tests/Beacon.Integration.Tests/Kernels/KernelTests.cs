@@ -71,6 +71,11 @@ public sealed class KernelTests(DockerFixture docker) : IClassFixture<DockerFixt
             Assert.Equal("Beacon · core", spec.GetProperty("spec").GetProperty("display_name").GetString());
         }
 
+        // A container a killed launcher left behind: its Jupyter deleted the connection file. The next launch removes it.
+        var orphan = await client.CreateContainerAsync(new Beacon.Docker.Engine.ContainerCreate(Environment.GetEnvironmentVariable("BEACON_TEST_BASE_IMAGE") ?? "localbase/busybox:1",
+            ["sleep", "300"], Labels: new Dictionary<string, string> { ["io.beacon.kernel"] = "orphan", ["io.beacon.kernel-connection"] = _repo.Path_("jupyter-runtime/kernel-gone.json") }));
+        await client.StartContainerAsync(orphan);
+
         // A real client: the kernelspec's argv (beacon kernel launch) starts the layer's image; code runs in it.
         var script = """
             import json
@@ -99,6 +104,7 @@ public sealed class KernelTests(DockerFixture docker) : IClassFixture<DockerFixt
             await Task.Delay(100);
         }
         Assert.Empty(await client.ListContainersAsync(new Dictionary<string, string> { ["io.beacon.kernel"] = "core" }));
+        Assert.Empty(await client.ListContainersAsync(new Dictionary<string, string> { ["io.beacon.kernel"] = "orphan" }));
 
         Assert.Equal("beacon-core                  layer core                 stack laptop\n", Beacon("kernels", "list").Stdout);
         Assert.Equal("removed beacon-core\n", Beacon("kernels", "remove").Stdout);
