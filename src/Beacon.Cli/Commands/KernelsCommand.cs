@@ -195,17 +195,9 @@ internal static class KernelsCommand
         {
             return run.Fail(DiagnosticCode.InvalidCommandLine, e.Message);
         }
-        catch (DockerUnavailableException e)
+        catch (Exception e) when (EngineAccess.Fail(run, e) is { } failed)
         {
-            return run.Fail(DiagnosticCode.DockerUnavailable, e.Message, ExitCodes.InternalError);
-        }
-        catch (DockerApiException e)
-        {
-            return run.Fail(DiagnosticCode.DockerUnavailable, $"the Docker engine refused: {e.Message}", ExitCodes.CheckFailed);
-        }
-        catch (Oci.Registry.RegistryException e)
-        {
-            return run.Fail(DiagnosticCode.RegistryRefused, e.Message, ExitCodes.CheckFailed);
+            return failed;
         }
     }
 }

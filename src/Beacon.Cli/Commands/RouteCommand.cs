@@ -72,15 +72,9 @@ internal static class RouteCommand
         }
         else
         {
-            var specs = new List<MatchSpec>();
-            foreach (var text in requires)
+            if (CommandSpecs.Parse(run, requires, out var failed) is not { } specs)
             {
-                var parsed = MatchSpec.TryParse(text);
-                if (!parsed.Success)
-                {
-                    return run.Fail(DiagnosticCode.InvalidMatchSpec, $"'{Conda.Parsing.Printable.Of(text)}' is not a valid conda MatchSpec: {parsed.Error.Message}");
-                }
-                specs.Add(parsed.Value);
+                return failed;
             }
             result = router.Route(specs, hardware ?? HardwareProfile.DefaultName, stack, platform);
         }

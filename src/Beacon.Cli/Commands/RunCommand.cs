@@ -48,15 +48,9 @@ internal static class RunCommand
     private static async Task<int> RunAsync(CommandRun run, string? repo, string? stackName, string? layer, string[] requires, string? hardware, string? against,
         string? platform, bool dryRun, bool apply, string[] command, CancellationToken token)
     {
-        var specs = new List<MatchSpec>();
-        foreach (var text in requires)
+        if (CommandSpecs.Parse(run, requires, out var badSpec) is not { } specs)
         {
-            var parsed = MatchSpec.TryParse(text);
-            if (!parsed.Success)
-            {
-                return run.Fail(DiagnosticCode.InvalidMatchSpec, $"'{Conda.Parsing.Printable.Of(text)}' is not a valid conda MatchSpec: {parsed.Error.Message}");
-            }
-            specs.Add(parsed.Value);
+            return badSpec;
         }
         if (StackCommands.Open(run, repo, stackName, out var exit) is not { } session)
         {
@@ -116,17 +110,9 @@ internal static class RunCommand
             // The command's own exit code (an exit status is 0-255 on Linux).
             return (int)Math.Clamp(code, 0, 255);
         }
-        catch (DockerUnavailableException e)
+        catch (Exception e) when (EngineAccess.Fail(run, e) is { } failed)
         {
-            return run.Fail(DiagnosticCode.DockerUnavailable, e.Message, ExitCodes.InternalError);
-        }
-        catch (DockerApiException e)
-        {
-            return run.Fail(DiagnosticCode.DockerUnavailable, $"the Docker engine refused: {e.Message}", ExitCodes.CheckFailed);
-        }
-        catch (Oci.Registry.RegistryException e)
-        {
-            return run.Fail(DiagnosticCode.RegistryRefused, e.Message, ExitCodes.CheckFailed);
+            return failed;
         }
     }
 

@@ -21,4 +21,16 @@ internal sealed class EngineAccess : IDisposable
     public PlannedImageLocator Locator { get; }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>
+    /// The engine and registry failures of a command that runs containers, as its diagnostic and exit code; null for
+    /// any other exception (the caller lets it through).
+    /// </summary>
+    public static int? Fail(CommandRun run, Exception e) => e switch
+    {
+        DockerUnavailableException u => run.Fail(Layers.Diagnostics.DiagnosticCode.DockerUnavailable, u.Message, ExitCodes.InternalError),
+        DockerApiException a => run.Fail(Layers.Diagnostics.DiagnosticCode.DockerUnavailable, $"the Docker engine refused: {a.Message}", ExitCodes.CheckFailed),
+        RegistryException r => run.Fail(Layers.Diagnostics.DiagnosticCode.RegistryRefused, r.Message, ExitCodes.CheckFailed),
+        _ => null,
+    };
 }
