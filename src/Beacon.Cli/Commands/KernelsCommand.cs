@@ -76,10 +76,12 @@ internal static class KernelsCommand
                 return exit;
             }
             var wanted = parse.GetValue(layers) is { Length: > 0 } named ? named : session.Plan.Images.Select(i => i.Layer).ToArray();
-            if (wanted.FirstOrDefault(l => session.Plan.Images.All(i => i.Layer != l)) is { } unknown)
+            foreach (var l in wanted)
             {
-                return run.Fail(session.Workspace.Tree.Contains(unknown) ? DiagnosticCode.LayerNotDeployed : DiagnosticCode.UnknownLayerArgument,
-                    $"stack '{session.Stack.Name}' deploys no layer '{unknown}'");
+                if (StackCommands.Image(run, session, l, out exit) is null)
+                {
+                    return exit;
+                }
             }
             var folder = Folder(run, parse.GetValue(user), parse.GetValue(prefix));
             try
@@ -176,10 +178,9 @@ internal static class KernelsCommand
         {
             return exit;
         }
-        if (session.Plan.Images.All(i => i.Layer != layer))
+        if (StackCommands.Image(run, session, layer, out exit) is null)
         {
-            return run.Fail(session.Workspace.Tree.Contains(layer) ? DiagnosticCode.LayerNotDeployed : DiagnosticCode.UnknownLayerArgument,
-                $"stack '{session.Stack.Name}' deploys no layer '{layer}'");
+            return exit;
         }
         try
         {

@@ -37,10 +37,9 @@ internal static class PublishCommand
         {
             return exit;
         }
-        if (session.Plan.Images.All(i => i.Layer != layer))
+        if (StackCommands.Image(run, session, layer, out exit) is null)
         {
-            return run.Fail(session.Workspace.Tree.Contains(layer) ? DiagnosticCode.LayerNotDeployed : DiagnosticCode.UnknownLayerArgument,
-                $"stack '{session.Stack.Name}' deploys no layer '{layer}'");
+            return exit;
         }
         try
         {

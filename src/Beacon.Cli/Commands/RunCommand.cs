@@ -60,10 +60,7 @@ internal static class RunCommand
         var (placed, refusal) = OneOffRuns.Place(session, new RunRequest(layer, specs, hardware, stage, command) { Platform = platform });
         if (refusal is not null)
         {
-            var code = refusal.UnknownHardware ? DiagnosticCode.UnknownHardwareArgument
-                : refusal.UnknownLayer && layer is not null && !session.Workspace.Tree.Contains(layer) ? DiagnosticCode.UnknownLayerArgument
-                : refusal.NoLayerFits || refusal.UnknownLayer ? DiagnosticCode.RunNotPlaced : DiagnosticCode.InvalidCommandLine;
-            return run.Fail(code, refusal.Message);
+            return run.Fail(refusal.Code, refusal.Message);
         }
         var p = placed!;
         run.Err.WriteLine($"beacon run: {p.Reason}; image {p.Image.Reference}; hardware {p.Workload.Hardware.Name}");

@@ -26,6 +26,19 @@ internal static class StackCommands
         return opening.Session;
     }
 
+    /// <summary>The stack's image of a layer named on the command line, or the diagnostic: unknown layer, or not deployed.</summary>
+    public static PlannedImage? Image(CommandRun run, StackSession session, string layer, out int exitCode)
+    {
+        exitCode = ExitCodes.Success;
+        if (session.Plan.Images.FirstOrDefault(i => i.Layer == layer) is { } image)
+        {
+            return image;
+        }
+        exitCode = run.Fail(session.Workspace.Tree.Contains(layer) ? DiagnosticCode.LayerNotDeployed : DiagnosticCode.UnknownLayerArgument,
+            $"stack '{session.Stack.Name}' deploys no layer '{layer}'");
+        return null;
+    }
+
     public static Command Plan(CliConsole console)
     {
         var stack = Options.Stack(required: true);

@@ -43,10 +43,9 @@ internal static class TestCommand
         {
             return exit;
         }
-        if (session.Plan.Images.FirstOrDefault(i => i.Layer == layerName) is not { } image)
+        if (StackCommands.Image(run, session, layerName, out exit) is not { } image)
         {
-            return run.Fail(session.Workspace.Tree.Contains(layerName) ? DiagnosticCode.LayerNotDeployed : DiagnosticCode.UnknownLayerArgument,
-                $"stack '{session.Stack.Name}' deploys no layer '{layerName}'");
+            return exit;
         }
         StackDocument? against = null;
         if (againstName is not null)
@@ -94,18 +93,13 @@ internal static class TestCommand
             run.Out.WriteLine($"{results.Count(r => r.Passed)} passed, {results.Count(r => !r.Passed)} failed ({located.Reference}, image {inspect.Id[..Math.Min(19, inspect.Id.Length)]})");
             return passed ? ExitCodes.Success : ExitCodes.CheckFailed;
         }
-        catch (DockerUnavailableException e)
-        {
-            return run.Fail(DiagnosticCode.DockerUnavailable, e.Message, ExitCodes.InternalError);
-        }
         catch (FileWriteException e)
         {
             return run.Fail(DiagnosticCode.OutputNotWritable, e.Message);
         }
-        catch (Exception e) when (e is Oci.Registry.RegistryException or DockerApiException)
+        catch (Exception e) when (EngineAccess.Fail(run, e) is { } failed)
         {
-            // The oci builder's image could not be resolved or pulled from its registry.
-            return run.Fail(DiagnosticCode.RegistryRefused, e.Message, ExitCodes.CheckFailed);
+            return failed;
         }
     }
 }

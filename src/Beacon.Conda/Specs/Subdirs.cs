@@ -4,6 +4,8 @@ namespace Beacon.Conda.Specs;
 public static class Subdirs
 {
     public const string NoArch = "noarch";
+    public const string Linux64 = "linux-64";
+    public const string LinuxAarch64 = "linux-aarch64";
 
     public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -13,4 +15,7 @@ public static class Subdirs
     };
 
     public static bool IsKnown(string subdir) => Known.Contains(subdir);
+
+    /// <summary>Whether a package of <paramref name="subdir"/> installs on <paramref name="platform"/>: its own subdir, or noarch.</summary>
+    public static bool InstallsOn(string subdir, string platform) => subdir == platform || subdir == NoArch;
 }

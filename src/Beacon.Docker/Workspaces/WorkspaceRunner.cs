@@ -38,16 +38,19 @@ public static class WorkspaceRunner
 
     public static (string File, ComposeRunner.Result Result) Up(StackSession session, PlannedWorkspace ws)
     {
-        var file = session.Workspace.FullPath(BuildPaths.Compose(session.Stack.Name, ws.ObjectName));
-        AtomicFile.WriteAllText(file, Compose.ForWorkspace(ws));
+        var file = WriteCompose(session, ws);
         return (file, ComposeRunner.Up(ws.ObjectName, file));
     }
 
     /// <summary>Stops the workspace; its home volume stays unless <paramref name="removeHome"/>.</summary>
-    public static ComposeRunner.Result Down(StackSession session, PlannedWorkspace ws, bool removeHome)
+    public static ComposeRunner.Result Down(StackSession session, PlannedWorkspace ws, bool removeHome) =>
+        ComposeRunner.Down(ws.ObjectName, WriteCompose(session, ws), removeHome);
+
+    /// <summary>The workspace's compose file as asked for (with its --profile/--layer), where the stack's files live.</summary>
+    private static string WriteCompose(StackSession session, PlannedWorkspace ws)
     {
         var file = session.Workspace.FullPath(BuildPaths.Compose(session.Stack.Name, ws.ObjectName));
         AtomicFile.WriteAllText(file, Compose.ForWorkspace(ws));
-        return ComposeRunner.Down(ws.ObjectName, file, removeHome);
+        return file;
     }
 }

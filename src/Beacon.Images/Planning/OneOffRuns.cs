@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Beacon.Conda.Specs;
 using Beacon.Images.Rendering;
+using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Documents;
 using Beacon.Layers.Routing;
 using Beacon.Layers.Validation;
@@ -21,8 +22,8 @@ public sealed record RunRequest(string? Layer, IReadOnlyList<MatchSpec> Requires
 /// <summary>A one-off run placed like a workload: a <see cref="PlannedWorkload"/> of kind job, and why that layer.</summary>
 public sealed record PlannedRun(PlannedWorkload Workload, PlannedImage Image, string Reason, RouteResult? Route);
 
-/// <summary>Why a run could not be placed (a message for the user; the caller turns it into a diagnostic).</summary>
-public sealed record RunRefusal(string Message, bool UnknownLayer = false, bool UnknownHardware = false, bool NoLayerFits = false);
+/// <summary>Why a run could not be placed: the diagnostic every face reports.</summary>
+public sealed record RunRefusal(DiagnosticCode Code, string Message);
 
 /// <summary>
 /// Places one-off runs with the same rule as workloads (<see cref="Router"/>, the stack's stages and images), so
@@ -38,11 +39,11 @@ public static class OneOffRuns
         var hardwareName = request.Hardware ?? HardwareProfile.DefaultName;
         if (!profiles.TryGetValue(hardwareName, out var hardware))
         {
-            return (null, new RunRefusal($"no hardware profile '{hardwareName}' (known: {string.Join(", ", profiles.Keys)})", UnknownHardware: true));
+            return (null, new RunRefusal(DiagnosticCode.UnknownHardwareArgument, $"no hardware profile '{hardwareName}' (known: {string.Join(", ", profiles.Keys)})"));
         }
         if (request.Command.Count == 0 || request.Command.Any(a => !Names.IsSingleLine(a)))
         {
-            return (null, new RunRefusal("give the command after '--', each argument one line without control characters"));
+            return (null, new RunRefusal(DiagnosticCode.InvalidCommandLine, "give the command after '--', each argument one line without control characters"));
         }
         string layer;
         string reason;
@@ -51,11 +52,11 @@ public static class OneOffRuns
         {
             if (!workspace.Tree.Contains(named))
             {
-                return (null, new RunRefusal($"no layer '{named}'", UnknownLayer: true));
+                return (null, new RunRefusal(DiagnosticCode.UnknownLayerArgument, $"no layer '{named}'"));
             }
             if (request.Against is { } a && workspace.Tree[named].Stage != a)
             {
-                return (null, new RunRefusal($"layer '{named}' is {workspace.Tree[named].Stage.ToText()}, not {a.ToText()}"));
+                return (null, new RunRefusal(DiagnosticCode.RunNotPlaced, $"layer '{named}' is {workspace.Tree[named].Stage.ToText()}, not {a.ToText()}"));
             }
             layer = named;
             reason = $"layer {named}: named with --layer";
@@ -65,8 +66,8 @@ public static class OneOffRuns
             route = Router.FromStored(workspace, session.Locks).Route(request.Requires, hardwareName, stack, request.Platform);
             if (route.Layer is null)
             {
-                return (null, new RunRefusal($"no layer of stack '{session.Stack.Name}'{(request.Against is { } s ? $" at stage {s.ToText()}" : "")} satisfies {string.Join(", ", request.Requires)}: " +
-                    string.Join("; ", route.Candidates.Select(c => $"{c.Layer}: {string.Join(", ", c.Rejections)}")), NoLayerFits: true));
+                return (null, new RunRefusal(DiagnosticCode.RunNotPlaced, $"no layer of stack '{session.Stack.Name}'{(request.Against is { } s ? $" at stage {s.ToText()}" : "")} satisfies {string.Join(", ", request.Requires)}: " +
+                    string.Join("; ", route.Candidates.Select(c => $"{c.Layer}: {string.Join(", ", c.Rejections)}"))));
             }
             layer = route.Layer;
             var packages = route.Candidates.Single(c => c.Layer == layer).Packages;
@@ -75,7 +76,7 @@ public static class OneOffRuns
         }
         if (session.Plan.Images.FirstOrDefault(i => i.Layer == layer) is not { } image)
         {
-            return (null, new RunRefusal($"stack '{session.Stack.Name}' deploys no image of layer '{layer}' (its stages: {string.Join(", ", session.Stack.Stages.Select(s => s.ToText()))})", UnknownLayer: true));
+            return (null, new RunRefusal(DiagnosticCode.LayerNotDeployed, $"stack '{session.Stack.Name}' deploys no image of layer '{layer}' (its stages: {string.Join(", ", session.Stack.Stages.Select(s => s.ToText()))})"));
         }
         var workload = new PlannedWorkload(Name(layer, request.Command), WorkloadKind.Job, layer, image.Reference, hardware, request.Command, 1, null, [],
             new Dictionary<string, string>(), session.Stack.Namespace ?? "beacon");

@@ -1,3 +1,4 @@
+using Beacon.Conda.Specs;
 using Beacon.Images.Building;
 using Beacon.Images.Naming;
 using Beacon.Layers.Documents;
@@ -13,7 +14,7 @@ public sealed record PlannedImage(string Layer, string? Parent, ImageReference R
     public string Tag => Reference.Tag;
 
     /// <summary>The conda subdir of the layer's root (linux-64, linux-aarch64, ...).</summary>
-    public string Platform { get; init; } = "linux-64";
+    public string Platform { get; init; } = Subdirs.Linux64;
 
     /// <summary>Where the environment lives in the image: its root's prefix.</summary>
     public string Prefix { get; init; } = LayerDocument.DefaultPrefix;
@@ -27,8 +28,8 @@ public static class Platforms
 {
     public static string Oci(string subdir) => subdir switch
     {
-        "linux-64" => "linux/amd64",
-        "linux-aarch64" => "linux/arm64",
+        Subdirs.Linux64 => "linux/amd64",
+        Subdirs.LinuxAarch64 => "linux/arm64",
         "linux-ppc64le" => "linux/ppc64le",
         "linux-s390x" => "linux/s390x",
         "linux-armv7l" => "linux/arm/v7",
@@ -47,10 +48,10 @@ public static class Platforms
 /// </summary>
 public sealed record PlannedNodePool(string Name, HardwareProfile Profile, int Min, int Max)
 {
-    public string Platform { get; init; } = "linux-64";
+    public string Platform { get; init; } = Subdirs.Linux64;
 
     public static string NameFor(string profile, string platform) =>
-        platform == "linux-64" ? profile : $"{profile}-{Platforms.Architecture(platform).Replace('/', '-')}";
+        platform == Subdirs.Linux64 ? profile : $"{profile}-{Platforms.Architecture(platform).Replace('/', '-')}";
 }
 
 /// <summary>Where and how one workload runs.</summary>
@@ -68,7 +69,7 @@ public sealed record PlannedWorkload(
     string Group)
 {
     /// <summary>The conda subdir of its layer (linux-64, linux-aarch64, ...).</summary>
-    public string Platform { get; init; } = "linux-64";
+    public string Platform { get; init; } = Subdirs.Linux64;
 
     /// <summary>The node pool it runs on (<see cref="PlannedNodePool.NameFor"/>).</summary>
     public string Pool => PlannedNodePool.NameFor(Hardware.Name, Platform);
@@ -86,7 +87,7 @@ public sealed record PlannedWorkspace(string Name, string Layer, ImageReference 
     public const string Namespace = "workspaces";
 
     /// <summary>The conda subdir of the workspace's layer.</summary>
-    public string Platform { get; init; } = "linux-64";
+    public string Platform { get; init; } = Subdirs.Linux64;
 
     public string ObjectName => $"workspace-{Name}";
 }

@@ -17,7 +17,7 @@ public static class Compose
         {
             var service = new Map()
                 .Add("image", w.Image.ToString())
-                .Add("platform", w.Platform == "linux-64" ? null : Planning.Platforms.Oci(w.Platform))
+                .Add("platform", w.Platform == Conda.Specs.Subdirs.Linux64 ? null : Planning.Platforms.Oci(w.Platform))
                 .Add("command", WorkloadObjects.Command(w).ToList())
                 .Add("environment", Environment(w))
                 .Add("ports", KernelServer.Ports(w).Count == 0 ? null : KernelServer.Ports(w).Select(p => $"127.0.0.1:{p}:{p}").ToList())
@@ -56,7 +56,7 @@ public static class Compose
             .Add("network_mode", "none")
             .Add("restart", "no");
         var env = new Map()
-            .Add(KernelServer.TokenVariable, new Raw($"${{{KernelServer.TokenVariable}:?export {KernelServer.TokenVariable} (the token Jupyter asks for) before starting the workspace}}"))
+            .Add(KernelServer.TokenVariable, TokenFromShell("the workspace"))
             .Add("HOME", KernelServer.WorkspaceHome);
         var jupyter = new Map()
             .Add("image", ws.Image.ToString())
@@ -75,6 +75,13 @@ public static class Compose
             .Add("services", new Map().Add("home", init).Add("jupyter", jupyter))
             .Add("volumes", new Map().Add("home", new Map().Add("name", $"beacon-{ws.ObjectName}"))), Escape.Compose);
     }
+
+    /// <summary>
+    /// Compose takes the Jupyter token from the shell that starts the project, and refuses to start without one: the
+    /// only '$' interpolation Beacon writes on purpose, the one place a value is meant to come from outside.
+    /// </summary>
+    private static Raw TokenFromShell(string what) =>
+        new($"${{{KernelServer.TokenVariable}:?export {KernelServer.TokenVariable} (the token Jupyter asks for) before starting {what}}}");
 
     private static Map Resources(Layers.Documents.HardwareProfile hardware)
     {
@@ -98,9 +105,7 @@ public static class Compose
         }
         if (w.Kind == Layers.Documents.WorkloadKind.Kernel)
         {
-            // Compose takes the token from the shell that starts the stack (and refuses to start without one): the
-            // only '$' interpolation Beacon writes on purpose, the one place a value is meant to come from outside.
-            env.Add(KernelServer.TokenVariable, new Raw($"${{{KernelServer.TokenVariable}:?export {KernelServer.TokenVariable} (the token Jupyter asks for) before starting the stack}}"));
+            env.Add(KernelServer.TokenVariable, TokenFromShell("the stack"));
             env.Add("HOME", "/tmp");
         }
         return env.Count == 0 ? null : env;

@@ -141,7 +141,7 @@ public static class WorkloadObjects
         {
             selector.Add(HardwareLabel, w.Pool);
         }
-        if (w.Platform != "linux-64")
+        if (w.Platform != Conda.Specs.Subdirs.Linux64)
         {
             selector.Add("kubernetes.io/arch", Platforms.Architecture(w.Platform));
         }
@@ -156,7 +156,7 @@ public static class WorkloadObjects
         {
             tolerations.Add(new Map().Add("key", "nvidia.com/gpu").Add("operator", "Exists").Add("effect", "NoSchedule"));
         }
-        if (w.Platform != "linux-64")
+        if (w.Platform != Conda.Specs.Subdirs.Linux64)
         {
             tolerations.Add(new Map().Add("key", "kubernetes.io/arch").Add("operator", "Equal").Add("value", Platforms.Architecture(w.Platform)).Add("effect", "NoSchedule"));
         }

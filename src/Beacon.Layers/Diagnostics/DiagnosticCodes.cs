@@ -89,7 +89,7 @@ public static class DiagnosticCodes
         [DiagnosticCode.StackNotLocal] = "The command runs the local stack only, and the stack named is not `beacon:cloud: local`.",
         [DiagnosticCode.PulumiConfigMismatch] = "Pulumi's view of the stack settings (PULUMI_CONFIG) disagrees with the stack file.",
         [DiagnosticCode.PackageRefused] = "A locked package could not be installed: its file differs from its channel's sha256 or size, or it cannot be extracted or linked safely.",
-        [DiagnosticCode.RunNotPlaced] = "`beacon run` found no layer the stack deploys that satisfies the specs (or the named layer is not deployed, or not at the --against stage).",
+        [DiagnosticCode.RunNotPlaced] = "`beacon run` found no layer the stack deploys that satisfies the specs (or the named layer is not at the --against stage).",
         [DiagnosticCode.ToolUnavailable] = "An external program the command needs (kubectl, jupyter) is not installed or failed.",
     };
 }

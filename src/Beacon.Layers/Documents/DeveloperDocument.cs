@@ -49,7 +49,7 @@ public sealed record DeveloperLimits(double? Cpus, string? Memory, int? Gpus)
         {
             over.Add($"{profile.Cpus:0.###} CPUs (limit {c:0.###})");
         }
-        if (Memory is { } m && profile.MemoryBytes > new HardwareProfile("limit", 1, m).MemoryBytes)
+        if (Memory is { } m && profile.MemoryBytes > HardwareProfile.BytesOf(m))
         {
             over.Add($"{profile.Memory} of memory (limit {m})");
         }

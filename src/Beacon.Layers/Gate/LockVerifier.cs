@@ -57,7 +57,7 @@ public static class LockVerifier
                 continue;
             }
             // A layer runs on its root's platform: a package built for another subdir would not run there.
-            if (own && record.Subdir != tree.PlatformOf(layer.Name) && record.Subdir != Conda.Specs.Subdirs.NoArch)
+            if (own && !Conda.Specs.Subdirs.InstallsOn(record.Subdir, tree.PlatformOf(layer.Name)))
             {
                 bag.Error(at, DiagnosticCode.LockRecordUnknown,
                     $"{p.FileName} is built for {record.Subdir}, and layer '{layer.Name}' runs on {tree.PlatformOf(layer.Name)}; run 'beacon lock {layer.Name}'");
@@ -116,7 +116,7 @@ public static class LockVerifier
     private static string WhatTheChannelsHave(Conda.Locks.LockedPackage p, IReadOnlyList<string> channelNames, ChannelIndex channels, string platform)
     {
         var named = channelNames.SelectMany(c => channels.Channel(c).Records)
-            .Where(r => r.Name == p.Name && (r.Subdir == platform || r.Subdir == Conda.Specs.Subdirs.NoArch)).ToList();
+            .Where(r => r.Name == p.Name && Conda.Specs.Subdirs.InstallsOn(r.Subdir, platform)).ToList();
         if (named.FirstOrDefault(r => r.FileName == p.FileName) is { } same)
         {
             return $"the channel's file of that name is {same.Url}";

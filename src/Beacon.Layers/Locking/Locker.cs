@@ -261,7 +261,7 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader)
         // Only the layer's platform and noarch: the channels were read for every root's platform.
         var platform = tree.PlatformOf(layerName);
         var channels = tree.EffectiveChannels(layerName)
-            .Select(name => (IReadOnlyList<PackageRecord>)index.Channel(name).Records.Where(r => r.Subdir == platform || r.Subdir == Conda.Specs.Subdirs.NoArch).ToList())
+            .Select(name => (IReadOnlyList<PackageRecord>)index.Channel(name).Records.Where(r => Conda.Specs.Subdirs.InstallsOn(r.Subdir, platform)).ToList())
             .ToList();
         // The layer's system block describes the container's world; the build machine's environment must not change a lock.
         var virtuals = VirtualPackageSet.ForTarget(tree.PlatformOf(layerName), LayerInputs.EffectiveSystem(tree, layerName));

@@ -138,5 +138,5 @@ public sealed class LayerTree
     /// </summary>
     public string DefaultPlatform => Platforms.Contains(DefaultSubdir) ? DefaultSubdir : PlatformOf(Roots[0].Name);
 
-    private const string DefaultSubdir = "linux-64";
+    private const string DefaultSubdir = Conda.Specs.Subdirs.Linux64;
 }

@@ -30,6 +30,7 @@ public static class ReferenceValidator
             }
         }
 
+        var platforms = layers.Where(l => l.IsRoot).Select(l => l.Platform?.Value ?? Conda.Specs.Subdirs.Linux64).ToHashSet(StringComparer.Ordinal);
         var seen = new Dictionary<string, WorkloadDocument>(StringComparer.Ordinal);
         foreach (var w in workloads.OrderBy(w => w.File, StringComparer.Ordinal).ThenBy(w => w.NameLocation.Line))
         {
@@ -53,7 +54,6 @@ public static class ReferenceValidator
                         $"workload '{w.Name}' lists stack '{s.Value}', which has no stacks/Pulumi.{s.Value}.yaml{Suggestions.DidYouMean(s.Value, stacks.Select(st => st.Name))}");
                 }
             }
-            var platforms = layers.Where(l => l.IsRoot).Select(l => l.Platform?.Value ?? "linux-64").ToHashSet(StringComparer.Ordinal);
             if (w.Platform is { } wp && Conda.Specs.Subdirs.IsKnown(wp.Value) && !platforms.Contains(wp.Value))
             {
                 bag.Error(wp.Location, DiagnosticCode.InvalidValue, $"workload '{w.Name}' runs on {wp.Value}, and no root layer targets it (roots: {string.Join(", ", platforms.Order(StringComparer.Ordinal))})");

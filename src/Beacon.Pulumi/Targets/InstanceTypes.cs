@@ -10,17 +10,9 @@ namespace Beacon.Pulumi.Targets;
 /// </summary>
 public static class InstanceTypes
 {
-    private static double MemoryGi(string quantity)
-    {
-        var digits = new string(quantity.TakeWhile(c => char.IsAsciiDigit(c) || c == '.').ToArray());
-        var value = double.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
-        var unit = quantity[digits.Length..];
-        return unit switch { "Mi" or "M" => value / 1024, "Ti" or "T" => value * 1024, "Ki" or "K" => value / (1024 * 1024), _ => value };
-    }
+    private static int Size(HardwareProfile p) => new[] { 2, 4, 8, 16, 32, 48, 64 }.First(c => c >= p.Cpus && c * 4 * (1L << 30) >= p.MemoryBytes || c == 64);
 
-    private static int Size(HardwareProfile p) => new[] { 2, 4, 8, 16, 32, 48, 64 }.First(c => c >= p.Cpus && c * 4 >= MemoryGi(p.Memory) || c == 64);
-
-    public static string Aws(HardwareProfile p, string platform = "linux-64") => IsArm(platform)
+    public static string Aws(HardwareProfile p, string platform = Conda.Specs.Subdirs.Linux64) => IsArm(platform)
         ? p.HasGpu ? (Size(p) <= 4 ? "g5g.xlarge" : Size(p) <= 8 ? "g5g.2xlarge" : "g5g.4xlarge")
             : Size(p) switch { 2 => "m7g.large", 4 => "m7g.xlarge", 8 => "m7g.2xlarge", 16 => "m7g.4xlarge", 32 => "m7g.8xlarge", _ => "m7g.16xlarge" }
         : p.Gpu?.Kind switch
@@ -32,7 +24,7 @@ public static class InstanceTypes
         null => Size(p) switch { 2 => "m6i.large", 4 => "m6i.xlarge", 8 => "m6i.2xlarge", 16 => "m6i.4xlarge", 32 => "m6i.8xlarge", _ => "m6i.16xlarge" },
     };
 
-    public static string Gcp(HardwareProfile p, string platform = "linux-64") => IsArm(platform)
+    public static string Gcp(HardwareProfile p, string platform = Conda.Specs.Subdirs.Linux64) => IsArm(platform)
         ? p.HasGpu ? throw NoArmGpu("GCP", p) : $"t2a-standard-{Math.Min(Size(p), 48)}"
         : p.Gpu?.Kind switch
     {
@@ -51,7 +43,7 @@ public static class InstanceTypes
         _ => kind,
     };
 
-    public static string Azure(HardwareProfile p, string platform = "linux-64") => IsArm(platform)
+    public static string Azure(HardwareProfile p, string platform = Conda.Specs.Subdirs.Linux64) => IsArm(platform)
         ? p.HasGpu ? throw NoArmGpu("Azure", p) : $"Standard_D{Size(p)}ps_v5"
         : p.Gpu?.Kind switch
     {
@@ -70,7 +62,7 @@ public static class InstanceTypes
         _ => "AL2023_x86_64_STANDARD",
     };
 
-    private static bool IsArm(string platform) => platform == "linux-aarch64";
+    private static bool IsArm(string platform) => platform == Conda.Specs.Subdirs.LinuxAarch64;
 
     private static NotSupportedException NoArmGpu(string cloud, HardwareProfile p) =>
         new($"{cloud} has no Arm machine with a GPU (profile '{p.Name}' on linux-aarch64)");

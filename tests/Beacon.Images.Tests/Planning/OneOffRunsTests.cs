@@ -1,5 +1,6 @@
 using Beacon.Conda.Specs;
 using Beacon.Images.Planning;
+using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Documents;
 using Beacon.Layers.Loading;
 using Beacon.Layers.Routing;
@@ -43,7 +44,7 @@ public class OneOffRunsTests
         var session = Session("acme-local");
         Assert.Equal("gpu-ml-nightly", OneOffRuns.Place(session, Requires("lightning") with { Hardware = "gpu" }).Run!.Workload.Layer);
         var production = OneOffRuns.Place(session, Requires("lightning") with { Hardware = "gpu", Against = Stage.Production });
-        Assert.True(production.Refusal!.NoLayerFits);
+        Assert.True(production.Refusal!.Code == DiagnosticCode.RunNotPlaced);
         Assert.StartsWith("no layer of stack 'acme-local' at stage production satisfies lightning: ", production.Refusal.Message, StringComparison.Ordinal);
         Assert.Contains("gpu-ml-nightly: stage experimental is not deployed by stack 'acme-local'", production.Refusal.Message, StringComparison.Ordinal);
         Assert.Equal("gpu-ml", OneOffRuns.Place(session, Requires("pytorch") with { Hardware = "gpu", Against = Stage.Production }).Run!.Workload.Layer);
@@ -59,16 +60,16 @@ public class OneOffRunsTests
         var arm = OneOffRuns.Place(session, Requires("pandas >=2") with { Platform = "linux-aarch64" }).Run!;
         Assert.Equal(("core-arm", "linux-aarch64"), (arm.Workload.Layer, arm.Image.Platform));
         // The local stack deploys linux-64 only (beacon:platforms).
-        Assert.True(OneOffRuns.Place(Session("acme-local"), Requires("pandas >=2") with { Platform = "linux-aarch64" }).Refusal!.NoLayerFits);
+        Assert.True(OneOffRuns.Place(Session("acme-local"), Requires("pandas >=2") with { Platform = "linux-aarch64" }).Refusal!.Code == DiagnosticCode.RunNotPlaced);
     }
 
     [Fact]
     public void Refusals_say_what_is_wrong()
     {
         var session = Session("acme-local");
-        Assert.True(OneOffRuns.Place(session, Requires("no-such-package")).Refusal!.NoLayerFits);
-        Assert.True(OneOffRuns.Place(session, Requires("pandas") with { Hardware = "quantum" }).Refusal!.UnknownHardware);
-        Assert.True(OneOffRuns.Place(session, new RunRequest("nope", [], null, null, ["true"])).Refusal!.UnknownLayer);
+        Assert.True(OneOffRuns.Place(session, Requires("no-such-package")).Refusal!.Code == DiagnosticCode.RunNotPlaced);
+        Assert.True(OneOffRuns.Place(session, Requires("pandas") with { Hardware = "quantum" }).Refusal!.Code == DiagnosticCode.UnknownHardwareArgument);
+        Assert.True(OneOffRuns.Place(session, new RunRequest("nope", [], null, null, ["true"])).Refusal!.Code == DiagnosticCode.UnknownLayerArgument);
         Assert.Equal("give the command after '--', each argument one line without control characters",
             OneOffRuns.Place(session, Requires("pandas") with { Command = ["echo", "a\nb"] }).Refusal!.Message);
     }
