@@ -67,12 +67,19 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
                 var (json, _, digest) = await registry.GetManifestAsync(target, ct);
                 var manifest = ImageManifest.Parse(json);
                 var existingConfig = await registry.GetBlobAsync(target, manifest.Config.Digest, ct);
-                var beaconLayers = new List<byte[]>();
-                foreach (var d in manifest.Layers.TakeLast(depth + 1))
+                // The environment in the reused image (its Beacon layers' files and history) is read only when a child
+                // is built on it: a rebuild of an unchanged tree downloads no layer at all.
+                var reusedLayers = manifest.Layers.TakeLast(depth + 1).ToList();
+                var reusedPrefix = prefix;
+                built[image.Layer] = new Built(target, manifest, existingConfig, new Lazy<Task<EnvironmentState>>(async () =>
                 {
-                    beaconLayers.Add(await registry.GetBlobAsync(target, d.Digest, ct));
-                }
-                built[image.Layer] = new Built(target, manifest, existingConfig, EnvironmentState.FromLayers(beaconLayers, prefix));
+                    var beaconLayers = new List<byte[]>();
+                    foreach (var d in reusedLayers)
+                    {
+                        beaconLayers.Add(await registry.GetBlobAsync(target, d.Digest, ct));
+                    }
+                    return EnvironmentState.FromLayers(beaconLayers, reusedPrefix);
+                }));
                 results.Add(new OciBuiltImage(image.Layer, target, digest, true, manifest.Layers.Count, [], null));
                 continue;
             }
@@ -81,7 +88,7 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
             byte[] baseConfig;
             RemoteImage baseRepository;
             string? baseDigest = null;
-            var state = parent?.State ?? EnvironmentState.Empty;
+            var state = parent is null ? EnvironmentState.Empty : await parent.State.Value;
             if (parent is null)
             {
                 baseRepository = RemoteImage.Parse(baseReference!);
@@ -158,13 +165,13 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
             pushes.Add(await registry.PushBlobAsync(target, manifestOut.Config.Digest, config, null, ct));
             var manifestJson = manifestOut.ToJson();
             var manifestDigest = await registry.PutManifestAsync(target, manifestJson, MediaTypes.OciManifest, ct);
-            built[image.Layer] = new Built(target, manifestOut, config,
-                state.With(report.Packages.SelectMany(p => p.Files.Select(f => (f, p.Record.DistString))), report.History));
+            var childState = state.With(report.Packages.SelectMany(p => p.Files.Select(f => (f, p.Record.DistString))), report.History);
+            built[image.Layer] = new Built(target, manifestOut, config, new Lazy<Task<EnvironmentState>>(Task.FromResult(childState)));
             results.Add(new OciBuiltImage(image.Layer, target, manifestDigest, false, manifestOut.Layers.Count, pushes, report));
         }
         return results;
     }
 
-    private sealed record Built(RemoteImage Image, ImageManifest Manifest, byte[] Config, EnvironmentState State);
+    private sealed record Built(RemoteImage Image, ImageManifest Manifest, byte[] Config, Lazy<Task<EnvironmentState>> State);
 
 }

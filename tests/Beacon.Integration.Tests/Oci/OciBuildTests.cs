@@ -232,6 +232,26 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
         Assert.Empty(left);
     }
 
+    /// <summary>
+    /// A child built on parents the registry already holds: the parents' environment (files, history) is read from
+    /// their layers, so the child is byte-identical to one built with its parents in one go, and a rebuild of an
+    /// unchanged tree reads no layer at all.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_child_on_reused_parents_is_the_same_image_as_one_built_with_them()
+    {
+        var session = await Organisation();
+        var channels = await ChannelIndex.LoadAsync(session.Workspace, new ChannelLoader(null));
+        using var http = new HttpClient();
+        var parentsFirst = $"{docker.Registry}/{_namespace}-parents";
+        var parents = await Builder(http).BuildAsync(await Open(parentsFirst), channels, ["tools"]);
+        Assert.Equal(["core", "tools"], parents.Select(i => i.Layer));
+        var onReused = await Builder(http).BuildAsync(await Open(parentsFirst), channels);
+        Assert.Equal([true, true, false], onReused.Select(i => i.Reused));
+        var together = await Builder(http).BuildAsync(await Open($"{docker.Registry}/{_namespace}-together"), channels);
+        Assert.Equal(together.Select(i => i.ManifestDigest), onReused.Select(i => i.ManifestDigest));
+    }
+
     /// <summary>The root names the prefix: every layer installs there, placeholders are rewritten to it, PATH follows.</summary>
     [SkippableFact]
     public async Task A_root_prefix_is_where_every_layer_installs()
