@@ -51,7 +51,8 @@ public static class BeaconApp
         }
     }
 
-    private static RootCommand Root(CliConsole console)
+    /// <summary>The command table (internal for the help test, which walks every command in it).</summary>
+    internal static RootCommand Root(CliConsole console)
     {
         var root = new RootCommand("Beacon: layered conda container environments as code.")
         {

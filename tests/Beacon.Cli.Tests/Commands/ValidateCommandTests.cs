@@ -1,3 +1,4 @@
+using Beacon.Cli.Hosting;
 using Beacon.TestSupport;
 
 namespace Beacon.Cli.Tests.Commands;
@@ -74,12 +75,24 @@ public class ValidateCommandTests
     [Fact]
     public void Help_is_available_for_every_command()
     {
-        foreach (var command in new[] { "validate", "graph" })
+        // Every command and subcommand of the command table, walked rather than listed, so a new one is covered.
+        static IEnumerable<string[]> Paths(System.CommandLine.Command command, string[] prefix) =>
+            command.Subcommands.SelectMany(c => Paths(c, [.. prefix, c.Name]).Prepend([.. prefix, c.Name]));
+        var paths = Paths(BeaconApp.Root(CliConsole.FromProcess()), []).ToList();
+        Assert.True(paths.Count >= 26, $"{paths.Count} commands");
+        foreach (var path in paths)
         {
-            var r = ProcessRunner.Beacon(RepoPaths.Root, command, "--help");
-            Assert.Equal(0, r.ExitCode);
-            Assert.Contains("--json", r.Stdout, StringComparison.Ordinal);
+            var r = InProcess.Beacon(RepoPaths.Root, [.. path, "--help"]);
+            var name = string.Join(' ', path);
+            Assert.True(r.ExitCode == 0, $"beacon {name} --help: exit {r.ExitCode}\n{r.Stderr}");
+            // The usage line names the command after the executable's name (the test host's, in process).
+            Assert.Matches($@"Usage:\n  \S+ {System.Text.RegularExpressions.Regex.Escape(name)}( |\n)", r.Stdout);
+            Assert.Equal("", r.Stderr);
         }
+        // The executable names itself.
+        var process = ProcessRunner.Beacon(RepoPaths.Root, "kernels", "install", "--help");
+        Assert.Equal(0, process.ExitCode);
+        Assert.Contains("Usage:\n  beacon kernels install [options]\n", process.Stdout, StringComparison.Ordinal);
     }
 }
 

@@ -51,10 +51,11 @@ public partial class WorkflowTests
         Assert.False(Schema.Value.Evaluate(JsonSerializer.SerializeToElement(bad)).IsValid);
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Files))]
     public void Every_run_block_is_shellcheck_clean(string file)
     {
+        TestServices.NeedTool("shellcheck");
         var workflow = new WorkflowDocument(Path.Combine(Folder, file));
         using var dir = new TempRepo("beacon-shellcheck-");
         var blocks = workflow.Steps().Where(s => s.Step["run"] is not null).Select((s, i) => (Name: $"{s.Job}-{i}.sh", Run: s.Step["run"]!.GetValue<string>())).ToList();

@@ -1,12 +1,14 @@
 using System.Formats.Tar;
 using System.Text;
 using Beacon.Docker.Engine;
+using Beacon.TestSupport;
 
 namespace Beacon.Integration.Tests.Docker;
 
 /// <summary>
-/// A real Docker engine and registry (scripts/services.sh up). Without them the tests are skipped with the reason —
-/// unless BEACON_REQUIRE_DOCKER=1 (CI), which turns a missing engine into a failure.
+/// A real Docker engine and registry (scripts/services.sh up, its environment sourced). Without them the tests are
+/// skipped with the reason — unless BEACON_REQUIRE_DOCKER=1 (CI), which turns a missing service into a failure
+/// (<see cref="TestServices"/>).
 /// </summary>
 public sealed class DockerFixture : IAsyncLifetime
 {
@@ -15,12 +17,18 @@ public sealed class DockerFixture : IAsyncLifetime
 
     public DockerClient? Client { get; private set; }
     public string? Unavailable { get; private set; }
-    public string Registry { get; } = Environment.GetEnvironmentVariable("BEACON_TEST_REGISTRY") ?? "127.0.0.1:15000";
+    /// <summary>The open test registry (host:port); without the services, the address they would use (for names only).</summary>
+    public string Registry => TestServices.Registry ?? "127.0.0.1:15000";
 
-    public static bool Required => Environment.GetEnvironmentVariable("BEACON_REQUIRE_DOCKER") == "1";
+    public static bool Required => TestServices.Required;
 
     public async Task InitializeAsync()
     {
+        if (TestServices.EnvironmentMissing is { } missing)
+        {
+            Unavailable = missing;
+            return;
+        }
         var client = DockerClient.Connect();
         try
         {
@@ -28,12 +36,12 @@ public sealed class DockerFixture : IAsyncLifetime
         }
         catch (DockerUnavailableException e)
         {
-            Unavailable = e.Message;
+            Unavailable = $"no Docker engine: {e.Message}";
             client.Dispose();
             return;
         }
         Client = client;
-        var baseImage = Environment.GetEnvironmentVariable("BEACON_TEST_BASE_IMAGE") ?? "localbase/busybox:1";
+        var baseImage = TestServices.BaseImage;
         using var tar = new MemoryStream();
         using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
         {
@@ -52,11 +60,7 @@ public sealed class DockerFixture : IAsyncLifetime
     {
         if (Client is null)
         {
-            if (Required)
-            {
-                Assert.Fail($"BEACON_REQUIRE_DOCKER=1 but {Unavailable}");
-            }
-            Skip.If(true, $"no Docker engine: {Unavailable}");
+            TestServices.Need(Unavailable ?? "no Docker engine");
         }
         return Client!;
     }

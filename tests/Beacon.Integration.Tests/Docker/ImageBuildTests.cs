@@ -105,7 +105,7 @@ public sealed class ImageBuildTests : IClassFixture<DockerFixture>, IDisposable
     public async Task A_push_to_a_registry_behind_basic_auth_presents_dockers_credentials()
     {
         var client = _docker.Require();
-        var guarded = Environment.GetEnvironmentVariable("BEACON_TEST_AUTH_REGISTRY") ?? throw new InvalidOperationException("scripts/services.sh env not sourced");
+        var (_, guarded) = TestServices.Registries();
         _repo.Write("stacks/Pulumi.test.yaml", $"config:\n  beacon:cloud: local\n  beacon:registry: {guarded}/t{Guid.NewGuid().ToString("N")[..8]}\n");
         var plan = await LockAndPlan();
 
@@ -137,10 +137,10 @@ public sealed class ImageBuildTests : IClassFixture<DockerFixture>, IDisposable
         Assert.All(results.Where(r => r.Layer != "core"), r => Assert.Equal(BuildOutcome.Skipped, r.Outcome));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task A_stopped_engine_is_a_clear_error()
     {
-        _docker.Require();
+        // Needs no service: the engine it talks to is deliberately absent.
         using var nowhere = DockerClient.Connect(key => key == "DOCKER_HOST" ? "unix:///tmp/no-such-docker.sock" : null);
         var plan = await LockAndPlan();
         var e = await Assert.ThrowsAsync<DockerUnavailableException>(() => new ImageBuilder(nowhere).BuildAsync(plan));

@@ -37,6 +37,7 @@ public sealed class LocalStackTests : IClassFixture<DockerFixture>, IDisposable
     public void Test_publish_up_and_down()
     {
         _docker.Require();
+        TestServices.NeedCompose();
         Assert.Equal(0, Beacon("lock", "--quiet").ExitCode);
         var notBuilt = Beacon("test", "core");
         Assert.Equal(1, notBuilt.ExitCode);

@@ -34,8 +34,8 @@ public sealed class KernelTests(DockerFixture docker) : IClassFixture<DockerFixt
     private async Task Organisation()
     {
         var client = docker.Require();
-        var baseImage = Environment.GetEnvironmentVariable("BEACON_TEST_KERNEL_BASE_IMAGE") ?? "localbase/debian-jupyter:1";
-        Skip.If(await client.InspectImageAsync(baseImage) is null && !DockerFixture.Required, $"{baseImage} is missing: scripts/services.sh up makes it");
+        var baseImage = TestServices.KernelBaseImage;
+        TestServices.Need(await client.InspectImageAsync(baseImage) is null ? $"{baseImage} is missing: scripts/services.sh up makes it" : null);
         var ns = "beacon-kernel-" + Guid.NewGuid().ToString("N")[..8];
         await client.TagAsync(baseImage, $"{docker.Registry}/localbase/debian-jupyter", "1");
         await client.PushAsync($"{docker.Registry}/localbase/debian-jupyter", "1", null, null);
@@ -72,7 +72,7 @@ public sealed class KernelTests(DockerFixture docker) : IClassFixture<DockerFixt
         }
 
         // A container a killed launcher left behind: its Jupyter deleted the connection file. The next launch removes it.
-        var orphan = await client.CreateContainerAsync(new Beacon.Docker.Engine.ContainerCreate(Environment.GetEnvironmentVariable("BEACON_TEST_BASE_IMAGE") ?? "localbase/busybox:1",
+        var orphan = await client.CreateContainerAsync(new Beacon.Docker.Engine.ContainerCreate(TestServices.BaseImage,
             ["sleep", "300"], Labels: new Dictionary<string, string> { ["io.beacon.kernel"] = "orphan", ["io.beacon.kernel-connection"] = _repo.Path_("jupyter-runtime/kernel-gone.json") }));
         await client.StartContainerAsync(orphan);
 
@@ -119,6 +119,8 @@ public sealed class KernelTests(DockerFixture docker) : IClassFixture<DockerFixt
     [SkippableFact]
     public async Task A_developer_workspace_serves_jupyter_with_a_token_and_keeps_their_home()
     {
+        docker.Require();
+        TestServices.NeedCompose();
         await Organisation();
         var token = Guid.NewGuid().ToString("N");
         var env = Env;

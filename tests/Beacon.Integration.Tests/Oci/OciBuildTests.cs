@@ -40,7 +40,7 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
     {
         var client = docker.Require();
         // The base image in the registry, as the builder fetches it (no daemon involved from here on).
-        await client.TagAsync(Environment.GetEnvironmentVariable("BEACON_TEST_BASE_IMAGE") ?? "localbase/busybox:1", $"{docker.Registry}/localbase/busybox", "1");
+        await client.TagAsync(TestServices.BaseImage, $"{docker.Registry}/localbase/busybox", "1");
         await client.PushAsync($"{docker.Registry}/localbase/busybox", "1", null, null);
 
         _repo.Write("beacon.yaml", $"channels:\n  beacon-test: {Fixtures.Path("conda", "beacon-test-channel")}\n");

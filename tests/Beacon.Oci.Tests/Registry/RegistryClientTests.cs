@@ -15,21 +15,13 @@ namespace Beacon.Oci.Tests.Registry;
 /// </summary>
 public sealed class RegistryClientTests : IDisposable
 {
-    private static readonly string? Open = Environment.GetEnvironmentVariable("BEACON_TEST_REGISTRY");
-    private static readonly string? Guarded = Environment.GetEnvironmentVariable("BEACON_TEST_AUTH_REGISTRY");
+    private static readonly string? Open = TestServices.Registry;
+    private static readonly string? Guarded = TestServices.AuthRegistry;
     private readonly TempRepo _config = new("beacon-docker-config-");
     private readonly HttpClient _http = new();
     private readonly string _repository = "beacon-client-" + Guid.NewGuid().ToString("N")[..8];
 
-    private static void RequireRegistries()
-    {
-        var missing = Open is null || Guarded is null;
-        if (missing && Environment.GetEnvironmentVariable("BEACON_REQUIRE_DOCKER") == "1")
-        {
-            Assert.Fail("BEACON_REQUIRE_DOCKER=1 but no test registries: scripts/services.sh up && source /tmp/beacon-services/env");
-        }
-        Skip.If(missing, "no test registries: scripts/services.sh up && source /tmp/beacon-services/env");
-    }
+    private static void RequireRegistries() => TestServices.Registries();
 
     private RegistryClient Client(long chunkSize = 16 << 20) => new(_http, new RegistryCredentials(_config.Root)) { ChunkSize = chunkSize };
 
