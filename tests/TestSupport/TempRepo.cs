@@ -57,7 +57,7 @@ internal sealed class TempRepo : IDisposable
     /// <summary>Copies the example organisation (layers, locks, workloads, stacks, demo channel, beacon.yaml) into the repository.</summary>
     public void CopyExample()
     {
-        foreach (var folder in new[] { "layers", "workloads", "stacks", "channels" })
+        foreach (var folder in new[] { "layers", "workloads", "developers", "stacks", "channels" })
         {
             foreach (var file in Directory.EnumerateFiles(RepoPaths.RepoFile(folder), "*", SearchOption.AllDirectories))
             {

@@ -2,9 +2,8 @@ using System.CommandLine;
 using Beacon.Cli.Hosting;
 using Beacon.Layers.Diagnostics;
 using Beacon.Images.Diff;
-using Beacon.Layers.Diff;
 using Beacon.Layers.Git;
-using Beacon.Layers.Loading;
+using Beacon.Pulumi.Deployment;
 
 namespace Beacon.Cli.Commands;
 
@@ -31,25 +30,20 @@ internal static class DiffCommand
         {
             return exit;
         }
-        GitSnapshot snapshot;
+        ChangeSummary diff;
         try
         {
-            snapshot = GitSnapshot.At(head.Root, baseRef);
+            diff = DeploymentChanges.Against(head, baseRef, out var baseProblems);
+            if (baseProblems > 0)
+            {
+                run.Progress($"note: the repository at {baseRef} does not load ({baseProblems} problem(s)); comparing with an empty repository");
+            }
         }
         catch (GitException e)
         {
             return run.Fail(DiagnosticCode.InvalidGitRef, e.Message);
         }
-        using (snapshot)
-        {
-            var baseResult = WorkspaceLoader.Load(snapshot.Root);
-            if (!baseResult.Success)
-            {
-                run.Progress($"note: the layers at {baseRef} do not load ({baseResult.Diagnostics.Count} problem(s)); comparing with an empty repository");
-            }
-            var diff = ChangeSummary.Compute(baseRef, baseResult.Workspace, head);
-            run.Out.Write(run.Json ? diff.ToJson() : diff.ToMarkdown());
-        }
+        run.Out.Write(run.Json ? diff.ToJson() : diff.ToMarkdown());
         return ExitCodes.Success;
     }
 }

@@ -2,10 +2,8 @@ using System.CommandLine;
 using System.Text.Json.Serialization;
 using Beacon.Cli.Hosting;
 using Beacon.Layers.Diagnostics;
-using Beacon.Layers.Diff;
 using Beacon.Layers.Git;
 using Beacon.Layers.Documents;
-using Beacon.Layers.Loading;
 using Beacon.Layers.Rendering;
 using Beacon.Pulumi.Deployment;
 
@@ -23,19 +21,18 @@ internal static class StacksCommand
         var baseRef = Options.Text("--base", "The git ref to compare with (with --affected).", "ref", "-b");
         var repo = Options.Repo();
         var json = Options.Json("Print a JSON array of stack names (a workflow matrix).");
-        var offline = Options.Offline();
         var builder = Options.Text("--builder", "Only the stacks whose beacon:builder is this (docker or oci).", "builder");
         builder.AcceptOnlyFromAmong([.. ImageBuilderKinds.Names]);
         var command = new Command("stacks", "List the stacks (name, cloud, stages), or with --affected --base <ref> those a change needs a preview of.")
         {
-            affected, baseRef, repo, json, offline, builder,
+            affected, baseRef, repo, json, builder,
         };
-        command.SetAction((parse, token) => RunAsync(new CommandRun(console, "stacks", parse.GetValue(json)), parse.GetValue(repo),
-            parse.GetValue(affected), parse.GetValue(baseRef), parse.GetValue(builder), parse.GetValue(offline), token));
+        command.SetAction(parse => Run(new CommandRun(console, "stacks", parse.GetValue(json)), parse.GetValue(repo),
+            parse.GetValue(affected), parse.GetValue(baseRef), parse.GetValue(builder)));
         return command;
     }
 
-    private static async Task<int> RunAsync(CommandRun run, string? repo, bool affected, string? baseRef, string? builder, bool offline, CancellationToken token)
+    private static int Run(CommandRun run, string? repo, bool affected, string? baseRef, string? builder)
     {
         if (affected != (baseRef is not null))
         {
@@ -49,21 +46,15 @@ internal static class StacksCommand
             .Where(s => builder is null || s.Builder.ToText() == builder).ToList();
         if (affected)
         {
-            GitSnapshot snapshot;
+            // The same rule as the pull-request summary (beacon diff): DeploymentChanges.
             try
             {
-                snapshot = GitSnapshot.At(head.Root, baseRef!);
+                var names = DeploymentChanges.Against(head, baseRef!, out _).AffectedStacks;
+                stacks = stacks.Where(s => names.Contains(s.Name)).ToList();
             }
             catch (GitException e)
             {
                 return run.Fail(DiagnosticCode.InvalidGitRef, e.Message);
-            }
-            using (snapshot)
-            {
-                using var http = new HttpClient();
-                var baseWorkspace = WorkspaceLoader.Load(snapshot.Root).Workspace;
-                var names = await AffectedStacks.ComputeAsync(baseWorkspace, head, ChannelAccess.Loader(run.Console, http, offline), token);
-                stacks = stacks.Where(s => names.Contains(s.Name)).ToList();
             }
         }
         if (run.Json)

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Beacon.Images.Planning;
 using Beacon.Layers.Diff;
 using Beacon.Layers.Documents;
+using Beacon.Layers.Gate;
 using Beacon.Layers.Loading;
 using Beacon.Layers.Locking;
 using Beacon.Layers.Rendering;
@@ -10,17 +11,33 @@ using Beacon.Layers.Rendering;
 namespace Beacon.Images.Diff;
 
 /// <summary>
-/// What a pull request changes, for a comment on it (<c>beacon diff</c>): the layers (added, forked, removed, changed,
-/// with their package moves), and per stack the difference between its two Plans — images rebuilt, reused, added and
-/// removed, workloads that move layer or change settings, node pools added, removed or resized. Markdown for people (details collapse
-/// past a screenful), JSON for tools.
+/// A stack's deployment program exactly as the deployment engine receives it (Beacon.Pulumi passes the Pulumi YAML
+/// program). Settings that reach a deployment only through the program show up as a difference here.
+/// </summary>
+public delegate string StackProgram(StackSession session);
+
+/// <summary>
+/// What a pull request changes, for a comment on it (<c>beacon diff</c>) and for the workflows' choice of stacks
+/// (<c>beacon stacks --affected</c>): the layers (added, forked, removed, changed, with their package moves),
+/// beacon.yaml's keys, and per stack the difference between its two Plans — images rebuilt, reused, added and removed,
+/// workloads that move layer or change settings, node pools added, removed or resized — plus the stack file's keys
+/// and the deployment program. <see cref="AffectedStacks"/> is the one impact rule both commands use. Markdown for
+/// people (details collapse past a screenful), JSON for tools.
 /// </summary>
 public sealed record ChangeSummary(string BaseRef, IReadOnlyList<LayerDiff> Layers, IReadOnlyList<StackDiff> Stacks)
 {
     /// <summary>Past this many lines the per-layer and per-stack details are folded into &lt;details&gt;.</summary>
     public const int ScreenLines = 60;
 
-    public static ChangeSummary Compute(string baseRef, Workspace? baseWorkspace, Workspace head)
+    /// <summary>beacon.yaml's top-level keys that differ (channel mirrors, hardware, developer limits).</summary>
+    public IReadOnlyList<string> RepositorySettings { get; init; } = [];
+
+    /// <summary>
+    /// Both revisions are planned from their locks as they are (the base passed the gate when it merged; the head's
+    /// gate is <c>beacon check</c>'s job, not this comparison's), without commit labels: they depend on history, not
+    /// on the change.
+    /// </summary>
+    public static ChangeSummary Compute(string baseRef, Workspace? baseWorkspace, Workspace head, StackProgram program)
     {
         var baseLocks = baseWorkspace is null ? new Dictionary<string, StoredLock>() : LockStore.ReadAll(baseWorkspace);
         var headLocks = LockStore.ReadAll(head);
@@ -35,13 +52,31 @@ public sealed record ChangeSummary(string BaseRef, IReadOnlyList<LayerDiff> Laye
             var before = baseWorkspace?.Stack(name);
             var beforePlan = before is null ? null : Planner.Build(baseWorkspace!, before, baseLocks, noCommits);
             var afterPlan = after is null ? null : Planner.Build(head, after, headLocks, noCommits);
-            stacks.Add(PlanDiff.Compare(name, (after ?? before)!.Cloud.ToText(), beforePlan, afterPlan, workloadsBefore));
+            var diff = PlanDiff.Compare(name, (after ?? before)!.Cloud.ToText(), beforePlan, afterPlan, workloadsBefore);
+            if (before is not null && after is not null)
+            {
+                var settings = SettingChanges.Compare(SettingChanges.ReadOrNull(baseWorkspace!.FullPath(before.File)),
+                    SettingChanges.ReadOrNull(head.FullPath(after.File)), after.File, "config");
+                var programChanged = beforePlan!.Problems.Count == 0 && afterPlan!.Problems.Count == 0
+                    && program(new StackSession(new GateResult(baseWorkspace, baseLocks, []), before, beforePlan))
+                       != program(new StackSession(new GateResult(head, headLocks, []), after, afterPlan));
+                diff = diff with
+                {
+                    Settings = settings,
+                    ProgramChanged = programChanged,
+                    Kind = diff.Kind == StackChangeKind.Unchanged && (settings.Count > 0 || programChanged) ? StackChangeKind.Changed : diff.Kind,
+                };
+            }
+            stacks.Add(diff);
         }
-        return new ChangeSummary(baseRef, layers, stacks);
+        var repositorySettings = SettingChanges.Compare(
+            baseWorkspace is null ? null : SettingChanges.ReadOrNull(baseWorkspace.FullPath(RepositorySources.SettingsFile)),
+            SettingChanges.ReadOrNull(head.FullPath(RepositorySources.SettingsFile)), RepositorySources.SettingsFile);
+        return new ChangeSummary(baseRef, layers, stacks) { RepositorySettings = repositorySettings };
     }
 
     /// <summary>The stacks a deployment of this change would touch (in the head; a removed stack is nobody's to preview).</summary>
-    public IReadOnlyList<string> AffectedStacks => Stacks.Where(s => s.Kind is StackChangeKind.Added or StackChangeKind.Changed).Select(s => s.Stack).ToList();
+    public IReadOnlyList<string> AffectedStacks => Stacks.Where(s => s.Affected).Select(s => s.Stack).ToList();
 
     public string ToMarkdown()
     {
@@ -90,12 +125,18 @@ public sealed record ChangeSummary(string BaseRef, IReadOnlyList<LayerDiff> Laye
                 Section(sb, $"`{l.Layer}`", details.ToString(), fold);
             }
         }
+        if (RepositorySettings.Count > 0)
+        {
+            sb.Append("`beacon.yaml` changes ").Append(string.Join(", ", RepositorySettings.Select(Code)))
+                .Append(" (deployments change only where a stack below says so).\n\n");
+        }
         sb.Append("### Stacks\n\n");
-        sb.Append("| stack | images | workloads | node pools |\n|---|---|---|---|\n");
+        sb.Append("| stack | change | images | workloads | node pools |\n|---|---|---|---|---|\n");
         foreach (var s in Stacks)
         {
-            sb.Append("| `").Append(s.Stack).Append("` (").Append(s.Cloud).Append(s.Kind is StackChangeKind.Added or StackChangeKind.Removed ? $", {s.Kind.ToString().ToLowerInvariant()}" : "")
-                .Append(") | ").Append(ImageCounts(s)).Append(" | ")
+            var change = s.Problems.Count > 0 && s.Kind != StackChangeKind.Removed ? "**cannot be planned**"
+                : s.Kind == StackChangeKind.Unchanged ? "no changes" : s.Kind.ToString().ToLowerInvariant();
+            sb.Append("| `").Append(s.Stack).Append("` (").Append(s.Cloud).Append(") | ").Append(change).Append(" | ").Append(ImageCounts(s)).Append(" | ")
                 .Append(s.Workloads.Count == 0 ? "—" : string.Join(", ", s.Workloads.GroupBy(w => w.Kind).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"))).Append(" | ")
                 .Append(s.NodePools.Count == 0 ? "—" : string.Join(", ", s.NodePools.GroupBy(p => p.Kind).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}")))
                 .Append(" |\n");
@@ -104,6 +145,15 @@ public sealed record ChangeSummary(string BaseRef, IReadOnlyList<LayerDiff> Laye
         foreach (var s in Stacks.Where(s => s.Kind != StackChangeKind.Unchanged || s.Problems.Count > 0))
         {
             var details = new StringBuilder();
+            if (s.Settings.Count > 0)
+            {
+                details.Append("- stack settings changed: ").Append(string.Join(", ", s.Settings.Select(Code))).Append('\n');
+            }
+            var planChanged = s.Images.Any(i => i.Kind != ImageChangeKind.Reused) || s.Workloads.Count > 0 || s.NodePools.Count > 0;
+            if (s.ProgramChanged && !planChanged)
+            {
+                details.Append("- the deployment program changes outside the plan (a stack setting it carries); the preview shows how\n");
+            }
             foreach (var kind in new[] { ImageChangeKind.Rebuilt, ImageChangeKind.Added, ImageChangeKind.Removed, ImageChangeKind.Reused })
             {
                 var layers = s.Layers(kind);
@@ -154,6 +204,16 @@ public sealed record ChangeSummary(string BaseRef, IReadOnlyList<LayerDiff> Laye
         }
     }
 
+    /// <summary>
+    /// A key from a user's settings file as Markdown code: backticks, pipes and control characters cannot end the span
+    /// or the table cell, and a long key is cut.
+    /// </summary>
+    private static string Code(string key)
+    {
+        var text = new string(key.Select(c => c is '`' or '|' || char.IsControl(c) ? '?' : c).ToArray());
+        return "`" + (text.Length > 80 ? text[..80] + "…" : text) + "`";
+    }
+
     private static string Counts(LayerDiff layer)
     {
         var parts = Enum.GetValues<PackageChangeKind>()
@@ -185,19 +245,20 @@ public sealed record ChangeSummary(string BaseRef, IReadOnlyList<LayerDiff> Laye
             s.Images.Select(i => new ChangeJson(i.Layer, i.Kind.ToString().ToLowerInvariant(), i.Before, i.After)).ToList(),
             s.Workloads.Select(w => new ChangeJson(w.Workload, w.Kind.ToString().ToLowerInvariant(), w.Before, w.After)).ToList(),
             s.NodePools.Select(p => new ChangeJson(p.Pool, p.Kind.ToString().ToLowerInvariant(), p.Before, p.After)).ToList(),
-            s.Problems)).ToList(),
-        AffectedStacks), ChangeSummaryJsonContext.Styled.ChangeSummaryJson);
+            s.Problems, s.Settings, s.ProgramChanged, s.Affected)).ToList(),
+        RepositorySettings, AffectedStacks), ChangeSummaryJsonContext.Styled.ChangeSummaryJson);
 }
 
 /// <summary>The summary as <c>beacon diff --json</c> prints it.</summary>
-public sealed record ChangeSummaryJson(string Base, IReadOnlyList<LayerDiffJson> Layers, IReadOnlyList<StackDiffJson> Stacks, IReadOnlyList<string> AffectedStacks);
+public sealed record ChangeSummaryJson(string Base, IReadOnlyList<LayerDiffJson> Layers, IReadOnlyList<StackDiffJson> Stacks,
+    IReadOnlyList<string> RepositorySettings, IReadOnlyList<string> AffectedStacks);
 
 public sealed record LayerDiffJson(string Layer, string Change, string? ForkedFrom, IReadOnlyList<PackageChangeJson> Packages, IReadOnlyList<string> PipAdded, IReadOnlyList<string> PipRemoved);
 
 public sealed record PackageChangeJson(string Name, string Change, string? Before, string? After);
 
 public sealed record StackDiffJson(string Stack, string Cloud, string Change, IReadOnlyList<ChangeJson> Images, IReadOnlyList<ChangeJson> Workloads,
-    IReadOnlyList<ChangeJson> NodePools, IReadOnlyList<string> Problems);
+    IReadOnlyList<ChangeJson> NodePools, IReadOnlyList<string> Problems, IReadOnlyList<string> Settings, bool ProgramChanged, bool Affected);
 
 /// <summary>One image (by layer), workload or node pool: how it changes, and its tag, layer or size before and after.</summary>
 public sealed record ChangeJson(string Name, string Change, string? Before, string? After);

@@ -44,10 +44,22 @@ public enum StackChangeKind
     Unchanged,
 }
 
-/// <summary>What a change does to one stack: its images, its workloads' placements, its node pools.</summary>
+/// <summary>
+/// What a change does to one stack: its images, its workloads' placements, its node pools — and what reaches the
+/// deployment without passing through the plan: the stack file's keys (<c>aws:region</c>) and the deployment program.
+/// </summary>
 public sealed record StackDiff(string Stack, string Cloud, StackChangeKind Kind, IReadOnlyList<ImageChange> Images,
     IReadOnlyList<WorkloadChange> Workloads, IReadOnlyList<NodePoolChange> NodePools, IReadOnlyList<string> Problems)
 {
+    /// <summary>The stack file's keys that differ (names only: values may be secrets).</summary>
+    public IReadOnlyList<string> Settings { get; init; } = [];
+
+    /// <summary>The deployment program differs although the plan does not (a setting only the program carries).</summary>
+    public bool ProgramChanged { get; init; }
+
+    /// <summary>A deployment of the change touches this stack: it is new, it changes, or it cannot be planned (its preview shows why).</summary>
+    public bool Affected => Kind is StackChangeKind.Added or StackChangeKind.Changed || (Kind != StackChangeKind.Removed && Problems.Count > 0);
+
     public IReadOnlyList<string> Layers(ImageChangeKind kind) => Images.Where(i => i.Kind == kind).Select(i => i.Layer).ToList();
 }
 
@@ -97,6 +109,14 @@ public static class PlanDiff
             if (settingsBefore.TryGetValue(now.Name, out var was) && was.Layer == now.Layer && Settings(was, now) is { } change)
             {
                 workloads.Add(new WorkloadChange(now.Name, WorkloadChangeKind.Changed, change.Before, change.After));
+            }
+        }
+        var workspacesBefore = before?.Workspaces.ToDictionary(w => w.Name, StringComparer.Ordinal) ?? [];
+        foreach (var now in after?.Workspaces ?? [])
+        {
+            if (workspacesBefore.TryGetValue(now.Name, out var was) && was.Layer == now.Layer && Settings(was, now) is { } change)
+            {
+                workloads.Add(new WorkloadChange(WorkspaceKey(now.Name), WorkloadChangeKind.Changed, change.Before, change.After));
             }
         }
         workloads.Sort((a, b) => string.CompareOrdinal(a.Workload, b.Workload));
@@ -151,6 +171,21 @@ public static class PlanDiff
             after.Add("env changed");
         }
         return after.Count == 0 ? null : (before.Count == 0 ? "as before" : string.Join(", ", before), string.Join(", ", after));
+    }
+
+    /// <summary>A developer workspace's settings that differ (profile names and a quantity: safe tokens).</summary>
+    private static (string Before, string After)? Settings(PlannedWorkspace was, PlannedWorkspace now)
+    {
+        var changes = new[]
+        {
+            ("hardware", was.Hardware.Name, now.Hardware.Name),
+            ("exploratory", string.Join(",", was.Exploratory.Select(p => p.Name)), string.Join(",", now.Exploratory.Select(p => p.Name))),
+            ("storage", was.Storage, now.Storage),
+            ("port", was.Port.ToString(CultureInfo.InvariantCulture), now.Port.ToString(CultureInfo.InvariantCulture)),
+        }.Where(c => c.Item2 != c.Item3).ToList();
+        return changes.Count == 0 ? null
+            : (string.Join(", ", changes.Select(c => $"{c.Item1} {(c.Item2.Length == 0 ? "none" : c.Item2)}")),
+               string.Join(", ", changes.Select(c => $"{c.Item1} {(c.Item3.Length == 0 ? "none" : c.Item3)}")));
     }
 
     private static Dictionary<string, string> Placements(Plan? plan) =>

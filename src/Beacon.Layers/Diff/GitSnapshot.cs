@@ -4,13 +4,11 @@ using Beacon.Layers.Loading;
 namespace Beacon.Layers.Diff;
 
 /// <summary>
-/// Materialises the repository files Beacon reads (beacon.yaml, layers/, workloads/, stacks/) as they were at a git
-/// ref, in a temporary folder, through the git CLI; the folder is deleted on dispose.
+/// Materialises the repository files Beacon reads (<see cref="RepositorySources.All"/>) as they were at a git ref, in a
+/// temporary folder, through the git CLI; the folder is deleted on dispose.
 /// </summary>
 public sealed class GitSnapshot : IDisposable
 {
-    private static readonly string[] Paths = [WorkspaceLoader.SettingsFile, "layers", "workloads", "stacks"];
-
     private GitSnapshot(string root) => Root = root;
 
     public string Root { get; }
@@ -34,7 +32,7 @@ public sealed class GitSnapshot : IDisposable
         var snapshot = new GitSnapshot(root);
         try
         {
-            var files = GitCli.RunText(repositoryRoot, ["ls-tree", "-r", "-z", "--name-only", gitRef, "--", .. Paths])
+            var files = GitCli.RunText(repositoryRoot, ["ls-tree", "-r", "-z", "--name-only", gitRef, "--", .. RepositorySources.All])
                 .Split('\0', StringSplitOptions.RemoveEmptyEntries);
             foreach (var file in files)
             {
@@ -46,7 +44,7 @@ public sealed class GitSnapshot : IDisposable
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 File.WriteAllBytes(target, GitCli.Run(repositoryRoot, "show", $"{gitRef}:{file}"));
             }
-            Directory.CreateDirectory(Path.Combine(root, "layers"));
+            Directory.CreateDirectory(Path.Combine(root, RepositorySources.Layers));
             return snapshot;
         }
         catch

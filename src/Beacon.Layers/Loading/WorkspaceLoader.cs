@@ -12,12 +12,12 @@ public sealed record LoadResult(Workspace? Workspace, IReadOnlyList<Diagnostic> 
 }
 
 /// <summary>
-/// Loads and validates a repository: <c>beacon.yaml</c>, <c>layers/*.yaml</c>, <c>workloads/*.yaml</c> and
-/// <c>stacks/Pulumi.*.yaml</c>, then the cross-file rules (tree shape, references between files).
+/// Loads and validates a repository: the files <see cref="RepositorySources"/> names, then the cross-file rules (tree
+/// shape, references between files).
 /// </summary>
 public static class WorkspaceLoader
 {
-    public const string SettingsFile = "beacon.yaml";
+    public const string SettingsFile = RepositorySources.SettingsFile;
 
     public static LoadResult Load(string root)
     {
@@ -37,7 +37,7 @@ public static class WorkspaceLoader
         }
 
         var layers = new List<LayerDocument>();
-        foreach (var file in YamlFiles(root, "layers"))
+        foreach (var file in YamlFiles(root, RepositorySources.Layers))
         {
             if (Parse(root, file, bag) is { } node && LayerReader.Read(file, node, bag) is { } layer)
             {
@@ -50,7 +50,7 @@ public static class WorkspaceLoader
         }
 
         var workloads = new List<WorkloadDocument>();
-        foreach (var file in YamlFiles(root, "workloads"))
+        foreach (var file in YamlFiles(root, RepositorySources.Workloads))
         {
             if (Parse(root, file, bag) is { } node)
             {
@@ -59,7 +59,7 @@ public static class WorkspaceLoader
         }
 
         var developers = new List<DeveloperDocument>();
-        foreach (var file in YamlFiles(root, "developers"))
+        foreach (var file in YamlFiles(root, RepositorySources.Developers))
         {
             if (Parse(root, file, bag) is { } node && DeveloperReader.Read(file, node, bag) is { } developer)
             {
@@ -68,7 +68,7 @@ public static class WorkspaceLoader
         }
 
         var stacks = new List<StackDocument>();
-        foreach (var file in YamlFiles(root, "stacks"))
+        foreach (var file in YamlFiles(root, RepositorySources.Stacks))
         {
             if (Parse(root, file, bag) is { } node && StackReader.Read(file, node, bag) is { } stack)
             {

@@ -136,8 +136,8 @@ public sealed class LockCommandTests : IDisposable
         Assert.Equal(0, diff.ExitCode);
         Assert.Contains("| `snowflake-arrow` | forked from `snowflake` |", diff.Stdout, StringComparison.Ordinal);
         // An experimental fork: only the stacks that deploy experimental layers get its image.
-        Assert.Contains("| `acme-local` (local) | 1 added, 6 reused | — | — |", diff.Stdout, StringComparison.Ordinal);
-        Assert.Contains("| `acme-aws-prod` (aws) | 6 reused | — | — |", diff.Stdout, StringComparison.Ordinal);
+        Assert.Contains("| `acme-local` (local) | changed | 1 added, 6 reused | — | — |", diff.Stdout, StringComparison.Ordinal);
+        Assert.Contains("| `acme-aws-prod` (aws) | no changes | 6 reused | — | — |", diff.Stdout, StringComparison.Ordinal);
         Assert.Contains("### stack `acme-local`\n\n- images added: `snowflake-arrow`\n", diff.Stdout, StringComparison.Ordinal);
         Assert.Equal(2, InProcess.Beacon(_repo.Root, "diff", "--base", "nope").ExitCode);
     }

@@ -14,6 +14,12 @@ public sealed class ChangeSummaryTests : IDisposable
 {
     private readonly TempRepo _repo = new("beacon-diff-");
 
+    /// <summary>
+    /// These tests compare plans only; the deployment program (Pulumi's, which this assembly does not know) is
+    /// compared in Beacon.Pulumi.Tests' DeploymentChangesTests.
+    /// </summary>
+    private static string NoProgram(StackSession session) => string.Empty;
+
     private void Git(params string[] args)
     {
         var r = ProcessRunner.Run("git", args, _repo.Root, new Dictionary<string, string?>
@@ -57,7 +63,7 @@ public sealed class ChangeSummaryTests : IDisposable
         using var snapshot = GitSnapshot.At(_repo.Root, "main");
         var baseWorkspace = WorkspaceLoader.Load(snapshot.Root).Workspace;
         Assert.NotNull(baseWorkspace);
-        var diff = ChangeSummary.Compute("main", baseWorkspace, head);
+        var diff = ChangeSummary.Compute("main", baseWorkspace, head, NoProgram);
 
         var dev = Assert.Single(diff.Stacks);
         Assert.Equal(["analytics"], dev.Layers(ImageChangeKind.Rebuilt));
@@ -82,7 +88,7 @@ public sealed class ChangeSummaryTests : IDisposable
 
         var head = WorkspaceLoader.Load(_repo.Root).Workspace!;
         using var snapshot = GitSnapshot.At(_repo.Root, "main");
-        var diff = ChangeSummary.Compute("main", WorkspaceLoader.Load(snapshot.Root).Workspace, head);
+        var diff = ChangeSummary.Compute("main", WorkspaceLoader.Load(snapshot.Root).Workspace, head, NoProgram);
         foreach (var stack in head.Stacks)
         {
             var plan = StackSessions.Open(head, stack.Name).Session!.Plan; // what `beacon plan` shows
