@@ -59,24 +59,17 @@ internal static class TestCommand
                 return run.Fail(DiagnosticCode.InvalidCommandLine, $"--against tests a layer in its parent's place; '{layerName}' is the root and has no parent");
             }
         }
-        var suites = LayerTestPlan.For(session.Checked, layerName, against);
         try
         {
             using var client = DockerClient.Connect(run.Console.Environment);
             await client.PingAsync(token);
             using var access = new EngineAccess(run.Console, client);
-            if (await access.Locator.LocateAsync(session.Plan, image, token) is not { } located)
+            var evidence = new TestEvidence(session.Workspace.FullPath(TestEvidence.DefaultPath));
+            if (await new LayerTestRun(client, access.Locator, evidence).RunAsync(session, layerName, against, TimeSpan.FromSeconds(timeout), token) is not { } outcome)
             {
                 return run.Fail(DiagnosticCode.ImageNotBuilt, $"{image.Reference} is not built; run 'beacon build {layerName}'", ExitCodes.CheckFailed);
             }
-            var inspect = located.Inspect;
-            var tester = new LayerTester(client);
-            var results = new List<TestCaseResult>();
-            foreach (var suite in suites)
-            {
-                results.AddRange(await tester.RunAsync(located.Reference, suite.Name, suite.Commands, TimeSpan.FromSeconds(timeout), token));
-            }
-            foreach (var r in results)
+            foreach (var r in outcome.Results)
             {
                 run.Out.WriteLine($"{(r.Passed ? "pass" : r.TimedOut ? "TIMEOUT" : $"FAIL ({r.ExitCode})")}  {r.Suite}: {r.Command}");
                 if (!r.Passed)
@@ -86,12 +79,11 @@ internal static class TestCommand
             }
             if (junit is not null)
             {
-                AtomicFile.WriteAllText(run.Console.FullPath(junit), LayerTester.JUnit(results));
+                AtomicFile.WriteAllText(run.Console.FullPath(junit), LayerTester.JUnit(outcome.Results));
             }
-            var passed = results.All(r => r.Passed);
-            new TestEvidence(session.Workspace.FullPath(TestEvidence.DefaultPath)).Record(inspect.Id, layerName, passed, results.Count);
-            run.Out.WriteLine($"{results.Count(r => r.Passed)} passed, {results.Count(r => !r.Passed)} failed ({located.Reference}, image {inspect.Id[..Math.Min(19, inspect.Id.Length)]})");
-            return passed ? ExitCodes.Success : ExitCodes.CheckFailed;
+            var id = outcome.Image.Inspect.Id;
+            run.Out.WriteLine($"{outcome.Results.Count(r => r.Passed)} passed, {outcome.Results.Count(r => !r.Passed)} failed ({outcome.Image.Reference}, image {id[..Math.Min(19, id.Length)]})");
+            return outcome.Passed ? ExitCodes.Success : ExitCodes.CheckFailed;
         }
         catch (FileWriteException e)
         {

@@ -50,9 +50,17 @@ public sealed class Publisher(DockerClient client, TestEvidence evidence, Planne
         }
         var inspect = located.Inspect;
         var shortId = inspect.Id[..Math.Min(19, inspect.Id.Length)];
-        if (!evidence.Passed(inspect.Id, layer))
+        var layerFile = session.Workspace.Tree[layer].File;
+        var refusal = evidence.Verdict(inspect.Id, layer, LayerTestPlan.Own(session.Workspace, layer)) switch
         {
-            return new PublishResult(PublishOutcome.Refused, $"the tests of '{layer}' have not passed for image {shortId}; run 'beacon test {layer}' first", inspect.Id);
+            TestVerdict.Passed => null,
+            TestVerdict.TestsChanged => $"the tests of '{layer}' changed ({layerFile} tests:) since they passed for image {shortId}; run 'beacon test {layer}' again",
+            TestVerdict.Failed => $"the tests of '{layer}' failed for image {shortId}; fix them and run 'beacon test {layer}' again",
+            _ => $"the tests of '{layer}' have not passed for image {shortId}; run 'beacon test {layer}' first",
+        };
+        if (refusal is not null)
+        {
+            return new PublishResult(PublishOutcome.Refused, refusal, inspect.Id);
         }
         var repository = $"{image.Reference.Registry}/{image.Reference.Repository}";
         var tag = stage.ToText();

@@ -1,5 +1,6 @@
 using Beacon.Layers.Documents;
 using Beacon.Layers.Gate;
+using Beacon.Layers.Loading;
 
 namespace Beacon.Docker.Testing;
 
@@ -17,7 +18,7 @@ public static class LayerTestPlan
     {
         var workspace = checkedWorkspace.Workspace;
         var document = workspace.Tree[layer];
-        var suites = new List<TestSuite> { new($"layer {document.Name}", document.Tests) };
+        var suites = new List<TestSuite> { Own(workspace, layer) };
         if (against is not null && document.Parent is { } parent)
         {
             var router = checkedWorkspace.Router();
@@ -28,4 +29,7 @@ public static class LayerTestPlan
         }
         return suites;
     }
+
+    /// <summary>The layer's own <c>tests:</c>, the suite its publication depends on.</summary>
+    public static TestSuite Own(Workspace workspace, string layer) => new($"layer {layer}", workspace.Tree[layer].Tests);
 }

@@ -62,7 +62,7 @@ public sealed class LocalStackTests : IClassFixture<DockerFixture>, IDisposable
         Assert.Contains("1 passed, 1 failed", against.Stdout, StringComparison.Ordinal);
         var refused = Beacon("publish", "broken", "--stage", "production");
         Assert.Equal(1, refused.ExitCode);
-        Assert.Contains("beacon publish: error BEA0608: refused: the tests of 'broken' have not passed", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("beacon publish: error BEA0608: refused: the tests of 'broken' failed for image sha256:", refused.Stderr, StringComparison.Ordinal);
         Assert.Contains("stage: experimental", File.ReadAllText(_repo.Path_("layers/broken.yaml")), StringComparison.Ordinal);
 
         // A registry that refuses the push: publish fails, says so, and leaves the layer file as it was.
@@ -77,6 +77,19 @@ public sealed class LocalStackTests : IClassFixture<DockerFixture>, IDisposable
         Assert.DoesNotContain("published", pushRefused.Stdout, StringComparison.Ordinal);
         Assert.Equal(coreFile, File.ReadAllText(_repo.Path_("layers/core.yaml")));
         File.Delete(_repo.Path_("stacks/Pulumi.unreachable.yaml"));
+
+        // Evidence names the tests as well as the image: once core's tests change, the old pass proves nothing.
+        _repo.Write("layers/core.yaml", coreFile.Replace("tests:\n", "tests:\n  - \"false\"\n", StringComparison.Ordinal));
+        Assert.Equal(0, Beacon("check").ExitCode); // tests are not part of the image: the lock and image stay the same
+        var stale = Beacon("publish", "core", "--stage", "production");
+        Assert.Equal(1, stale.ExitCode);
+        Assert.Contains("beacon publish: error BEA0608: refused: the tests of 'core' changed (layers/core.yaml tests:) since they passed for image sha256:", stale.Stderr, StringComparison.Ordinal);
+        var nowFailing = Beacon("test", "core");
+        Assert.Equal(1, nowFailing.ExitCode);
+        Assert.Contains("FAIL (1)  layer core: false", nowFailing.Stdout, StringComparison.Ordinal);
+        Assert.Contains("refused: the tests of 'core' failed", Beacon("publish", "core", "--stage", "production").Stderr, StringComparison.Ordinal);
+        _repo.Write("layers/core.yaml", coreFile);
+        Assert.Equal(0, Beacon("test", "core").ExitCode);
 
         var published = Beacon("publish", "core", "--stage", "production");
         Assert.True(published.ExitCode == 0, published.Stdout + published.Stderr);
