@@ -4,12 +4,12 @@ using Beacon.Conda.Repodata;
 namespace Beacon.Conda.Channels;
 
 /// <summary>
-/// The records of one channel for the subdirs that were read (platform + noarch), and the records left out because
-/// they carry no sha256 ("subdir/file name": they could never be verified, so they are never locked).
+/// The records of one channel for the subdirs that were read (platform + noarch), and the records left out of it
+/// (no sha256, or named for another package: never locked), which the commands report as warnings.
 /// </summary>
 public sealed record ChannelData(string Name, string Url, IReadOnlyList<PackageRecord> Records)
 {
-    public IReadOnlyList<string> LeftOutWithoutSha256 { get; init; } = [];
+    public IReadOnlyList<LeftOutRecord> LeftOut { get; init; } = [];
 }
 
 /// <summary>Reads a channel laid out as conda does it: <c>&lt;folder&gt;/&lt;subdir&gt;/repodata.json[.zst]</c>.</summary>
@@ -46,6 +46,6 @@ public static class LocalChannel
         {
             throw new RepodataException($"channel folder '{folder}' has no repodata.json for {string.Join(" or ", subdirs)}");
         }
-        return new ChannelData(name ?? Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar)), channelUrl, records) { LeftOutWithoutSha256 = reader.LeftOutWithoutSha256 };
+        return new ChannelData(name ?? Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar)), channelUrl, records) { LeftOut = reader.LeftOut };
     }
 }

@@ -25,19 +25,20 @@ public sealed class ChannelLoader(RepodataFetcher? fetcher)
     /// <param name="name">The channel's name in specs (conda-forge).</param>
     /// <param name="url">The channel URL recorded in locks; defaults to the location.</param>
     /// <param name="warnings">Receives cache-fallback warnings.</param>
+    /// <param name="policy">How records are checked (default <see cref="RepodataPolicy.Channel"/>, what locks need).</param>
     public async Task<ChannelData> LoadAsync(string location, IReadOnlyList<string> subdirs, string? name = null, string? url = null,
-        Action<string>? warnings = null, CancellationToken cancellationToken = default)
+        Action<string>? warnings = null, RepodataPolicy? policy = null, CancellationToken cancellationToken = default)
     {
         if (!IsRemote(location))
         {
             var folder = location.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(location).LocalPath : location;
-            return LocalChannel.Load(folder, subdirs, name, url);
+            return LocalChannel.Load(folder, subdirs, name, url, new RepodataReader(policy));
         }
         if (fetcher is null)
         {
             throw new RepodataException($"cannot read {location}: no HTTP client configured");
         }
-        var reader = new RepodataReader();
+        var reader = new RepodataReader(policy);
         var channelUrl = url ?? location.TrimEnd('/');
         var records = new List<Records.PackageRecord>();
         foreach (var subdir in subdirs)
@@ -49,6 +50,6 @@ public sealed class ChannelLoader(RepodataFetcher? fetcher)
             }
             records.AddRange(reader.Read(result.Json, channelUrl, subdir));
         }
-        return new ChannelData(name ?? location.TrimEnd('/')[(location.TrimEnd('/').LastIndexOf('/') + 1)..], channelUrl, records) { LeftOutWithoutSha256 = reader.LeftOutWithoutSha256 };
+        return new ChannelData(name ?? location.TrimEnd('/')[(location.TrimEnd('/').LastIndexOf('/') + 1)..], channelUrl, records) { LeftOut = reader.LeftOut };
     }
 }

@@ -15,16 +15,52 @@ public sealed class RepodataException(string message, long offset = -1) : Except
 public sealed record RepodataPolicy
 {
     /// <summary>
-    /// Channels Beacon locks from: a record whose file name is not <c>name-version-build</c> with a conda extension,
-    /// whose subdir is not the one being read, or whose checksum is not hex is an error; a record without a sha256
-    /// is left out (it could never be verified), and counted.
+    /// Channels Beacon locks from: a record whose file name is not a plain <c>name-version-build</c> with a conda
+    /// extension (a path, a control character), whose subdir is not the one being read, or whose checksum is not hex
+    /// is an error — it is unsafe, and the channel is not one Beacon can trust. A record whose file name is well formed
+    /// but names another package than its fields say (old channels and conda's own test channel have them) is left
+    /// out, as is a record without a sha256 (it could never be verified); both are counted in
+    /// <see cref="RepodataReader.LeftOut"/>.
     /// </summary>
     public static readonly RepodataPolicy Channel = new() { Strict = true };
+
+    /// <summary>
+    /// A one-off <c>beacon solve</c>: as <see cref="Channel"/>, but records without a sha256 are kept (a solve locks
+    /// nothing; <c>beacon lock</c> and the gate still read with <see cref="Channel"/> and never use them).
+    /// </summary>
+    public static readonly RepodataPolicy Explore = new() { Strict = true, KeepWithoutSha256 = true };
 
     /// <summary>conda's own test data (flat dicts of records without checksums): read as written.</summary>
     public static readonly RepodataPolicy TestData = new() { Strict = false };
 
     public bool Strict { get; init; }
+
+    public bool KeepWithoutSha256 { get; init; }
+}
+
+/// <summary>Why a record was left out of a channel.</summary>
+public enum LeftOutReason
+{
+    /// <summary>No sha256: it could never be verified, so it is never locked.</summary>
+    NoSha256,
+    /// <summary>Its file name names another package than its name, version and build fields.</summary>
+    NamedForAnotherPackage,
+}
+
+/// <summary>A record left out of a channel: "subdir/file name", why, and the detail (the fields it disagrees with).</summary>
+public sealed record LeftOutRecord(string Subdir, string FileName, LeftOutReason Reason, string Detail)
+{
+    public string Path => $"{Subdir}/{FileName}";
+
+    /// <summary>The warnings for a channel's left-out records: one line per reason, naming up to a few records.</summary>
+    public static IEnumerable<string> Warnings(string channel, IReadOnlyList<LeftOutRecord> leftOut, int named = 3) =>
+        leftOut.GroupBy(r => r.Reason).OrderBy(g => g.Key).Select(g =>
+        {
+            var names = string.Join(", ", g.Take(named).Select(r => r.Detail.Length == 0 ? r.Path : $"{r.Path} ({r.Detail})"));
+            var more = g.Count() > named ? $" and {g.Count() - named} more" : "";
+            var why = g.Key == LeftOutReason.NoSha256 ? "without a sha256 (they could never be verified)" : "named for another package than their fields say";
+            return $"channel '{channel}': {g.Count()} record(s) {why} left out: {names}{more}";
+        });
 }
 
 /// <summary>
@@ -46,8 +82,8 @@ public sealed class RepodataReader(RepodataPolicy? policy = null)
     private readonly List<string> _scratch = new(16);
     private string _where = "repodata";
 
-    /// <summary>Records left out because they have no sha256 (strict policy), as "subdir/file name".</summary>
-    public List<string> LeftOutWithoutSha256 { get; } = [];
+    /// <summary>Records left out (strict policy), in document order.</summary>
+    public List<LeftOutRecord> LeftOut { get; } = [];
 
     /// <summary>Reads a whole repodata document; <paramref name="channel"/> is the channel URL the records belong to.</summary>
     public IReadOnlyList<PackageRecord> Read(ReadOnlySpan<byte> utf8Json, string channel, string? subdirHint = null)
@@ -212,19 +248,27 @@ public sealed class RepodataReader(RepodataPolicy? policy = null)
         {
             throw Error(fileName, $"lacks {(name is null ? "name" : version is null ? "version" : "build")}", start);
         }
+        var parsedVersion = ParseVersion(version, fileName, start);
         if (_policy.Strict)
         {
-            Check(fileName, name, version, build, subdir, subdirHint, sha256, md5, start);
-            if (sha256 is null)
+            Check(fileName, subdir, subdirHint, sha256, md5, start);
+            if (Stem(fileName) != $"{name}-{version}-{build}")
             {
-                LeftOutWithoutSha256.Add($"{subdir ?? subdirHint}/{fileName}");
+                // conda, mamba and rattler key records by file name and go on: so does Beacon, without ever locking it.
+                LeftOut.Add(new LeftOutRecord(subdir ?? subdirHint ?? "", fileName, LeftOutReason.NamedForAnotherPackage,
+                    $"its fields say {Parsing.Printable.Of(name)} {Parsing.Printable.Of(version)} {Parsing.Printable.Of(build)}"));
+                return null;
+            }
+            if (sha256 is null && !_policy.KeepWithoutSha256)
+            {
+                LeftOut.Add(new LeftOutRecord(subdir ?? subdirHint ?? "", fileName, LeftOutReason.NoSha256, ""));
                 return null;
             }
         }
         return new PackageRecord
         {
             Name = name,
-            Version = ParseVersion(version, fileName, start),
+            Version = parsedVersion,
             Build = build,
             BuildNumber = buildNumber,
             Subdir = subdir ?? subdirHint ?? string.Empty,
@@ -244,21 +288,15 @@ public sealed class RepodataReader(RepodataPolicy? policy = null)
     }
 
     /// <summary>
-    /// What makes a record safe to lock and to download: its file name is a plain <c>name-version-build</c> with a
-    /// conda extension (it becomes part of a URL and a path), it belongs to the subdir being read, and its checksums
-    /// are hex of the right length.
+    /// What makes a record safe to read at all: its file name is plain text with a conda extension (it becomes part of
+    /// a URL and a path), it belongs to the subdir being read, and its checksums are hex of the right length.
     /// </summary>
-    private void Check(string fileName, string name, string version, string build, string? subdir, string? subdirHint, string? sha256, string? md5, long offset)
+    private void Check(string fileName, string? subdir, string? subdirHint, string? sha256, string? md5, long offset)
     {
-        var stem = fileName.EndsWith(".conda", StringComparison.Ordinal) ? fileName[..^6]
-            : fileName.EndsWith(".tar.bz2", StringComparison.Ordinal) ? fileName[..^8] : null;
-        if (stem is null || fileName.Any(c => c is '/' or '\\' || char.IsControl(c) || char.IsWhiteSpace(c)) || fileName.StartsWith('.'))
+        var extension = fileName.EndsWith(".conda", StringComparison.Ordinal) || fileName.EndsWith(".tar.bz2", StringComparison.Ordinal);
+        if (!extension || fileName.Any(c => c is '/' or '\\' || char.IsControl(c) || char.IsWhiteSpace(c)) || fileName.StartsWith('.'))
         {
             throw Error(fileName, "is not a conda package file name (name-version-build.conda or .tar.bz2, no path)", offset);
-        }
-        if (stem != $"{name}-{version}-{build}")
-        {
-            throw Error(fileName, $"is named for another package than its fields say ({name} {version} {build})", offset);
         }
         if (subdir is not null && subdirHint is not null && subdir != subdirHint)
         {

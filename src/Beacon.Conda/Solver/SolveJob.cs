@@ -92,7 +92,13 @@ public static class SolveJob
         {
             try
             {
-                channels.Add((await loader.LoadAsync(location, [options.Platform, Specs.Subdirs.NoArch], warnings: warnings, cancellationToken: cancellationToken)).Records);
+                var data = await loader.LoadAsync(location, [options.Platform, Specs.Subdirs.NoArch], warnings: warnings,
+                    policy: RepodataPolicy.Explore, cancellationToken: cancellationToken);
+                foreach (var warning in LeftOutRecord.Warnings(location, data.LeftOut))
+                {
+                    warnings?.Invoke(warning);
+                }
+                channels.Add(data.Records);
             }
             catch (RepodataException e)
             {

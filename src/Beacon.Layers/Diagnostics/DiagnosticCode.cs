@@ -76,6 +76,8 @@ public enum DiagnosticCode
     LockDependencyMissing = 417,
     LockWouldChange = 418,
     CodeOwnersStale = 419,
+    /// <summary>A warning: a channel holds records Beacon leaves out (no sha256, or named for another package).</summary>
+    ChannelRecordsLeftOut = 420,
 
     InvalidCommandLine = 600,
     UnknownLayerArgument = 601,

@@ -71,6 +71,7 @@ public static class DiagnosticCodes
         [DiagnosticCode.LockDependencyMissing] = "A lock lacks a record that one of its records depends on, or holds one that another record's `constrains` excludes.",
         [DiagnosticCode.LockWouldChange] = "`beacon lock --check`: solving the layer again gives another lock than the committed one.",
         [DiagnosticCode.CodeOwnersStale] = "`.github/CODEOWNERS` is not what `beacon codeowners` makes of the owners in layers and workloads.",
+        [DiagnosticCode.ChannelRecordsLeftOut] = "A warning: a channel holds records whose file name names another package than their fields say; they are left out (never locked) and the rest of the channel is used.",
         [DiagnosticCode.InvalidCommandLine] = "The command line is wrong: an unknown command or option, an option without its value, a value not allowed.",
         [DiagnosticCode.UnknownLayerArgument] = "A layer named on the command line does not exist.",
         [DiagnosticCode.UnknownStackArgument] = "A stack named on the command line (or by PULUMI_STACK) has no stacks/Pulumi.<stack>.yaml.",

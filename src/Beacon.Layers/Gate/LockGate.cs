@@ -64,6 +64,7 @@ public static class LockGate
                 untrusted.Add(layer.Name);
             }
         }
+        ReportLeftOut(workspace, channels, bag);
         CheckOrphans(workspace, bag);
         Ownership.CodeOwners.Check(workspace, bag);
         // Routing over a missing or unreadable lock would blame every workload for it: those findings wait until the
@@ -73,6 +74,30 @@ public static class LockGate
             CheckWorkloads(workspace, Router.FromStored(workspace, stored), bag);
         }
         return bag.Sorted();
+    }
+
+    /// <summary>
+    /// A warning per channel that holds records named for another package than their fields say (left out, never
+    /// locked), at the first layer that uses the channel: the rest of the channel is used, and the records are named
+    /// so nobody wonders where a package went. Records without a sha256 are left out silently here: old channels hold
+    /// many, the README says so, and a lock that names one is refused with the reason (<see cref="LockVerifier"/>).
+    /// </summary>
+    private static void ReportLeftOut(Workspace workspace, ChannelIndex channels, DiagnosticBag bag)
+    {
+        foreach (var channel in channels.Channels)
+        {
+            var anomalies = channel.LeftOut.Where(r => r.Reason == Conda.Repodata.LeftOutReason.NamedForAnotherPackage).ToList();
+            if (anomalies.Count == 0)
+            {
+                continue;
+            }
+            var layer = workspace.Tree.TopologicalOrder.FirstOrDefault(l => workspace.Tree.EffectiveChannels(l.Name).Contains(channel.Name));
+            var at = layer is null ? new SourceLocation(RepositorySources.SettingsFile) : layer.NameLocation with { Column = 1, Line = 1 };
+            foreach (var warning in Conda.Repodata.LeftOutRecord.Warnings(channel.Name, anomalies))
+            {
+                bag.Add(Diagnostic.Warning(at, DiagnosticCode.ChannelRecordsLeftOut, warning));
+            }
+        }
     }
 
     /// <summary>

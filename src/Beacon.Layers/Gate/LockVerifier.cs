@@ -1,3 +1,4 @@
+using Beacon.Conda.Repodata;
 using Beacon.Conda.Records;
 using Beacon.Conda.Specs;
 using Beacon.Layers.Diagnostics;
@@ -41,7 +42,12 @@ public static class LockVerifier
             var record = channels.Find(p.Url);
             if (record is null)
             {
-                if (own)
+                if (own && channels.LeftOut(p.Url) is { } leftOut)
+                {
+                    bag.Error(at, DiagnosticCode.LockRecordUnknown,
+                        $"{p.FileName} is left out of {p.Channel} ({(leftOut.Reason == LeftOutReason.NoSha256 ? "it has no sha256 to verify" : $"its file name names another package: {leftOut.Detail}")}), so no lock may use it; run 'beacon lock {layer.Name}'");
+                }
+                else if (own)
                 {
                     var what = channelUrls.Any(u => p.Url.StartsWith(u + "/", StringComparison.Ordinal))
                         ? $"{p.FileName} is not a package of {p.Channel} (in {p.Subdir})"

@@ -17,6 +17,7 @@ public sealed class ChannelIndex
 {
     private readonly Dictionary<string, ChannelData> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PackageRecord> _byUrl = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LeftOutRecord> _leftOut = new(StringComparer.Ordinal);
 
     private ChannelIndex()
     {
@@ -47,6 +48,10 @@ public sealed class ChannelIndex
             {
                 index._byUrl[record.Url] = record;
             }
+            foreach (var record in data.LeftOut)
+            {
+                index._leftOut[$"{data.Url}/{record.Subdir}/{record.FileName}"] = record;
+            }
         }
         return index;
     }
@@ -56,6 +61,12 @@ public sealed class ChannelIndex
 
     /// <summary>The channel's URL as locks record it.</summary>
     public string Url(string name) => _byName[name].Url;
+
+    /// <summary>The channels read, by name.</summary>
+    public IEnumerable<ChannelData> Channels => _byName.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => c.Value);
+
+    /// <summary>Why the channel left out the record at this URL, or null when it did not.</summary>
+    public LeftOutRecord? LeftOut(string url) => _leftOut.GetValueOrDefault(url);
 
     /// <summary>The record a lock line names, or null when no loaded channel has that package file.</summary>
     public PackageRecord? Find(string url) => _byUrl.GetValueOrDefault(url);

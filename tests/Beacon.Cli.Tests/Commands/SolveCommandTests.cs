@@ -29,6 +29,27 @@ public class SolveCommandTests
     }
 
     [Fact]
+    public void Condas_own_solver_test_channel_solves_with_one_named_warning()
+    {
+        // channel-1 (conda's tests/data): 1149 records, none with a sha256, and three records named for another package than
+        // their fields say (anaconda-custom-0.tar.bz2 says dummy-anaconda custom 0). A solve keeps the records without sha256 (it locks nothing) and leaves
+        // out the odd one, saying so once.
+        using var channel = new TempRepo("beacon-channel-1-");
+        Directory.CreateDirectory(channel.Path_("linux-64"));
+        File.Copy(Fixtures.Path("conda", "solver-cases", "data", "channel-1_non-noarch.json.zst"), channel.Path_("linux-64/repodata.json.zst"));
+        var r = InProcess.Beacon(RepoPaths.Root, "solve", "-c", channel.Root, "--platform", "linux-64", "--json", "numpy 1.7.*", "python 3.3.*");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Equal([$"warning: channel '{channel.Root}': 3 record(s) named for another package than their fields say left out: " +
+            "linux-64/anaconda-custom-0.tar.bz2 (its fields say dummy-anaconda custom 0), " +
+            "linux-64/_dummy_anaconda_impl-1.0-0.tar.bz2 (its fields say _dummy_anaconda_impl-1.0-0.tar.bz2 1.0 0), " +
+            "linux-64/_dummy_anaconda_impl-2.0-0.tar.bz2 (its fields say _dummy_anaconda_impl-1.0-0.tar.bz2 2.0 0)"],
+            r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.True(doc.RootElement.GetProperty("solved").GetBoolean());
+        Assert.Contains(doc.RootElement.GetProperty("packages").EnumerateArray(), p => p.GetProperty("fn").GetString() == "numpy-1.7.1-py33_0.tar.bz2");
+    }
+
+    [Fact]
     public void Table_for_people()
     {
         var r = InProcess.Beacon(RepoPaths.Root, "solve", "-c", Demo, "python 3.11.*", "numpy");

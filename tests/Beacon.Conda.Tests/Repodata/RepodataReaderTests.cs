@@ -24,7 +24,8 @@ public class RepodataReaderTests
         var reader = new RepodataReader();
         var records = reader.ReadFile(Fixture(channel, subdir), "https://conda.example/" + channel, subdir);
         Assert.Equal(expected, records.Count);
-        Assert.Equal(leftOut, reader.LeftOutWithoutSha256.Count);
+        Assert.Equal(leftOut, reader.LeftOut.Count);
+        Assert.All(reader.LeftOut, r => Assert.Equal(LeftOutReason.NoSha256, r.Reason));
         Assert.All(records, r => Assert.Equal(subdir, r.Subdir));
         Assert.All(records, r => Assert.Matches("^[0-9a-f]{64}$", r.Sha256));
         Assert.Equal(records.Count, records.Select(r => r.FileName).Distinct().Count());
@@ -38,7 +39,6 @@ public class RepodataReaderTests
     [InlineData("\"a-1-0.conda\": {\"name\": \"a\", \"version\": \"1\", \"build\": \"0\", \"sha256\": \"zz\"}", "record 'a-1-0.conda' has a sha256 that is not 64 hex digits ('zz')")]
     [InlineData("\"../../../etc/passwd\": {\"name\": \"a\", \"version\": \"1\", \"build\": \"0\", \"sha256\": \"SHA\"}", "record '../../../etc/passwd' is not a conda package file name")]
     [InlineData("\"../a-1-0.conda\": {\"name\": \"a\", \"version\": \"1\", \"build\": \"0\", \"sha256\": \"SHA\"}", "record '../a-1-0.conda' is not a conda package file name")]
-    [InlineData("\"b-1-0.conda\": {\"name\": \"a\", \"version\": \"1\", \"build\": \"0\", \"sha256\": \"SHA\"}", "record 'b-1-0.conda' is named for another package than its fields say (a 1 0)")]
     [InlineData("\"a-1-0.conda\": {\"name\": \"a\", \"version\": \"1\", \"build\": \"0\", \"sha256\": \"SHA\", \"subdir\": \"osx-64\"}", "record 'a-1-0.conda' belongs to subdir 'osx-64', not 'linux-64'")]
     [InlineData("\"a-1-0.conda\": {\"name\": \"a\", \"version\": \"1\", \"build\": 5, \"sha256\": \"SHA\"}", "record 'a-1-0.conda' has a 'build' that is not text")]
     [InlineData("\"a-1-0.conda\": {\"name\": \"a\", \"version\": \"1\", \"build\": \"0\", \"build_number\": 1e30, \"sha256\": \"SHA\"}", "record 'a-1-0.conda' has a 'build_number' that is not a whole number")]
@@ -57,7 +57,35 @@ public class RepodataReaderTests
                    "\"b-1-0.tar.bz2\": {\"name\": \"b\", \"version\": \"1\", \"build\": \"0\", \"sha256\": \"" + Sha + "\"}}}";
         var reader = new RepodataReader();
         Assert.Equal(["b"], reader.Read(Encoding.UTF8.GetBytes(json), "https://c", "noarch").Select(r => r.Name));
-        Assert.Equal(["noarch/a-1-0.tar.bz2"], reader.LeftOutWithoutSha256);
+        Assert.Equal(["noarch/a-1-0.tar.bz2"], reader.LeftOut.Select(r => r.Path));
+        // A one-off solve keeps it (it locks nothing); the path and hex checks stay.
+        Assert.Equal(["a", "b"], new RepodataReader(RepodataPolicy.Explore).Read(Encoding.UTF8.GetBytes(json), "https://c", "noarch").Select(r => r.Name).Order());
+    }
+
+    [Fact]
+    public void A_record_named_for_another_package_costs_that_record_only()
+    {
+        // conda's own solver test channel has one (anaconda-custom-0.tar.bz2 whose fields say dummy-anaconda custom 0);
+        // conda, mamba and rattler key records by file name and go on.
+        var json = "{\"packages\": {\"b-1-0.tar.bz2\": {\"name\": \"a\", \"version\": \"1\", \"build\": \"0\", \"sha256\": \"" + Sha + "\"}, " +
+                   "\"c-1-0.tar.bz2\": {\"name\": \"c\", \"version\": \"1\", \"build\": \"0\", \"sha256\": \"" + Sha + "\"}}}";
+        foreach (var policy in new[] { RepodataPolicy.Channel, RepodataPolicy.Explore })
+        {
+            var reader = new RepodataReader(policy);
+            Assert.Equal(["c"], reader.Read(Encoding.UTF8.GetBytes(json), "https://c", "linux-64").Select(r => r.Name));
+            var leftOut = Assert.Single(reader.LeftOut);
+            Assert.Equal(new LeftOutRecord("linux-64", "b-1-0.tar.bz2", LeftOutReason.NamedForAnotherPackage, "its fields say a 1 0"), leftOut);
+            Assert.Equal(["channel 'ch': 1 record(s) named for another package than their fields say left out: linux-64/b-1-0.tar.bz2 (its fields say a 1 0)"],
+                LeftOutRecord.Warnings("ch", reader.LeftOut));
+        }
+    }
+
+    [Fact]
+    public void Warnings_name_a_few_records_and_count_the_rest()
+    {
+        var leftOut = Enumerable.Range(0, 5).Select(i => new LeftOutRecord("noarch", $"p{i}-1-0.conda", LeftOutReason.NoSha256, "")).ToList();
+        Assert.Equal(["channel 'x': 5 record(s) without a sha256 (they could never be verified) left out: noarch/p0-1-0.conda, noarch/p1-1-0.conda, noarch/p2-1-0.conda and 2 more"],
+            LeftOutRecord.Warnings("x", leftOut));
     }
 
     [Theory]

@@ -100,6 +100,11 @@ public class GateCorpusTests
             repo.Write(".github/CODEOWNERS", File.ReadAllText(RepoPaths.RepoFile(".github", "CODEOWNERS")));
             Edit(repo, "workloads/risk-batch.yaml", "owners: [\"@acme/risk\"]", "owners: [\"@acme/risk\", \"@mallory\"]");
         },
+        // Issue 18: a channel record whose file name names another package than its fields is left out (the rest
+        // of the channel is used, with a warning); a lock that names it is refused, saying why.
+        ["record-left-out-of-its-channel"] = repo => Edit(repo, "channels/demo/linux-64/repodata.json",
+            "\"snowflake-connector-python-3.10.0-py311hb2e8a5f_0.conda\": {\n   \"build\": \"py311hb2e8a5f_0\",",
+            "\"snowflake-connector-python-3.10.0-py311hb2e8a5f_0.conda\": {\n   \"build\": \"py311hb2e8a5f_1\","),
         ["weakened-requires-virtual"] = repo => Edit(repo, "layers/gpu-ml.lock", "# requires-virtual: __cuda; __glibc >=2.17,<3.0.a0", "# requires-virtual: __glibc >=2.17,<3.0.a0"),
     };
 
