@@ -69,13 +69,9 @@ internal static class BuildCommand
             }
             return results.Any(r => r.Outcome is BuildOutcome.Failed or BuildOutcome.Skipped) ? ExitCodes.CheckFailed : ExitCodes.Success;
         }
-        catch (DockerUnavailableException e)
+        catch (Exception e) when (EngineAccess.Fail(run, e) is { } failed)
         {
-            return run.Fail(DiagnosticCode.DockerUnavailable, e.Message, ExitCodes.InternalError);
-        }
-        catch (DockerApiException e)
-        {
-            return run.Fail(DiagnosticCode.RegistryRefused, e.Message, ExitCodes.CheckFailed);
+            return failed;
         }
     }
 

@@ -61,9 +61,9 @@ internal static class LocalStackCommands
             {
                 return await body(run, session, token);
             }
-            catch (DockerUnavailableException e)
+            catch (Exception e) when (EngineAccess.Fail(run, e) is { } failed)
             {
-                return run.Fail(DiagnosticCode.DockerUnavailable, e.Message, ExitCodes.InternalError);
+                return failed;
             }
             catch (FileWriteException e)
             {

@@ -56,9 +56,9 @@ internal static class PublishCommand
                 _ => run.Fail(DiagnosticCode.RegistryRefused, result.Message, ExitCodes.CheckFailed),
             };
         }
-        catch (DockerUnavailableException e)
+        catch (Exception e) when (EngineAccess.Fail(run, e) is { } failed)
         {
-            return run.Fail(DiagnosticCode.DockerUnavailable, e.Message, ExitCodes.InternalError);
+            return failed;
         }
     }
 

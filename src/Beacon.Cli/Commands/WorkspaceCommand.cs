@@ -83,7 +83,7 @@ internal static class WorkspaceCommand
                 run.Err.Write(stopped.Output);
                 if (stopped.ExitCode != 0)
                 {
-                    return run.Fail(DiagnosticCode.DockerUnavailable, $"docker compose down failed for workspace '{name}' (exit {stopped.ExitCode})", ExitCodes.CheckFailed);
+                    return run.Fail(DiagnosticCode.EngineRefused, $"docker compose down failed for workspace '{name}' (exit {stopped.ExitCode})", ExitCodes.CheckFailed);
                 }
                 run.Out.WriteLine($"stopped workspace {name}{(removeHome ? " and removed its home volume" : " (its home volume is kept)")}");
                 return ExitCodes.Success;
@@ -92,7 +92,7 @@ internal static class WorkspaceCommand
             run.Err.Write(result.Output);
             if (result.ExitCode != 0)
             {
-                return run.Fail(DiagnosticCode.DockerUnavailable, $"docker compose up failed for workspace '{name}' (exit {result.ExitCode}; {Path.GetRelativePath(session.Workspace.Root, file)})", ExitCodes.CheckFailed);
+                return run.Fail(DiagnosticCode.EngineRefused, $"docker compose up failed for workspace '{name}' (exit {result.ExitCode}; {Path.GetRelativePath(session.Workspace.Root, file)})", ExitCodes.CheckFailed);
             }
             run.Out.WriteLine($"workspace {name}: layer {ws.Layer}, {ws.Hardware.Name}; http://127.0.0.1:{ws.Port}/?token=$JUPYTER_TOKEN");
             return ExitCodes.Success;
@@ -101,9 +101,9 @@ internal static class WorkspaceCommand
         {
             return run.Fail(DiagnosticCode.InvalidCommandLine, e.Message);
         }
-        catch (DockerUnavailableException e)
+        catch (Exception e) when (EngineAccess.Fail(run, e) is { } failed)
         {
-            return run.Fail(DiagnosticCode.DockerUnavailable, e.Message, ExitCodes.InternalError);
+            return failed;
         }
     }
 }

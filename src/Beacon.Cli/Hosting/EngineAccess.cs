@@ -1,3 +1,4 @@
+using Beacon.Layers.Diagnostics;
 using Beacon.Docker.Engine;
 using Beacon.Oci.Registry;
 
@@ -23,14 +24,19 @@ internal sealed class EngineAccess : IDisposable
     public void Dispose() => _http.Dispose();
 
     /// <summary>
-    /// The engine and registry failures of a command that runs containers, as its diagnostic and exit code; null for
-    /// any other exception (the caller lets it through).
+    /// The one mapping of engine, tool and registry failures to a diagnostic code and exit code, for every command that
+    /// talks to the engine, compose or a registry; null for any other exception (the caller lets it through). What is
+    /// outside the user's files and unreachable or missing (the engine, a program, a GPU runtime) exits 3; a refusal of
+    /// valid input exits 1; a missing variable the user must set exits 2.
     /// </summary>
     public static int? Fail(CommandRun run, Exception e) => e switch
     {
-        DockerUnavailableException u => run.Fail(Layers.Diagnostics.DiagnosticCode.DockerUnavailable, u.Message, ExitCodes.InternalError),
-        DockerApiException a => run.Fail(Layers.Diagnostics.DiagnosticCode.DockerUnavailable, $"the Docker engine refused: {a.Message}", ExitCodes.CheckFailed),
-        RegistryException r => run.Fail(Layers.Diagnostics.DiagnosticCode.RegistryRefused, r.Message, ExitCodes.CheckFailed),
+        DockerUnavailableException u => run.Fail(DiagnosticCode.DockerUnavailable, u.Message, ExitCodes.InternalError),
+        ToolUnavailableException t => run.Fail(DiagnosticCode.ToolUnavailable, t.Message, ExitCodes.InternalError),
+        GpuUnavailableException g => run.Fail(DiagnosticCode.GpuUnavailable, g.Message, ExitCodes.InternalError),
+        EnvironmentVariableMissingException m => run.Fail(DiagnosticCode.EnvironmentVariableMissing, m.Message, ExitCodes.InvalidInput),
+        DockerApiException a => run.Fail(DiagnosticCode.EngineRefused, $"the Docker engine refused: {a.Message}", ExitCodes.CheckFailed),
+        RegistryException r => run.Fail(DiagnosticCode.RegistryRefused, r.Message, ExitCodes.CheckFailed),
         _ => null,
     };
 }

@@ -101,7 +101,7 @@ public static partial class PackageInstaller
             {
                 foreach (var entryPoint in info.EntryPoints)
                 {
-                    var (name, script) = EntryPointScript(entryPoint, request.Prefix, record.DistString);
+                    var (name, script) = EntryPointScript(entryPoint, request.Prefix, request.PythonVersion!, record.DistString);
                     var target = $"bin/{name}";
                     if (owners.TryGetValue(target, out var earlier))
                     {
@@ -164,10 +164,6 @@ public static partial class PackageInstaller
 
     private static byte[] Rewrite(PackageInfo info, PackagePath path, string target, byte[] bytes, InstallRequest request)
     {
-        if (info.IsNoarchPython && path.Path.StartsWith("python-scripts/", StringComparison.Ordinal))
-        {
-            bytes = PythonShebang(bytes, request.Prefix);
-        }
         if (path.PrefixPlaceholder is not { Length: > 0 } placeholder)
         {
             return bytes;
@@ -176,7 +172,7 @@ public static partial class PackageInstaller
         var to = Encoding.UTF8.GetBytes(request.Prefix);
         if (path.Mode == FileMode.Text)
         {
-            return ReplaceAll(bytes, from, to);
+            return ShortenLongShebang(ReplaceAll(bytes, from, to));
         }
         if (to.Length > from.Length)
         {
@@ -224,24 +220,58 @@ public static partial class PackageInstaller
         return result;
     }
 
-    private static byte[] PythonShebang(byte[] bytes, string prefix)
+    /// <summary>The longest shebang line Linux runs (BINPRM_BUF_SIZE 128, less the newline): conda's MAX_SHEBANG_LENGTH.</summary>
+    private const int MaxShebangLength = 127;
+
+    /// <summary>
+    /// What conda does to a text file after replacing its prefix (portability.replace_long_shebang): a first-line
+    /// shebang longer than Linux runs, or whose interpreter's folder has an escaped space, becomes
+    /// <c>#!/usr/bin/env &lt;interpreter name&gt;&lt;options&gt;</c>. Anything else is left as it is — python-scripts/
+    /// of noarch python packages too: conda relocates them to bin/ without touching their shebang.
+    /// </summary>
+    internal static byte[] ShortenLongShebang(byte[] bytes)
     {
         if (bytes.Length < 2 || bytes[0] != (byte)'#' || bytes[1] != (byte)'!')
         {
             return bytes;
         }
-        var newline = Array.IndexOf(bytes, (byte)'\n');
-        var first = Encoding.UTF8.GetString(bytes, 0, newline < 0 ? bytes.Length : newline);
-        if (!first.Contains("python", StringComparison.Ordinal))
+        var end = bytes.AsSpan().IndexOfAny((byte)'\n', (byte)'\r');
+        var line = Encoding.Latin1.GetString(bytes, 0, end < 0 ? bytes.Length : end);
+        var m = Shebang().Match(line);
+        if (!m.Success)
         {
             return bytes;
         }
-        var shebang = Encoding.UTF8.GetBytes($"#!{prefix}/bin/python");
-        return newline < 0 ? shebang : [.. shebang, .. bytes.AsSpan(newline)];
+        var executable = m.Groups[1].Value;
+        var slash = executable.LastIndexOf('/');
+        if (line.Length <= MaxShebangLength && !executable[..slash].Contains("\\ ", StringComparison.Ordinal))
+        {
+            return bytes;
+        }
+        var shortened = Encoding.Latin1.GetBytes($"#!/usr/bin/env {executable[(slash + 1)..]}{m.Groups[2].Value}");
+        return [.. shortened, .. bytes.AsSpan(line.Length)];
+    }
+
+    /// <summary>conda's SHEBANG_REGEX on one line: <c>#!</c>, spaces, an absolute interpreter path (escaped spaces allowed), options.</summary>
+    [GeneratedRegex(@"^#! *(/(?:\\ |[^ \t])*)(.*)$")]
+    private static partial Regex Shebang();
+
+    /// <summary>
+    /// The shebang conda writes into an entry point (portability.generate_shebang_for_entry_point) for the prefix's
+    /// versioned interpreter, <c>bin/pythonX.Y</c> (path.get_python_short_path of the target python version); past
+    /// Linux's limit or with a space, the <c>/bin/sh</c> trampoline that is both valid shell and valid Python.
+    /// </summary>
+    private static string EntryPointShebang(string prefix, string pythonVersion)
+    {
+        var python = $"{prefix}/bin/python{pythonVersion}";
+        var shebang = $"#!{python}\n";
+        return shebang.Length > MaxShebangLength || python.Contains(' ', StringComparison.Ordinal)
+            ? $"#!/bin/sh\n'''exec' \"{python}\" \"$0\" \"$@\" #'''\n"
+            : shebang;
     }
 
     /// <summary>An entry point ("name = module.sub:function") as the script conda writes for it; anything else is refused.</summary>
-    private static (string Name, string Script) EntryPointScript(string entryPoint, string prefix, string package)
+    private static (string Name, string Script) EntryPointScript(string entryPoint, string prefix, string pythonVersion, string package)
     {
         var m = EntryPoint().Match(entryPoint);
         if (!m.Success)
@@ -250,7 +280,7 @@ public static partial class PackageInstaller
         }
         var (name, module, function) = (m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value);
         var import = function.Split('.')[0];
-        return (name, $"#!{prefix}/bin/python\n# -*- coding: utf-8 -*-\nimport re\nimport sys\n\nfrom {module} import {import}\n\n" +
+        return (name, EntryPointShebang(prefix, pythonVersion) + $"# -*- coding: utf-8 -*-\nimport re\nimport sys\n\nfrom {module} import {import}\n\n" +
             "if __name__ == '__main__':\n    sys.argv[0] = re.sub(r'(-script\\.pyw?|\\.exe)?$', '', sys.argv[0])\n" +
             $"    sys.exit({function}())\n");
     }

@@ -174,7 +174,7 @@ public sealed class ImageBuilder(DockerClient client, Action<string>? progress =
                     {
                         lastStep = text.Trim();
                     }
-                    progress?.Invoke("        " + text.TrimEnd('\n'));
+                    progress?.Invoke("        " + Layers.Diagnostics.TerminalText.WithoutColour(text).TrimEnd('\n'));
                 }
             }, image.OciPlatform == "linux/amd64" ? null : image.OciPlatform, cancellationToken);
             return null;

@@ -262,6 +262,10 @@ public sealed class DockerClient : IDisposable
                 message = text;
             }
             message = message.Trim();
+            if (EngineFailures.Classify(message) is { } cause)
+            {
+                throw cause;
+            }
             throw response.StatusCode == HttpStatusCode.NotFound
                 ? new DockerNotFoundException(message)
                 : new DockerApiException((int)response.StatusCode, message.Length > 0 ? message : $"HTTP {(int)response.StatusCode}");

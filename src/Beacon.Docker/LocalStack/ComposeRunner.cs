@@ -1,4 +1,5 @@
 using Beacon.Docker.Engine;
+using Beacon.Images.Rendering;
 using System.Diagnostics;
 
 namespace Beacon.Docker.LocalStack;
@@ -8,7 +9,20 @@ public static class ComposeRunner
 {
     public sealed record Result(int ExitCode, string Output);
 
-    public static Result Up(string project, string file) => Run("compose", "-p", project, "-f", file, "up", "-d", "--remove-orphans");
+    /// <summary>
+    /// Starts a project. Compose refuses to start one whose file takes the Jupyter token from the shell when the shell
+    /// has none; that is checked first, so the cause is named instead of compose's interpolation error.
+    /// </summary>
+    public static Result Up(string project, string file)
+    {
+        if (File.ReadAllText(file).Contains(Compose.TokenFromShellMarker, StringComparison.Ordinal)
+            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(KernelServer.TokenVariable)))
+        {
+            throw new EnvironmentVariableMissingException(KernelServer.TokenVariable,
+                $"{KernelServer.TokenVariable} is not set: '{project}' serves Jupyter, which asks for this token; export {KernelServer.TokenVariable}=<a secret of your choice> and run again");
+        }
+        return Run("compose", "-p", project, "-f", file, "up", "-d", "--remove-orphans");
+    }
 
     public static Result Down(string project, string file, bool volumes = false) =>
         volumes ? Run("compose", "-p", project, "-f", file, "down", "--remove-orphans", "--volumes") : Run("compose", "-p", project, "-f", file, "down", "--remove-orphans");
@@ -33,11 +47,16 @@ public static class ComposeRunner
             var stdout = p.StandardOutput.ReadToEndAsync();
             var stderr = p.StandardError.ReadToEndAsync();
             p.WaitForExit();
-            return new Result(p.ExitCode, stdout.Result + stderr.Result);
+            var output = stdout.Result + stderr.Result;
+            if (p.ExitCode != 0 && EngineFailures.Classify(output) is { } cause)
+            {
+                throw cause;
+            }
+            return new Result(p.ExitCode, output);
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            throw new DockerUnavailableException("the docker CLI (with the compose plugin) is not installed");
+            throw new ToolUnavailableException("the docker CLI is not installed (it runs the local stack's Compose projects; Debian: apt install docker-cli docker-compose)");
         }
     }
 }

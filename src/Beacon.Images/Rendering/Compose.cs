@@ -81,7 +81,10 @@ public static class Compose
     /// only '$' interpolation Beacon writes on purpose, the one place a value is meant to come from outside.
     /// </summary>
     private static Raw TokenFromShell(string what) =>
-        new($"${{{KernelServer.TokenVariable}:?export {KernelServer.TokenVariable} (the token Jupyter asks for) before starting {what}}}");
+        new($"{TokenFromShellMarker}export {KernelServer.TokenVariable} (the token Jupyter asks for) before starting {what}}}");
+
+    /// <summary>How a compose file Beacon writes begins a value taken from the shell's token (and refused without one).</summary>
+    public const string TokenFromShellMarker = "${" + KernelServer.TokenVariable + ":?";
 
     private static Map Resources(Layers.Documents.HardwareProfile hardware)
     {

@@ -99,4 +99,7 @@ public enum DiagnosticCode
     PackageRefused = 617,
     RunNotPlaced = 618,
     ToolUnavailable = 619,
+    GpuUnavailable = 620,
+    EngineRefused = 621,
+    EnvironmentVariableMissing = 622,
 }

@@ -91,6 +91,9 @@ public static class DiagnosticCodes
         [DiagnosticCode.PulumiConfigMismatch] = "Pulumi's view of the stack settings (PULUMI_CONFIG) disagrees with the stack file.",
         [DiagnosticCode.PackageRefused] = "A locked package could not be installed: its file differs from its channel's sha256 or size, or it cannot be extracted or linked safely.",
         [DiagnosticCode.RunNotPlaced] = "`beacon run` found no layer the stack deploys that satisfies the specs (or the named layer is not at the --against stage).",
-        [DiagnosticCode.ToolUnavailable] = "An external program the command needs (kubectl, jupyter) is not installed or failed.",
+        [DiagnosticCode.ToolUnavailable] = "An external program the command needs (the docker CLI or its compose plugin, kubectl, jupyter) is not installed or failed.",
+        [DiagnosticCode.GpuUnavailable] = "The Docker engine cannot give a GPU workload its GPU: its host has no NVIDIA driver and NVIDIA Container Toolkit.",
+        [DiagnosticCode.EngineRefused] = "The Docker engine (or compose) answered with an error: a container that cannot start, a port in use, a bad request.",
+        [DiagnosticCode.EnvironmentVariableMissing] = "A variable the command needs from the environment is not set (JUPYTER_TOKEN for Jupyter servers and workspaces).",
     };
 }

@@ -6,7 +6,7 @@ namespace Beacon.Layers.Diagnostics;
 /// Text that came from a user (a name, a value, a command-line argument) made safe to print: control characters,
 /// ANSI escape sequences among them, are shown as \u001b instead of being sent to the terminal or a CI log.
 /// </summary>
-public static class TerminalText
+public static partial class TerminalText
 {
     public static string Clean(string text)
     {
@@ -28,6 +28,17 @@ public static class TerminalText
         }
         return sb.ToString();
     }
+
+    /// <summary>
+    /// Output of a tool that colours its text (Docker's build stream marks a step's stderr with <c>ESC[91m</c>):
+    /// the colour codes (SGR sequences) removed, so that <see cref="Clean"/> does not show them as literal
+    /// <c>\u001b[91m</c>; any other control character is still escaped by <see cref="Clean"/>.
+    /// </summary>
+    public static string WithoutColour(string text) =>
+        text.Contains('\u001b', StringComparison.Ordinal) ? Sgr().Replace(text, "") : text;
+
+    [System.Text.RegularExpressions.GeneratedRegex("\u001b\\[[0-9;]*m")]
+    private static partial System.Text.RegularExpressions.Regex Sgr();
 
     /// <summary>Control characters other than newline and tab, including DEL and the C1 range, and bidi overrides.</summary>
     private static bool IsUnsafe(char c) =>

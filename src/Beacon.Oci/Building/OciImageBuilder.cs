@@ -92,10 +92,17 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
             if (parent is null)
             {
                 baseRepository = RemoteImage.Parse(baseReference!);
-                var (json, _, resolved) = await registry.GetManifestAsync(baseRepository, image.OciPlatform, ct);
-                baseManifest = ImageManifest.Parse(json);
-                baseDigest = resolved;
-                baseConfig = await registry.GetBlobAsync(baseRepository, baseManifest.Config.Digest, ct);
+                try
+                {
+                    var (json, _, resolved) = await registry.GetManifestAsync(baseRepository, image.OciPlatform, ct);
+                    baseManifest = ImageManifest.Parse(json);
+                    baseDigest = resolved;
+                    baseConfig = await registry.GetBlobAsync(baseRepository, baseManifest.Config.Digest, ct);
+                }
+                catch (RegistryException e)
+                {
+                    throw new RegistryException($"base image {baseReference} of layer '{image.Layer}' ({layer.File}): {e.Message}");
+                }
                 // A single-platform base must be the layer's platform: conda packages of one subdir run on one architecture.
                 if (ImageConfig.Platform(baseConfig) is { } basePlatform && basePlatform != image.OciPlatform)
                 {

@@ -110,14 +110,48 @@ public sealed class PackageInstallerTests : IDisposable
     }
 
     [Fact]
-    public async Task Noarch_python_goes_to_site_packages_with_entry_points_and_rewritten_shebangs()
+    public async Task Noarch_python_goes_to_site_packages_with_entry_points_as_conda_writes_them()
     {
         Install("root", await Fetch("python-3.11.0-0_standin", "beacon-py-1.0-py_0"));
         Assert.Equal("def main():\n    print('beacon-py')\n", Installed("root", "lib/python3.11/site-packages/beacon_py/__init__.py"));
-        Assert.Equal("#!/opt/conda/bin/python\nimport beacon_py\nbeacon_py.main()\n", Installed("root", "bin/beacon-py-report"));
-        Assert.Equal("#!/opt/conda/bin/python\n# -*- coding: utf-8 -*-\nimport re\nimport sys\n\nfrom beacon_py import main\n\n" +
+        // python-scripts/ are relocated to bin/ as conda does it: their shebang is left alone.
+        Assert.Equal("#!/usr/bin/env python\nimport beacon_py\nbeacon_py.main()\n", Installed("root", "bin/beacon-py-report"));
+        // Entry points name the versioned interpreter, as conda (create_python_entry_point) and mamba write them.
+        Assert.Equal("#!/opt/conda/bin/python3.11\n# -*- coding: utf-8 -*-\nimport re\nimport sys\n\nfrom beacon_py import main\n\n" +
             "if __name__ == '__main__':\n    sys.argv[0] = re.sub(r'(-script\\.pyw?|\\.exe)?$', '', sys.argv[0])\n    sys.exit(main())\n", Installed("root", "bin/beacon-py"));
         Assert.Contains("\"lib/python3.11/site-packages/beacon_py/__init__.py\"", Installed("root", "conda-meta/beacon-py-1.0-py_0.json"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_entry_point_past_the_shebang_limit_runs_through_sh_as_conda_writes_it()
+    {
+        // "#!" + prefix + "/bin/python3.11" + "\n" is 128 characters here; conda keeps a shebang of at most 127.
+        var prefix = "/opt/" + new string('p', 105);
+        Install("long", await Fetch("python-3.11.0-0_standin", "beacon-py-1.0-py_0"), prefix);
+        var script = File.ReadAllText(_work.Path_($"long{prefix}/bin/beacon-py"));
+        Assert.StartsWith($"#!/bin/sh\n'''exec' \"{prefix}/bin/python3.11\" \"$0\" \"$@\" #'''\n# -*- coding: utf-8 -*-\n", script, StringComparison.Ordinal);
+        // One byte shorter, the plain shebang.
+        var shorter = prefix[..^1];
+        Install("short", await Fetch("python-3.11.0-0_standin", "beacon-py-1.0-py_0"), shorter);
+        Assert.StartsWith($"#!{shorter}/bin/python3.11\n# -*- coding", File.ReadAllText(_work.Path_($"short{shorter}/bin/beacon-py")), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("#!/opt/conda/bin/python3.11 -E\nprint(1)\n", "#!/opt/conda/bin/python3.11 -E\nprint(1)\n")] // short: as it is
+    [InlineData("#!/usr/bin/env python\n", "#!/usr/bin/env python\n")]
+    [InlineData("#!/srv/my\\ env/bin/python3.11 -u\nx\n", "#!/usr/bin/env python3.11 -u\nx\n")] // an escaped space in the folder
+    [InlineData("no shebang\n", "no shebang\n")]
+    public void Text_files_keep_their_shebang_unless_conda_would_shorten_it(string text, string expected) =>
+        Assert.Equal(expected, Encoding.UTF8.GetString(PackageInstaller.ShortenLongShebang(Encoding.UTF8.GetBytes(text))));
+
+    [Fact]
+    public void A_shebang_past_127_characters_runs_its_interpreter_through_env()
+    {
+        var python = "/opt/" + new string('p', 120) + "/bin/python3.11";
+        Assert.Equal("#!/usr/bin/env python3.11 -s\nimport x\n",
+            Encoding.UTF8.GetString(PackageInstaller.ShortenLongShebang(Encoding.UTF8.GetBytes($"#!{python} -s\nimport x\n"))));
+        var exactly127 = "#!/" + new string('q', 124);
+        Assert.Equal(exactly127 + "\n", Encoding.UTF8.GetString(PackageInstaller.ShortenLongShebang(Encoding.UTF8.GetBytes(exactly127 + "\n"))));
     }
 
     [Fact]

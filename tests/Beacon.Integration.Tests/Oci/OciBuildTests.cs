@@ -96,7 +96,7 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
         (exit, output) = await docker.RunAsync(app.Pinned, "beacon-hello");
         Assert.Equal("beacon-hello: prefix /opt/conda\nhello from the core layer\n", output);
         (exit, output) = await docker.RunAsync(app.Pinned, "sh", "-c", "id -u; head -1 /opt/conda/bin/beacon-py; ls /opt/conda/lib/python3.11/site-packages; cat /opt/conda/conda-meta/history");
-        Assert.Equal("10001\n#!/opt/conda/bin/python\nbeacon_py\n==> 1970-01-01 00:00:00 <==\n# cmd: beacon build (layer core)\n" +
+        Assert.Equal("10001\n#!/opt/conda/bin/python3.11\nbeacon_py\n==> 1970-01-01 00:00:00 <==\n# cmd: beacon build (layer core)\n" +
             "+https://conda.anaconda.org/beacon-test::beacon-greeting-1.0-0\n+https://conda.anaconda.org/beacon-test::python-3.11.0-0_standin\n" +
             "==> 1970-01-01 00:00:00 <==\n# cmd: beacon build (layer tools)\n+https://conda.anaconda.org/beacon-test::beacon-py-1.0-py_0\n" +
             "==> 1970-01-01 00:00:00 <==\n# cmd: beacon build (layer app)\n+https://conda.anaconda.org/beacon-test::beacon-app-1.0-0\n", output);
@@ -228,6 +228,12 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
         var failing = Cli("run", "--layer", "core", "--stack", "oci-run", "--", "sh", "-c", "echo partial; exit 7");
         Assert.Equal(7, failing.ExitCode);
         Assert.Equal("partial\n", failing.Stdout);
+
+        // The engine here has no NVIDIA runtime (no GPU host, no NVIDIA Container Toolkit): a GPU profile's container
+        // cannot start, and the cause is named with its own code, not "no Docker engine answers".
+        var gpu = Cli("run", "--layer", "core", "--hardware", "gpu", "--stack", "oci-run", "--", "true");
+        Assert.True(gpu.ExitCode == 3, gpu.Stderr);
+        Assert.Contains("beacon run: error BEA0620: the Docker engine cannot give this container a GPU (could not select device driver \"nvidia\")", gpu.Stderr, StringComparison.Ordinal);
         var left = await docker.Require().ListContainersAsync(new Dictionary<string, string> { ["io.beacon.layer"] = "core" });
         Assert.Empty(left);
     }
@@ -266,7 +272,7 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
         await docker.Require().PullAsync(app.Pinned, null, null);
         var (exit, output) = await docker.RunAsync(app.Pinned, "sh", "-c", "beacon-app && head -1 /srv/env/bin/beacon-py && echo $CONDA_PREFIX && test ! -e /opt/conda && echo no /opt/conda");
         Assert.True(exit == 0, output);
-        Assert.Equal("beacon-app: prefix /srv/env\nhello from the core layer\n#!/srv/env/bin/python\n/srv/env\nno /opt/conda\n", output);
+        Assert.Equal("beacon-app: prefix /srv/env\nhello from the core layer\n#!/srv/env/bin/python3.11\n/srv/env\nno /opt/conda\n", output);
     }
 
     public void Dispose() => _repo.Dispose();
