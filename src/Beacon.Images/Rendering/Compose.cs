@@ -116,5 +116,9 @@ public static class Compose
 
     /// <summary>Compose wants 8g / 512m rather than Kubernetes' 8Gi / 512Mi.</summary>
     private static string ComposeMemory(string quantity) =>
-        quantity.EndsWith("i", StringComparison.Ordinal) ? quantity[..^1].ToLowerInvariant() : quantity.ToLowerInvariant();
+        // Docker's units (go-units RAMInBytes: k m g t p) are powers of 1024: Ki..Pi keep their number; anything else
+        // (decimal k/M/G, exponents, Ei) becomes its exact byte count, so that 1.5G is 1500000000 bytes, not 1.5 GiB.
+        quantity.Length > 2 && quantity[^1] == 'i' && quantity[^2] is 'K' or 'M' or 'G' or 'T' or 'P' && !quantity.Contains('.', StringComparison.Ordinal)
+            ? quantity[..^1].ToLowerInvariant()
+            : Layers.Documents.ByteQuantity.BytesOf(quantity).ToString(CultureInfo.InvariantCulture);
 }

@@ -14,13 +14,8 @@ public sealed record HardwareProfile(string Name, double Cpus, string Memory, Gp
     /// <summary>The memory quantity in bytes, as an engine limit takes it.</summary>
     public long MemoryBytes => BytesOf(Memory);
 
-    /// <summary>A Kubernetes quantity (validated by <c>Names.IsMemoryQuantity</c>) in bytes: Ki/Mi/Gi/Ti binary, K/M/G/T decimal.</summary>
-    public static long BytesOf(string quantity)
-    {
-        var suffixes = new (string Suffix, double Factor)[] { ("Ki", 1L << 10), ("Mi", 1L << 20), ("Gi", 1L << 30), ("Ti", 1L << 40), ("K", 1e3), ("M", 1e6), ("G", 1e9), ("T", 1e12) };
-        var (suffix, factor) = suffixes.FirstOrDefault(s => quantity.EndsWith(s.Suffix, StringComparison.Ordinal), ("", 1));
-        return (long)(double.Parse(quantity[..^suffix.Length], System.Globalization.CultureInfo.InvariantCulture) * factor);
-    }
+    /// <summary>A quantity validated when it was read (<see cref="ByteQuantity"/>) in bytes.</summary>
+    public static long BytesOf(string quantity) => ByteQuantity.BytesOf(quantity);
 
     /// <summary>Defaults every repository has; stacks and beacon.yaml override them by name.</summary>
     public static IReadOnlyDictionary<string, HardwareProfile> Defaults { get; } = new SortedDictionary<string, HardwareProfile>(StringComparer.Ordinal)

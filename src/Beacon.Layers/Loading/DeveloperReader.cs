@@ -54,9 +54,9 @@ public static class DeveloperReader
             LayerReader.CheckName(e, "hardware profile", bag);
         }
         var storage = map.String("storage");
-        if (storage is { } st && !Names.IsMemoryQuantity(st.Value))
+        if (storage is { } st && !ByteQuantity.TryParse(st.Value, out _, out var storageError))
         {
-            bag.Error(st.Location, DiagnosticCode.InvalidValue, $"storage '{st.Value}' is not a quantity such as 10Gi");
+            bag.Error(st.Location, DiagnosticCode.InvalidValue, $"storage '{st.Value}' {storageError} (a quantity such as 10Gi)");
         }
         var port = map.Integer("port", min: 1024, max: 65535);
         var stacks = map.StringList("stacks", allowSingle: true);

@@ -33,9 +33,9 @@ public static class HardwareReader
     {
         var cpus = ReadCpus(profile, bag);
         var memory = profile.String("memory", required: true);
-        if (memory is { } m && !Names.IsMemoryQuantity(m.Value))
+        if (memory is { } m && !ByteQuantity.TryParse(m.Value, out _, out var memoryError))
         {
-            bag.Error(m.Location, DiagnosticCode.InvalidHardwareProfile, $"memory '{m.Value}' is not a quantity such as 16Gi or 512Mi");
+            bag.Error(m.Location, DiagnosticCode.InvalidHardwareProfile, $"memory '{m.Value}' {memoryError} (a quantity such as 16Gi or 512Mi)");
         }
         GpuSpec? gpu = null;
         if (profile.Mapping("gpu") is { } g)

@@ -46,13 +46,13 @@ public static class SettingsReader
                 bag.Error(Nodes.At(file, cpusNode), DiagnosticCode.InvalidHardwareProfile, "developers: cpus must be a positive number such as 8 or 0.5");
             }
             var memory = developers.String("memory");
-            if (memory is { } m && !Names.IsMemoryQuantity(m.Value))
+            if (memory is { } m && !ByteQuantity.TryParse(m.Value, out _, out var memoryError))
             {
-                bag.Error(m.Location, DiagnosticCode.InvalidHardwareProfile, $"developers: memory '{m.Value}' is not a quantity such as 16Gi or 512Mi");
+                bag.Error(m.Location, DiagnosticCode.InvalidHardwareProfile, $"developers: memory '{m.Value}' {memoryError} (a quantity such as 16Gi or 512Mi)");
             }
             var gpus = developers.Integer("gpus", min: 0, max: 16);
             developers.ReportUnknownKeys();
-            limits = new DeveloperLimits(cpus, memory is { } mm && Names.IsMemoryQuantity(mm.Value) ? mm.Value : null, gpus is { } g ? (int)g.Value : null);
+            limits = new DeveloperLimits(cpus, memory is { } mm && ByteQuantity.IsValid(mm.Value) ? mm.Value : null, gpus is { } g ? (int)g.Value : null);
         }
         map.ReportUnknownKeys();
         return new RepositorySettings { ChannelMirrors = mirrors, Hardware = hardware, DeveloperLimits = limits };

@@ -41,8 +41,6 @@ public static partial class Names
 
     public const string PrefixRule = "plain segments ([A-Za-z0-9_][A-Za-z0-9_.-]*) of at most 128 characters, such as /opt/conda";
 
-    /// <summary>A Kubernetes memory quantity such as 512Mi, 16Gi or 1.5G.</summary>
-    public static bool IsMemoryQuantity(string quantity) => Memory().IsMatch(quantity);
 
     /// <summary>Text that becomes one shell line or value: no control characters (newlines would start a new command).</summary>
     public static bool IsSingleLine(string text) => !text.Any(c => char.IsControl(c) && c != '\t');
@@ -71,7 +69,5 @@ public static partial class Names
     [GeneratedRegex("^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}$")]
     private static partial Regex EmailOwner();
 
-    [GeneratedRegex(@"^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$")]
-    private static partial Regex Memory();
 
 }

@@ -40,7 +40,7 @@ public sealed class ForkerTests : IDisposable
         Snapshot.Match(yaml, "fork-layer-file");
         var after = WorkspaceLoader.Load(_repo.Root);
         Assert.True(after.Success, string.Join("\n", after.Diagnostics));
-        Assert.Equal(Documents.Stage.Experimental, after.Workspace!.Tree["analytics-scipy"].Stage);
+        Assert.Equal(Beacon.Layers.Documents.Stage.Experimental, after.Workspace!.Tree["analytics-scipy"].Stage);
         Assert.Empty((await LockGate.RunAsync(after.Workspace, new ChannelLoader(null))).Diagnostics);
     }
 
