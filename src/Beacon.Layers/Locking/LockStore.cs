@@ -36,9 +36,15 @@ public static class LockStore
             return null;
         }
         var bag = new DiagnosticBag();
-        if (SourceText.Read(workspace.Root, path, relative, bag, MaxBytes, "lock files") is not { } text)
+        if (SourceText.Read(workspace.Root, path, relative, bag, MaxBytes, "lock files", keepByteOrderMark: true) is not { } text)
         {
             return new StoredLock(layer, relative, "", null, bag.Items[0]);
+        }
+        if (text.StartsWith('\uFEFF'))
+        {
+            // Locks are checked byte for byte against what 'beacon lock' writes, which has no byte order mark.
+            return new StoredLock(layer, relative, text, null, Diagnostic.Error(new SourceLocation(relative, 1), DiagnosticCode.LockNotAsWritten,
+                $"the lock starts with a UTF-8 byte order mark, which 'beacon lock' never writes (an editor added it?); run 'beacon lock {layer}'"));
         }
         var parsed = ExplicitLock.Parse(text, versions);
         if (!parsed.Success)

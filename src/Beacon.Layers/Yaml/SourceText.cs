@@ -12,28 +12,33 @@ public static class SourceText
 {
     public const long MaxBytes = 1024 * 1024;
 
-    public static string? Read(string repositoryRoot, string path, string displayPath, DiagnosticBag bag, long maxBytes = MaxBytes, string kind = "documents")
+    /// <param name="keepByteOrderMark">
+    /// Keep a leading UTF-8 byte order mark in the text (files compared byte for byte, such as locks, must see it);
+    /// otherwise it is dropped, as YAML readers do.
+    /// </param>
+    public static string? Read(string repositoryRoot, string path, string displayPath, DiagnosticBag bag, long maxBytes = MaxBytes, string kind = "documents",
+        bool keepByteOrderMark = false)
     {
         var at = new SourceLocation(displayPath);
         try
         {
-            var info = new FileInfo(path);
-            if (info.LinkTarget is not null)
+            // Every component is resolved, not only the file's own link: a symlinked folder (layers/ -> elsewhere)
+            // must not bring files from outside the repository in either.
+            var real = RealPath.Of(path);
+            if (!RealPath.IsInside(real, repositoryRoot))
             {
-                var target = info.ResolveLinkTarget(returnFinalTarget: true);
-                var root = Path.GetFullPath(repositoryRoot).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
-                if (target is null || !Path.GetFullPath(target.FullName).StartsWith(root, StringComparison.Ordinal))
-                {
-                    bag.Error(at, DiagnosticCode.SymlinkOutsideRepository,
-                        $"'{displayPath}' is a symbolic link to '{info.LinkTarget}', outside the repository; copy the file into the repository instead");
-                    return null;
-                }
-                if (!target.Exists)
-                {
-                    bag.Error(at, DiagnosticCode.UnreadableFile, $"'{displayPath}' is a symbolic link to '{info.LinkTarget}', which does not exist");
-                    return null;
-                }
-                info = new FileInfo(target.FullName);
+                bag.Error(at, DiagnosticCode.SymlinkOutsideRepository, new FileInfo(path).LinkTarget is { } own
+                    ? $"'{displayPath}' is a symbolic link to '{own}', outside the repository; copy the file into the repository instead"
+                    : $"'{displayPath}' is really '{real}' (a folder on its path is a symbolic link), outside the repository; copy the file into the repository instead");
+                return null;
+            }
+            var info = new FileInfo(real);
+            if (!info.Exists)
+            {
+                bag.Error(at, DiagnosticCode.UnreadableFile, new FileInfo(path).LinkTarget is { } link
+                    ? $"'{displayPath}' is a symbolic link to '{link}', which does not exist"
+                    : $"'{displayPath}' does not exist");
+                return null;
             }
             if (info.Length == 0)
             {
@@ -63,7 +68,7 @@ public static class SourceText
                 bag.Error(at, DiagnosticCode.BinaryFile, $"'{displayPath}' is not UTF-8 text (invalid byte at offset {e.Index}); save it as UTF-8");
                 return null;
             }
-            if (text.Length > 0 && text[0] == '\uFEFF')
+            if (text.Length > 0 && text[0] == '\uFEFF' && !keepByteOrderMark)
             {
                 text = text[1..];
             }

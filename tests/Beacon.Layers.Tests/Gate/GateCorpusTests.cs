@@ -105,6 +105,9 @@ public class GateCorpusTests
         ["record-left-out-of-its-channel"] = repo => Edit(repo, "channels/demo/linux-64/repodata.json",
             "\"snowflake-connector-python-3.10.0-py311hb2e8a5f_0.conda\": {\n   \"build\": \"py311hb2e8a5f_0\",",
             "\"snowflake-connector-python-3.10.0-py311hb2e8a5f_0.conda\": {\n   \"build\": \"py311hb2e8a5f_1\","),
+        // Issue 18: a lock is compared byte for byte, so an editor's byte order mark is not what 'beacon lock' wrote.
+        ["lock-with-a-byte-order-mark"] = repo => File.WriteAllBytes(repo.Path_("layers/snowflake.lock"),
+            [0xEF, 0xBB, 0xBF, .. File.ReadAllBytes(repo.Path_("layers/snowflake.lock"))]),
         ["weakened-requires-virtual"] = repo => Edit(repo, "layers/gpu-ml.lock", "# requires-virtual: __cuda; __glibc >=2.17,<3.0.a0", "# requires-virtual: __glibc >=2.17,<3.0.a0"),
     };
 
