@@ -25,7 +25,8 @@ internal static class OciBuild
         {
             var channels = await ChannelIndex.LoadAsync(session.Workspace, ChannelAccess.Loader(run.Console, http, offline), cancellationToken: token);
             var client = new RegistryClient(http, RegistryCredentials.FromEnvironment(run.Console.Environment));
-            var builder = new OciImageBuilder(client, new PackageCache(PackageCache.DefaultDirectory(run.Console.Environment), http));
+            using var cache = new PackageCache(PackageCache.DefaultDirectory(run.Console.Environment), http);
+            var builder = new OciImageBuilder(client, cache);
             var results = await builder.BuildAsync(session, channels, layers, run.Progress, token);
             foreach (var r in results)
             {

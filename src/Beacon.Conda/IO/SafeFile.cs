@@ -13,6 +13,32 @@ public static class SafeFile
 {
     public static byte[] ReadAllBytes(string path, long maxBytes)
     {
+        using var stream = OpenRead(path, maxBytes);
+        try
+        {
+            // The length seen before opening bounds the read: a file that grows meanwhile is read as it was.
+            var buffer = new byte[Math.Min(stream.Length, maxBytes)];
+            var read = 0;
+            while (read < buffer.Length)
+            {
+                var n = stream.Read(buffer, read, buffer.Length - read);
+                if (n == 0)
+                {
+                    break;
+                }
+                read += n;
+            }
+            return read == buffer.Length ? buffer : buffer[..read];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SafeFileException($"cannot read '{path}': {e.Message}");
+        }
+    }
+
+    /// <summary>The same checks, for a file read as a stream (a package archive past 2 GiB is never held in memory).</summary>
+    public static FileStream OpenRead(string path, long maxBytes)
+    {
         FileInfo info;
         try
         {
@@ -44,20 +70,7 @@ public static class SafeFile
         }
         try
         {
-            // The length seen before opening bounds the read: a file that grows meanwhile is read as it was.
-            using var stream = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-            var buffer = new byte[info.Length];
-            var read = 0;
-            while (read < buffer.Length)
-            {
-                var n = stream.Read(buffer, read, buffer.Length - read);
-                if (n == 0)
-                {
-                    break;
-                }
-                read += n;
-            }
-            return read == buffer.Length ? buffer : buffer[..read];
+            return new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

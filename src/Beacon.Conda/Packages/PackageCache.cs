@@ -11,9 +11,19 @@ public sealed class PackageFetchException(string message) : Exception(message);
 /// sha256, each verified against the record before it is kept: the size (when the channel gives one) and the sha256
 /// must match, or the file is discarded with an error naming the package and both hashes. Extracted packages are kept
 /// beside them (as conda keeps its pkgs folder), extracted once into a temporary folder and renamed into place.
+/// Several processes may share the cache: downloads and extractions happen in this process's own
+/// <see cref="ScratchFolder"/> and are published by one rename; a package another process published first is used
+/// as it is (it is the same verified archive), never replaced under a reader.
 /// </summary>
-public sealed class PackageCache(string directory, HttpClient? http = null)
+public sealed class PackageCache(string directory, HttpClient? http = null) : IDisposable
 {
+    private ScratchFolder? _scratch;
+
+    /// <summary>This process's scratch space in the cache (claimed on first use; abandoned ones are removed then).</summary>
+    public ScratchFolder Scratch => _scratch ??= ScratchFolder.Claim(Path.Combine(Directory, "scratch"));
+
+    public void Dispose() => _scratch?.Dispose();
+
     /// <summary>Where BEACON_CACHE_DIR (or XDG_CACHE_HOME, or ~/.cache) puts package archives and extracted packages.</summary>
     public static string DefaultDirectory(Func<string, string?> environment) =>
         Path.Combine(Path.GetDirectoryName(Channels.ChannelLoader.DefaultCacheDirectory(environment))!, "pkgs");
@@ -34,7 +44,7 @@ public sealed class PackageCache(string directory, HttpClient? http = null)
         {
             return cached;
         }
-        var temp = cached + "." + Guid.NewGuid().ToString("N") + AtomicFile.TempSuffix;
+        var temp = Scratch.NewPath(record.FileName);
         var source = $"{channelLocation.TrimEnd('/')}/{record.Subdir}/{record.FileName}";
         try
         {
@@ -59,22 +69,33 @@ public sealed class PackageCache(string directory, HttpClient? http = null)
     }
 
     /// <summary>The extracted package (its folder holds info/ and the files), extracting the archive once.</summary>
-    public string Extract(string archive)
+    /// <param name="name">How errors name the package: its channel file name (the cached archive is named by its sha256).</param>
+    public string Extract(string archive, string? name = null)
     {
         var extracted = Path.Combine(Directory, "extracted", Path.GetFileName(archive).Split('.')[0]);
         if (File.Exists(Path.Combine(extracted, "info", "index.json")))
         {
             return extracted;
         }
-        var temp = extracted + "." + Guid.NewGuid().ToString("N") + AtomicFile.TempSuffix;
+        var temp = Scratch.NewPath("extracted");
         try
         {
-            PackageArchive.Extract(archive, temp);
-            if (System.IO.Directory.Exists(extracted))
+            PackageArchive.Extract(archive, temp, name);
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(extracted)!);
+            try
             {
-                System.IO.Directory.Delete(extracted, recursive: true);
+                System.IO.Directory.Move(temp, extracted);
             }
-            System.IO.Directory.Move(temp, extracted);
+            catch (IOException) when (File.Exists(Path.Combine(extracted, "info", "index.json")))
+            {
+                // Another process published the same package first: theirs is used, ours is dropped.
+            }
+            catch (IOException) when (System.IO.Directory.Exists(extracted))
+            {
+                // A folder without info/index.json is no published package (publishing is one rename): replace it.
+                System.IO.Directory.Delete(extracted, recursive: true);
+                System.IO.Directory.Move(temp, extracted);
+            }
             return extracted;
         }
         finally
@@ -124,7 +145,9 @@ public sealed class PackageCache(string directory, HttpClient? http = null)
         var path = source.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(source).LocalPath : source;
         try
         {
-            await File.WriteAllBytesAsync(temp, SafeFile.ReadAllBytes(path, limit), cancellationToken);
+            await using var input = SafeFile.OpenRead(path, limit);
+            await using var output = File.Create(temp);
+            await CopyBoundedAsync(input, output, limit, source, cancellationToken);
         }
         catch (SafeFileException e)
         {

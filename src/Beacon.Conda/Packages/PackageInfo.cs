@@ -92,7 +92,7 @@ public sealed record PackageInfo(string Name, string Version, string Build, stri
         }
         foreach (var p in paths.EnumerateArray())
         {
-            var path = Text(p, "_path") ?? throw new PackageArchiveException($"{info}/paths.json: an entry without _path");
+            var path = Listed(Text(p, "_path") ?? throw new PackageArchiveException($"{info}/paths.json: an entry without _path"), info, "paths.json");
             var type = Text(p, "path_type") switch
             {
                 "softlink" => PathType.SymbolicLink,
@@ -104,6 +104,15 @@ public sealed record PackageInfo(string Name, string Version, string Build, stri
             result.Add(new PackagePath(path, type, Text(p, "sha256"), size, Text(p, "prefix_placeholder"), mode));
         }
         return result;
+    }
+
+    /// <summary>A listed path is read from the package and written into the prefix: plain relative segments only.</summary>
+    private static string Listed(string path, string info, string list)
+    {
+        var segments = path.Split('/');
+        return path.StartsWith('/') || path.Contains('\0') || segments.Any(s => s is "" or "." or "..")
+            ? throw new PackageArchiveException($"{info}/{list} lists '{Parsing.Printable.Of(path)}', which is not a plain path inside the package")
+            : path;
     }
 
     /// <summary>Packages from before paths.json: every file in info/files; placeholders in info/has_prefix ("placeholder mode path", or just "path").</summary>
@@ -130,7 +139,7 @@ public sealed record PackageInfo(string Name, string Version, string Build, stri
             }
         }
         var extracted = System.IO.Path.GetDirectoryName(info)!;
-        return files.Select(f =>
+        return files.Select(f => Listed(f, info, "files")).Select(f =>
         {
             var full = System.IO.Path.Combine(extracted, f);
             var type = new FileInfo(full).LinkTarget is not null ? PathType.SymbolicLink : PathType.File;

@@ -51,49 +51,49 @@ public static partial class PackageInstaller
             throw new PackageInstallException($"prefix '{Parsing.Printable.Of(request.Prefix)}' is not an absolute path without spaces");
         }
         var prefixDir = Path.Combine(request.Root, request.Prefix.TrimStart('/'));
-        Directory.CreateDirectory(Path.Combine(prefixDir, "conda-meta"));
+        var prefix = new PrefixFolder(prefixDir);
+        prefix.Folder("conda-meta", request.Label);
         var owners = new Dictionary<string, string>(request.ExistingFiles, StringComparer.Ordinal);
         var clobbers = new List<Clobber>();
         var installed = new List<InstalledPackage>();
         foreach (var (record, extracted) in packages)
         {
             var info = PackageInfo.Read(extracted);
+            var package = record.DistString;
+            var realExtracted = RealPath.Of(extracted).TrimEnd('/');
             var files = new List<string>();
             var pathsData = new List<PathData>();
             foreach (var path in info.Paths)
             {
                 var target = TargetPath(info, path.Path, request.PythonVersion);
+                if (target.StartsWith("conda-meta/", StringComparison.Ordinal))
+                {
+                    throw new PackageInstallException($"{package}: '{Parsing.Printable.Of(target)}' is in conda-meta/, which only the installer writes");
+                }
                 if (path.Type == PathType.Directory)
                 {
-                    Directory.CreateDirectory(InPrefix(prefixDir, target));
+                    prefix.Folder(target, package);
                     continue;
                 }
+                var source = Source(realExtracted, path, package);
                 if (owners.TryGetValue(target, out var earlier))
                 {
-                    clobbers.Add(new Clobber(target, earlier, record.DistString));
+                    clobbers.Add(new Clobber(target, earlier, package));
                 }
-                owners[target] = record.DistString;
-                var destination = InPrefix(prefixDir, target);
-                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-                if (File.Exists(destination) || new FileInfo(destination).LinkTarget is not null)
+                owners[target] = package;
+                var destination = prefix.File(target, package);
+                if (source.LinkTarget is { } linkTarget)
                 {
-                    File.Delete(destination);
-                }
-                var source = Path.Combine(extracted, path.Path);
-                if (path.Type == PathType.SymbolicLink || new FileInfo(source).LinkTarget is not null)
-                {
-                    File.CreateSymbolicLink(destination, new FileInfo(source).LinkTarget!);
+                    // A link is data: its target text is copied, never followed (the archive checked it stays in the package).
+                    File.CreateSymbolicLink(destination, linkTarget);
                     pathsData.Add(new PathData(target, "softlink", null, null, null));
                 }
                 else
                 {
-                    var bytes = File.ReadAllBytes(source);
-                    var original = Sha256(bytes);
-                    var written = Rewrite(info, path, target, bytes, request);
-                    File.WriteAllBytes(destination, written);
-                    CopyMode(source, destination);
-                    var inPrefix = Sha256(written);
-                    pathsData.Add(new PathData(target, "hardlink", original, inPrefix == original ? null : inPrefix, written.LongLength));
+                    var copied = CopyInto(info, path, target, source.FullName, destination, request);
+                    CheckListed(path, copied, package);
+                    CopyMode(source.FullName, destination);
+                    pathsData.Add(new PathData(target, "hardlink", copied.Sha256, copied.WrittenSha256 == copied.Sha256 ? null : copied.WrittenSha256, copied.WrittenSize));
                 }
                 files.Add(target);
             }
@@ -101,15 +101,14 @@ public static partial class PackageInstaller
             {
                 foreach (var entryPoint in info.EntryPoints)
                 {
-                    var (name, script) = EntryPointScript(entryPoint, request.Prefix, request.PythonVersion!, record.DistString);
+                    var (name, script) = EntryPointScript(entryPoint, request.Prefix, request.PythonVersion!, package);
                     var target = $"bin/{name}";
                     if (owners.TryGetValue(target, out var earlier))
                     {
-                        clobbers.Add(new Clobber(target, earlier, record.DistString));
+                        clobbers.Add(new Clobber(target, earlier, package));
                     }
-                    owners[target] = record.DistString;
-                    var destination = InPrefix(prefixDir, target);
-                    Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                    owners[target] = package;
+                    var destination = prefix.File(target, package);
                     var bytes = Encoding.UTF8.GetBytes(script);
                     File.WriteAllBytes(destination, bytes);
                     SetExecutable(destination);
@@ -117,7 +116,7 @@ public static partial class PackageInstaller
                     pathsData.Add(new PathData(target, "hardlink", Sha256(bytes), null, bytes.LongLength));
                 }
             }
-            File.WriteAllText(Path.Combine(prefixDir, "conda-meta", record.DistString + ".json"),
+            File.WriteAllText(prefix.File($"conda-meta/{package}.json", package),
                 CondaMetaRecord(record, info, files, pathsData, request), new UTF8Encoding(false));
             installed.Add(new InstalledPackage(record, files, info.LinkScripts));
         }
@@ -131,20 +130,11 @@ public static partial class PackageInstaller
                 history.Append('+').Append(p.Record.Channel).Append("::").Append(p.Record.DistString).Append('\n');
             }
         }
-        File.WriteAllText(Path.Combine(prefixDir, "conda-meta", "history"), history.ToString(), new UTF8Encoding(false));
+        File.WriteAllText(prefix.File("conda-meta/history", request.Label), history.ToString(), new UTF8Encoding(false));
         return new InstallReport(installed, clobbers, history.ToString());
     }
 
     private sealed record PathData(string Path, string Type, string? Sha256, string? Sha256InPrefix, long? Size);
-
-    private static string InPrefix(string prefixDir, string relative)
-    {
-        var full = Path.GetFullPath(Path.Combine(prefixDir, relative));
-        var root = Path.GetFullPath(prefixDir).TrimEnd('/') + "/";
-        return full.StartsWith(root, StringComparison.Ordinal)
-            ? full
-            : throw new PackageInstallException($"path '{Parsing.Printable.Of(relative)}' leaves the prefix");
-    }
 
     /// <summary>noarch: python's layout: site-packages/ and python-scripts/ go where the locked python expects them.</summary>
     private static string TargetPath(PackageInfo info, string path, string? pythonVersion)
@@ -162,62 +152,104 @@ public static partial class PackageInstaller
             : path;
     }
 
-    private static byte[] Rewrite(PackageInfo info, PackagePath path, string target, byte[] bytes, InstallRequest request)
+    /// <summary>
+    /// The file a listed path names in the extracted package: reached through real folders only (a path through one
+    /// of the package's links could name any file the link reaches), and what paths.json says it is.
+    /// </summary>
+    private static FileInfo Source(string realExtracted, PackagePath path, string package)
     {
-        if (path.PrefixPlaceholder is not { Length: > 0 } placeholder)
+        var source = realExtracted + "/" + path.Path;
+        var parent = Path.GetDirectoryName(source)!;
+        string realParent;
+        try
         {
-            return bytes;
+            realParent = RealPath.Of(parent);
         }
-        var from = Encoding.UTF8.GetBytes(placeholder);
+        catch (IOException e)
+        {
+            throw new PackageInstallException($"{package}: '{Parsing.Printable.Of(path.Path)}': {e.Message}");
+        }
+        if (realParent != parent)
+        {
+            throw new PackageInstallException($"{package}: its paths.json lists '{Parsing.Printable.Of(path.Path)}', which lies behind a symbolic link in the package; only files the archive holds are read");
+        }
+        var info = new FileInfo(source);
+        if (info.LinkTarget is not null)
+        {
+            return info; // a link is data, whatever paths.json calls it (packages from before paths.json do not say)
+        }
+        if (path.Type == PathType.SymbolicLink || !info.Exists)
+        {
+            var held = info.Exists ? "a regular file" : Directory.Exists(source) ? "a folder" : "nothing";
+            var listed = path.Type == PathType.SymbolicLink ? "a symbolic link" : "a file";
+            throw new PackageInstallException($"{package}: its paths.json lists '{Parsing.Printable.Of(path.Path)}' as {listed}, but the archive holds {held} there");
+        }
+        return info;
+    }
+
+    /// <summary>Streams one file into the prefix with its placeholder replaced (a binary one only when the prefix fits).</summary>
+    private static CopiedFile CopyInto(PackageInfo info, PackagePath path, string target, string source, string destination, InstallRequest request)
+    {
         var to = Encoding.UTF8.GetBytes(request.Prefix);
-        if (path.Mode == FileMode.Text)
+        byte[]? from = null;
+        var binary = false;
+        if (path.PrefixPlaceholder is { Length: > 0 } placeholder)
         {
-            return ShortenLongShebang(ReplaceAll(bytes, from, to));
-        }
-        if (to.Length > from.Length)
-        {
-            throw new PackageInstallException(
-                $"{info.Name}: {target} is a binary file built for prefixes up to {from.Length} characters; '{request.Prefix}' is {to.Length}");
-        }
-        return ReplaceInCStrings(bytes, from, to);
-    }
-
-    private static byte[] ReplaceAll(byte[] data, byte[] from, byte[] to)
-    {
-        var output = new MemoryStream(data.Length);
-        var span = data.AsSpan();
-        int at;
-        while ((at = span.IndexOf(from)) >= 0)
-        {
-            output.Write(span[..at]);
-            output.Write(to);
-            span = span[(at + from.Length)..];
-        }
-        output.Write(span);
-        return output.ToArray();
-    }
-
-    /// <summary>Each NUL-terminated string holding the placeholder is rewritten in place and padded with NULs to its old length.</summary>
-    private static byte[] ReplaceInCStrings(byte[] data, byte[] from, byte[] to)
-    {
-        var result = (byte[])data.Clone();
-        var position = 0;
-        while (position < result.Length)
-        {
-            var at = result.AsSpan(position).IndexOf(from);
-            if (at < 0)
+            from = Encoding.UTF8.GetBytes(placeholder);
+            binary = path.Mode == FileMode.Binary;
+            if (binary && to.Length > from.Length)
             {
-                break;
+                throw new PackageInstallException(
+                    $"{info.Name}: {target} is a binary file built for prefixes up to {from.Length} characters; '{request.Prefix}' is {to.Length}");
             }
-            var start = position + at;
-            var end = result.AsSpan(start).IndexOf((byte)0);
-            end = end < 0 ? result.Length : start + end;
-            var rewritten = ReplaceAll(result[start..end], from, to);
-            rewritten.CopyTo(result, start);
-            result.AsSpan(start + rewritten.Length, end - start - rewritten.Length).Clear();
-            position = end;
         }
-        return result;
+        CopiedFile copied;
+        using (var input = new FileStream(source, System.IO.FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+        using (var output = new FileStream(destination, System.IO.FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
+        {
+            copied = PrefixRewriter.Copy(input, output, from, to, binary);
+        }
+        return from is not null && !binary ? WithShortenedShebang(destination, copied) : copied;
+    }
+
+    /// <summary>conda shortens a text file's shebang after replacing its prefix; only the first line is read to decide.</summary>
+    private static CopiedFile WithShortenedShebang(string destination, CopiedFile copied)
+    {
+        byte[] head;
+        using (var file = File.OpenRead(destination))
+        {
+            head = new byte[(int)Math.Min(file.Length, 64 << 10)];
+            file.ReadExactly(head);
+        }
+        var shortened = ShortenLongShebang(head);
+        if (ReferenceEquals(shortened, head))
+        {
+            return copied;
+        }
+        var temp = destination + ".shebang";
+        using (var output = new FileStream(temp, System.IO.FileMode.CreateNew, FileAccess.Write))
+        using (var input = File.OpenRead(destination))
+        {
+            output.Write(shortened);
+            input.Position = head.Length;
+            input.CopyTo(output);
+        }
+        File.Move(temp, destination, overwrite: true);
+        using var written = File.OpenRead(destination);
+        return copied with { WrittenSha256 = Convert.ToHexStringLower(SHA256.HashData(written)), WrittenSize = written.Length };
+    }
+
+    /// <summary>A file must be what paths.json says it is: its sha256 and size, when listed, are checked as it is copied.</summary>
+    private static void CheckListed(PackagePath path, CopiedFile copied, string package)
+    {
+        if (path.Sha256 is { } sha256 && !sha256.Equals(copied.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new PackageInstallException($"{package}: '{Parsing.Printable.Of(path.Path)}' has sha256 {copied.Sha256}; its paths.json says {Parsing.Printable.Of(sha256)}");
+        }
+        if (path.Size is { } size && size != copied.Size)
+        {
+            throw new PackageInstallException($"{package}: '{Parsing.Printable.Of(path.Path)}' is {copied.Size} bytes; its paths.json says {size}");
+        }
     }
 
     /// <summary>The longest shebang line Linux runs (BINPRM_BUF_SIZE 128, less the newline): conda's MAX_SHEBANG_LENGTH.</summary>

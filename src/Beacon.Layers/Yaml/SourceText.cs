@@ -24,8 +24,8 @@ public static class SourceText
         {
             // Every component is resolved, not only the file's own link: a symlinked folder (layers/ -> elsewhere)
             // must not bring files from outside the repository in either.
-            var real = RealPath.Of(path);
-            if (!RealPath.IsInside(real, repositoryRoot))
+            var real = Conda.RealPath.Of(path);
+            if (!Conda.RealPath.IsInside(real, repositoryRoot))
             {
                 bag.Error(at, DiagnosticCode.SymlinkOutsideRepository, new FileInfo(path).LinkTarget is { } own
                     ? $"'{displayPath}' is a symbolic link to '{own}', outside the repository; copy the file into the repository instead"

@@ -25,8 +25,8 @@ public sealed record EnvironmentState(IReadOnlyDictionary<string, string> Files,
         return new EnvironmentState(all, history);
     }
 
-    /// <summary>Reads Beacon's layers (gzip tars, bottom first) of an image already in the registry.</summary>
-    public static EnvironmentState FromLayers(IEnumerable<byte[]> gzipLayers, string prefix)
+    /// <summary>Reads Beacon's layers (gzip tar files, bottom first) of an image already in the registry; only conda-meta/ is held in memory.</summary>
+    public static EnvironmentState FromLayers(IEnumerable<string> gzipLayers, string prefix)
     {
         var meta = prefix.TrimStart('/') + "/conda-meta/";
         var state = Empty;
@@ -34,7 +34,7 @@ public sealed record EnvironmentState(IReadOnlyDictionary<string, string> Files,
         {
             var files = new List<(string, string)>();
             var history = state.History;
-            using var gzip = new GZipStream(new MemoryStream(layer), CompressionMode.Decompress);
+            using var gzip = new GZipStream(File.OpenRead(layer), CompressionMode.Decompress);
             using var reader = new TarReader(gzip);
             while (reader.GetNextEntry() is { } entry)
             {

@@ -73,12 +73,23 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
                 var reusedPrefix = prefix;
                 built[image.Layer] = new Built(target, manifest, existingConfig, new Lazy<Task<EnvironmentState>>(async () =>
                 {
-                    var beaconLayers = new List<byte[]>();
-                    foreach (var d in reusedLayers)
+                    // Each layer goes to a file and is read as a stream: a reused GPU layer of many GiB costs disk, not memory.
+                    var folder = cache.Scratch.NewFolder("reused");
+                    try
                     {
-                        beaconLayers.Add(await registry.GetBlobAsync(target, d.Digest, ct));
+                        var files = new List<string>();
+                        foreach (var d in reusedLayers)
+                        {
+                            var file = Path.Combine(folder, d.Digest.Replace(':', '-'));
+                            await registry.DownloadBlobAsync(target, d.Digest, d.Size, file, ct);
+                            files.Add(file);
+                        }
+                        return EnvironmentState.FromLayers(files, reusedPrefix);
                     }
-                    return EnvironmentState.FromLayers(beaconLayers, reusedPrefix);
+                    finally
+                    {
+                        Directory.Delete(folder, recursive: true);
+                    }
                 }));
                 results.Add(new OciBuiltImage(image.Layer, target, digest, true, manifest.Layers.Count, [], null));
                 continue;
@@ -123,23 +134,25 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
             {
                 progress?.Invoke($"  fetching {record.FileName}");
                 var archive = await cache.FetchAsync(record, locations.GetValueOrDefault(record.Channel) ?? record.Channel, ct);
-                extracted.Add((record, cache.Extract(archive)));
+                extracted.Add((record, cache.Extract(archive, record.FileName)));
             }
-            var stage = Path.Combine(Path.GetTempPath(), "beacon-oci-" + Guid.NewGuid().ToString("N"));
+            // The stage and the layer file live in this process's scratch space: a build killed with -9 leaves them to
+            // the next build's sweep (ScratchFolder), never to /tmp for good.
+            var work = cache.Scratch.NewFolder("layer");
+            var stage = Path.Combine(work, "root");
             InstallReport report;
             LayerBlob blob;
             try
             {
                 var requested = layer.Dependencies.GroupBy(d => d.Spec.Name).ToDictionary(g => g.Key, g => g.First().Text, StringComparer.Ordinal);
                 report = PackageInstaller.Install(new InstallRequest(stage, prefix, python, requested, state.Files, state.History, image.Layer), extracted);
-                blob = LayerArchive.Create(stage);
+                blob = LayerArchive.Create(stage, Path.Combine(work, "layer.tar.gz"));
+                Directory.Delete(stage, recursive: true);
             }
-            finally
+            catch
             {
-                if (Directory.Exists(stage))
-                {
-                    Directory.Delete(stage, recursive: true);
-                }
+                Directory.Delete(work, recursive: true);
+                throw;
             }
             var labels = new Dictionary<string, string>(StringComparer.Ordinal)
             {
@@ -164,11 +177,18 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
             {
                 // The parent's layers by digest: mounted within one registry (nothing sent), copied from another.
                 var from = baseRepository;
-                pushes.Add(await registry.PushBlobAsync(target, d.Digest, d.Size, token => registry.GetBlobAsync(from, d.Digest, token),
+                pushes.Add(await registry.PushBlobAsync(target, d.Digest, d.Size, token => registry.OpenBlobAsync(from, d.Digest, token),
                     from.Host == target.Host ? from.Repository : null, ct));
             }
-            progress?.Invoke($"  pushing {image.Layer}'s layer ({blob.Gzip.Length} bytes)");
-            pushes.Add(await registry.PushBlobAsync(target, blob.Descriptor.Digest, blob.Gzip, null, ct));
+            progress?.Invoke($"  pushing {image.Layer}'s layer ({blob.Descriptor.Size} bytes)");
+            try
+            {
+                pushes.Add(await registry.PushBlobAsync(target, blob.Descriptor.Digest, blob.Descriptor.Size, _ => Task.FromResult(blob.Open()), null, ct));
+            }
+            finally
+            {
+                Directory.Delete(work, recursive: true);
+            }
             pushes.Add(await registry.PushBlobAsync(target, manifestOut.Config.Digest, config, null, ct));
             var manifestJson = manifestOut.ToJson();
             var manifestDigest = await registry.PutManifestAsync(target, manifestJson, MediaTypes.OciManifest, ct);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Beacon.Oci.Images;
@@ -128,10 +129,15 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
     /// from <paramref name="mountFrom"/> (another repository of the same registry); otherwise one PUT, or PATCH chunks.
     /// </summary>
     public Task<BlobPush> PushBlobAsync(RemoteImage repository, string digest, byte[] content, string? mountFrom = null, CancellationToken ct = default) =>
-        PushBlobAsync(repository, digest, content.LongLength, _ => Task.FromResult(content), mountFrom, ct);
+        PushBlobAsync(repository, digest, content.LongLength, _ => Task.FromResult<Stream>(new MemoryStream(content, writable: false)), mountFrom, ct);
 
-    /// <summary>As above, with the content fetched only when it must be sent (a parent's layer is mounted instead).</summary>
-    public async Task<BlobPush> PushBlobAsync(RemoteImage repository, string digest, long size, Func<CancellationToken, Task<byte[]>> contentSource,
+    /// <summary>
+    /// As above, with the content opened only when it must be sent (a parent's layer is mounted instead) and read as a
+    /// stream: one PUT up to <see cref="ChunkSize"/>, PATCH chunks of that size beyond, so memory holds one chunk
+    /// whatever the blob's size. The bytes are hashed as they go; a stream that is not <paramref name="digest"/> is
+    /// never committed (the closing PUT is not sent).
+    /// </summary>
+    public async Task<BlobPush> PushBlobAsync(RemoteImage repository, string digest, long size, Func<CancellationToken, Task<Stream>> open,
         string? mountFrom = null, CancellationToken ct = default)
     {
         if (await BlobExistsAsync(repository, digest, ct))
@@ -157,42 +163,113 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
             await EnsureAsync(start, $"POST blob upload {repository.Repository}", ct);
             location = Location(start, uploads);
         }
-        var content = await contentSource(ct);
-        if (Descriptor.DigestOf(content) != digest)
+        await using var content = await open(ct);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[(int)Math.Min(ChunkSize, Math.Max(size, 1))];
+        if (size <= ChunkSize)
         {
-            throw new RegistryException($"{repository.Repository}: the blob to push does not have digest {digest}");
-        }
-        if (content.LongLength <= ChunkSize)
-        {
+            var length = await FillAsync(content, buffer, ct);
+            hash.AppendData(buffer, 0, length);
+            Verify(repository, digest, hash, length + (await content.ReadAsync(new byte[1], ct)), size);
             using var put = await SendAsync(repository, "pull,push", () => new HttpRequestMessage(HttpMethod.Put, WithDigest(location, digest))
             {
-                Content = Octets(content, 0, content.Length),
+                Content = Octets(buffer, 0, length),
             }, ct);
             await EnsureAsync(put, $"PUT blob {repository.Repository}@{digest}", ct);
-            return new BlobPush(digest, content.LongLength, BlobPushKind.Uploaded, content.LongLength);
+            return new BlobPush(digest, length, BlobPushKind.Uploaded, length);
         }
         long sent = 0;
-        for (long offset = 0; offset < content.LongLength; offset += ChunkSize)
+        int read;
+        while ((read = await FillAsync(content, buffer, ct)) > 0)
         {
-            var length = (int)Math.Min(ChunkSize, content.LongLength - offset);
+            hash.AppendData(buffer, 0, read);
             var at = location;
-            var start = offset;
+            var start = sent;
+            var length = read;
             using var patch = await SendAsync(repository, "pull,push", () =>
             {
-                var request = new HttpRequestMessage(HttpMethod.Patch, at) { Content = Octets(content, (int)start, length) };
+                var request = new HttpRequestMessage(HttpMethod.Patch, at) { Content = Octets(buffer, 0, length) };
                 request.Content.Headers.TryAddWithoutValidation("Content-Range", $"{start}-{start + length - 1}");
                 return request;
             }, ct);
             await EnsureAsync(patch, $"PATCH blob {repository.Repository}@{digest}", ct);
             location = Location(patch, location);
-            sent += length;
+            sent += read;
         }
+        Verify(repository, digest, hash, sent, size);
         using var close = await SendAsync(repository, "pull,push", () => new HttpRequestMessage(HttpMethod.Put, WithDigest(location, digest))
         {
             Content = new ByteArrayContent([]),
         }, ct);
         await EnsureAsync(close, $"PUT blob {repository.Repository}@{digest}", ct);
-        return new BlobPush(digest, content.LongLength, BlobPushKind.UploadedInChunks, sent);
+        return new BlobPush(digest, sent, BlobPushKind.UploadedInChunks, sent);
+    }
+
+    private static void Verify(RemoteImage repository, string digest, IncrementalHash hash, long length, long size)
+    {
+        var actual = "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
+        if (actual != digest || length != size)
+        {
+            throw new RegistryException($"{repository.Repository}: the blob to push does not have digest {digest} and size {size} (it has {actual}, {length} bytes)");
+        }
+    }
+
+    private static async Task<int> FillAsync(Stream stream, byte[] buffer, CancellationToken ct)
+    {
+        var filled = 0;
+        int read;
+        while (filled < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(filled), ct)) > 0)
+        {
+            filled += read;
+        }
+        return filled;
+    }
+
+    /// <summary>A blob written to <paramref name="path"/> as it arrives (no size limit but the descriptor's), verified against its digest.</summary>
+    public async Task DownloadBlobAsync(RemoteImage repository, string digest, long size, string path, CancellationToken ct = default)
+    {
+        using var response = await SendAsync(repository, "pull", () => new HttpRequestMessage(HttpMethod.Get, new Uri(repository.BaseUri, $"{repository.Repository}/blobs/{digest}")), ct);
+        await EnsureAsync(response, $"GET blob {repository.Repository}@{digest}", ct);
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+        {
+            var buffer = new byte[1 << 16];
+            long total = 0;
+            int read;
+            while ((read = await body.ReadAsync(buffer, ct)) > 0)
+            {
+                total += read;
+                if (total > size)
+                {
+                    throw new RegistryException($"{repository.Host}/{repository.Repository}: blob {digest} is larger than its {size} bytes");
+                }
+                hash.AppendData(buffer, 0, read);
+                await file.WriteAsync(buffer.AsMemory(0, read), ct);
+            }
+        }
+        var actual = "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
+        if (actual != digest)
+        {
+            File.Delete(path);
+            throw new RegistryException($"{repository.Host}/{repository.Repository}: blob {digest} arrived with digest {actual}");
+        }
+    }
+
+    /// <summary>A blob as a stream (for copying between registries: the push hashes it as it passes).</summary>
+    public async Task<Stream> OpenBlobAsync(RemoteImage repository, string digest, CancellationToken ct = default)
+    {
+        var response = await SendAsync(repository, "pull", () => new HttpRequestMessage(HttpMethod.Get, new Uri(repository.BaseUri, $"{repository.Repository}/blobs/{digest}")), ct);
+        try
+        {
+            await EnsureAsync(response, $"GET blob {repository.Repository}@{digest}", ct);
+            return new ResponseStream(response, await response.Content.ReadAsStreamAsync(ct));
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Puts a manifest under <paramref name="image"/>'s tag; returns its digest (checked against the registry's).</summary>

@@ -68,7 +68,8 @@ public sealed class PackageInstallerTests : IDisposable
         var e = await Assert.ThrowsAsync<PackageFetchException>(() => Cache.FetchAsync(record, tampered));
         Assert.StartsWith($"beacon-app-1.0-0.conda from {tampered}/linux-64/beacon-app-1.0-0.conda has sha256 ", e.Message, StringComparison.Ordinal);
         Assert.EndsWith($"; the lock and its channel say {record.Sha256}; nothing was installed", e.Message, StringComparison.Ordinal);
-        Assert.Empty(Directory.EnumerateFiles(_work.Path_("cache"), "*", SearchOption.AllDirectories));
+        // Nothing but the scratch space's lock (the half-fetched file went with the refusal).
+        Assert.All(Directory.EnumerateFiles(_work.Path_("cache"), "*", SearchOption.AllDirectories), f => Assert.EndsWith(".lock", f, StringComparison.Ordinal));
 
         // The untouched channel gives the verified file, kept under its sha256.
         Assert.Equal(Path.Combine(_work.Path_("cache"), "archives", record.Sha256 + ".conda"), await Cache.FetchAsync(record, Channel));

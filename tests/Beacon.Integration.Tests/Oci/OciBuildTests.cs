@@ -9,6 +9,7 @@ using Beacon.Layers.Locking;
 using Beacon.Oci.Building;
 using Beacon.Oci.Registry;
 using Beacon.TestSupport;
+using Beacon.TestSupport.Conda;
 
 namespace Beacon.Integration.Tests.Oci;
 
@@ -273,6 +274,30 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
         var (exit, output) = await docker.RunAsync(app.Pinned, "sh", "-c", "beacon-app && head -1 /srv/env/bin/beacon-py && echo $CONDA_PREFIX && test ! -e /opt/conda && echo no /opt/conda");
         Assert.True(exit == 0, output);
         Assert.Equal("beacon-app: prefix /srv/env\nhello from the core layer\n#!/srv/env/bin/python3.11\n/srv/env\nno /opt/conda\n", output);
+    }
+
+    [SkippableFact]
+    public async Task A_package_with_links_to_folders_builds_into_an_image_docker_reads_through_them()
+    {
+        await Organisation();
+        // lib/alias -> real and lib/self -> . as real packages carry them: each is one link in the layer, not a walk.
+        CondaPackageBuilder.Channel(_repo.Path_("linky-channel"), new CondaPackageBuilder("linky")
+            .File("lib/real/data.txt", "read through the link\n").Symlink("lib/alias", "real").Symlink("lib/self", "."));
+        _repo.Write("beacon.yaml", $"channels:\n  beacon-test: {Fixtures.Path("conda", "beacon-test-channel")}\n  linky: {_repo.Path_("linky-channel")}\n");
+        _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {BaseImage}\nchannels: [beacon-test, linky]\nstage: production\ndependencies:\n  - python 3.11.*\n  - linky\n");
+        var locker = new Locker(WorkspaceLoader.Load(_repo.Root).Workspace!, new ChannelLoader(null));
+        var locked = await locker.RunAsync(new LockOptions());
+        Assert.True(locked.Success, string.Join("\n", locked.Results.OfType<LayerNotLocked>().Select(r => r.Explanation)));
+        locker.Write(locked);
+        var session = await Open($"{docker.Registry}/{_namespace}-links");
+        using var http = new HttpClient();
+        var built = await Builder(http).BuildAsync(session, await ChannelIndex.LoadAsync(session.Workspace, new ChannelLoader(null)), ["core"]);
+        var core = built.Single(i => i.Layer == "core");
+
+        await docker.Require().PullAsync(core.Pinned, null, null);
+        var (exit, output) = await docker.RunAsync(core.Pinned, "sh", "-c", "cat /opt/conda/lib/alias/data.txt /opt/conda/lib/self/self/real/data.txt; readlink /opt/conda/lib/alias; readlink /opt/conda/lib/self");
+        Assert.True(exit == 0, output);
+        Assert.Equal("read through the link\nread through the link\nreal\n.\n", output);
     }
 
     public void Dispose() => _repo.Dispose();

@@ -27,9 +27,9 @@ public sealed class LayerArchiveTests : IDisposable
     {
         Tree("one", new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
         Tree("two", new DateTime(2026, 11, 30, 12, 0, 0, DateTimeKind.Utc));
-        var one = LayerArchive.Create(_dir.Path_("one"));
-        var two = LayerArchive.Create(_dir.Path_("two"));
-        Assert.Equal(one.Gzip, two.Gzip);
+        var one = LayerArchive.Create(_dir.Path_("one"), _dir.Path_("one.tar.gz"));
+        var two = LayerArchive.Create(_dir.Path_("two"), _dir.Path_("two.tar.gz"));
+        Assert.Equal(File.ReadAllBytes(one.File), File.ReadAllBytes(two.File));
         Assert.Equal(one.DiffId, two.DiffId);
         Assert.Matches("^sha256:[0-9a-f]{64}$", one.Descriptor.Digest);
         Assert.Equal("application/vnd.oci.image.layer.v1.tar+gzip", one.Descriptor.MediaType);
@@ -39,8 +39,8 @@ public sealed class LayerArchiveTests : IDisposable
     public void Entries_are_sorted_owned_by_root_with_their_modes_and_the_epoch_as_time()
     {
         Tree("one", DateTime.UtcNow);
-        var blob = LayerArchive.Create(_dir.Path_("one"));
-        using var reader = new TarReader(new GZipStream(new MemoryStream(blob.Gzip), CompressionMode.Decompress));
+        var blob = LayerArchive.Create(_dir.Path_("one"), _dir.Path_("one.tar.gz"));
+        using var reader = new TarReader(new GZipStream(new MemoryStream(File.ReadAllBytes(blob.File)), CompressionMode.Decompress));
         var entries = new List<TarEntry>();
         while (reader.GetNextEntry() is { } e)
         {
@@ -51,6 +51,35 @@ public sealed class LayerArchiveTests : IDisposable
         Assert.All(entries, e => Assert.Equal((0, 0, DateTimeOffset.UnixEpoch), (e.Uid, e.Gid, e.ModificationTime)));
         Assert.Equal((UnixFileMode)0b111_101_101, entries.Single(e => e.Name == "opt/conda/bin/tool").Mode);
         Assert.Equal(("tool", TarEntryType.SymbolicLink), (entries.Single(e => e.Name == "opt/conda/bin/alias").LinkName, entries.Single(e => e.Name == "opt/conda/bin/alias").EntryType));
+    }
+
+    [Fact]
+    public void Links_to_folders_are_single_entries_and_the_hashes_are_of_the_bytes_written()
+    {
+        _dir.Write("one/opt/conda/lib/real/data.txt", "data\n");
+        File.CreateSymbolicLink(_dir.Path_("one/opt/conda/lib/alias"), "real");
+        File.CreateSymbolicLink(_dir.Path_("one/opt/conda/lib/self"), ".");
+        var blob = LayerArchive.Create(_dir.Path_("one"), _dir.Path_("one.tar.gz"));
+
+        var gzip = File.ReadAllBytes(blob.File);
+        var tar = new MemoryStream();
+        using (var inflate = new GZipStream(new MemoryStream(gzip), CompressionMode.Decompress))
+        {
+            inflate.CopyTo(tar);
+        }
+        Assert.Equal(("sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(gzip)), gzip.LongLength), (blob.Descriptor.Digest, blob.Descriptor.Size));
+        Assert.Equal("sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(tar.ToArray())), blob.DiffId);
+        tar.Position = 0;
+        using var reader = new TarReader(tar);
+        var entries = new List<TarEntry>();
+        while (reader.GetNextEntry() is { } e)
+        {
+            entries.Add(e);
+        }
+        Assert.Equal(["opt/", "opt/conda/", "opt/conda/lib/", "opt/conda/lib/alias", "opt/conda/lib/real/", "opt/conda/lib/real/data.txt", "opt/conda/lib/self"],
+            entries.Select(e => e.Name));
+        Assert.Equal([("real", TarEntryType.SymbolicLink), (".", TarEntryType.SymbolicLink)],
+            entries.Where(e => e.Name is "opt/conda/lib/alias" or "opt/conda/lib/self").Select(e => (e.LinkName, e.EntryType)));
     }
 
     public void Dispose() => _dir.Dispose();

@@ -63,7 +63,7 @@ public sealed class RegistryClientTests : IDisposable
         Assert.Equal(digest, fetched);
 
         var wrong = await Assert.ThrowsAsync<RegistryException>(() => client.PushBlobAsync(repo, "sha256:" + new string('0', 64), small));
-        Assert.Equal($"{_repository}/one: the blob to push does not have digest sha256:{new string('0', 64)}", wrong.Message);
+        Assert.Equal($"{_repository}/one: the blob to push does not have digest sha256:{new string('0', 64)} and size {small.Length} (it has {Descriptor.DigestOf(small)}, {small.Length} bytes)", wrong.Message);
     }
 
     [SkippableFact]

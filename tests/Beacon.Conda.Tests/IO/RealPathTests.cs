@@ -1,7 +1,7 @@
-using Beacon.Layers.Yaml;
+using Beacon.Conda;
 using Beacon.TestSupport;
 
-namespace Beacon.Layers.Tests.Yaml;
+namespace Beacon.Conda.Tests.IO;
 
 /// <summary>RealPath against the file system itself: the answers are those of GNU realpath on the same tree.</summary>
 public sealed class RealPathTests : IDisposable

@@ -1,4 +1,4 @@
-namespace Beacon.Layers.Yaml;
+namespace Beacon.Conda;
 
 /// <summary>
 /// A path with every symbolic link resolved, component by component (what POSIX realpath gives), so that a check
