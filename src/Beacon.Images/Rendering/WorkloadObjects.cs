@@ -171,7 +171,7 @@ public static class WorkloadObjects
             // The Jupyter token from a Secret the platform engineer creates; the pod does not start without it.
             env.Add(new Map().Add("name", KernelServer.TokenVariable).Add("valueFrom", new Map().Add("secretKeyRef",
                 new Map().Add("name", KernelServer.TokenSecret(w)).Add("key", KernelServer.TokenKey))));
-            env.Add(new Map().Add("name", "HOME").Add("value", home));
+            env.Add(new Map().Add("name", "HOME").Add("value", Escape.Kubernetes(home)));
         }
         return env.Count == 0 ? null : env;
     }

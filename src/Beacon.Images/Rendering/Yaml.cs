@@ -41,13 +41,16 @@ public sealed record Raw(string Text)
 /// interpolates <c>${...}</c> and reads <c>$$</c> as a literal <c>$</c> (pulumi-yaml's parseInterpolate; unescaped, a
 /// workload's <c>env: {X: "${registryPassword}"}</c> would hand the registry secret to the container), Compose
 /// substitutes <c>$VAR</c> and <c>${VAR}</c> from the deploying shell and also reads <c>$$</c> as <c>$</c>, and
-/// Kubernetes expands <c>$(VAR)</c> in a container's command, arguments and environment values.
+/// Kubernetes expands <c>$(VAR)</c> in a container's command, arguments and environment values and reduces every
+/// <c>$$</c> to <c>$</c> there (k8s.io/kubernetes third_party/forked/golang/expansion: <c>$$</c> is an escaped
+/// operator, <c>$(NAME)</c> a reference, any other <c>$x</c> itself) — so <c>$$HOME</c> escaped only at <c>$(</c>
+/// would reach the container as <c>$HOME</c>. Doubling every <c>$</c> is exact for all three readers.
 /// </summary>
 public static class Escape
 {
     public static string Pulumi(string text) => text.Replace("$", "$$", StringComparison.Ordinal);
     public static string Compose(string text) => text.Replace("$", "$$", StringComparison.Ordinal);
-    public static string Kubernetes(string text) => text.Replace("$(", "$$(", StringComparison.Ordinal);
+    public static string Kubernetes(string text) => text.Replace("$", "$$", StringComparison.Ordinal);
 }
 
 /// <summary>

@@ -20,11 +20,14 @@ public sealed class HostileValuesTests : IDisposable
         ["PULUMI_OUTPUT"] = "${image-core.ref} and $${kept} and $$${again}",
         ["SHELL"] = "$HOME, ${HOME} and $$",
         ["KUBERNETES"] = "$(SECRET) and $$(kept)",
+        ["KUBERNETES_ESCAPES"] = "$$HOME $$ $ ${ $$$(PULUMI_SECRET) $( $() $$$",
+        ["REFERENCES_ANOTHER"] = "$(PULUMI_SECRET)",
+        ["LONE"] = "$",
         ["QUOTES"] = "\"' ` \\ # : - [ ] { } & * ! | > % @",
         ["UNICODE"] = "ünïcødé ✓",
     };
 
-    private static readonly string[] Command = ["sh", "-c", "echo ${registryPassword} $(SECRET) $HOME"];
+    private static readonly string[] Command = ["sh", "-c", "echo ${registryPassword} $(SECRET) $HOME $$HOME $(LONE) $$(LONE) $"];
 
     private readonly TempRepo _repo = new("beacon-hostile-");
 
@@ -61,7 +64,7 @@ public sealed class HostileValuesTests : IDisposable
         var resources = (YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["resources"];
         var deployment = (YamlMappingNode)resources["deployment-hostile-hostile"];
         var container = (YamlMappingNode)((YamlSequenceNode)Path(deployment, "properties", "spec", "template", "spec", "containers"))[0];
-        // Pulumi YAML reads $${ as a literal ${; Kubernetes then reads $$( as a literal $(.
+        // Pulumi YAML reads $$ as a literal $; Kubernetes then expands what Pulumi hands it.
         var env = ((YamlSequenceNode)container["env"]).Cast<YamlMappingNode>()
             .ToDictionary(e => ((YamlScalarNode)e["name"]).Value!, e => Unescape(((YamlScalarNode)e["value"]).Value!));
         Assert.Equal(Env, env);
@@ -70,7 +73,7 @@ public sealed class HostileValuesTests : IDisposable
         Assert.DoesNotContain("value: ${registryPassword}", program, StringComparison.Ordinal);
         Assert.DoesNotContain(" ${registryPassword} ", program, StringComparison.Ordinal);
 
-        static string Unescape(string text) => PulumiReads(text).Replace("$$(", "$(", StringComparison.Ordinal);
+        static string Unescape(string text) => KubernetesReads(PulumiReads(text));
     }
 
     [Fact]
@@ -92,8 +95,8 @@ public sealed class HostileValuesTests : IDisposable
         var manifest = Rendering.Files(Session("globex-k8s"))["kubernetes/hostile.yaml"];
         var deployment = KubernetesYaml.LoadAllFromString(manifest, strict: true).OfType<V1Deployment>().Single();
         var container = deployment.Spec.Template.Spec.Containers.Single();
-        Assert.Equal(Env, container.Env.ToDictionary(e => e.Name, e => e.Value.Replace("$$(", "$(", StringComparison.Ordinal)));
-        Assert.Equal(Command, container.Command.Select(c => c.Replace("$$(", "$(", StringComparison.Ordinal)));
+        Assert.Equal(Env, container.Env.ToDictionary(e => e.Name, e => KubernetesReads(e.Value)));
+        Assert.Equal(Command, container.Command.Select(KubernetesReads));
     }
 
     /// <summary>
@@ -118,6 +121,49 @@ public sealed class HostileValuesTests : IDisposable
         }
         return result.ToString();
     }
+
+    /// <summary>
+    /// What the kubelet makes of a container's command, argument or environment value, by the rules of
+    /// k8s.io/kubernetes third_party/forked/golang/expansion (written here from its documented behaviour): "$$" is a
+    /// literal "$", "$(NAME)" is replaced by the variable (every name resolves here, to a marker that cannot match,
+    /// so an unescaped reference shows), "$(" without a closing parenthesis and any other "$x" or a final "$" stay as
+    /// they are.
+    /// </summary>
+    private static string KubernetesReads(string text)
+    {
+        var result = new System.Text.StringBuilder();
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] != '$' || i + 1 == text.Length)
+            {
+                result.Append(text[i]);
+            }
+            else if (text[i + 1] == '$')
+            {
+                result.Append('$');
+                i++;
+            }
+            else if (text[i + 1] == '(' && text.IndexOf(')', i + 2) is var close and >= 0)
+            {
+                result.Append("<expanded ").Append(text, i + 2, close - i - 2).Append('>');
+                i = close;
+            }
+            else
+            {
+                result.Append(text[i]);
+            }
+        }
+        return result.ToString();
+    }
+
+    [Theory]
+    [InlineData("$$", "$")]
+    [InlineData("$$(A)", "$(A)")]
+    [InlineData("$(A)", "<expanded A>")]
+    [InlineData("$(A", "$(A")]
+    [InlineData("$HOME $", "$HOME $")]
+    [InlineData("$$$(A)", "$<expanded A>")]
+    public void The_kubernetes_reader_model_follows_the_kubelet(string text, string expected) => Assert.Equal(expected, KubernetesReads(text));
 
     /// <summary>What Compose makes of a value: $$ is a literal $ (no lone $ may remain in a user's value).</summary>
     private static string ComposeReads(string text)
