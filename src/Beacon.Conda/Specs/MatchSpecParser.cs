@@ -301,7 +301,8 @@ internal static partial class MatchSpecParser
         {
             return null;
         }
-        if (t.Contains('\\') || t.Any(char.IsWhiteSpace))
+        // A bracket in a channel would end up before the spec's own brackets when the spec is written out.
+        if (t.AsSpan().IndexOfAny('\\', '[', ']') >= 0 || t.Any(char.IsWhiteSpace))
         {
             return $"invalid channel '{text}'";
         }

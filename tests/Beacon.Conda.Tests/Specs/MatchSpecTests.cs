@@ -141,6 +141,9 @@ public class MatchSpecTests
     [InlineData("pkg[md5=0123\"f]")]
     [InlineData("pkg =^a*b")]
     [InlineData("python 3.11.* *_cpybuild=build=thon")]
+    // Found by CI's longer fuzz run: a bracket in a channel was written before the spec's own brackets.
+    [InlineData("pkg[channel=a[b,md5=0123456789abcdef0123456789abcdef]")]
+    [InlineData("a[b::pkg")]
     public void Rejects_hostile_or_broken_specs(string spec)
     {
         var r = MatchSpec.TryParse(spec);
