@@ -1,3 +1,4 @@
+using Beacon.Conda.Net;
 using Beacon.Conda;
 using Beacon.Images.Planning;
 using Beacon.Layers.Diagnostics;
@@ -66,7 +67,7 @@ public static class CompilerEntryPoint
             return 2;
         }
         // The gate first (inside the session): a stale or hand-edited lock fails the preview with its explanation.
-        using var http = new HttpClient();
+        using var http = BeaconHttp.Create();
         var channels = new Conda.Channels.ChannelLoader(new Conda.Channels.RepodataFetcher(http, new Conda.Channels.FetchOptions
         {
             CacheDirectory = Conda.Channels.ChannelLoader.DefaultCacheDirectory(environment),

@@ -1,3 +1,4 @@
+using Beacon.Conda.Net;
 using System.CommandLine;
 using Beacon.Cli.Hosting;
 using Beacon.Cli.Output;
@@ -24,7 +25,7 @@ internal static class CheckCommand
             {
                 return exit;
             }
-            using var http = new HttpClient();
+            using var http = BeaconHttp.Create();
             GateResult gate;
             try
             {

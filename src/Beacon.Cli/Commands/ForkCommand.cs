@@ -1,3 +1,4 @@
+using Beacon.Conda.Net;
 using System.CommandLine;
 using Beacon.Cli.Hosting;
 using Beacon.Cli.Output;
@@ -36,7 +37,7 @@ internal static class ForkCommand
         {
             return exit;
         }
-        using var http = new HttpClient();
+        using var http = BeaconHttp.Create();
         ForkResult result;
         try
         {

@@ -1,3 +1,4 @@
+using Beacon.Conda.Net;
 using System.CommandLine;
 using Beacon.Cli.Hosting;
 using Beacon.Cli.Output;
@@ -62,7 +63,7 @@ internal static class InitCommand
             BeaconSource = source,
             BeaconRef = beaconRef,
         };
-        using var http = new HttpClient();
+        using var http = BeaconHttp.Create();
         var result = await RepositoryInitializer.InitAsync(target, directory, options, ChannelAccess.Loader(run.Console, http, offline), token);
         if (result is InitRefused refused)
         {

@@ -1,3 +1,4 @@
+using Beacon.Conda.Net;
 using System.CommandLine;
 using Beacon.Cli.Hosting;
 using Beacon.Cli.Output;
@@ -43,7 +44,7 @@ internal static class LockCommand
         {
             return run.Fail(DiagnosticCode.UnknownLayerArgument, $"no such layer: {string.Join(", ", unknown)}");
         }
-        using var http = new HttpClient();
+        using var http = BeaconHttp.Create();
         var locker = new Locker(workspace, ChannelAccess.Loader(run.Console, http, offline));
         if (check && (update.Length > 0 || updateAll))
         {

@@ -1,3 +1,4 @@
+using Beacon.Conda.Net;
 using Beacon.Cli.Hosting;
 using Beacon.Conda.Packages;
 using Beacon.Images.Planning;
@@ -20,7 +21,7 @@ internal static class OciBuild
         {
             return run.Fail(DiagnosticCode.InvalidCommandLine, $"stack '{session.Stack.Name}' names no beacon:registry: give the registry to push to with --push");
         }
-        using var http = new HttpClient();
+        using var http = BeaconHttp.Create();
         try
         {
             var channels = await ChannelIndex.LoadAsync(session.Workspace, ChannelAccess.Loader(run.Console, http, offline), cancellationToken: token);

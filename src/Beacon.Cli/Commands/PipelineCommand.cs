@@ -1,3 +1,4 @@
+using Beacon.Conda.Net;
 using System.CommandLine;
 using Beacon.Cli.Hosting;
 using Beacon.Cli.Output;
@@ -49,7 +50,7 @@ internal static class PipelineCommand
             return run.Fail(Layers.Diagnostics.DiagnosticCode.UnknownStackArgument, $"no stack '{stackName}' (stacks/Pulumi.{stackName}.yaml)");
         }
 
-        using var http = new HttpClient();
+        using var http = BeaconHttp.Create();
         GateResult gate;
         try
         {

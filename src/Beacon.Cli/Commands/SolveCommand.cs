@@ -1,3 +1,4 @@
+using Beacon.Conda.Net;
 using System.CommandLine;
 using Beacon.Cli.Hosting;
 using Beacon.Cli.Output;
@@ -43,7 +44,7 @@ internal static class SolveCommand
 
     private static async Task<int> RunAsync(CommandRun run, SolveJobOptions options, bool offline, CancellationToken token)
     {
-        using var http = new HttpClient();
+        using var http = BeaconHttp.Create();
         SolveResult result;
         try
         {

@@ -1,3 +1,4 @@
+using Beacon.Conda.Net;
 using System.CommandLine;
 using Beacon.Cli.Hosting;
 using Beacon.Conda;
@@ -13,7 +14,7 @@ internal static class StackCommands
     /// <summary>The stack session every stack command starts from; null (and the exit code) when it cannot be had.</summary>
     public static StackSession? Open(CommandRun run, string? repo, string? stack, out int exitCode, StackOptions? options = null)
     {
-        using var http = new HttpClient();
+        using var http = BeaconHttp.Create();
         var opening = StackSessions.Open(Repository.Root(run, repo), stack,
             (options ?? new StackOptions()) with { Channels = ChannelAccess.Loader(run.Console, http, offline: false) });
         if (opening.Session is null)

@@ -95,7 +95,7 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = false,
             ShouldHandle = new PredicateBuilder()
-                .Handle<HttpRequestException>()
+                .Handle<HttpRequestException>(e => e is not Net.UnsafeRedirectException)
                 .Handle<IOException>()
                 .Handle<TimeoutRejectedException>()
                 .Handle<TransientException>(),

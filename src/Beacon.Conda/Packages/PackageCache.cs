@@ -17,6 +17,11 @@ public sealed class PackageFetchException(string message) : Exception(message);
 /// </summary>
 public sealed class PackageCache(string directory, HttpClient? http = null) : IDisposable
 {
+    /// <summary>How long a package server may take to answer; then the longest silence in the download.</summary>
+    public TimeSpan AnswerTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan SilenceTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     private ScratchFolder? _scratch;
 
     /// <summary>This process's scratch space in the cache (claimed on first use; abandoned ones are removed then).</summary>
@@ -125,20 +130,20 @@ public sealed class PackageCache(string directory, HttpClient? http = null) : ID
             {
                 throw new PackageFetchException($"cannot fetch {source}: no HTTP client configured");
             }
+            await using var output = File.Create(temp);
             try
             {
-                using var response = await http.GetAsync(source, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                using var response = await Net.Deadline.AnswerWithinAsync(t => http.GetAsync(source, HttpCompletionOption.ResponseHeadersRead, t), AnswerTimeout, source, cancellationToken);
                 if (!response.IsSuccessStatusCode)
                 {
                     throw new PackageFetchException($"cannot fetch {source}: {(int)response.StatusCode} {response.ReasonPhrase}");
                 }
-                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-                await using var output = File.Create(temp);
+                await using var body = new Net.BoundedSilenceStream(await response.Content.ReadAsStreamAsync(cancellationToken), SilenceTimeout, source);
                 await CopyBoundedAsync(body, output, limit, source, cancellationToken);
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (e is HttpRequestException or Net.StalledException or HttpIOException && !cancellationToken.IsCancellationRequested)
             {
-                throw new PackageFetchException($"cannot fetch {source}: {e.Message}");
+                throw new PackageFetchException($"cannot fetch {source}: {Parsing.Printable.Of(e.Message)}");
             }
             return;
         }

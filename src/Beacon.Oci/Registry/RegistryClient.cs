@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Beacon.Conda.Net;
 using Beacon.Oci.Images;
 using Beacon.Oci.References;
 
@@ -37,6 +38,18 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
 
     /// <summary>Blobs larger than this are refused when pulled (a base image's layers are read whole).</summary>
     public long MaxBlobBytes { get; init; } = 4L << 30;
+
+    /// <summary>How long a request waits for the registry's answer (its headers), plus time for the body it sends.</summary>
+    public TimeSpan AnswerTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The longest silence in a body being read: a registry that sends headers and then nothing is cut off.</summary>
+    public TimeSpan SilenceTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The slowest upload that is still waited for: a request's body adds its size at this rate to <see cref="AnswerTimeout"/>.</summary>
+    private const long SlowestUploadBytesPerSecond = 256 << 10;
+
+    /// <summary>How often a failed chunk of a chunked upload is resumed from what the registry says it holds.</summary>
+    public int ChunkRetries { get; init; } = 3;
 
     private readonly Dictionary<string, AuthenticationHeaderValue> _auth = new(StringComparer.Ordinal);
 
@@ -80,7 +93,7 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
             return request;
         }, ct);
         await EnsureAsync(response, $"GET manifest {image.Repository}:{reference}", ct);
-        var json = await ReadBoundedAsync(response, 4 << 20, ct);
+        var json = await ReadBoundedAsync(response, 4 << 20, $"{image.Host}: manifest {image.Repository}:{reference}", ct);
         return (json, response.Content.Headers.ContentType?.MediaType ?? "");
     }
 
@@ -108,7 +121,7 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
     {
         using var response = await SendAsync(repository, "pull", () => new HttpRequestMessage(HttpMethod.Get, new Uri(repository.BaseUri, $"{repository.Repository}/blobs/{digest}")), ct);
         await EnsureAsync(response, $"GET blob {repository.Repository}@{digest}", ct);
-        var bytes = await ReadBoundedAsync(response, MaxBlobBytes, ct);
+        var bytes = await ReadBoundedAsync(response, MaxBlobBytes, $"{repository.Host}: blob {repository.Repository}@{digest}", ct);
         var actual = Descriptor.DigestOf(bytes);
         return actual == digest ? bytes : throw new RegistryException($"{repository.Host}/{repository.Repository}: blob {digest} arrived with digest {actual}");
     }
@@ -163,7 +176,8 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
             await EnsureAsync(start, $"POST blob upload {repository.Repository}", ct);
             location = Location(start, uploads);
         }
-        await using var content = await open(ct);
+        var content = await open(ct);
+        await using var _ = new AsyncDisposer(() => content.DisposeAsync());
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[(int)Math.Min(ChunkSize, Math.Max(size, 1))];
         if (size <= ChunkSize)
@@ -179,22 +193,31 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
             return new BlobPush(digest, length, BlobPushKind.Uploaded, length);
         }
         long sent = 0;
+        var restarted = false;
         int read;
         while ((read = await FillAsync(content, buffer, ct)) > 0)
         {
             hash.AppendData(buffer, 0, read);
-            var at = location;
-            var start = sent;
-            var length = read;
-            using var patch = await SendAsync(repository, "pull,push", () =>
+            if (await PatchChunkAsync(repository, digest, location, buffer, sent, read, ct) is { } next)
             {
-                var request = new HttpRequestMessage(HttpMethod.Patch, at) { Content = Octets(buffer, 0, length) };
-                request.Content.Headers.TryAddWithoutValidation("Content-Range", $"{start}-{start + length - 1}");
-                return request;
-            }, ct);
-            await EnsureAsync(patch, $"PATCH blob {repository.Repository}@{digest}", ct);
-            location = Location(patch, location);
-            sent += read;
+                location = next;
+                sent += read;
+                continue;
+            }
+            // The registry lost the upload (distribution forgets one whose state token is stale after a chunk it
+            // took went unacknowledged): start it again once, from the beginning of the content.
+            if (restarted)
+            {
+                throw new RegistryException($"{repository.Host}/{repository.Repository}: the upload of {digest} was lost twice; nothing was committed");
+            }
+            restarted = true;
+            await content.DisposeAsync();
+            content = await open(ct);
+            hash.GetHashAndReset();
+            sent = 0;
+            using var again = await SendAsync(repository, "pull,push", () => new HttpRequestMessage(HttpMethod.Post, uploads), ct);
+            await EnsureAsync(again, $"POST blob upload {repository.Repository}", ct);
+            location = Location(again, uploads);
         }
         Verify(repository, digest, hash, sent, size);
         using var close = await SendAsync(repository, "pull,push", () => new HttpRequestMessage(HttpMethod.Put, WithDigest(location, digest))
@@ -203,6 +226,71 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
         }, ct);
         await EnsureAsync(close, $"PUT blob {repository.Repository}@{digest}", ct);
         return new BlobPush(digest, sent, BlobPushKind.UploadedInChunks, sent);
+    }
+
+    /// <summary>
+    /// Sends one chunk (held in <paramref name="buffer"/>) of an upload that has <paramref name="start"/> bytes. When
+    /// the PATCH fails (a cut connection, a stall, an error answer), the registry is asked how much of the upload it
+    /// holds (GET on the upload's location: 204 with <c>Range: 0-&lt;last&gt;</c>) and the rest of the chunk is sent
+    /// from there, up to <see cref="ChunkRetries"/> times: a multi-GiB layer does not start again for one broken chunk.
+    /// Null when the registry no longer knows the upload.
+    /// </summary>
+    private async Task<Uri?> PatchChunkAsync(RemoteImage repository, string digest, Uri location, byte[] buffer, long start, int length, CancellationToken ct)
+    {
+        var offset = 0;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var at = location;
+                var from = offset;
+                using var patch = await SendAsync(repository, "pull,push", () =>
+                {
+                    var request = new HttpRequestMessage(HttpMethod.Patch, at) { Content = Octets(buffer, from, length - from) };
+                    request.Content.Headers.TryAddWithoutValidation("Content-Range", $"{start + from}-{start + length - 1}");
+                    return request;
+                }, ct);
+                await EnsureAsync(patch, $"PATCH blob {repository.Repository}@{digest}", ct);
+                return Location(patch, location);
+            }
+            catch (RegistryException e) when (attempt < ChunkRetries && !ct.IsCancellationRequested)
+            {
+                if (await UploadStatusAsync(repository, location, ct) is not var (held, current))
+                {
+                    return null;
+                }
+                if (held < start || held > start + length)
+                {
+                    throw new RegistryException($"{e.Message}; the registry holds {held} bytes of the upload where {start}..{start + length} were expected, so it cannot be resumed");
+                }
+                location = current;
+                offset = (int)(held - start);
+                if (offset == length)
+                {
+                    return location;
+                }
+            }
+        }
+    }
+
+    /// <summary>How many bytes an upload holds and its current location (null when the registry no longer has it).</summary>
+    private async Task<(long Held, Uri Location)?> UploadStatusAsync(RemoteImage repository, Uri location, CancellationToken ct)
+    {
+        using var status = await SendAsync(repository, "pull,push", () => new HttpRequestMessage(HttpMethod.Get, location), ct);
+        if (status.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        await EnsureAsync(status, $"GET blob upload {repository.Repository}", ct);
+        // "0-<last byte>"; distribution writes 0-0 for an empty upload as for one byte, and an upload of one byte
+        // never fails here (a chunk is ChunkSize), so 0-0 is read as empty.
+        var range = status.Headers.TryGetValues("Range", out var values) ? values.FirstOrDefault() ?? "" : "";
+        var dash = range.IndexOf('-');
+        if (dash < 0 || !long.TryParse(range[(dash + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var last))
+        {
+            throw new RegistryException($"{repository.Host}: the upload's status has no usable Range ('{Conda.Parsing.Printable.Of(range)}')");
+        }
+        return (last == 0 ? 0 : last + 1, Location(status, location));
     }
 
     private static void Verify(RemoteImage repository, string digest, IncrementalHash hash, long length, long size)
@@ -230,7 +318,7 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
     {
         using var response = await SendAsync(repository, "pull", () => new HttpRequestMessage(HttpMethod.Get, new Uri(repository.BaseUri, $"{repository.Repository}/blobs/{digest}")), ct);
         await EnsureAsync(response, $"GET blob {repository.Repository}@{digest}", ct);
-        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        await using var body = await BodyAsync(response, $"{repository.Host}: blob {repository.Repository}@{digest}", ct);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
         {
@@ -263,7 +351,7 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
         try
         {
             await EnsureAsync(response, $"GET blob {repository.Repository}@{digest}", ct);
-            return new ResponseStream(response, await response.Content.ReadAsStreamAsync(ct));
+            return await BodyAsync(response, $"{repository.Host}: blob {repository.Repository}@{digest}", ct);
         }
         catch
         {
@@ -312,15 +400,7 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
         {
             request.Headers.Authorization = cached;
         }
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new RegistryException($"{image.Host}: {e.Message}");
-        }
+        var response = await SendOnceAsync(request, image.Host, ct);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
             return response;
@@ -335,20 +415,47 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
         _auth[key] = header;
         var retry = make();
         retry.Headers.Authorization = header;
-        try
-        {
-            response = await http.SendAsync(retry, HttpCompletionOption.ResponseHeadersRead, ct);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new RegistryException($"{image.Host}: {e.Message}");
-        }
+        response = await SendOnceAsync(retry, image.Host, ct);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
             response.Dispose();
             throw new RegistryException($"{image.Host} refused the credentials for {image.Repository} ({challenge.Scheme}); check `docker login {image.Host}`");
         }
         return response;
+    }
+
+    /// <summary>
+    /// One request, bounded in time (<see cref="AnswerTimeout"/>, plus the body's size at the slowest upload rate
+    /// waited for); a connection failure, an unsafe redirect or no answer is a <see cref="RegistryException"/>.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, string host, CancellationToken ct)
+    {
+        var limit = AnswerTimeout + TimeSpan.FromSeconds((double)(request.Content?.Headers.ContentLength ?? 0) / SlowestUploadBytesPerSecond);
+        try
+        {
+            return await Deadline.AnswerWithinAsync(t => http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, t), limit,
+                $"{host}: {request.Method} {request.RequestUri?.AbsolutePath}", ct);
+        }
+        catch (StalledException e)
+        {
+            throw new RegistryException(e.Message);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new RegistryException($"{host}: {Conda.Parsing.Printable.Of(e.Message)}");
+        }
+    }
+
+    private async Task<Stream> BodyAsync(HttpResponseMessage response, string what, CancellationToken ct)
+    {
+        try
+        {
+            return new ResponseStream(response, await response.Content.ReadAsStreamAsync(ct), SilenceTimeout, what);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException && !ct.IsCancellationRequested)
+        {
+            throw new RegistryException($"{what}: the connection broke ({e.Message})");
+        }
     }
 
     private async Task<AuthenticationHeaderValue> AnswerAsync(RemoteImage image, AuthenticationHeaderValue challenge, string actions, string? alsoPullFrom, CancellationToken ct)
@@ -384,16 +491,46 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
         {
             tokenRequest.Headers.Authorization = new AuthenticationHeaderValue("Basic", login.BasicHeader);
         }
-        using var tokenResponse = await http.SendAsync(tokenRequest, ct);
+        using var tokenResponse = await SendOnceAsync(tokenRequest, realmUri.Host, ct);
         if (!tokenResponse.IsSuccessStatusCode)
         {
             throw new RegistryException($"{realmUri.Host} refused a token for {image.Repository} ({(int)tokenResponse.StatusCode}); check `docker login {image.Host}`");
         }
-        using var doc = JsonDocument.Parse(await ReadBoundedAsync(tokenResponse, 1 << 20, ct));
-        var token = (doc.RootElement.TryGetProperty("token", out var t) ? t.GetString() : null)
-            ?? (doc.RootElement.TryGetProperty("access_token", out var a) ? a.GetString() : null)
-            ?? throw new RegistryException($"{realmUri.Host}: the token answer holds no token");
-        return new AuthenticationHeaderValue("Bearer", token);
+        return new AuthenticationHeaderValue("Bearer", Token(await ReadBoundedAsync(tokenResponse, 1 << 20, $"{realmUri.Host}: token", ct), realmUri.Host));
+    }
+
+    /// <summary>
+    /// The token of a token server's answer (<c>token</c>, else <c>access_token</c>), which must be a JSON string of
+    /// the characters a header's token68 may hold: an HTML page, a number or a token with a line break is refused.
+    /// </summary>
+    internal static string Token(byte[] answer, string host)
+    {
+        string? token = null;
+        try
+        {
+            using var doc = JsonDocument.Parse(answer, new JsonDocumentOptions { MaxDepth = 8 });
+            foreach (var name in new[] { "token", "access_token" })
+            {
+                if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
+                {
+                    token = value.GetString();
+                    break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            throw new RegistryException($"{host}: the token server's answer is not JSON (a proxy's or login page?)");
+        }
+        if (string.IsNullOrEmpty(token))
+        {
+            throw new RegistryException($"{host}: the token server's answer holds no token string");
+        }
+        if (!token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~' or '+' or '/' or '='))
+        {
+            throw new RegistryException($"{host}: the token server's token holds characters a header cannot carry");
+        }
+        return token;
     }
 
     /// <summary>The key="value" list of a challenge (realm, service, scope).</summary>
@@ -434,13 +571,21 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
         return result;
     }
 
-    private static async Task EnsureAsync(HttpResponseMessage response, string what, CancellationToken ct)
+    private async Task EnsureAsync(HttpResponseMessage response, string what, CancellationToken ct)
     {
         if (response.IsSuccessStatusCode)
         {
             return;
         }
-        var body = await ReadBoundedAsync(response, 64 << 10, ct, allowTruncation: true);
+        byte[] body;
+        try
+        {
+            body = await ReadBoundedAsync(response, 64 << 10, what, ct, allowTruncation: true);
+        }
+        catch (RegistryException)
+        {
+            body = [];
+        }
         var detail = "";
         try
         {
@@ -458,9 +603,9 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
         throw new RegistryException($"{what}: {(int)response.StatusCode} {response.ReasonPhrase}{Conda.Parsing.Printable.Of(detail)}");
     }
 
-    private static async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, long limit, CancellationToken ct, bool allowTruncation = false)
+    private async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, long limit, string what, CancellationToken ct, bool allowTruncation = false)
     {
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        await using var stream = new ResponseStream(response, await response.Content.ReadAsStreamAsync(ct), SilenceTimeout, what);
         var output = new MemoryStream();
         var buffer = new byte[81920];
         int read;
@@ -478,4 +623,10 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
         }
         return output.ToArray();
     }
+}
+
+/// <summary>Disposes what a variable holds at the end of its scope, also after the variable was given a new value.</summary>
+internal sealed class AsyncDisposer(Func<ValueTask> dispose) : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => dispose();
 }

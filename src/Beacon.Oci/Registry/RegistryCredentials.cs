@@ -16,13 +16,17 @@ public sealed record RegistryLogin(string Username, string Secret)
 /// The credentials Docker would use for a registry, read from Docker's <c>config.json</c> (<c>$DOCKER_CONFIG</c>, else
 /// <c>~/.docker</c>): a per-registry credential helper (<c>credHelpers</c>), the default store (<c>credsStore</c>), each
 /// run as <c>docker-credential-&lt;name&gt; get</c> with the registry on stdin, or the inline <c>auths</c> entry. None
-/// means anonymous.
+/// means anonymous. <paramref name="resolveHelper"/> maps <c>docker-credential-&lt;name&gt;</c> to what is run (by
+/// default the name itself, found on PATH as Docker finds it).
 /// </summary>
-public sealed class RegistryCredentials(string? configDirectory, Func<string, RegistryLogin?>? helperRunner = null)
+public sealed class RegistryCredentials(string? configDirectory, Func<string, string>? resolveHelper = null)
 {
     public static RegistryCredentials FromEnvironment(Func<string, string?> environment) =>
         new(environment("DOCKER_CONFIG") is { Length: > 0 } dir ? dir
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker"));
+
+    /// <summary>How long a credential helper may take before it is killed.</summary>
+    public TimeSpan HelperTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public RegistryLogin? For(string host)
     {
@@ -31,12 +35,28 @@ public sealed class RegistryCredentials(string? configDirectory, Func<string, Re
         {
             return null;
         }
-        using var doc = JsonDocument.Parse(Conda.SafeFile.ReadAllBytes(path, 4 << 20), new JsonDocumentOptions { MaxDepth = 16 });
-        var root = doc.RootElement;
+        try
+        {
+            using var doc = JsonDocument.Parse(Conda.SafeFile.ReadAllBytes(path, 4 << 20), new JsonDocumentOptions { MaxDepth = 16 });
+            return For(doc.RootElement, host);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or Conda.SafeFileException or DecoderFallbackException)
+        {
+            // InvalidOperationException: a value of the wrong JSON kind (a number where a string belongs); FormatException: bad base64.
+            throw new RegistryException($"{path}: Docker's config.json cannot be read for {host} ({Conda.Parsing.Printable.Of(e.Message)})");
+        }
+    }
+
+    private RegistryLogin? For(JsonElement root, string host)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException("it is not a JSON object");
+        }
         var keys = host == References.RemoteImage.DockerHub ? new[] { "https://index.docker.io/v1/", "docker.io", host } : [host, $"https://{host}", $"http://{host}"];
         foreach (var key in keys)
         {
-            if (root.TryGetProperty("credHelpers", out var helpers) && helpers.TryGetProperty(key, out var helper) && helper.GetString() is { Length: > 0 } h)
+            if (root.TryGetProperty("credHelpers", out var helpers) && helpers.ValueKind == JsonValueKind.Object && helpers.TryGetProperty(key, out var helper) && helper.GetString() is { Length: > 0 } h)
             {
                 return Helper(h, key);
             }
@@ -55,14 +75,11 @@ public sealed class RegistryCredentials(string? configDirectory, Func<string, Re
         {
             foreach (var key in keys)
             {
-                if (auths.TryGetProperty(key, out var entry) && entry.TryGetProperty("auth", out var auth) && auth.GetString() is { Length: > 0 } encoded)
+                if (auths.TryGetProperty(key, out var entry) && entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("auth", out var auth) && auth.GetString() is { Length: > 0 } encoded)
                 {
-                    var pair = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+                    var pair = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Convert.FromBase64String(encoded));
                     var colon = pair.IndexOf(':');
-                    if (colon > 0)
-                    {
-                        return new RegistryLogin(pair[..colon], pair[(colon + 1)..]);
-                    }
+                    return colon > 0 ? new RegistryLogin(pair[..colon], pair[(colon + 1)..]) : throw new FormatException($"the 'auth' of {key} is not user:password");
                 }
             }
         }
@@ -73,16 +90,20 @@ public sealed class RegistryCredentials(string? configDirectory, Func<string, Re
     {
         if (!name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
         {
-            throw new RegistryException($"credential helper '{name}' in Docker's config.json is not a helper name");
+            throw new RegistryException($"credential helper '{Conda.Parsing.Printable.Of(name)}' in Docker's config.json is not a helper name");
         }
-        return (helperRunner ?? RunHelper)($"docker-credential-{name}\n{server}");
+        var helper = $"docker-credential-{name}";
+        return RunHelper(resolveHelper?.Invoke(helper) ?? helper, server);
     }
 
-    /// <summary>Runs <c>docker-credential-&lt;name&gt; get</c>; "credentials not found" means none.</summary>
-    private static RegistryLogin? RunHelper(string request)
+    /// <summary>
+    /// Runs <c>docker-credential-&lt;name&gt; get</c>; "credentials not found" (a non-zero exit) means none. Its output
+    /// and error are read at the same time and bounded (a helper that floods stderr cannot block on a full pipe), and
+    /// a helper that does not finish within <see cref="HelperTimeout"/> is killed.
+    /// </summary>
+    private RegistryLogin? RunHelper(string helper, string server)
     {
-        var parts = request.Split('\n', 2);
-        var psi = new ProcessStartInfo(parts[0], "get") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(helper, "get") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         Process process;
         try
         {
@@ -90,27 +111,70 @@ public sealed class RegistryCredentials(string? configDirectory, Func<string, Re
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new RegistryException($"Docker's config.json names the credential helper {parts[0]}, which cannot be run: {e.Message}");
+            throw new RegistryException($"Docker's config.json names the credential helper {Path.GetFileName(helper)}, which cannot be run: {e.Message}");
         }
         using (process)
+        using (var timer = new CancellationTokenSource(HelperTimeout))
         {
-            process.StandardInput.Write(parts[1]);
-            process.StandardInput.Close();
-            var output = process.StandardOutput.ReadToEnd();
-            process.StandardError.ReadToEnd();
-            if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
+            try
+            {
+                var output = DrainAsync(process.StandardOutput.BaseStream, 1 << 20, timer.Token);
+                var errors = DrainAsync(process.StandardError.BaseStream, 0, timer.Token);
+                process.StandardInput.Write(server);
+                process.StandardInput.Close();
+                var json = output.GetAwaiter().GetResult();
+                errors.GetAwaiter().GetResult();
+                process.WaitForExitAsync(timer.Token).GetAwaiter().GetResult();
+                if (process.ExitCode != 0)
+                {
+                    return null;
+                }
+                return Answer(json, Path.GetFileName(helper));
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException)
             {
                 process.Kill(entireProcessTree: true);
-                throw new RegistryException($"{parts[0]} get did not answer within 30 s");
+                throw new RegistryException(e is OperationCanceledException
+                    ? $"{Path.GetFileName(helper)} get did not answer within {HelperTimeout.TotalSeconds:0.#} s"
+                    : $"{Path.GetFileName(helper)} get: {e.Message}");
             }
-            if (process.ExitCode != 0)
+        }
+    }
+
+    /// <summary>Reads a helper's pipe to its end, keeping at most <paramref name="keep"/> bytes (more is an error when keeping).</summary>
+    private static async Task<byte[]> DrainAsync(Stream pipe, int keep, CancellationToken ct)
+    {
+        var kept = new MemoryStream();
+        var buffer = new byte[16384];
+        int read;
+        while ((read = await pipe.ReadAsync(buffer, ct)) > 0)
+        {
+            if (keep > 0)
             {
-                return null;
+                if (kept.Length + read > keep)
+                {
+                    throw new IOException($"the answer is larger than {keep} bytes");
+                }
+                kept.Write(buffer, 0, read);
             }
-            using var doc = JsonDocument.Parse(output);
-            var user = doc.RootElement.TryGetProperty("Username", out var u) ? u.GetString() : null;
-            var secret = doc.RootElement.TryGetProperty("Secret", out var s) ? s.GetString() : null;
+        }
+        return kept.ToArray();
+    }
+
+    private static RegistryLogin? Answer(byte[] json, string helper)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 8 });
+            var root = doc.RootElement;
+            string? Text(string name) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            var user = Text("Username");
+            var secret = Text("Secret");
             return user is null || secret is null ? null : new RegistryLogin(user, secret);
+        }
+        catch (JsonException)
+        {
+            throw new RegistryException($"{helper} get answered something that is not JSON");
         }
     }
 }

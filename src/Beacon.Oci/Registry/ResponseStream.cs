@@ -1,38 +1,39 @@
+using Beacon.Conda.Net;
+
 namespace Beacon.Oci.Registry;
 
-/// <summary>An HTTP response's body that disposes the response with it.</summary>
-internal sealed class ResponseStream(HttpResponseMessage response, Stream body) : Stream
+/// <summary>
+/// An HTTP response's body that disposes the response with it, waits at most the client's silence bound for each
+/// read (<see cref="BoundedSilenceStream"/>), and turns a cut or stalled connection into a <see cref="RegistryException"/>
+/// naming what was being read.
+/// </summary>
+internal sealed class ResponseStream(HttpResponseMessage response, Stream body, TimeSpan silence, string what) : ReadOnlyStream
 {
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
+    private readonly BoundedSilenceStream _body = new(body, silence, what);
 
-    public override long Position
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
+        try
+        {
+            return await _body.ReadAsync(buffer, cancellationToken);
+        }
+        catch (StalledException e)
+        {
+            throw new RegistryException(e.Message);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RegistryException($"{what}: the connection broke ({e.Message})");
+        }
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => body.Read(buffer, offset, count);
-
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => body.ReadAsync(buffer, cancellationToken);
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            body.Dispose();
+            _body.Dispose();
             response.Dispose();
         }
         base.Dispose(disposing);
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

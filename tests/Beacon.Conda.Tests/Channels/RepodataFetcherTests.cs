@@ -11,7 +11,7 @@ public class RepodataFetcherTests : IDisposable
 {
     private static readonly byte[] Repodata = Fixtures.ReadAllBytes("conda", "channels", "conda-forge-numpy-2024-02", "linux-64", "repodata.json");
     private readonly TempRepo _cache = new("beacon-cache-");
-    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(1) });
+    private readonly HttpClient _http = Beacon.Conda.Net.BeaconHttp.Create();
 
     private RepodataFetcher Fetcher(bool offline = false) => new(_http, new FetchOptions
     {
@@ -160,6 +160,33 @@ public class RepodataFetcherTests : IDisposable
         var e = await Assert.ThrowsAsync<RepodataException>(() => Fetcher().FetchAsync(server.Url + "/nope", "linux-64"));
         Assert.Contains("404", e.Message, StringComparison.Ordinal);
         Assert.True(server.Requests.Count <= 2, $"{server.Requests.Count} requests for a 404");
+    }
+
+    [Fact]
+    public async Task A_redirect_to_a_local_file_is_refused_once_and_never_followed()
+    {
+        using var server = new LoopbackServer(async (_, ctx) =>
+        {
+            ctx.Response.Headers["Location"] = "file:///etc/passwd";
+            await LoopbackServer.Send(ctx, 302);
+        });
+        var e = await Assert.ThrowsAsync<RepodataException>(() => Fetcher().FetchAsync(server.Url + "/cf", "linux-64"));
+        Assert.Equal($"could not fetch {server.Url}/cf/linux-64/repodata.json after 1 attempt(s): {server.Url}/cf/linux-64/repodata.json.zst redirects to file:///etc/passwd, which is not http or https; Beacon does not follow it", e.Message);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task A_redirect_to_a_mirror_over_http_is_followed()
+    {
+        using var mirror = new LoopbackServer(Plain());
+        using var server = new LoopbackServer(async (_, ctx) =>
+        {
+            ctx.Response.Headers["Location"] = mirror.Url + "/mirror" + ctx.Request.Url!.AbsolutePath;
+            await LoopbackServer.Send(ctx, 301);
+        });
+        var result = await Fetcher().FetchAsync(server.Url + "/cf", "linux-64");
+        Assert.Equal(Repodata, result.Json);
+        Assert.Equal(["/mirror/cf/linux-64/repodata.json.zst", "/mirror/cf/linux-64/repodata.json"], mirror.Requests.Select(r => r.Path));
     }
 
     public void Dispose()

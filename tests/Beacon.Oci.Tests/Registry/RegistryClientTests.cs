@@ -18,7 +18,7 @@ public sealed class RegistryClientTests : IDisposable
     private static readonly string? Open = TestServices.Registry;
     private static readonly string? Guarded = TestServices.AuthRegistry;
     private readonly TempRepo _config = new("beacon-docker-config-");
-    private readonly HttpClient _http = new();
+    private readonly HttpClient _http = Beacon.Conda.Net.BeaconHttp.Create();
     private readonly string _repository = "beacon-client-" + Guid.NewGuid().ToString("N")[..8];
 
     private static void RequireRegistries() => TestServices.Registries();
@@ -129,22 +129,103 @@ public sealed class RegistryClientTests : IDisposable
         ], seen);
     }
 
+    /// <summary>
+    /// A chunked upload through a proxy (a real HTTP server on 127.0.0.1 forwarding to the real registry) that breaks
+    /// the connection on the second PATCH: once before the registry sees the chunk, once after it has taken it. The
+    /// client asks the registry where the upload stands and goes on from there (or starts again when the registry has
+    /// lost it); the blob arrives whole.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("before")]
+    [InlineData("after")]
+    public async Task A_chunked_upload_resumes_where_the_registry_says_it_stands(string breakAt)
+    {
+        RequireRegistries();
+        using var forward = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
+        var patches = 0;
+        var statusAsked = 0;
+        LoopbackServer? proxy = null;
+        proxy = new LoopbackServer(async (_, context) =>
+        {
+            var request = context.Request;
+            var isPatch = request.HttpMethod == "PATCH";
+            var broken = isPatch && Interlocked.Increment(ref patches) == 2;
+            if (request.HttpMethod == "GET" && request.Url!.AbsolutePath.Contains("/blobs/uploads/", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref statusAsked);
+            }
+            if (broken && breakAt == "before")
+            {
+                context.Response.Abort();
+                return;
+            }
+            using var message = new HttpRequestMessage(new HttpMethod(request.HttpMethod), $"http://{Open}{request.Url!.PathAndQuery}");
+            var body = new MemoryStream();
+            await request.InputStream.CopyToAsync(body);
+            if (request.HttpMethod is "PUT" or "PATCH" or "POST")
+            {
+                message.Content = new ByteArrayContent(body.ToArray());
+                foreach (var header in new[] { "Content-Type", "Content-Range" })
+                {
+                    if (request.Headers[header] is { } value)
+                    {
+                        message.Content.Headers.TryAddWithoutValidation(header, value);
+                    }
+                }
+            }
+            using var answer = await forward.SendAsync(message);
+            var bytes = await answer.Content.ReadAsByteArrayAsync();
+            if (broken)
+            {
+                context.Response.Abort(); // the registry took the chunk; the client never hears so
+                return;
+            }
+            context.Response.StatusCode = (int)answer.StatusCode;
+            foreach (var header in new[] { "Location", "Range", "Docker-Upload-UUID", "Docker-Content-Digest" })
+            {
+                if (answer.Headers.TryGetValues(header, out var values))
+                {
+                    context.Response.Headers[header] = values.First().Replace($"http://{Open}", proxy!.Url, StringComparison.Ordinal);
+                }
+            }
+            context.Response.ContentLength64 = bytes.Length;
+            await context.Response.OutputStream.WriteAsync(bytes);
+            context.Response.Close();
+        });
+        using (proxy)
+        {
+            var client = new RegistryClient(_http, new RegistryCredentials(null)) { ChunkSize = 100_000 };
+            var repo = RemoteImage.Parse($"127.0.0.1:{proxy.Port}/{_repository}/resumed:x");
+            var blob = Random(350_000);
+            var digest = Descriptor.DigestOf(blob);
+            var push = await client.PushBlobAsync(repo, digest, blob);
+            Assert.Equal((BlobPushKind.UploadedInChunks, 350_000L), (push.Kind, push.Size));
+            Assert.Equal(1, statusAsked);
+            // Before: the second chunk is sent again (5 PATCHes). After: distribution forgets an upload whose state
+            // token is stale, so the upload starts over once (2 + 4 PATCHes).
+            Assert.Equal(breakAt == "before" ? 5 : 6, patches);
+            Assert.Equal(blob, await Client().GetBlobAsync(RemoteImage.Parse($"{Open}/{_repository}/resumed:x"), digest));
+        }
+    }
+
     [Fact]
     public void Credentials_come_from_a_helper_for_the_host_then_the_store_then_auths()
     {
         _config.Write("config.json", "{\"credHelpers\": {\"ghcr.io\": \"gh\"}, \"credsStore\": \"desktop\", \"auths\": {\"quay.io\": {\"auth\": \"" +
             Convert.ToBase64String("q:pw"u8.ToArray()) + "\"}}}");
-        var asked = new List<string>();
-        var credentials = new RegistryCredentials(_config.Root, request =>
+        // Real helpers (shell scripts run as Docker runs docker-credential-<name> get) that log what they were asked.
+        var log = _config.Path_("asked.log");
+        foreach (var (name, answer) in new[] { ("gh", "echo '{\"Username\":\"gh-user\",\"Secret\":\"gh-token\"}'"), ("desktop", "echo 'credentials not found in native keychain' >&2; exit 1") })
         {
-            asked.Add(request.Replace('\n', ' '));
-            return request.StartsWith("docker-credential-gh", StringComparison.Ordinal) ? new RegistryLogin("gh-user", "gh-token") : null;
-        });
+            _config.Write($"docker-credential-{name}", $"#!/bin/sh\nprintf '%s %s\\n' \"$(basename \"$0\")\" \"$(cat)\" >> '{log}'\n{answer}\n");
+            File.SetUnixFileMode(_config.Path_($"docker-credential-{name}"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        var credentials = new RegistryCredentials(_config.Root, helper => _config.Path_(helper));
         Assert.Equal("gh-user", credentials.For("ghcr.io")!.Username);
         Assert.Equal("q", credentials.For("quay.io")!.Username);
         Assert.Null(credentials.For("example.org"));
         Assert.Equal(["docker-credential-gh ghcr.io", "docker-credential-desktop quay.io", "docker-credential-desktop https://quay.io", "docker-credential-desktop http://quay.io",
-            "docker-credential-desktop example.org", "docker-credential-desktop https://example.org", "docker-credential-desktop http://example.org"], asked);
+            "docker-credential-desktop example.org", "docker-credential-desktop https://example.org", "docker-credential-desktop http://example.org"], File.ReadAllLines(log));
         Assert.Equal("RegistryLogin(gh-user, ***)", credentials.For("ghcr.io")!.ToString());
     }
 
