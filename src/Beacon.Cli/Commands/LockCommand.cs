@@ -23,17 +23,18 @@ internal static class LockCommand
         var check = Options.Flag("--check", "Solve every layer again without writing; exit 1 if any lock would change.");
         var format = Options.DiagnosticFormat();
         var repo = Options.Repo();
+        var wait = new Option<int>("--wait") { Description = "Seconds to wait for another beacon run that is writing this repository's locks.", DefaultValueFactory = _ => 600, HelpName = "seconds" };
         var command = new Command("lock", "Solve the layer tree top-down (each child on its parent's records as hard pins) and write layers/<name>.lock.")
         {
-            layers, update, updateAll, stage, quiet, offline, check, format, repo,
+            layers, update, updateAll, stage, quiet, offline, check, format, repo, wait,
         };
         command.SetAction((parse, token) => RunAsync(new CommandRun(console, "lock", json: false, parse.GetValue(format) == "github"), parse.GetValue(repo), parse.GetValue(layers)!,
-            parse.GetValue(update)!, parse.GetValue(updateAll), parse.GetValue(stage), parse.GetValue(quiet), parse.GetValue(offline), parse.GetValue(check), token));
+            parse.GetValue(update)!, parse.GetValue(updateAll), parse.GetValue(stage), parse.GetValue(quiet), parse.GetValue(offline), parse.GetValue(check), parse.GetValue(wait), token));
         return command;
     }
 
     private static async Task<int> RunAsync(CommandRun run, string? repo, string[] layers, string[] update, bool updateAll, string? stage, bool quiet,
-        bool offline, bool check, CancellationToken token)
+        bool offline, bool check, int wait, CancellationToken token)
     {
         if (Repository.Load(run, repo, out var exit) is not { } workspace)
         {
@@ -45,7 +46,11 @@ internal static class LockCommand
             return run.Fail(DiagnosticCode.UnknownLayerArgument, $"no such layer: {string.Join(", ", unknown)}");
         }
         using var http = BeaconHttp.Create();
-        var locker = new Locker(workspace, ChannelAccess.Loader(run.Console, http, offline));
+        if (wait < 0)
+        {
+            return run.Fail(DiagnosticCode.InvalidCommandLine, "--wait takes a number of seconds, 0 or more");
+        }
+        using var locker = new Locker(workspace, ChannelAccess.Loader(run.Console, http, offline)) { WaitLimit = TimeSpan.FromSeconds(wait) };
         if (check && (update.Length > 0 || updateAll))
         {
             return run.Fail(DiagnosticCode.InvalidCommandLine, "--check compares the locks with a fresh solve; it cannot be combined with --update or --update-all");
@@ -81,6 +86,10 @@ internal static class LockCommand
         catch (LockChannelException e)
         {
             return run.Fail(DiagnosticCode.ChannelUnavailable, e.Message);
+        }
+        catch (TimeoutException e)
+        {
+            return run.Fail(DiagnosticCode.RepositoryBusy, e.Message, ExitCodes.CheckFailed);
         }
         foreach (var failed in result.Results.OfType<LayerNotLocked>())
         {

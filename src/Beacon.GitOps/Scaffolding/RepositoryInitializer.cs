@@ -57,7 +57,7 @@ public static class RepositoryInitializer
                 // The template is Beacon's own: a failure here is a defect, reported with what the loader found.
                 return new InitRefused(DiagnosticCode.InvalidCommandLine, "the new repository does not validate", loaded.Diagnostics);
             }
-            var locker = new Locker(loaded.Workspace!, loader);
+            using var locker = new Locker(loaded.Workspace!, loader);
             LockRun run;
             try
             {

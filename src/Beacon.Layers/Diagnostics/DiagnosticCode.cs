@@ -102,4 +102,5 @@ public enum DiagnosticCode
     GpuUnavailable = 620,
     EngineRefused = 621,
     EnvironmentVariableMissing = 622,
+    RepositoryBusy = 623,
 }

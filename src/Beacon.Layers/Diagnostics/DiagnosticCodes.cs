@@ -95,5 +95,6 @@ public static class DiagnosticCodes
         [DiagnosticCode.GpuUnavailable] = "The Docker engine cannot give a GPU workload its GPU: its host has no NVIDIA driver and NVIDIA Container Toolkit.",
         [DiagnosticCode.EngineRefused] = "The Docker engine (or compose) answered with an error: a container that cannot start, a port in use, a bad request.",
         [DiagnosticCode.EnvironmentVariableMissing] = "A variable the command needs from the environment is not set (JUPYTER_TOKEN for Jupyter servers and workspaces).",
+        [DiagnosticCode.RepositoryBusy] = "Another beacon run held the repository's lock (.beacon/repository.lock) for longer than --wait: locks are written by one run at a time.",
     };
 }

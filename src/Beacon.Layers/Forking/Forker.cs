@@ -109,7 +109,8 @@ public sealed class Forker(Workspace workspace, ChannelLoader loader)
         }
         var layers = workspace.Tree.TopologicalOrder.Append(document).ToList();
         var fork = workspace with { Tree = LayerTree.FromValidated(layers) };
-        var run = await new Locker(fork, loader).RunAsync(new LockOptions { Layers = [request.NewName] }, cancellationToken: cancellationToken);
+        using var locker = new Locker(fork, loader);
+        var run = await locker.RunAsync(new LockOptions { Layers = [request.NewName] }, cancellationToken: cancellationToken);
         var result = run.Results.Single(r => r.Layer == request.NewName);
         if (run.Results.Any(r => r.Layer != request.NewName && r.Status is LockStatus.Locked or LockStatus.Failed))
         {

@@ -100,8 +100,24 @@ public sealed record LockRun(IReadOnlyList<LayerLockResult> Results, int Solves)
 /// moves as little as possible. A layer is re-solved only when its inputs or its parent's lock changed, or when
 /// <c>--update</c> frees one of its packages. Nothing is written unless every layer locks.
 /// </summary>
-public sealed class Locker(Workspace workspace, ChannelLoader loader)
+public sealed class Locker(Workspace workspace, ChannelLoader loader) : IDisposable
 {
+    /// <summary>How long a run waits for another run in the same repository to finish (<see cref="RepositoryLock"/>).</summary>
+    public TimeSpan WaitLimit { get; init; } = TimeSpan.FromMinutes(10);
+
+    private RepositoryLock? _held;
+
+    /// <summary>Releases the repository's lock when no <see cref="Write"/> did.</summary>
+    public void Dispose()
+    {
+        _held?.Dispose();
+        _held = null;
+    }
+
+    /// <summary>
+    /// Solves what is stale. The repository's lock is taken first and held until <see cref="Write"/> or
+    /// <see cref="Dispose"/>, so what was read, solved and written belongs to one run.
+    /// </summary>
     public async Task<LockRun> RunAsync(LockOptions options, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
         var tree = workspace.Tree;
@@ -110,6 +126,7 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader)
         {
             throw new ArgumentException($"no such layer: {string.Join(", ", unknown)}");
         }
+        _held ??= await RepositoryLock.AcquireAsync(workspace, progress, WaitLimit, cancellationToken);
         // What a killed run left: its temporary files go; its journal stays until this run's locks are in place.
         AtomicFile.CleanStale(workspace.FullPath("layers"));
         var stored = LockStore.ReadAll(workspace);
@@ -211,6 +228,7 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader)
             // Every lock was found current: whatever an interrupted run left is consistent again.
             File.Delete(workspace.FullPath(LockStore.JournalPath));
         }
+        Dispose();
     }
 
     private static string? StaleReason(StoredLock? existing, string inputs, string? parentSha, IReadOnlySet<string> freed, bool updateAll)

@@ -34,7 +34,7 @@ public sealed class ChangeSummaryTests : IDisposable
     private async Task LockAll()
     {
         var workspace = WorkspaceLoader.Load(_repo.Root).Workspace!;
-        var locker = new Locker(workspace, new ChannelLoader(null));
+        using var locker = new Locker(workspace, new ChannelLoader(null));
         var run = await locker.RunAsync(new LockOptions());
         Assert.True(run.Success, string.Join("\n", run.Results.OfType<LayerNotLocked>().Select(r => r.Explanation)));
         locker.Write(run);

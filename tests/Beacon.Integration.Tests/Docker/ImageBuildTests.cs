@@ -34,7 +34,7 @@ public sealed class ImageBuildTests : IClassFixture<DockerFixture>, IDisposable
     private async Task<Plan> LockAndPlan()
     {
         var workspace = WorkspaceLoader.Load(_repo.Root).Workspace!;
-        var locker = new Locker(workspace, new ChannelLoader(null));
+        using var locker = new Locker(workspace, new ChannelLoader(null));
         var run = await locker.RunAsync(new LockOptions());
         Assert.True(run.Success);
         locker.Write(run);

@@ -50,7 +50,7 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
         _repo.Write("layers/app.yaml", "name: app\nparent: tools\nstage: production\ndependencies:\n  - beacon-app\n");
         _repo.Write("stacks/Pulumi.oci-local.yaml", $"config:\n  beacon:cloud: local\n  beacon:registry: {docker.Registry}/{_namespace}\n");
         var workspace = WorkspaceLoader.Load(_repo.Root).Workspace!;
-        var locker = new Locker(workspace, new ChannelLoader(null));
+        using var locker = new Locker(workspace, new ChannelLoader(null));
         var run = await locker.RunAsync(new LockOptions());
         Assert.True(run.Success, string.Join("\n", run.Results.OfType<LayerNotLocked>().Select(r => r.Explanation)));
         locker.Write(run);
@@ -285,7 +285,7 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
             .File("lib/real/data.txt", "read through the link\n").Symlink("lib/alias", "real").Symlink("lib/self", "."));
         _repo.Write("beacon.yaml", $"channels:\n  beacon-test: {Fixtures.Path("conda", "beacon-test-channel")}\n  linky: {_repo.Path_("linky-channel")}\n");
         _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {BaseImage}\nchannels: [beacon-test, linky]\nstage: production\ndependencies:\n  - python 3.11.*\n  - linky\n");
-        var locker = new Locker(WorkspaceLoader.Load(_repo.Root).Workspace!, new ChannelLoader(null));
+        using var locker = new Locker(WorkspaceLoader.Load(_repo.Root).Workspace!, new ChannelLoader(null));
         var locked = await locker.RunAsync(new LockOptions());
         Assert.True(locked.Success, string.Join("\n", locked.Results.OfType<LayerNotLocked>().Select(r => r.Explanation)));
         locker.Write(locked);

@@ -21,7 +21,7 @@ public sealed class DeployWorkflowTests(DockerFixture docker) : IClassFixture<Do
 
     private async Task Lock()
     {
-        var locker = new Locker(WorkspaceLoader.Load(_repo.Root).Workspace!, new ChannelLoader(null));
+        using var locker = new Locker(WorkspaceLoader.Load(_repo.Root).Workspace!, new ChannelLoader(null));
         var run = await locker.RunAsync(new LockOptions());
         Assert.True(run.Success);
         locker.Write(run);

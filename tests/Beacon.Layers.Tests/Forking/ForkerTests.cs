@@ -23,7 +23,7 @@ public sealed class ForkerTests : IDisposable
     private async Task<Workspace> Locked()
     {
         var workspace = WorkspaceLoader.Load(_repo.Root).Workspace!;
-        var locker = new Locker(workspace, new ChannelLoader(null));
+        using var locker = new Locker(workspace, new ChannelLoader(null));
         var run = await locker.RunAsync(new LockOptions());
         Assert.True(run.Success);
         locker.Write(run);

@@ -32,7 +32,7 @@ public sealed class LockerTests : IDisposable
     private async Task<LockRun> Lock(LockOptions? options = null, bool write = true)
     {
         var workspace = Load();
-        var locker = new Locker(workspace, new ChannelLoader(null));
+        using var locker = new Locker(workspace, new ChannelLoader(null));
         var run = await locker.RunAsync(options ?? new LockOptions());
         if (write && run.Success)
         {
@@ -49,6 +49,23 @@ public sealed class LockerTests : IDisposable
     {
         public Conda.Locks.ExplicitLock Lock { get; } = Conda.Locks.ExplicitLock.Parse(Text).Value!;
         public HashSet<string> Dists => Lock.Packages.Select(p => p.DistString).ToHashSet();
+    }
+
+    [Fact]
+    public async Task A_second_run_waits_until_the_first_has_written_its_locks()
+    {
+        using var first = new Locker(Load(), new ChannelLoader(null));
+        var firstRun = await first.RunAsync(new LockOptions());
+        using var second = new Locker(Load(), new ChannelLoader(null));
+        var waited = new List<string>();
+        var secondRun = second.RunAsync(new LockOptions(), waited.Add);
+        await Task.Delay(500);
+        Assert.False(secondRun.IsCompleted, "the second run read the repository while the first one was writing it");
+        Assert.Equal(["waiting for another beacon run writing locks in this repository"], waited);
+        first.Write(firstRun);
+        var result = await secondRun.WaitAsync(TimeSpan.FromSeconds(30));
+        // The second run reads what the first wrote: nothing is stale any more.
+        Assert.All(result.Results, r => Assert.Equal(LockStatus.UpToDate, r.Status));
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace Beacon.Oci.Tests.Registry;
 /// <summary>
 /// What a broken or hostile registry, token server or Docker configuration does to the client: a faulty server on
 /// 127.0.0.1 (a real HTTP server whose answers each case scripts) and real config files and credential helpers.
-/// Every case ends in a <see cref="RegistryException"/> (which the commands print as BEA0618) within a bound of
+/// Every case ends in a <see cref="RegistryException"/> (which the commands print as BEA0609) within a bound of
 /// seconds, never a hang or an internal error.
 /// </summary>
 public sealed class RegistryFaultTests : IDisposable
