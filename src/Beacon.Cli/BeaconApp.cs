@@ -77,6 +77,7 @@ public static class BeaconApp
             KernelsCommand.Kernel(console),
             WorkspaceCommand.Create(console),
             PublishCommand.Create(console),
+            StagesCommand.Create(console),
             LocalStackCommands.Up(console),
             LocalStackCommands.Down(console),
             LocalStackCommands.Status(console),

@@ -103,4 +103,5 @@ public enum DiagnosticCode
     EngineRefused = 621,
     EnvironmentVariableMissing = 622,
     RepositoryBusy = 623,
+    StageDisagrees = 624,
 }

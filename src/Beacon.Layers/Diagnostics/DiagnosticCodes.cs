@@ -96,5 +96,6 @@ public static class DiagnosticCodes
         [DiagnosticCode.EngineRefused] = "The Docker engine (or compose) answered with an error: a container that cannot start, a port in use, a bad request.",
         [DiagnosticCode.EnvironmentVariableMissing] = "A variable the command needs from the environment is not set (JUPYTER_TOKEN for Jupyter servers and workspaces).",
         [DiagnosticCode.RepositoryBusy] = "Another beacon run held the repository's lock (.beacon/repository.lock) for longer than --wait: locks are written by one run at a time.",
+        [DiagnosticCode.StageDisagrees] = "A layer's stage and its registry's <layer>:<stage> tags disagree: a publish that did not reach the layer file, or a stage set by hand.",
     };
 }

@@ -116,6 +116,61 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
         return true;
     }
 
+    /// <summary>
+    /// The tags of <paramref name="repository"/> (GET /v2/&lt;name&gt;/tags/list, following the Link header's next page
+    /// up to 100 pages); none when the registry does not know the repository.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ListTagsAsync(RemoteImage repository, CancellationToken ct = default)
+    {
+        var tags = new List<string>();
+        Uri? next = new(repository.BaseUri, $"{repository.Repository}/tags/list");
+        for (var page = 0; next is not null && page < 100; page++)
+        {
+            var at = next;
+            using var response = await SendAsync(repository, "pull", () => new HttpRequestMessage(HttpMethod.Get, at), ct);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return [];
+            }
+            await EnsureAsync(response, $"GET tags {repository.Repository}", ct);
+            var body = await ReadBoundedAsync(response, 4 << 20, $"{repository.Host}: tags of {repository.Repository}", ct);
+            try
+            {
+                using var doc = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 8 });
+                if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("tags", out var list) && list.ValueKind == JsonValueKind.Array)
+                {
+                    tags.AddRange(list.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!));
+                }
+            }
+            catch (JsonException)
+            {
+                throw new RegistryException($"{repository.Host}: the tag list of {repository.Repository} is not JSON");
+            }
+            next = NextPage(response, at);
+        }
+        return tags;
+    }
+
+    /// <summary>The <c>Link: &lt;/v2/...&gt;; rel="next"</c> of a paginated answer, on the same origin only.</summary>
+    private static Uri? NextPage(HttpResponseMessage response, Uri current)
+    {
+        if (!response.Headers.TryGetValues("Link", out var links))
+        {
+            return null;
+        }
+        foreach (var link in links)
+        {
+            var open = link.IndexOf('<');
+            var close = link.IndexOf('>', open + 1);
+            if (open >= 0 && close > open && link[close..].Contains("rel=\"next\"", StringComparison.Ordinal)
+                && Uri.TryCreate(current, link[(open + 1)..close], out var next) && next.Authority == current.Authority && next.Scheme == current.Scheme)
+            {
+                return next;
+            }
+        }
+        return null;
+    }
+
     /// <summary>A blob, verified against its digest.</summary>
     public async Task<byte[]> GetBlobAsync(RemoteImage repository, string digest, CancellationToken ct = default)
     {
