@@ -157,6 +157,78 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
         Assert.All(second.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.Matches("^reused    .* 0 B uploaded$", l));
     }
 
+    private string[] BuildProcesses(int count, string cache)
+    {
+        var env = new Dictionary<string, string?> { ["BEACON_CACHE_DIR"] = cache, ["NO_COLOR"] = "1" };
+        var runs = Enumerable.Range(0, count).Select(_ => Task.Run(() =>
+            ProcessRunner.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "beacon.dll"), "build", "--builder", "oci", "--stack", "oci-local"], _repo.Root, env, TimeSpan.FromMinutes(4)))).ToArray();
+        Task.WaitAll(runs);
+        Assert.All(runs, r => Assert.True(r.Result.ExitCode == 0, r.Result.Stderr));
+        // "built     core  <registry>/<ns>/core@sha256:...  3 layers, ..." or "reused    core  ...": the layer and its digest.
+        return runs.Select(r => string.Join("\n", r.Result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(2))))).ToArray();
+    }
+
+    /// <summary>Three oci builds at once on one package cache and one registry: each succeeds and names the same digests.</summary>
+    [SkippableFact]
+    public async Task Parallel_oci_builds_sharing_a_cache_all_succeed_with_the_same_digests()
+    {
+        await Organisation();
+        // BEACON_CACHE_DIR holds repodata; the package cache is its sibling pkgs/.
+        var digests = BuildProcesses(3, _repo.Path_("cache/repodata"));
+        Assert.Equal(3, digests[0].Split('\n').Length);
+        Assert.All(digests, d => Assert.Equal(digests[0], d));
+        Assert.Empty(Directory.GetDirectories(_repo.Path_("cache/pkgs/scratch")));
+    }
+
+    /// <summary>
+    /// Builds killed with SIGKILL inside their work (no finally block runs): the next build sweeps what they left in the
+    /// cache's scratch space, finishes, and names the digests of a build that was never interrupted (made with a fresh
+    /// cache into another namespace of the registry).
+    /// </summary>
+    [SkippableFact]
+    public async Task Oci_builds_killed_inside_their_work_leave_nothing_behind_and_the_rebuild_gives_the_clean_digests()
+    {
+        await Organisation();
+        var cache = _repo.Path_("cache/repodata");
+        // Each run is killed right after its k-th progress line (reading channels, building a layer, fetching a
+        // package, pushing a layer): points inside the work, wherever the earlier kills left it.
+        var leftBehind = 0;
+        foreach (var k in new[] { 3, 5, 2, 7 })
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = _repo.Root, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "beacon.dll"), "build", "--builder", "oci", "--stack", "oci-local" })
+            {
+                psi.ArgumentList.Add(arg);
+            }
+            psi.Environment["BEACON_CACHE_DIR"] = cache;
+            using var process = new System.Diagnostics.Process { StartInfo = psi };
+            var lines = 0;
+            process.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is not null && Interlocked.Increment(ref lines) == k)
+                {
+                    process.Kill(); // SIGKILL: no finally block of the build runs
+                }
+            };
+            process.Start();
+            process.BeginErrorReadLine();
+            process.BeginOutputReadLine();
+            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)));
+            leftBehind += Directory.Exists(_repo.Path_("cache/pkgs/scratch")) ? Directory.GetDirectories(_repo.Path_("cache/pkgs/scratch")).Length : 0;
+        }
+        Assert.True(leftBehind > 0, "no kill hit a build at work");
+        var resumed = BuildProcesses(1, cache)[0];
+        Assert.Empty(Directory.GetDirectories(_repo.Path_("cache/pkgs/scratch")));
+        Assert.DoesNotContain(Directory.GetFiles(_repo.Path_("cache/pkgs/scratch")), f => !f.EndsWith(".lock", StringComparison.Ordinal));
+
+        // The same organisation built without interruption, with a fresh cache, into another namespace.
+        var clean = _namespace + "-clean";
+        _repo.Write("stacks/Pulumi.oci-local.yaml", $"config:\n  beacon:cloud: local\n  beacon:registry: {docker.Registry}/{clean}\n");
+        var uninterrupted = BuildProcesses(1, _repo.Path_("clean-cache/repodata"))[0];
+        Assert.Equal(uninterrupted.Replace($"/{clean}/", $"/{_namespace}/", StringComparison.Ordinal), resumed);
+    }
+
     /// <summary>
     /// A stack that says beacon:builder oci: `beacon build` pushes by digest, `beacon test` pulls that digest and runs
     /// the layer's tests in it, `beacon publish` puts the stage tag on the tested manifest — the registry's
