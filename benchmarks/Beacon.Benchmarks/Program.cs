@@ -14,11 +14,15 @@ using Beacon.Layers.Loading;
 //                                   .beacon/infra/beacon-infra); a path ending in .dll is run with `dotnet`.
 //   oci-build                       the OCI builder on a three-layer subtree (warm cache, fresh repositories, bytes per
 //                                   layer, rebuild) and the Dockerfile builder with the stand-in; needs scripts/services.sh
+//   oci-large [GiB]                 a 5 GiB layer (one 2.5 GiB file) through `beacon build` with the oci builder: wall
+//                                   time and peak RSS of the process, then docker pull/run check the files; services.sh
 var what = args.Length > 0 ? args[0] : "validate";
 switch (what)
 {
     case "oci-build":
         return await OciBuildBenchmark.RunAsync();
+    case "oci-large":
+        return await OciLargeBenchmark.RunAsync(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2.5);
     case "validate":
     {
         var layers = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500;

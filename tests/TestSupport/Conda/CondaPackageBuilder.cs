@@ -51,6 +51,19 @@ internal sealed class CondaPackageBuilder(string name, string version = "1.0", s
         return this;
     }
 
+    /// <summary>
+    /// A file of <paramref name="length"/> bytes that repeat one pseudo-random MiB, streamed: incompressible for gzip's
+    /// 32 KiB window (a layer pays the full cost), small in the package's zstd part (its window holds the period).
+    /// </summary>
+    public CondaPackageBuilder Patterned(string path, long length, int seed)
+    {
+        var block = new byte[1 << 20];
+        new Random(seed).NextBytes(block);
+        _entries.Add(() => new PaxTarEntry(TarEntryType.RegularFile, path) { DataStream = new RepeatStream(block, length), Mode = (UnixFileMode)0b110_100_100 });
+        _paths.Add(new Dictionary<string, object> { ["_path"] = path, ["path_type"] = "hardlink", ["size_in_bytes"] = length });
+        return this;
+    }
+
     public CondaPackageBuilder Folder(string path)
     {
         _entries.Add(() => new PaxTarEntry(TarEntryType.Directory, path) { Mode = (UnixFileMode)0b111_101_101 });
@@ -177,7 +190,10 @@ internal sealed class CondaPackageBuilder(string name, string version = "1.0", s
     private string BuildText => build;
 
     /// <summary>Zero bytes, read on demand.</summary>
-    private sealed class ZeroStream(long length) : Stream
+    private sealed class ZeroStream(long length) : RepeatStream(new byte[1 << 16], length);
+
+    /// <summary><paramref name="block"/> over and over up to <paramref name="length"/> bytes, read on demand.</summary>
+    private class RepeatStream(byte[] block, long length) : Stream
     {
         private long _position;
         public override bool CanRead => true;
@@ -193,8 +209,9 @@ internal sealed class CondaPackageBuilder(string name, string version = "1.0", s
 
         public override int Read(byte[] buffer, int offset, int count)
         {
-            var n = (int)Math.Min(count, length - _position);
-            Array.Clear(buffer, offset, n);
+            var at = (int)(_position % block.Length);
+            var n = (int)Math.Min(Math.Min(count, length - _position), block.Length - at);
+            Array.Copy(block, at, buffer, offset, n);
             _position += n;
             return n;
         }
