@@ -73,6 +73,8 @@ public static class RepositoryInitializer
                 return new InitRefused(DiagnosticCode.LayerNotLockable, $"layer '{failed.Layer}' cannot be locked against '{options.Channel}':\n{failed.Explanation}", []);
             }
             locker.Write(run);
+            // The lock run's repository lock lived in the private staging folder; it is no file of the new repository.
+            Directory.Delete(Path.Combine(work, ".beacon"), recursive: true);
             AtomicFile.WriteAllText(Path.Combine(work, CodeOwners.RelativePath), CodeOwners.Render(loaded.Workspace!));
             if (Directory.Exists(target))
             {
