@@ -95,6 +95,12 @@ internal static partial class MatchSpecParser
         }
         if (brackets.Remove("subdir", out var bracketSubdir))
         {
+            // A subdir is a platform name (linux-64, noarch, osx-arm64): anything else would be written back into the
+            // channel part of the spec and read as something else.
+            if (!bracketSubdir.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_'))
+            {
+                return Fail($"invalid subdir '{bracketSubdir}' (a platform such as linux-64 or noarch)");
+            }
             subdir = bracketSubdir;
         }
 

@@ -48,6 +48,9 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
     /// <summary>The slowest upload that is still waited for: a request's body adds its size at this rate to <see cref="AnswerTimeout"/>.</summary>
     private const long SlowestUploadBytesPerSecond = 256 << 10;
 
+    /// <summary>How often a manifest is put when the registry answers that a blob it names is missing or mid-write.</summary>
+    private const int ManifestRetries = 5;
+
     /// <summary>How often a failed chunk of a chunked upload is resumed from what the registry says it holds.</summary>
     public int ChunkRetries { get; init; } = 3;
 
@@ -375,7 +378,8 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
         await EnsureAsync(response, $"GET blob {repository.Repository}@{digest}", ct);
         await using var body = await BodyAsync(response, $"{repository.Host}: blob {repository.Repository}@{digest}", ct);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+        var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        try
         {
             var buffer = new byte[1 << 16];
             long total = 0;
@@ -390,6 +394,14 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
                 hash.AppendData(buffer, 0, read);
                 await file.WriteAsync(buffer.AsMemory(0, read), ct);
             }
+            await file.DisposeAsync();
+        }
+        catch
+        {
+            // Nothing half-written stays behind: a cut or stalled download removes its file.
+            await file.DisposeAsync();
+            File.Delete(path);
+            throw;
         }
         var actual = "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
         if (actual != digest)
@@ -419,12 +431,28 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
     public async Task<string> PutManifestAsync(RemoteImage image, byte[] json, string mediaType, CancellationToken ct = default)
     {
         var digest = Descriptor.DigestOf(json);
-        using var response = await SendAsync(image, "pull,push", () =>
+        HttpResponseMessage response;
+        for (var attempt = 1; ; attempt++)
         {
-            var content = new ByteArrayContent(json);
-            content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
-            return new HttpRequestMessage(HttpMethod.Put, new Uri(image.BaseUri, $"{image.Repository}/manifests/{image.Tag ?? digest}")) { Content = content };
-        }, ct);
+            response = await SendAsync(image, "pull,push", () =>
+            {
+                var content = new ByteArrayContent(json);
+                content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+                return new HttpRequestMessage(HttpMethod.Put, new Uri(image.BaseUri, $"{image.Repository}/manifests/{image.Tag ?? digest}")) { Content = content };
+            }, ct);
+            // Another builder pushing the same blobs at this moment: distribution rewrites a blob's link in the
+            // repository on every commit, and a manifest check that reads the link mid-write fails with DIGEST_INVALID
+            // or BLOB_UNKNOWN (seen with three parallel builds). The blobs are there: ask again shortly.
+            if (response.StatusCode == HttpStatusCode.BadRequest && attempt < ManifestRetries
+                && await ErrorCodeAsync(response, ct) is "DIGEST_INVALID" or "BLOB_UNKNOWN" or "MANIFEST_BLOB_UNKNOWN")
+            {
+                response.Dispose();
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), ct);
+                continue;
+            }
+            break;
+        }
+        using var _ = response;
         await EnsureAsync(response, $"PUT manifest {image.Repository}:{image.Tag}", ct);
         if (response.Headers.TryGetValues("Docker-Content-Digest", out var values) && values.FirstOrDefault() is { } registryDigest && registryDigest != digest)
         {
@@ -624,6 +652,23 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
             result[key] = value;
         }
         return result;
+    }
+
+    /// <summary>The first error code of a registry's error document (OCI distribution spec), or null.</summary>
+    private async Task<string?> ErrorCodeAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            // Buffered, so that EnsureAsync can read the same document again for its message.
+            await response.Content.LoadIntoBufferAsync(64 << 10, ct);
+            using var doc = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(ct));
+            return doc.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0
+                && errors[0].TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String ? code.GetString() : null;
+        }
+        catch (Exception e) when (e is JsonException or HttpRequestException or IOException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private async Task EnsureAsync(HttpResponseMessage response, string what, CancellationToken ct)

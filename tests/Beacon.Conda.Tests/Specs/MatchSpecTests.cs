@@ -144,6 +144,9 @@ public class MatchSpecTests
     // Found by CI's longer fuzz run: a bracket in a channel was written before the spec's own brackets.
     [InlineData("pkg[channel=a[b,md5=0123456789abcdef0123456789abcdef]")]
     [InlineData("a[b::pkg")]
+    // And seed 3otvsmgQ1wC2: a bracket subdir holding '=' and ']' was written into the channel part.
+    [InlineData("conda-forge::pytorch[version='>=2', subdir=build=cuda*]]")]
+    [InlineData("pytorch[subdir='linux 64']")]
     public void Rejects_hostile_or_broken_specs(string spec)
     {
         var r = MatchSpec.TryParse(spec);

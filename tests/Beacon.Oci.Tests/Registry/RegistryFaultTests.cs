@@ -27,8 +27,13 @@ public sealed class RegistryFaultTests : IDisposable
         _dir.Dispose();
     }
 
-    private RegistryClient Client(RegistryCredentials? credentials = null) =>
-        new(_http, credentials ?? new RegistryCredentials(null)) { AnswerTimeout = Bound, SilenceTimeout = Bound };
+    /// <summary>One bound short, the other long, so that each case ends by the rule it tests even on a loaded machine.</summary>
+    private RegistryClient Client(RegistryCredentials? credentials = null, string? fault = null) =>
+        new(_http, credentials ?? new RegistryCredentials(null))
+        {
+            AnswerTimeout = fault == "never-answers" ? Bound : TimeSpan.FromSeconds(30),
+            SilenceTimeout = fault == "manifest-stalls" ? Bound : TimeSpan.FromSeconds(30),
+        };
 
     public static TheoryData<string, string> ServerFaults() => new()
     {
@@ -50,7 +55,7 @@ public sealed class RegistryFaultTests : IDisposable
     {
         using var server = new LoopbackServer((_, context) => Fault(fault, context));
         var watch = Stopwatch.StartNew();
-        var error = await Assert.ThrowsAsync<RegistryException>(() => Client().GetManifestAsync(RemoteImage.Parse($"127.0.0.1:{server.Port}/team/app:v1")));
+        var error = await Assert.ThrowsAsync<RegistryException>(() => Client(fault: fault).GetManifestAsync(RemoteImage.Parse($"127.0.0.1:{server.Port}/team/app:v1")));
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"{fault} took {watch.Elapsed}");
     }
@@ -60,9 +65,10 @@ public sealed class RegistryFaultTests : IDisposable
     {
         using var server = new LoopbackServer((_, context) => Fault("manifest-stalls", context));
         var path = Path.Combine(_dir.Root, "blob");
-        var error = await Assert.ThrowsAsync<RegistryException>(() => Client().DownloadBlobAsync(RemoteImage.Parse($"127.0.0.1:{server.Port}/team/app:v1"), Digest, 1000, path));
+        var error = await Assert.ThrowsAsync<RegistryException>(() => Client(fault: "manifest-stalls").DownloadBlobAsync(RemoteImage.Parse($"127.0.0.1:{server.Port}/team/app:v1"), Digest, 1000, path));
         Assert.Contains("nothing arrived for 1 s", error.Message, StringComparison.Ordinal);
-        var opened = await Client().OpenBlobAsync(RemoteImage.Parse($"127.0.0.1:{server.Port}/team/app:v1"), Digest);
+        Assert.False(File.Exists(path), "a cut-off download left its file");
+        var opened = await Client(fault: "manifest-stalls").OpenBlobAsync(RemoteImage.Parse($"127.0.0.1:{server.Port}/team/app:v1"), Digest);
         await Assert.ThrowsAsync<RegistryException>(() => opened.CopyToAsync(Stream.Null));
     }
 
@@ -91,6 +97,40 @@ public sealed class RegistryFaultTests : IDisposable
         var blob = await Client(new RegistryCredentials(_dir.Root)).GetBlobAsync(RemoteImage.Parse($"127.0.0.1:{registry.Port}/team/app:v1"), digest);
         Assert.Equal("layer", Encoding.UTF8.GetString(blob));
         Assert.Null(authorizationAtStorage);
+    }
+
+    /// <summary>
+    /// A registry that answers a manifest PUT with DIGEST_INVALID twice (what distribution says while another builder
+    /// rewrites a blob's link the manifest names), then takes it: the client asks again. Another 400 is not retried.
+    /// </summary>
+    [Theory]
+    [InlineData("DIGEST_INVALID", 3)]
+    [InlineData("MANIFEST_INVALID", 1)]
+    public async Task A_manifest_refused_while_its_blobs_are_mid_write_is_put_again(string code, int expectedPuts)
+    {
+        var puts = 0;
+        using var server = new LoopbackServer(async (_, context) =>
+        {
+            if (Interlocked.Increment(ref puts) <= 2)
+            {
+                context.Response.ContentType = "application/json";
+                await LoopbackServer.Send(context, 400, Encoding.UTF8.GetBytes($"{{\"errors\":[{{\"code\":\"{code}\",\"message\":\"provided digest did not match uploaded content\"}}]}}"));
+                return;
+            }
+            await LoopbackServer.Send(context, 201);
+        });
+        var image = RemoteImage.Parse($"127.0.0.1:{server.Port}/team/app:v1");
+        var manifest = Encoding.UTF8.GetBytes("{\"schemaVersion\":2}");
+        if (expectedPuts == 3)
+        {
+            Assert.Equal(Beacon.Oci.Images.Descriptor.DigestOf(manifest), await Client().PutManifestAsync(image, manifest, "application/vnd.oci.image.manifest.v1+json"));
+        }
+        else
+        {
+            var error = await Assert.ThrowsAsync<RegistryException>(() => Client().PutManifestAsync(image, manifest, "application/vnd.oci.image.manifest.v1+json"));
+            Assert.Equal("PUT manifest team/app:v1: 400 Bad Request: MANIFEST_INVALID provided digest did not match uploaded content", error.Message);
+        }
+        Assert.Equal(expectedPuts, puts);
     }
 
     public static TheoryData<string, string> ConfigFaults() => new()
@@ -144,7 +184,7 @@ public sealed class RegistryFaultTests : IDisposable
         WriteConfig($"{{\"credHelpers\":{{\"registry.example\":\"{name}\"}}}}");
         // The helper is run by its absolute path through a runner that resolves it in this test's folder, as Docker
         // resolves docker-credential-<name> on PATH (the process's PATH is shared by parallel tests, so it is not changed).
-        var credentials = new RegistryCredentials(_dir.Root, n => Path.Combine(_dir.Root, n)) { HelperTimeout = Bound };
+        var credentials = new RegistryCredentials(_dir.Root, n => Path.Combine(_dir.Root, n)) { HelperTimeout = body.StartsWith("sleep", StringComparison.Ordinal) ? Bound : TimeSpan.FromSeconds(30) };
         var watch = Stopwatch.StartNew();
         if (expected is null)
         {
