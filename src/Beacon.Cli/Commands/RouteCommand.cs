@@ -21,11 +21,13 @@ internal static class RouteCommand
         var stack = Options.Stack("Only layers whose stage this stack deploys.");
         var platform = Options.Text("--platform", "The platform the work runs on (a conda subdir such as linux-aarch64); default: the workload's, else linux-64 when a root targets it.", "subdir");
         var explain = Options.Flag("--explain", "Say why each smaller layer was rejected.");
+        var stage = Options.Text("--stage", "The least stable stage of layer the work may run in (default: the workload's stage:, else the most stable stage that satisfies it).", "stage");
+        stage.AcceptOnlyFromAmong([.. Stages.Names]);
         var repo = Options.Repo();
         var json = Options.Json();
         var command = new Command("route", "The minimum acceptable layer for a workload or for specs, and why smaller layers were rejected.")
         {
-            workload, requires, hardware, stack, platform, explain, repo, json,
+            workload, requires, hardware, stack, platform, stage, explain, repo, json,
         };
         command.Validators.Add(result =>
         {
@@ -35,12 +37,13 @@ internal static class RouteCommand
             }
         });
         command.SetAction(parse => Run(new CommandRun(console, "route", parse.GetValue(json)), parse.GetValue(repo), parse.GetValue(workload),
-            parse.GetValue(requires)!, parse.GetValue(hardware), parse.GetValue(stack), parse.GetValue(platform), parse.GetValue(explain)));
+            parse.GetValue(requires)!, parse.GetValue(hardware), parse.GetValue(stack), parse.GetValue(platform), parse.GetValue(stage), parse.GetValue(explain)));
         return command;
     }
 
-    private static int Run(CommandRun run, string? repo, string? workloadName, string[] requires, string? hardware, string? stackName, string? platform, bool explain)
+    private static int Run(CommandRun run, string? repo, string? workloadName, string[] requires, string? hardware, string? stackName, string? platform, string? stageText, bool explain)
     {
+        Stage? stage = stageText is not null && Stages.TryParse(stageText, out var parsedStage) ? parsedStage : null;
         if (Repository.Load(run, repo, out var exit) is not { } workspace)
         {
             return exit;
@@ -68,7 +71,7 @@ internal static class RouteCommand
             {
                 return run.Fail(DiagnosticCode.UnknownWorkloadArgument, $"no workload '{workloadName}'{Suggestions.DidYouMean(workloadName, workspace.Workloads.Select(w => w.Name))}");
             }
-            result = router.Route(workload.RoutingRequires, hardware ?? workload.Hardware?.Value ?? HardwareProfile.DefaultName, stack, platform ?? workload.Platform?.Value);
+            result = router.Route(workload.RoutingRequires, hardware ?? workload.Hardware?.Value ?? HardwareProfile.DefaultName, stack, platform ?? workload.Platform?.Value, stage ?? workload.Stage);
         }
         else
         {
@@ -76,7 +79,7 @@ internal static class RouteCommand
             {
                 return failed;
             }
-            result = router.Route(specs, hardware ?? HardwareProfile.DefaultName, stack, platform);
+            result = router.Route(specs, hardware ?? HardwareProfile.DefaultName, stack, platform, stage);
         }
 
         if (run.Json)

@@ -55,6 +55,13 @@ public sealed record WorkloadDocument
     /// <summary>The platform it runs on (a conda subdir); null: the tree's default (linux-64 when a root targets it).</summary>
     public Located<string>? Platform { get; init; }
 
+    /// <summary>
+    /// The least stable stage of layer the workload may run in (<c>stage:</c>). Unset: the most stable stage among
+    /// the layers that satisfy it, so a production job never drifts into an experimental fork that happens to be
+    /// smaller; <c>stage: experimental</c> opts in to experimental layers.
+    /// </summary>
+    public Stage? Stage { get; init; }
+
     public bool RunsIn(StackDocument stack) => Stacks is null || Stacks.Any(s => s.Value == stack.Name);
 
     /// <summary>

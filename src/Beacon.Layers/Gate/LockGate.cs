@@ -272,7 +272,8 @@ public static class LockGate
         {
             if (w.Layer is { } pinned)
             {
-                var route = router.Route(w.RoutingRequires, w.Hardware?.Value ?? HardwareProfile.DefaultName, null, w.Platform?.Value);
+                // A pin is the workload's own choice of layer: it opts in to that layer's stage.
+                var route = router.Route(w.RoutingRequires, w.Hardware?.Value ?? HardwareProfile.DefaultName, null, w.Platform?.Value, w.Stage ?? Stage.Experimental);
                 var candidate = route.Candidates.FirstOrDefault(c => c.Layer == pinned.Value);
                 if (candidate is { Accepted: false })
                 {

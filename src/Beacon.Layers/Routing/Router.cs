@@ -21,8 +21,10 @@ public sealed record RouteResult(string? Layer, IReadOnlyList<RouteCandidate> Ca
 
 /// <summary>
 /// Routing to the minimum acceptable layer: among the layers whose stage the stack deploys, whose locked packages
-/// satisfy every requirement and whose hardware fits, the one with the fewest packages (ties: the shallowest, then
-/// by name). Works offline from the locks.
+/// satisfy every requirement, whose hardware fits and whose stage is at least as stable as the work's, the one with
+/// the fewest packages (ties: the shallowest, then by name). The work's stage is the one it states, else the most
+/// stable stage among the layers that satisfy it: a job a production layer can run never moves into an experimental
+/// fork because the fork is smaller. Works offline from the locks.
 /// </summary>
 public sealed class Router(Workspace workspace, IReadOnlyDictionary<string, LayerLock> locks)
 {
@@ -33,7 +35,8 @@ public sealed class Router(Workspace workspace, IReadOnlyDictionary<string, Laye
         new(workspace, stored.Where(kv => kv.Value.Lock is not null).ToDictionary(kv => kv.Key, kv => kv.Value.Lock!, StringComparer.Ordinal));
 
     /// <param name="platform">Only layers of this platform (a conda subdir); null: the tree's default platform.</param>
-    public RouteResult Route(IReadOnlyList<MatchSpec> requires, string? hardware, StackDocument? stack, string? platform = null)
+    /// <param name="stage">The least stable stage the work may run in; null: the most stable stage that satisfies it.</param>
+    public RouteResult Route(IReadOnlyList<MatchSpec> requires, string? hardware, StackDocument? stack, string? platform = null, Stage? stage = null)
     {
         platform ??= workspace.Tree.DefaultPlatform;
         var profiles = workspace.HardwareFor(stack);
@@ -77,6 +80,18 @@ public sealed class Router(Workspace workspace, IReadOnlyDictionary<string, Laye
             }
             candidates.Add(new RouteCandidate(layer.Name, lockFile?.Packages.Count ?? int.MaxValue, workspace.Tree.Depth(layer.Name), rejections));
         }
+        // Stage safety: below the work's stage, a layer is rejected with the rule that excluded it.
+        var stageOf = workspace.Tree.TopologicalOrder.ToDictionary(l => l.Name, l => l.Stage, StringComparer.Ordinal);
+        var floor = stage ?? candidates.Where(c => c.Accepted).Select(c => (Stage?)stageOf[c.Layer]).Max();
+        if (floor is { } least)
+        {
+            var why = stage is null
+                ? $"{least.ToText()}, where the work can run (a {least.ToText()} layer satisfies it; 'stage: experimental' opts in)"
+                : $"the work's stage, {least.ToText()}";
+            candidates = candidates.Select(c => stageOf[c.Layer] < least
+                ? c with { Rejections = [.. c.Rejections, $"stage {stageOf[c.Layer].ToText()} is less stable than {why}"] }
+                : c).ToList();
+        }
         var ordered = candidates
             .OrderBy(c => c.Packages).ThenBy(c => c.Depth).ThenBy(c => c.Layer, StringComparer.Ordinal)
             .ToList();
@@ -84,7 +99,7 @@ public sealed class Router(Workspace workspace, IReadOnlyDictionary<string, Laye
     }
 
     public RouteResult Route(WorkloadDocument workload, StackDocument? stack) =>
-        Route(workload.RoutingRequires, workload.Hardware?.Value ?? HardwareProfile.DefaultName, stack, workload.Platform?.Value);
+        Route(workload.RoutingRequires, workload.Hardware?.Value ?? HardwareProfile.DefaultName, stack, workload.Platform?.Value, workload.Stage);
 
     /// <summary>
     /// Where a workload runs: the layer it pins, else the minimum acceptable layer for the stack (every stage when

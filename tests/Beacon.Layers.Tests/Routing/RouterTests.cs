@@ -1,5 +1,8 @@
 using Beacon.Conda.Specs;
+using Beacon.Conda.Channels;
+using Beacon.Layers.Documents;
 using Beacon.Layers.Loading;
+using Beacon.Layers.Locking;
 using Beacon.Layers.Routing;
 using Beacon.TestSupport;
 
@@ -38,6 +41,42 @@ public class RouterTests
         var prod = Route("gpu", "acme-aws-prod", "lightning");
         Assert.Null(prod.Layer);
         Assert.Contains(prod.Candidates, c => c.Layer == "gpu-ml-nightly" && c.Rejections.Contains("stage experimental is not deployed by stack 'acme-aws-prod'"));
+    }
+
+    /// <summary>
+    /// An experimental fork of core as small as the production notebook layer (the same packages; the tie goes to its
+    /// name): work a production layer satisfies stays in production, and reaches the fork only when it says so.
+    /// </summary>
+    [Fact]
+    public async Task Work_never_drifts_into_a_less_stable_layer_unless_it_opts_in()
+    {
+        using var repo = new TempRepo("beacon-route-stage-");
+        repo.CopyExample();
+        repo.Write("layers/lab.yaml", "name: lab\nparent: core\nowners: [\"@acme/quant-research\"]\ndependencies:\n  - jupyter_server\nstage: experimental\n");
+        repo.Write("workloads/lab-server.yaml", "name: lab-server\nkind: service\ncommand: jupyter server\nrequires: [jupyter_server]\nstage: experimental\n");
+        var workspace = WorkspaceLoader.Load(repo.Root).Workspace!;
+        using (var locker = new Locker(workspace, new ChannelLoader(null)))
+        {
+            var run = await locker.RunAsync(new LockOptions { Layers = ["lab"] });
+            Assert.True(run.Success);
+            locker.Write(run);
+        }
+        var router = Router.FromDisk(workspace);
+        var specs = new[] { MatchSpec.Parse("jupyter_server") };
+
+        var implicitStage = router.Route(specs, "cpu", null);
+        Assert.Equal("notebook", implicitStage.Layer);
+        var lab = implicitStage.Candidates.Single(c => c.Layer == "lab");
+        Assert.Equal(implicitStage.Candidates.Single(c => c.Layer == "notebook").Packages, lab.Packages);
+        Assert.Equal(["stage experimental is less stable than production, where the work can run (a production layer satisfies it; 'stage: experimental' opts in)"], lab.Rejections);
+
+        Assert.Equal("lab", router.Route(specs, "cpu", null, stage: Stage.Experimental).Layer);
+        Assert.Equal("lab", router.Place(workspace.Workloads.Single(w => w.Name == "lab-server"), null));
+        var production = router.Route(specs, "cpu", null, stage: Stage.Production);
+        Assert.Equal("notebook", production.Layer);
+        Assert.Contains("stage experimental is less stable than the work's stage, production", production.Candidates.Single(c => c.Layer == "lab").Rejections);
+        // Work only an experimental layer satisfies goes there without opting in: its stage is experimental.
+        Assert.Equal("gpu-ml-nightly", router.Route([MatchSpec.Parse("lightning")], "gpu", null).Layer);
     }
 
     [Fact]
