@@ -1,0 +1,71 @@
+using Beacon.TestSupport;
+
+namespace Beacon.Integration.Tests.Scripts;
+
+/// <summary>
+/// The README's main command runs <c>./beacon</c>, which publishes the native CLI when its sources change. The
+/// wrapper is copied unchanged beside a scratch source tree, with a stand-in <c>dotnet</c> first on PATH (visible
+/// here: it logs each publish and writes an executable that says so) — the real Native AOT publish takes a minute and
+/// runs in CI's README step. What is tested is the wrapper's decision: build once, not again for rewritten files under
+/// obj/ or for a touched but unchanged file, again when a source's content changes.
+/// </summary>
+public sealed class BeaconWrapperTests : IDisposable
+{
+    private readonly TempRepo _scratch = new("beacon-wrapper-");
+
+    public BeaconWrapperTests()
+    {
+        File.Copy(RepoPaths.RepoFile("beacon"), _scratch.Path_("beacon"));
+        File.SetUnixFileMode(_scratch.Path_("beacon"), (UnixFileMode)0b111_101_101);
+        foreach (var file in new[] { "Directory.Build.props", "Directory.Packages.props", "global.json", "nuget.config" })
+        {
+            _scratch.Write(file, "<Project />\n");
+        }
+        _scratch.Write("src/Beacon.Cli/Beacon.Cli.csproj", "<Project />\n");
+        _scratch.Write("src/Beacon.Cli/Program.cs", "return 0;\n");
+        _scratch.Write("standin/dotnet", $"""
+            #!/bin/sh
+            # Stand-in dotnet for the wrapper test: --info names a RID; publish -o DIR writes DIR/beacon and logs the call.
+            case "$1" in
+              --info) echo " RID:         linux-x64" ;;
+              publish)
+                while [ "$#" -gt 0 ]; do [ "$1" = "-o" ] && out="$2"; shift; done
+                mkdir -p "$out" && printf '#!/bin/sh\necho "stand-in beacon $*"\n' > "$out/beacon" && chmod +x "$out/beacon"
+                echo publish >> '{_scratch.Path_("publishes.log")}' ;;
+            esac
+            """);
+        File.SetUnixFileMode(_scratch.Path_("standin/dotnet"), (UnixFileMode)0b111_101_101);
+    }
+
+    public void Dispose() => _scratch.Dispose();
+
+    private (int Exit, string Stdout, string Stderr, int Publishes) Run()
+    {
+        var path = _scratch.Path_("standin") + ":" + Environment.GetEnvironmentVariable("PATH");
+        var result = ProcessRunner.Run(_scratch.Path_("beacon"), ["check"], _scratch.Root, new Dictionary<string, string?> { ["PATH"] = path });
+        var publishes = File.Exists(_scratch.Path_("publishes.log")) ? File.ReadAllLines(_scratch.Path_("publishes.log")).Length : 0;
+        return (result.ExitCode, result.Stdout, result.Stderr, publishes);
+    }
+
+    [Fact]
+    public void The_cli_is_built_once_and_again_only_when_a_sources_content_changes()
+    {
+        var first = Run();
+        Assert.Equal((0, "stand-in beacon check\n", 1), (first.Exit, first.Stdout, first.Publishes));
+        Assert.Equal("beacon: building the native CLI (first run or sources changed; about a minute)...\n", first.Stderr);
+
+        var second = Run();
+        Assert.Equal((0, "", 1), (second.Exit, second.Stderr, second.Publishes));
+
+        // What `dotnet build` and `dotnet test` do under obj/ and bin/, and a touch that changes no byte.
+        _scratch.Write("src/Beacon.Cli/obj/Release/net10.0/Beacon.Cli.AssemblyInfo.cs", "// generated\n");
+        _scratch.Write("src/Beacon.Cli/bin/Release/net10.0/beacon.dll", "binary\n");
+        File.SetLastWriteTimeUtc(_scratch.Path_("src/Beacon.Cli/Program.cs"), DateTime.UtcNow.AddMinutes(5));
+        Assert.Equal(1, Run().Publishes);
+
+        _scratch.Write("src/Beacon.Cli/Program.cs", "return 1;\n");
+        var changed = Run();
+        Assert.Equal((0, 2), (changed.Exit, changed.Publishes));
+        Assert.Equal(2, Run().Publishes);
+    }
+}
