@@ -136,10 +136,14 @@ public static class Planner
                 ? new PlannedNodePool(x.Name, x.Profile, size.Min, size.Max)
                 : new PlannedNodePool(x.Name, x.Profile, x.Profile.HasGpu ? 0 : 1, x.Profile.HasGpu ? 2 : 3)) with { Platform = x.Platform })
             .ToList();
-        // GCP and Azure offer no Arm machine with a GPU (AWS has g5g): such a pool cannot be made there.
-        foreach (var pool in pools.Where(p => p.Platform == "linux-aarch64" && p.Profile.HasGpu && stack.Cloud is CloudTarget.Gcp or CloudTarget.Azure))
+        // A pool whose profile no machine of its family holds (with the cloud's reservations and the per-node
+        // DaemonSets) would leave its pods Pending; GCP and Azure sell no Arm machine with a GPU at all.
+        foreach (var pool in pools.Where(p => stack.Cloud is CloudTarget.Aws or CloudTarget.Gcp or CloudTarget.Azure && Sizing.NodeSizing.Machine(stack.Cloud, p.Profile, p.Platform) is null))
         {
-            problems.Add(new PlanProblem($"node pool {pool.Name}", $"{stack.Cloud.ToText()} has no Arm machine with a GPU: node pool '{pool.Name}' (profile '{pool.Profile.Name}' on linux-aarch64) cannot be made in stack '{stack.Name}'"));
+            problems.Add(new PlanProblem($"node pool {pool.Name}", Sizing.NodeCatalog.Family(stack.Cloud, pool.Profile, pool.Platform).Count == 0
+                ? $"{stack.Cloud.ToText()} has no Arm machine with a GPU: node pool '{pool.Name}' (profile '{pool.Profile.Name}' on linux-aarch64) cannot be made in stack '{stack.Name}'"
+                : $"no {stack.Cloud.ToText()} machine holds a pod of profile '{pool.Profile.Name}' ({pool.Profile.Cpus} CPUs, {pool.Profile.Memory}" +
+                  $"{(pool.Profile.Gpu is { } g ? $", {g.Count} {g.Kind}" : "")}) with the node's reservations: node pool '{pool.Name}' cannot be made in stack '{stack.Name}'; make the profile smaller"));
         }
         return new Plan(stack, registry, createRegistry, images.Values.ToList(), pools, workloads) { Problems = problems, Workspaces = workspaces };
     }

@@ -70,6 +70,8 @@ public sealed class AzureTarget : ICloudTarget
                 .Add("mode", "User")
                 .Add("osType", "Linux")
                 .Add("vmSize", InstanceTypes.Azure(pool.Profile, pool.Platform))
+                // Fixed, because AKS's memory reservation is counted from it (Beacon.Images.Sizing.NodeSizing).
+                .Add("maxPods", Beacon.Images.Sizing.NodeCatalog.KubernetesMaxPods)
                 .Add("enableAutoScaling", true)
                 .Add("count", Math.Max(pool.Min, 1))
                 .Add("minCount", pool.Min)

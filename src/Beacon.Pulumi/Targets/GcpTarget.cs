@@ -62,7 +62,7 @@ public sealed class GcpTarget : ICloudTarget
             {
                 nodeConfig.Add("guestAccelerators", new List<object>
                 {
-                    new Map().Add("type", InstanceTypes.GcpAccelerator(gpu.Kind)).Add("count", gpu.Count)
+                    new Map().Add("type", InstanceTypes.GcpAccelerator(gpu.Kind)).Add("count", InstanceTypes.GcpAcceleratorCount(pool.Profile, pool.Platform))
                         .Add("gpuDriverInstallationConfig", new Map().Add("gpuDriverVersion", "LATEST")),
                 });
                 nodeConfig.Add("taints", new List<object> { new Map().Add("key", "nvidia.com/gpu").Add("value", "true").Add("effect", "NO_SCHEDULE") });

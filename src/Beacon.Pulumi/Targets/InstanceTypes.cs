@@ -1,39 +1,23 @@
-using Beacon.Images.Rendering;
+using Beacon.Images.Sizing;
 using Beacon.Layers.Documents;
 
 namespace Beacon.Pulumi.Targets;
 
 /// <summary>
-/// Each cloud's machine type for a hardware profile: the smallest general-purpose size with at least the profile's
-/// CPUs and memory, or the cloud's machine family for the profile's GPU kind; on linux-aarch64 the cloud's Arm family
-/// (AWS Graviton m7g and, with a GPU, g5g; GCP Tau T2A; Azure Dpsv5 — GCP and Azure offer no Arm GPU machine).
+/// Each cloud's machine type for a node pool: the smallest of the profile's family whose allocatable resources hold the
+/// profile's pod and the per-node DaemonSets (<see cref="NodeSizing"/>, where the providers' rules are cited). The plan
+/// reports a pool no machine fits before a program is written, so here one always does.
 /// </summary>
 public static class InstanceTypes
 {
-    private static int Size(HardwareProfile p) => new[] { 2, 4, 8, 16, 32, 48, 64 }.First(c => c >= p.Cpus && c * 4 * (1L << 30) >= p.MemoryBytes || c == 64);
+    public static string Aws(HardwareProfile p, string platform = Conda.Specs.Subdirs.Linux64) => Name(CloudTarget.Aws, p, platform);
 
-    public static string Aws(HardwareProfile p, string platform = Conda.Specs.Subdirs.Linux64) => IsArm(platform)
-        ? p.HasGpu ? (Size(p) <= 4 ? "g5g.xlarge" : Size(p) <= 8 ? "g5g.2xlarge" : "g5g.4xlarge")
-            : Size(p) switch { 2 => "m7g.large", 4 => "m7g.xlarge", 8 => "m7g.2xlarge", 16 => "m7g.4xlarge", 32 => "m7g.8xlarge", _ => "m7g.16xlarge" }
-        : p.Gpu?.Kind switch
-    {
-        "nvidia-a100" => "p4d.24xlarge",
-        "nvidia-h100" => "p5.48xlarge",
-        "nvidia-l4" => "g6.2xlarge",
-        { } => Size(p) <= 4 ? "g4dn.xlarge" : Size(p) <= 8 ? "g4dn.2xlarge" : "g4dn.4xlarge",
-        null => Size(p) switch { 2 => "m6i.large", 4 => "m6i.xlarge", 8 => "m6i.2xlarge", 16 => "m6i.4xlarge", 32 => "m6i.8xlarge", _ => "m6i.16xlarge" },
-    };
+    public static string Gcp(HardwareProfile p, string platform = Conda.Specs.Subdirs.Linux64) => Name(CloudTarget.Gcp, p, platform);
 
-    public static string Gcp(HardwareProfile p, string platform = Conda.Specs.Subdirs.Linux64) => IsArm(platform)
-        ? p.HasGpu ? throw NoArmGpu("GCP", p) : $"t2a-standard-{Math.Min(Size(p), 48)}"
-        : p.Gpu?.Kind switch
-    {
-        "nvidia-a100" => "a2-highgpu-1g",
-        "nvidia-h100" => "a3-highgpu-8g",
-        "nvidia-l4" => "g2-standard-8",
-        { } => $"n1-standard-{Math.Min(Size(p), 32)}",
-        null => $"e2-standard-{Size(p)}",
-    };
+    public static string Azure(HardwareProfile p, string platform = Conda.Specs.Subdirs.Linux64) => Name(CloudTarget.Azure, p, platform);
+
+    private static string Name(CloudTarget cloud, HardwareProfile p, string platform) => NodeSizing.Machine(cloud, p, platform)?.Name
+        ?? throw new InvalidOperationException($"no {cloud.ToText()} machine fits profile '{p.Name}' on {platform}; the plan should have reported it");
 
     /// <summary>GKE accelerator type for a GPU kind (nvidia-tesla-t4, nvidia-a100 → nvidia-tesla-a100).</summary>
     public static string GcpAccelerator(string kind) => kind switch
@@ -43,15 +27,12 @@ public static class InstanceTypes
         _ => kind,
     };
 
-    public static string Azure(HardwareProfile p, string platform = Conda.Specs.Subdirs.Linux64) => IsArm(platform)
-        ? p.HasGpu ? throw NoArmGpu("Azure", p) : $"Standard_D{Size(p)}ps_v5"
-        : p.Gpu?.Kind switch
-    {
-        "nvidia-a100" => "Standard_NC24ads_A100_v4",
-        "nvidia-h100" => "Standard_NC40ads_H100_v5",
-        { } => Size(p) <= 4 ? "Standard_NC4as_T4_v3" : Size(p) <= 8 ? "Standard_NC8as_T4_v3" : "Standard_NC16as_T4_v3",
-        null => $"Standard_D{Size(p)}s_v5",
-    };
+    /// <summary>
+    /// How many accelerators a GKE pool's nodes carry: an N1 machine takes the profile's count attached; A2, A3 and G2
+    /// machines come with theirs, and the node config must name all of them.
+    /// </summary>
+    public static int GcpAcceleratorCount(HardwareProfile p, string platform) =>
+        NodeSizing.Machine(CloudTarget.Gcp, p, platform) is { } m && !m.Name.StartsWith("n1-", StringComparison.Ordinal) ? m.Gpus : p.Gpu?.Count ?? 0;
 
     /// <summary>The EKS node image for a pool.</summary>
     public static string AwsAmi(HardwareProfile p, string platform) => (IsArm(platform), p.HasGpu) switch
@@ -63,7 +44,4 @@ public static class InstanceTypes
     };
 
     private static bool IsArm(string platform) => platform == Conda.Specs.Subdirs.LinuxAarch64;
-
-    private static NotSupportedException NoArmGpu(string cloud, HardwareProfile p) =>
-        new($"{cloud} has no Arm machine with a GPU (profile '{p.Name}' on linux-aarch64)");
 }

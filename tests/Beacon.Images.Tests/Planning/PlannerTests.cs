@@ -107,6 +107,25 @@ public class PlannerTests
     }
 
     [Fact]
+    public void A_profile_no_machine_of_its_family_holds_is_a_plan_problem()
+    {
+        var api = Example.Value.Workloads.Single(w => w.Name == "pricing-api");
+        var huge = api with { Name = "huge-batch", Hardware = new Layers.Yaml.Located<string>("huge", api.NameLocation), Stacks = null, Ports = [] };
+        var workspace = Example.Value with
+        {
+            Workloads = [.. Example.Value.Workloads, huge],
+            Settings = Example.Value.Settings with
+            {
+                Hardware = new Dictionary<string, HardwareProfile>(Example.Value.Settings.Hardware) { ["huge"] = new("huge", 62, "250Gi") },
+            },
+        };
+        var aws = Planner.Build(workspace, workspace.Stack("acme-aws-prod")!, LockStore.ReadAll(workspace), Commits);
+        // 62 CPUs and 250Gi: an m6i.16xlarge has 64 vCPUs and 256 GiB, but its allocatable less the DaemonSets does not hold them.
+        Assert.Contains(aws.Problems, p => p.Message == "no aws machine holds a pod of profile 'huge' (62 CPUs, 250Gi) with the node's reservations: " +
+            "node pool 'huge' cannot be made in stack 'acme-aws-prod'; make the profile smaller");
+    }
+
+    [Fact]
     public void Only_deployed_stages_get_images_in_build_order()
     {
         var prod = For("acme-aws-prod");
