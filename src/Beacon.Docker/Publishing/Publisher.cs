@@ -63,6 +63,7 @@ public sealed class Publisher(DockerClient client, TestEvidence evidence, Planne
             return new PublishResult(PublishOutcome.Refused, refusal, inspect.Id);
         }
         var repository = $"{image.Reference.Registry}/{image.Reference.Repository}";
+        // A stage tag is one of the tags registries are told may move (Images.Naming.RegistryTags).
         var tag = stage.ToText();
         string digest;
         try

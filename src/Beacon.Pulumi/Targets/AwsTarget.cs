@@ -32,13 +32,22 @@ public sealed class AwsTarget : ICloudTarget
             {
                 program.Resource($"ecr-{image.Layer}", "aws:ecr/repository:Repository", new Map()
                     .Add("name", $"beacon/{image.Layer}")
-                    .Add("imageTagMutability", "IMMUTABLE")
+                    // Identity tags locked, the tags Beacon moves (stages, build cache) excluded: Naming.RegistryTags.
+                    .Add("imageTagMutability", "IMMUTABLE_WITH_EXCLUSION")
+                    .Add("imageTagMutabilityExclusionFilters", Beacon.Images.Naming.RegistryTags.Movable
+                        .Select(t => (object)new Map().Add("filterType", "WILDCARD").Add("filter", t)).ToList())
                     .Add("imageScanningConfiguration", new Map().Add("scanOnPush", true)), provider);
                 program.Resource($"ecr-{image.Layer}-lifecycle", "aws:ecr/lifecyclePolicy:LifecyclePolicy", new Map()
                     .Add("repository", PulumiProgram.Ref($"ecr-{image.Layer}", "name"))
                     .Add("policy", new Map().Add("fn::toJSON", new Map().Add("rules", new List<object>
                     {
-                        new Map().Add("rulePriority", 1).Add("description", "keep the 30 newest images")
+                        // An image a rule matches is never expired by a lower-priority rule: what a stage tag points
+                        // at stays, however many images come after it.
+                        new Map().Add("rulePriority", 1).Add("description", "keep what a stage tag points at")
+                            .Add("selection", new Map().Add("tagStatus", "tagged").Add("tagPrefixList", Layers.Documents.Stages.Names.Select(s => (object)s).ToList())
+                                .Add("countType", "imageCountMoreThan").Add("countNumber", 1000))
+                            .Add("action", new Map().Add("type", "expire")),
+                        new Map().Add("rulePriority", 2).Add("description", "keep the 30 newest other images")
                             .Add("selection", new Map().Add("tagStatus", "any").Add("countType", "imageCountMoreThan").Add("countNumber", 30))
                             .Add("action", new Map().Add("type", "expire")),
                     }))), provider);

@@ -32,7 +32,9 @@ public sealed class GcpTarget : ICloudTarget
                 .Add("repositoryId", $"beacon-{stack.Name}")
                 .Add("format", "DOCKER")
                 .Add("location", region)
-                .Add("description", "Beacon layer images"), provider);
+                .Add("description", "Beacon layer images")
+                // One switch for every tag: locking would stop `publish` moving stage tags (Naming.RegistryTags).
+                .Add("dockerConfig", new Map().Add("immutableTags", false)), provider);
             // An access token (e.g. `gcloud auth print-access-token`) as a Pulumi secret: beacon:registryPassword.
             program.Config("registryPassword", "string", secret: true);
             ImageResources.Emit(context, Repository, push: true, registries: new List<object>

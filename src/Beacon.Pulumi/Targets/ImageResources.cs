@@ -46,8 +46,9 @@ public static class ImageResources
                 .Add("registries", registries);
             if (push)
             {
-                properties.Add("cacheFrom", new List<object> { new Map().Add("registry", new Map().Add("ref", PulumiProgram.Join(repo, ":buildcache"))) });
-                properties.Add("cacheTo", new List<object> { new Map().Add("registry", new Map().Add("ref", PulumiProgram.Join(repo, ":buildcache")).Add("mode", "max")) });
+                var cache = PulumiProgram.Join(repo, ":" + Beacon.Images.Naming.RegistryTags.BuildCache);
+                properties.Add("cacheFrom", new List<object> { new Map().Add("registry", new Map().Add("ref", cache)) });
+                properties.Add("cacheTo", new List<object> { new Map().Add("registry", new Map().Add("ref", cache).Add("mode", "max")) });
             }
             var depends = new List<object>();
             if (image.Parent is not null)
