@@ -140,7 +140,7 @@ public static class RepositoryTemplate
         "Beacon, at the commit `./beacon` pins. Change them by pull request: the workflows in `.github/workflows` validate\n" +
         "and gate every change, comment a summary, preview the stacks it affects, deploy on merge and propose upgrades weekly.\n\n" +
         "```\n./beacon pipeline --stack " + o.Organisation + "-local   # validate, gate, the layer tree, the local plan\n" +
-        "./beacon fork core --as my-layer --add scikit-learn   # a new layer on top of core\n```\n";
+        "./beacon fork core --as my-layer --parent core --add pyarrow   # a new layer on top of core: core's packages and pyarrow\n```\n";
 
     private static string BeaconWrapper(InitOptions o) =>
         "#!/usr/bin/env bash\n" +

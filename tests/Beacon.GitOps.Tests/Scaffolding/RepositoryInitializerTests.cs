@@ -47,6 +47,32 @@ public sealed class RepositoryInitializerTests : IDisposable
         Assert.Contains($"BEACON_REF='{Ref}'", File.ReadAllText(wrappers[0]), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Every command the new repository's README proposes runs, as written, with this build's CLI in place of
+    /// `./beacon` (which would fetch and build Beacon's source): the README told users to fork the root, which
+    /// `fork` refuses.
+    /// </summary>
+    [Fact]
+    public void Every_command_the_new_readme_proposes_works()
+    {
+        var init = Init("globex", "--owner", "@globex/platform", "--channel", RepoPaths.RepoFile("channels", "demo"));
+        Assert.True(init.ExitCode == 0, init.Stderr);
+        var root = _parent.Path_("globex");
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        var block = readme[(readme.IndexOf("```\n", StringComparison.Ordinal) + 4)..];
+        var commands = block[..block.IndexOf("```", StringComparison.Ordinal)].Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => (l.IndexOf('#') is var hash and >= 0 ? l[..hash] : l).Trim()).ToList();
+        Assert.Equal(2, commands.Count);
+        foreach (var command in commands)
+        {
+            var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal("./beacon", words[0]);
+            var run = ProcessRunner.Beacon(root, words[1..]);
+            Assert.True(run.ExitCode == 0, $"{command}\n{run.Stdout}{run.Stderr}");
+        }
+        Assert.True(File.Exists(Path.Combine(root, "layers/my-layer.lock")));
+    }
+
     [Fact]
     public void A_refused_init_leaves_nothing_behind()
     {
