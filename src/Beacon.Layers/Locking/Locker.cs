@@ -58,7 +58,8 @@ public sealed record LayerLocked(string Layer, string Text, IReadOnlyList<string
 /// The layer cannot be locked: the solver's explanation (<see cref="Conflict"/>), or a problem before solving. When a
 /// pin of its parent's lock is among the causes, <see cref="BlockingParent"/> names that parent.
 /// </summary>
-public sealed record LayerNotLocked(string Layer, string Reason, ConflictExplanation? Conflict, string? Problem = null, string? BlockingParent = null)
+public sealed record LayerNotLocked(string Layer, string Reason, ConflictExplanation? Conflict, string? Problem = null, string? BlockingParent = null,
+    bool BlockingParentIsRoot = false)
     : LayerLockResult(Layer)
 {
     public override LockStatus Status => LockStatus.Failed;
@@ -69,10 +70,16 @@ public sealed record LayerNotLocked(string Layer, string Reason, ConflictExplana
     public string? Hint(string layerFile)
     {
         var hints = new List<string>();
-        if (BlockingParent is { } p)
+        if (BlockingParent is { } p && BlockingParentIsRoot)
         {
-            hints.Add($"hint: layer '{p}' fixes these packages, and a layer can only add to its parent. To change them without touching '{p}': " +
-                      $"beacon fork {p} --as {p}-next --add <spec>, then set 'parent: {p}-next' in {layerFile}.");
+            // A root cannot be forked (a second root is a new base image, not a fork): the change belongs in the root.
+            hints.Add($"hint: layer '{p}' (the root) fixes these packages, and a layer can only add to its parent. A root is not forked: " +
+                      $"change them in layers/{p}.yaml, which every layer inherits, and run 'beacon lock'.");
+        }
+        else if (BlockingParent is { } q)
+        {
+            hints.Add($"hint: layer '{q}' fixes these packages, and a layer can only add to its parent. To change them without touching '{q}': " +
+                      $"beacon fork {q} --as {q}-next --add <spec>, then set 'parent: {q}-next' in {layerFile}.");
         }
         foreach (var name in Conflict?.MissingVirtualPackages ?? [])
         {
@@ -185,7 +192,8 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader) : IDisposa
             {
                 failed.Add(layer.Name);
                 var blocking = parentName is not null && result.Conflict!.PinOrigins.Contains(ParentOrigin(parentName)) ? parentName : null;
-                results.Add(new LayerNotLocked(layer.Name, reason, result.Conflict, BlockingParent: blocking));
+                results.Add(new LayerNotLocked(layer.Name, reason, result.Conflict, BlockingParent: blocking,
+                    BlockingParentIsRoot: blocking is not null && tree[blocking].Parent is null));
                 continue;
             }
             var layerLock = LayerLock.Create(tree.PlatformOf(layer.Name), layer.Name, parentName, parentSha, inputs, result.Records!);

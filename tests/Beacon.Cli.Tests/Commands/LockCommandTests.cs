@@ -86,7 +86,7 @@ public sealed class LockCommandTests : IDisposable
     }
 
     [Fact]
-    public void A_refused_lock_names_the_parent_suggests_a_fork_and_writes_nothing()
+    public void A_refused_lock_names_the_parent_says_where_the_change_belongs_and_writes_nothing()
     {
         var before = File.ReadAllText(_repo.Path_("layers/snowflake.lock"));
         File.WriteAllText(_repo.Path_("layers/snowflake.yaml"),
@@ -95,7 +95,9 @@ public sealed class LockCommandTests : IDisposable
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("error BEA0401: layer 'snowflake' cannot be locked on top of its parent 'core'", r.Stderr, StringComparison.Ordinal);
         Assert.Contains("which layer 'core' pins", r.Stderr, StringComparison.Ordinal);
-        Assert.Contains("beacon fork core --as core-next", r.Stderr, StringComparison.Ordinal);
+        // core is the root: a root is not forked (fork refuses it), the change goes into its file.
+        Assert.Contains("hint: layer 'core' (the root) fixes these packages, and a layer can only add to its parent. A root is not forked: " +
+            "change them in layers/core.yaml, which every layer inherits, and run 'beacon lock'.", r.Stderr, StringComparison.Ordinal);
         Assert.Contains("nothing was written", r.Stderr, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllText(_repo.Path_("layers/snowflake.lock")));
     }

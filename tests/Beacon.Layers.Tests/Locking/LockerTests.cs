@@ -124,6 +124,12 @@ public sealed class LockerTests : IDisposable
         Assert.Empty(Directory.GetFiles(_repo.Path_("layers"), "*.lock"));
         Assert.Equal("base", failed.BlockingParent);
         Snapshot.Match(failed.Explanation + failed.Hint("layers/analytics.yaml"), "child-moves-parent-python");
+
+        // The hint, followed: base is the root, so the change goes into layers/base.yaml and `beacon lock` runs.
+        Assert.Contains("change them in layers/base.yaml, which every layer inherits, and run 'beacon lock'", failed.Hint("layers/analytics.yaml"), StringComparison.Ordinal);
+        _repo.Write("layers/base.yaml", File.ReadAllText(_repo.Path_("layers/base.yaml")).Replace("python 3.6.*", "python 3.7.*", StringComparison.Ordinal));
+        var followed = await Lock();
+        Assert.True(followed.Success, string.Join("\n", followed.Results.OfType<LayerNotLocked>().Select(r => r.Explanation)));
     }
 
     [Fact]
