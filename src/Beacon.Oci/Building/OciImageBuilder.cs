@@ -141,48 +141,40 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
             var work = cache.Scratch.NewFolder("layer");
             var stage = Path.Combine(work, "root");
             InstallReport report;
-            LayerBlob blob;
+            byte[] config;
+            ImageManifest manifestOut;
+            var pushes = new List<BlobPush>();
             try
             {
                 var requested = layer.Dependencies.GroupBy(d => d.Spec.Name).ToDictionary(g => g.Key, g => g.First().Text, StringComparer.Ordinal);
                 report = PackageInstaller.Install(new InstallRequest(stage, prefix, python, requested, state.Files, state.History, image.Layer), extracted);
-                blob = LayerArchive.Create(stage, Path.Combine(work, "layer.tar.gz"));
-                Directory.Delete(stage, recursive: true);
-            }
-            catch
-            {
-                Directory.Delete(work, recursive: true);
-                throw;
-            }
-            var labels = new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["org.opencontainers.image.title"] = image.Layer,
-                ["io.beacon.layer"] = image.Layer,
-                ["io.beacon.parent"] = image.Parent ?? "",
-                ["io.beacon.lock-sha256"] = LayerLock.Sha256Of(stored.Text),
-                ["io.beacon.builder"] = OciIdentity.BuilderVersion,
-            };
-            if (parent is null)
-            {
-                labels["org.opencontainers.image.base.name"] = baseReference!;
-                labels["org.opencontainers.image.base.digest"] = baseDigest!;
-            }
-            var config = ImageConfig.Derive(baseConfig, blob.DiffId, prefix, labels,
-                $"beacon build --builder oci: {records.Count} conda package(s) into {prefix} (layer {image.Layer})");
-            var manifestOut = new ImageManifest(Descriptor.Of(MediaTypes.OciConfig, config), [.. baseManifest.Layers, blob.Descriptor],
-                new Dictionary<string, string>());
-
-            var pushes = new List<BlobPush>();
-            foreach (var d in baseManifest.Layers)
-            {
-                // The parent's layers by digest: mounted within one registry (nothing sent), copied from another.
-                var from = baseRepository;
-                pushes.Add(await registry.PushBlobAsync(target, d.Digest, d.Size, token => registry.OpenBlobAsync(from, d.Digest, token),
-                    from.Host == target.Host ? from.Repository : null, ct));
-            }
-            progress?.Invoke($"  pushing {image.Layer}'s layer ({blob.Descriptor.Size} bytes)");
-            try
-            {
+                var blob = LayerArchive.Create(stage, Path.Combine(work, "layer.tar.gz"));
+                Directory.Delete(stage, recursive: true); // the layer file holds it now: the disk is freed before the push
+                var labels = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["org.opencontainers.image.title"] = image.Layer,
+                    ["io.beacon.layer"] = image.Layer,
+                    ["io.beacon.parent"] = image.Parent ?? "",
+                    ["io.beacon.lock-sha256"] = LayerLock.Sha256Of(stored.Text),
+                    ["io.beacon.builder"] = OciIdentity.BuilderVersion,
+                };
+                if (parent is null)
+                {
+                    labels["org.opencontainers.image.base.name"] = baseReference!;
+                    labels["org.opencontainers.image.base.digest"] = baseDigest!;
+                }
+                config = ImageConfig.Derive(baseConfig, blob.DiffId, prefix, labels,
+                    $"beacon build --builder oci: {records.Count} conda package(s) into {prefix} (layer {image.Layer})");
+                manifestOut = new ImageManifest(Descriptor.Of(MediaTypes.OciConfig, config), [.. baseManifest.Layers, blob.Descriptor],
+                    new Dictionary<string, string>());
+                foreach (var d in baseManifest.Layers)
+                {
+                    // The parent's layers by digest: mounted within one registry (nothing sent), copied from another.
+                    var from = baseRepository;
+                    pushes.Add(await registry.PushBlobAsync(target, d.Digest, d.Size, token => registry.OpenBlobAsync(from, d.Digest, token),
+                        from.Host == target.Host ? from.Repository : null, ct));
+                }
+                progress?.Invoke($"  pushing {image.Layer}'s layer ({blob.Descriptor.Size} bytes)");
                 pushes.Add(await registry.PushBlobAsync(target, blob.Descriptor.Digest, blob.Descriptor.Size, _ => Task.FromResult(blob.Open()), null, ct));
             }
             finally
@@ -200,5 +192,4 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
     }
 
     private sealed record Built(RemoteImage Image, ImageManifest Manifest, byte[] Config, Lazy<Task<EnvironmentState>> State);
-
 }

@@ -48,8 +48,8 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
     /// <summary>The slowest upload that is still waited for: a request's body adds its size at this rate to <see cref="AnswerTimeout"/>.</summary>
     private const long SlowestUploadBytesPerSecond = 256 << 10;
 
-    /// <summary>How often a manifest is put when the registry answers that a blob it names is missing or mid-write.</summary>
-    private const int ManifestRetries = 5;
+    /// <summary>How often a manifest PUT or a blob HEAD is tried when the registry reads a blob's link mid-write.</summary>
+    private const int MidWriteRetries = 5;
 
     /// <summary>How often a failed chunk of a chunked upload is resumed from what the registry says it holds.</summary>
     public int ChunkRetries { get; init; } = 3;
@@ -186,13 +186,24 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
 
     public async Task<bool> BlobExistsAsync(RemoteImage repository, string digest, CancellationToken ct = default)
     {
-        using var response = await SendAsync(repository, "pull,push", () => new HttpRequestMessage(HttpMethod.Head, new Uri(repository.BaseUri, $"{repository.Repository}/blobs/{digest}")), ct);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        for (var attempt = 1; ; attempt++)
         {
-            return false;
+            using var response = await SendAsync(repository, "pull,push", () => new HttpRequestMessage(HttpMethod.Head, new Uri(repository.BaseUri, $"{repository.Repository}/blobs/{digest}")), ct);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return false;
+            }
+            // Another builder committing this blob at this moment: distribution rewrites the repository's link to it,
+            // and a HEAD that reads the link mid-write answers 500 ("invalid checksum digest format" in its log, seen
+            // with three parallel builds). A HEAD changes nothing: ask again shortly.
+            if (response.StatusCode == HttpStatusCode.InternalServerError && attempt < MidWriteRetries)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), ct);
+                continue;
+            }
+            await EnsureAsync(response, $"HEAD blob {repository.Repository}@{digest}", ct);
+            return true;
         }
-        await EnsureAsync(response, $"HEAD blob {repository.Repository}@{digest}", ct);
-        return true;
     }
 
     /// <summary>
@@ -234,15 +245,14 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
             await EnsureAsync(start, $"POST blob upload {repository.Repository}", ct);
             location = Location(start, uploads);
         }
-        var content = await open(ct);
-        await using var _ = new AsyncDisposer(() => content.DisposeAsync());
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[(int)Math.Min(ChunkSize, Math.Max(size, 1))];
         if (size <= ChunkSize)
         {
-            var length = await FillAsync(content, buffer, ct);
+            await using var whole = await open(ct);
+            var length = await FillAsync(whole, buffer, ct);
             hash.AppendData(buffer, 0, length);
-            Verify(repository, digest, hash, length + (await content.ReadAsync(new byte[1], ct)), size);
+            Verify(repository, digest, hash, length + (await whole.ReadAsync(new byte[1], ct)), size);
             using var put = await SendAsync(repository, "pull,push", () => new HttpRequestMessage(HttpMethod.Put, WithDigest(location, digest))
             {
                 Content = Octets(buffer, 0, length),
@@ -250,40 +260,49 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
             await EnsureAsync(put, $"PUT blob {repository.Repository}@{digest}", ct);
             return new BlobPush(digest, length, BlobPushKind.Uploaded, length);
         }
-        long sent = 0;
-        var restarted = false;
-        int read;
-        while ((read = await FillAsync(content, buffer, ct)) > 0)
+        for (var attempt = 1; ; attempt++)
         {
-            hash.AppendData(buffer, 0, read);
-            if (await PatchChunkAsync(repository, digest, location, buffer, sent, read, ct) is { } next)
+            await using var content = await open(ct);
+            if (await PatchAllAsync(repository, digest, location, content, buffer, hash, ct) is var (closing, sent))
             {
-                location = next;
-                sent += read;
-                continue;
+                Verify(repository, digest, hash, sent, size);
+                using var close = await SendAsync(repository, "pull,push", () => new HttpRequestMessage(HttpMethod.Put, WithDigest(closing, digest))
+                {
+                    Content = new ByteArrayContent([]),
+                }, ct);
+                await EnsureAsync(close, $"PUT blob {repository.Repository}@{digest}", ct);
+                return new BlobPush(digest, sent, BlobPushKind.UploadedInChunks, sent);
             }
             // The registry lost the upload (distribution forgets one whose state token is stale after a chunk it
             // took went unacknowledged): start it again once, from the beginning of the content.
-            if (restarted)
+            if (attempt == 2)
             {
                 throw new RegistryException($"{repository.Host}/{repository.Repository}: the upload of {digest} was lost twice; nothing was committed");
             }
-            restarted = true;
-            await content.DisposeAsync();
-            content = await open(ct);
             hash.GetHashAndReset();
-            sent = 0;
             using var again = await SendAsync(repository, "pull,push", () => new HttpRequestMessage(HttpMethod.Post, uploads), ct);
             await EnsureAsync(again, $"POST blob upload {repository.Repository}", ct);
             location = Location(again, uploads);
         }
-        Verify(repository, digest, hash, sent, size);
-        using var close = await SendAsync(repository, "pull,push", () => new HttpRequestMessage(HttpMethod.Put, WithDigest(location, digest))
+    }
+
+    /// <summary>Sends <paramref name="content"/> chunk by chunk, hashing it; the location to close and the bytes sent, or null when the registry lost the upload.</summary>
+    private async Task<(Uri Location, long Sent)?> PatchAllAsync(RemoteImage repository, string digest, Uri location, Stream content, byte[] buffer,
+        IncrementalHash hash, CancellationToken ct)
+    {
+        long sent = 0;
+        int read;
+        while ((read = await FillAsync(content, buffer, ct)) > 0)
         {
-            Content = new ByteArrayContent([]),
-        }, ct);
-        await EnsureAsync(close, $"PUT blob {repository.Repository}@{digest}", ct);
-        return new BlobPush(digest, sent, BlobPushKind.UploadedInChunks, sent);
+            hash.AppendData(buffer, 0, read);
+            if (await PatchChunkAsync(repository, digest, location, buffer, sent, read, ct) is not { } next)
+            {
+                return null;
+            }
+            location = next;
+            sent += read;
+        }
+        return (location, sent);
     }
 
     /// <summary>
@@ -431,34 +450,35 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
     public async Task<string> PutManifestAsync(RemoteImage image, byte[] json, string mediaType, CancellationToken ct = default)
     {
         var digest = Descriptor.DigestOf(json);
-        HttpResponseMessage response;
+        var what = $"PUT manifest {image.Repository}:{image.Tag}";
         for (var attempt = 1; ; attempt++)
         {
-            response = await SendAsync(image, "pull,push", () =>
+            using var response = await SendAsync(image, "pull,push", () =>
             {
                 var content = new ByteArrayContent(json);
                 content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
                 return new HttpRequestMessage(HttpMethod.Put, new Uri(image.BaseUri, $"{image.Repository}/manifests/{image.Tag ?? digest}")) { Content = content };
             }, ct);
-            // Another builder pushing the same blobs at this moment: distribution rewrites a blob's link in the
-            // repository on every commit, and a manifest check that reads the link mid-write fails with DIGEST_INVALID
-            // or BLOB_UNKNOWN (seen with three parallel builds). The blobs are there: ask again shortly.
-            if (response.StatusCode == HttpStatusCode.BadRequest && attempt < ManifestRetries
-                && await ErrorCodeAsync(response, ct) is "DIGEST_INVALID" or "BLOB_UNKNOWN" or "MANIFEST_BLOB_UNKNOWN")
+            if (!response.IsSuccessStatusCode)
             {
-                response.Dispose();
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), ct);
-                continue;
+                var error = await ErrorOfAsync(response, what, ct);
+                // Another builder pushing the same blobs at this moment: distribution rewrites a blob's link in the
+                // repository on every commit, and a manifest check that reads the link mid-write fails with
+                // DIGEST_INVALID or BLOB_UNKNOWN (seen with three parallel builds). The blobs are there: ask again shortly.
+                if (response.StatusCode == HttpStatusCode.BadRequest && attempt < MidWriteRetries
+                    && error?.Code is "DIGEST_INVALID" or "BLOB_UNKNOWN" or "MANIFEST_BLOB_UNKNOWN")
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), ct);
+                    continue;
+                }
+                throw Refused(response, what, error);
             }
-            break;
+            if (response.Headers.TryGetValues("Docker-Content-Digest", out var values) && values.FirstOrDefault() is { } registryDigest && registryDigest != digest)
+            {
+                throw new RegistryException($"{image}: the registry stored the manifest as {registryDigest}, not {digest}");
+            }
+            return digest;
         }
-        using var _ = response;
-        await EnsureAsync(response, $"PUT manifest {image.Repository}:{image.Tag}", ct);
-        if (response.Headers.TryGetValues("Docker-Content-Digest", out var values) && values.FirstOrDefault() is { } registryDigest && registryDigest != digest)
-        {
-            throw new RegistryException($"{image}: the registry stored the manifest as {registryDigest}, not {digest}");
-        }
-        return digest;
     }
 
     private static ByteArrayContent Octets(byte[] content, int offset, int length)
@@ -654,53 +674,36 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
         return result;
     }
 
-    /// <summary>The first error code of a registry's error document (OCI distribution spec), or null.</summary>
-    private async Task<string?> ErrorCodeAsync(HttpResponseMessage response, CancellationToken ct)
+    /// <summary>The first error of a registry's error document (OCI distribution spec: errors[0].code, .message).</summary>
+    private sealed record RegistryError(string Code, string Message);
+
+    /// <summary>The error a refusal carries: its body read bounded (a broken body reads as none) and parsed, or null.</summary>
+    private async Task<RegistryError?> ErrorOfAsync(HttpResponseMessage response, string what, CancellationToken ct)
     {
         try
         {
-            // Buffered, so that EnsureAsync can read the same document again for its message.
-            await response.Content.LoadIntoBufferAsync(64 << 10, ct);
-            using var doc = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(ct));
-            return doc.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0
-                && errors[0].TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String ? code.GetString() : null;
+            using var doc = JsonDocument.Parse(await ReadBoundedAsync(response, 64 << 10, what, ct, allowTruncation: true));
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("errors", out var errors)
+                && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0 && errors[0].ValueKind == JsonValueKind.Object
+                && errors[0].TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String
+                ? new RegistryError(code.GetString()!, errors[0].TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "")
+                : null;
         }
-        catch (Exception e) when (e is JsonException or HttpRequestException or IOException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or RegistryException)
         {
-            return null;
+            return null; // not the registry's error document: the status says it
         }
     }
 
+    private static RegistryException Refused(HttpResponseMessage response, string what, RegistryError? error) =>
+        new($"{what}: {(int)response.StatusCode} {response.ReasonPhrase}{Conda.Parsing.Printable.Of(error is null ? "" : $": {error.Code} {error.Message}")}");
+
     private async Task EnsureAsync(HttpResponseMessage response, string what, CancellationToken ct)
     {
-        if (response.IsSuccessStatusCode)
+        if (!response.IsSuccessStatusCode)
         {
-            return;
+            throw Refused(response, what, await ErrorOfAsync(response, what, ct));
         }
-        byte[] body;
-        try
-        {
-            body = await ReadBoundedAsync(response, 64 << 10, what, ct, allowTruncation: true);
-        }
-        catch (RegistryException)
-        {
-            body = [];
-        }
-        var detail = "";
-        try
-        {
-            using var doc = JsonDocument.Parse(body);
-            if (doc.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0)
-            {
-                var first = errors[0];
-                detail = $": {first.GetProperty("code").GetString()} {(first.TryGetProperty("message", out var m) ? m.GetString() : "")}";
-            }
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            // not the registry's error document: the status says it
-        }
-        throw new RegistryException($"{what}: {(int)response.StatusCode} {response.ReasonPhrase}{Conda.Parsing.Printable.Of(detail)}");
     }
 
     private async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, long limit, string what, CancellationToken ct, bool allowTruncation = false)
@@ -723,10 +726,4 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
         }
         return output.ToArray();
     }
-}
-
-/// <summary>Disposes what a variable holds at the end of its scope, also after the variable was given a new value.</summary>
-internal sealed class AsyncDisposer(Func<ValueTask> dispose) : IAsyncDisposable
-{
-    public ValueTask DisposeAsync() => dispose();
 }

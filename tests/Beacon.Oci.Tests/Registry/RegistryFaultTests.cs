@@ -133,6 +133,32 @@ public sealed class RegistryFaultTests : IDisposable
         Assert.Equal(expectedPuts, puts);
     }
 
+    /// <summary>
+    /// A blob HEAD answered 500 while another builder rewrites the blob's link (distribution logs "invalid checksum
+    /// digest format"): asked again, up to five times in all; a registry that keeps answering 500 is a registry error.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 3)]
+    [InlineData(100, 5)]
+    public async Task A_blob_head_answered_500_mid_write_is_asked_again(int failures, int expectedHeads)
+    {
+        var heads = 0;
+        using var server = new LoopbackServer(async (_, context) =>
+            await LoopbackServer.Send(context, Interlocked.Increment(ref heads) <= failures ? 500 : 200));
+        var repository = RemoteImage.Parse($"127.0.0.1:{server.Port}/team/app");
+        var digest = "sha256:" + new string('a', 64);
+        if (failures < 5)
+        {
+            Assert.True(await Client().BlobExistsAsync(repository, digest));
+        }
+        else
+        {
+            var error = await Assert.ThrowsAsync<RegistryException>(() => Client().BlobExistsAsync(repository, digest));
+            Assert.Equal($"HEAD blob team/app@{digest}: 500 Internal Server Error", error.Message);
+        }
+        Assert.Equal(expectedHeads, heads);
+    }
+
     public static TheoryData<string, string> ConfigFaults() => new()
     {
         { "not json {", "Docker's config.json cannot be read" },
