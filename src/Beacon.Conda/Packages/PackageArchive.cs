@@ -59,17 +59,7 @@ public static class PackageArchive
                 if (part.FullName.StartsWith("info-", StringComparison.Ordinal))
                 {
                     // The info part comes first: what paths.json declares bounds the files before one byte of them is written.
-                    PackageInfo info;
-                    try
-                    {
-                        info = PackageInfo.Read(destination);
-                    }
-                    catch (PackageArchiveException e)
-                    {
-                        // Named by the package, not by the scratch folder it is being extracted into.
-                        throw new PackageArchiveException($"{name}: {e.Message.Replace(Path.GetFullPath(destination).TrimEnd('/') + "/", "", StringComparison.Ordinal)}");
-                    }
-                    budget.Declare(info.Paths, destination);
+                    budget.Declare(PackageInfo.Read(destination, name).Paths, destination);
                 }
             }
         }

@@ -32,23 +32,25 @@ public sealed record PackageInfo(string Name, string Version, string Build, stri
 
     public bool IsNoarchPython => Noarch == "python";
 
-    public static PackageInfo Read(string extracted)
+    /// <param name="label">How errors name the package (its channel file name); the extracted folder by default.</param>
+    public static PackageInfo Read(string extracted, string? label = null)
     {
         var info = System.IO.Path.Combine(extracted, "info");
-        using var index = Json(System.IO.Path.Combine(info, "index.json"));
+        var shown = (label ?? extracted) + ": info";
+        using var index = Json(System.IO.Path.Combine(info, "index.json"), shown);
         var root = index.RootElement;
-        var name = Text(root, "name") ?? throw new PackageArchiveException($"{extracted}: info/index.json has no name");
+        var name = Text(root, "name") ?? throw new PackageArchiveException($"{shown}/index.json has no name");
         var noarch = root.TryGetProperty("noarch", out var n) ? n.ValueKind switch
         {
             JsonValueKind.String => n.GetString(),
             JsonValueKind.True => "generic", // very old packages: "noarch": true
             _ => null,
         } : null;
-        var paths = File.Exists(System.IO.Path.Combine(info, "paths.json")) ? FromPathsJson(info) : FromFilesAndHasPrefix(info);
+        var paths = File.Exists(System.IO.Path.Combine(info, "paths.json")) ? FromPathsJson(info, shown) : FromFilesAndHasPrefix(info, shown);
         var entryPoints = new List<string>();
         if (File.Exists(System.IO.Path.Combine(info, "link.json")))
         {
-            using var link = Json(System.IO.Path.Combine(info, "link.json"));
+            using var link = Json(System.IO.Path.Combine(info, "link.json"), shown);
             if (link.RootElement.TryGetProperty("noarch", out var na) && na.ValueKind == JsonValueKind.Object)
             {
                 if (na.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String)
@@ -67,7 +69,7 @@ public sealed record PackageInfo(string Name, string Version, string Build, stri
         return new PackageInfo(name, Text(root, "version") ?? "", Text(root, "build") ?? "", noarch, paths, entryPoints, scripts);
     }
 
-    private static JsonDocument Json(string path)
+    private static JsonDocument Json(string path, string shown)
     {
         try
         {
@@ -75,24 +77,24 @@ public sealed record PackageInfo(string Name, string Version, string Build, stri
         }
         catch (Exception e) when (e is JsonException or SafeFileException)
         {
-            throw new PackageArchiveException($"{path}: {e.Message}");
+            throw new PackageArchiveException($"{shown}/{System.IO.Path.GetFileName(path)}: {e.Message}");
         }
     }
 
     private static string? Text(JsonElement e, string key) =>
         e.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-    private static List<PackagePath> FromPathsJson(string info)
+    private static List<PackagePath> FromPathsJson(string info, string shown)
     {
-        using var doc = Json(System.IO.Path.Combine(info, "paths.json"));
+        using var doc = Json(System.IO.Path.Combine(info, "paths.json"), shown);
         var result = new List<PackagePath>();
         if (!doc.RootElement.TryGetProperty("paths", out var paths) || paths.ValueKind != JsonValueKind.Array)
         {
-            throw new PackageArchiveException($"{info}/paths.json has no 'paths' list");
+            throw new PackageArchiveException($"{shown}/paths.json has no 'paths' list");
         }
         foreach (var p in paths.EnumerateArray())
         {
-            var path = Listed(Text(p, "_path") ?? throw new PackageArchiveException($"{info}/paths.json: an entry without _path"), info, "paths.json");
+            var path = Listed(Text(p, "_path") ?? throw new PackageArchiveException($"{shown}/paths.json: an entry without _path"), shown, "paths.json");
             var type = Text(p, "path_type") switch
             {
                 "softlink" => PathType.SymbolicLink,
@@ -107,16 +109,16 @@ public sealed record PackageInfo(string Name, string Version, string Build, stri
     }
 
     /// <summary>A listed path is read from the package and written into the prefix: plain relative segments only.</summary>
-    private static string Listed(string path, string info, string list)
+    private static string Listed(string path, string shown, string list)
     {
         var segments = path.Split('/');
         return path.StartsWith('/') || path.Contains('\0') || segments.Any(s => s is "" or "." or "..")
-            ? throw new PackageArchiveException($"{info}/{list} lists '{Parsing.Printable.Of(path)}', which is not a plain path inside the package")
+            ? throw new PackageArchiveException($"{shown}/{list} lists '{Parsing.Printable.Of(path)}', which is not a plain path inside the package")
             : path;
     }
 
     /// <summary>Packages from before paths.json: every file in info/files; placeholders in info/has_prefix ("placeholder mode path", or just "path").</summary>
-    private static List<PackagePath> FromFilesAndHasPrefix(string info)
+    private static List<PackagePath> FromFilesAndHasPrefix(string info, string shown)
     {
         var files = File.Exists(System.IO.Path.Combine(info, "files"))
             ? System.Text.Encoding.UTF8.GetString(SafeFile.ReadAllBytes(System.IO.Path.Combine(info, "files"), MaxMetadataBytes)).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -139,7 +141,7 @@ public sealed record PackageInfo(string Name, string Version, string Build, stri
             }
         }
         var extracted = System.IO.Path.GetDirectoryName(info)!;
-        return files.Select(f => Listed(f, info, "files")).Select(f =>
+        return files.Select(f => Listed(f, shown, "files")).Select(f =>
         {
             var full = System.IO.Path.Combine(extracted, f);
             var type = new FileInfo(full).LinkTarget is not null ? PathType.SymbolicLink : PathType.File;

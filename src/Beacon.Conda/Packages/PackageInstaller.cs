@@ -58,7 +58,7 @@ public static partial class PackageInstaller
         var installed = new List<InstalledPackage>();
         foreach (var (record, extracted) in packages)
         {
-            var info = PackageInfo.Read(extracted);
+            var info = PackageInfo.Read(extracted, record.FileName);
             var package = record.DistString;
             var realExtracted = RealPath.Of(extracted).TrimEnd('/');
             var files = new List<string>();
