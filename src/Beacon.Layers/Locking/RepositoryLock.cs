@@ -32,7 +32,7 @@ public sealed class RepositoryLock : IDisposable
             {
                 if (DateTime.UtcNow - started > limit)
                 {
-                    throw new TimeoutException($"another beacon run has held {RelativePath} for more than {limit.TotalMinutes:0.#} min");
+                    throw new TimeoutException($"another beacon run has held {RelativePath} for more than {limit.TotalSeconds:0.#} s (lock --wait)");
                 }
                 if (!told)
                 {

@@ -52,7 +52,7 @@ public sealed class ConcurrentLockTests : IDisposable
             var busy = ProcessRunner.Beacon(_repo.Root, "lock", "--wait", "1");
             Assert.Equal(1, busy.ExitCode);
             Assert.Contains("waiting for another beacon run writing locks in this repository", busy.Stderr, StringComparison.Ordinal);
-            Assert.Contains("error BEA0623: another beacon run has held .beacon/repository.lock for more than 0 min", busy.Stderr, StringComparison.Ordinal);
+            Assert.Contains("error BEA0623: another beacon run has held .beacon/repository.lock for more than 1 s (lock --wait)", busy.Stderr, StringComparison.Ordinal);
             Assert.Empty(Locks());
         }
         var after = ProcessRunner.Beacon(_repo.Root, "lock", "--quiet");
