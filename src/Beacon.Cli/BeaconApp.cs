@@ -64,6 +64,8 @@ public static class BeaconApp
             RouteCommand.Create(console),
             DiffCommand.Create(console),
             ForkCommand.Create(console),
+            DependencyCommands.Add(console),
+            DependencyCommands.Remove(console),
             CodeOwnersCommand.Create(console),
             StacksCommand.Create(console),
             InitCommand.Create(console),

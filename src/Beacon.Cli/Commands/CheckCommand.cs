@@ -44,7 +44,7 @@ internal static class CheckCommand
                 run.Report(gate.Diagnostics);
                 if (gate.Passed)
                 {
-                    run.Out.WriteLine($"check passed: {workspace.Tree.Count} layer locks current, parents intact, {workspace.Workloads.Count} workloads placed in {workspace.Stacks.Count} stacks");
+                    run.Out.WriteLine($"check passed: {Plural.Of(workspace.Tree.Count, "layer lock")} current, parents intact, {Plural.Of(workspace.Workloads.Count, "workload")} placed in {Plural.Of(workspace.Stacks.Count, "stack")}");
                 }
                 else
                 {

@@ -4,6 +4,7 @@ using Beacon.Layers.Diagnostics;
 using Beacon.Images.Diff;
 using Beacon.Layers.Git;
 using Beacon.Pulumi.Deployment;
+using Beacon.Layers.Rendering;
 
 namespace Beacon.Cli.Commands;
 
@@ -36,7 +37,7 @@ internal static class DiffCommand
             diff = DeploymentChanges.Against(head, baseRef, out var baseProblems);
             if (baseProblems > 0)
             {
-                run.Progress($"note: the repository at {baseRef} does not load ({baseProblems} problem(s)); comparing with an empty repository");
+                run.Progress($"note: the repository at {baseRef} does not load ({Plural.Of(baseProblems, "problem")}); comparing with an empty repository");
             }
         }
         catch (GitException e)

@@ -53,7 +53,9 @@ internal static class ForkCommand
             case ForkRefused refused:
                 return run.Fail(refused.Code, refused.Message);
             case Forked forked:
-                run.Out.WriteLine($"wrote {forked.LayerFile} and {forked.LockFile} (stage experimental); commit both in a pull request");
+                run.Out.WriteLine(forked.CodeOwnersFile is { } owners
+                    ? $"wrote {forked.LayerFile}, {forked.LockFile} (stage experimental) and {owners}; commit them in a pull request"
+                    : $"wrote {forked.LayerFile} and {forked.LockFile} (stage experimental); commit both in a pull request");
                 return ExitCodes.Success;
         }
         var notLockable = (ForkNotLockable)result;

@@ -7,6 +7,7 @@ using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Documents;
 using Beacon.Layers.Git;
 using Beacon.Layers.Validation;
+using Beacon.Layers.Rendering;
 
 namespace Beacon.Cli.Commands;
 
@@ -23,18 +24,20 @@ internal static class InitCommand
         var channel = Options.Text("--channel", "Where conda-forge is read from (a URL, or a channel folder); default: https://conda.anaconda.org/conda-forge.", "channel");
         var source = Options.Text("--source", "The Beacon repository ./beacon builds from (git URL or path); default: the one this beacon was built from.", "git-url");
         var beaconRef = Options.Text("--ref", "The Beacon commit ./beacon pins; default: that repository's HEAD.", "commit");
+        var add = Options.List("--add", "The root layer's conda specs, instead of python 3.11.*, numpy, pandas (repeat it: --add python --add polars).", "spec", "-a");
         var offline = Options.Offline();
         var command = new Command("init", "Create a new organisation's repository: root layer and its lock, beacon.yaml, Pulumi.yaml, a local stack (and a cloud one), the GitHub workflows, CODEOWNERS, .gitignore.")
         {
-            directory, cloud, owner, name, channel, source, beaconRef, offline,
+            directory, cloud, owner, name, channel, source, beaconRef, add, offline,
         };
         command.SetAction((parse, token) => RunAsync(new CommandRun(console, "init", json: false), parse.GetValue(directory)!, parse.GetValue(cloud),
-            parse.GetValue(owner), parse.GetValue(name), parse.GetValue(channel), parse.GetValue(source), parse.GetValue(beaconRef), parse.GetValue(offline), token));
+            parse.GetValue(owner), parse.GetValue(name), parse.GetValue(channel), parse.GetValue(source), parse.GetValue(beaconRef),
+            parse.GetValue(add) is { Length: > 0 } specs ? specs : null, parse.GetValue(offline), token));
         return command;
     }
 
     private static async Task<int> RunAsync(CommandRun run, string directory, string? cloud, string? owner, string? name, string? channel, string? source,
-        string? beaconRef, bool offline, CancellationToken token)
+        string? beaconRef, string[]? dependencies, bool offline, CancellationToken token)
     {
         var target = run.Console.FullPath(directory);
         var checkout = BeaconCheckout();
@@ -49,10 +52,15 @@ internal static class InitCommand
         {
             return run.Fail(DiagnosticCode.InvalidCommandLine, "name the root layer's owner with --owner (@org/team, @user or an e-mail): git has no user.email");
         }
-        channel ??= "https://conda.anaconda.org/conda-forge";
-        if (!Names.IsChannel(channel) || channel.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        channel ??= InitOptions.DefaultChannel;
+        if (channel.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
         {
-            channel = run.Console.FullPath(channel); // a channel folder, kept absolute (beacon.yaml resolves against the repository)
+            channel = run.Console.FullPath(channel);
+        }
+        else if (!channel.Contains("://", StringComparison.Ordinal) && !Path.IsPathFullyQualified(channel))
+        {
+            // A folder given relative to here stays relative in beacon.yaml, which resolves it against the repository.
+            channel = Path.GetRelativePath(target, run.Console.FullPath(channel)).Replace(Path.DirectorySeparatorChar, '/');
         }
         var options = new InitOptions
         {
@@ -60,6 +68,7 @@ internal static class InitCommand
             Owner = owner,
             Cloud = cloud is null ? null : CloudTargets.TryParse(cloud, out var c) ? c : null,
             Channel = channel,
+            Dependencies = dependencies,
             BeaconSource = source,
             BeaconRef = beaconRef,
         };
@@ -75,7 +84,7 @@ internal static class InitCommand
         {
             run.Out.WriteLine($"  {file}");
         }
-        run.Out.WriteLine($"created {done.Directory}: {done.Files.Count} files; next: cd {directory} && git init && ./beacon pipeline --stack {options.Organisation}-local");
+        run.Out.WriteLine($"created {done.Directory}: {Plural.Of(done.Files.Count, "file")}; next: cd {directory} && git init && ./beacon pipeline --stack {options.Organisation}-local");
         return ExitCodes.Success;
     }
 

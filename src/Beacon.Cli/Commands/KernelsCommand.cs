@@ -6,6 +6,7 @@ using Beacon.Docker.Kernels;
 using Beacon.Images.Planning;
 using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Documents;
+using Beacon.Layers.Rendering;
 
 namespace Beacon.Cli.Commands;
 
@@ -75,25 +76,47 @@ internal static class KernelsCommand
             {
                 return exit;
             }
-            var wanted = parse.GetValue(layers) is { Length: > 0 } named ? named : session.Plan.Images.Select(i => i.Layer).ToArray();
-            foreach (var l in wanted)
+            var named = parse.GetValue(layers) is { Length: > 0 } given ? given : null;
+            var wanted = new List<string>();
+            foreach (var l in named ?? session.Plan.Images.Select(i => i.Layer))
             {
                 if (StackCommands.Image(run, session, l, out exit) is null)
                 {
                     return exit;
                 }
+                if (KernelLayers.Lacks(session, l) is not { } lacking)
+                {
+                    wanted.Add(l);
+                }
+                else if (named is not null)
+                {
+                    run.Report([Diagnostic.Error(new SourceLocation(session.Workspace.Tree[l].File), DiagnosticCode.LayerLacksJupyter, lacking)]);
+                    return run.Failed(ExitCodes.InvalidInput);
+                }
+                else
+                {
+                    run.Err.WriteLine($"skipped {l}: {lacking}");
+                }
+            }
+            if (wanted.Count == 0)
+            {
+                return run.Fail(DiagnosticCode.LayerLacksJupyter, $"no layer of stack '{session.Stack.Name}' has {KernelSpec.KernelPackage} in its lock; add it to one (beacon add <layer> {KernelSpec.KernelPackage})");
             }
             var folder = Folder(run, parse.GetValue(user), parse.GetValue(prefix));
             try
             {
-                var specs = wanted.Select(l => KernelSpec.For(l, session.Stack.Name, session.Workspace.Root, BeaconExecutable.Command())).ToList();
+                var specs = wanted.Select(l => KernelSpec.For(session.Workspace.Organisation, l, session.Stack.Name, session.Workspace.Root, BeaconExecutable.Command())).ToList();
                 var written = KernelSpecStore.Install(folder, specs);
                 foreach (var (spec, path) in specs.Zip(written))
                 {
                     run.Out.WriteLine($"installed {spec.Name}  \"{spec.DisplayName}\"  {path}");
                 }
-                run.Err.WriteLine($"{specs.Count} kernel(s) for stack '{session.Stack.Name}'; 'jupyter kernelspec list' shows them, JupyterLab and VS Code offer them");
+                run.Err.WriteLine($"{Plural.Of(specs.Count, "kernel")} for stack '{session.Stack.Name}'; 'jupyter kernelspec list' shows them, JupyterLab and VS Code offer them");
                 return ExitCodes.Success;
+            }
+            catch (KernelConflictException e)
+            {
+                return run.Fail(DiagnosticCode.KernelOfAnotherRepository, e.Message);
             }
             catch (FileWriteException e)
             {
@@ -106,14 +129,16 @@ internal static class KernelsCommand
     private static Command List(CliConsole console)
     {
         var (user, prefix) = Where();
-        var command = new Command("list", "Beacon's kernelspecs in the kernels folder: name, layer, stack.") { user, prefix };
+        var command = new Command("list", "Beacon's kernelspecs in the kernels folder: name, layer, stack, repository.") { user, prefix };
         command.SetAction(parse =>
         {
             var run = new CommandRun(console, "kernels list", json: false);
             var folder = Folder(run, parse.GetValue(user), parse.GetValue(prefix));
-            foreach (var spec in KernelSpecStore.List(folder))
+            var specs = KernelSpecStore.List(folder);
+            var width = specs.Select(s => s.Name.Length).DefaultIfEmpty(0).Max();
+            foreach (var spec in specs)
             {
-                run.Out.WriteLine($"{spec.Name,-28} layer {spec.Layer,-20} stack {spec.Stack}");
+                run.Out.WriteLine($"{spec.Name.PadRight(width)}  layer {spec.Layer,-20} stack {spec.Stack,-16} {spec.Repository}");
             }
             return ExitCodes.Success;
         });
@@ -122,17 +147,28 @@ internal static class KernelsCommand
 
     private static Command Remove(CliConsole console)
     {
-        var layers = Options.List("--layer", "Only these layers' kernels (default: every Beacon kernel in the folder).", "layer");
+        var layers = Options.List("--layer", "Only these layers' kernels (default: every kernel of this repository in the folder).", "layer");
         var (user, prefix) = Where();
-        var command = new Command("remove", "Remove Beacon's kernelspecs (other kernels are never touched).") { layers, user, prefix };
+        var repo = Options.Repo();
+        var command = new Command("remove", "Remove this repository's Beacon kernelspecs (other kernels, and other repositories' Beacon kernels, are never touched).")
+        {
+            layers, user, prefix, repo,
+        };
         command.SetAction(parse =>
         {
             var run = new CommandRun(console, "kernels remove", json: false);
             var folder = Folder(run, parse.GetValue(user), parse.GetValue(prefix));
-            var names = parse.GetValue(layers) is { Length: > 0 } named ? named.Select(l => KernelSpec.NamePrefix + l) : KernelSpecStore.List(folder).Select(s => s.Name);
-            foreach (var removed in KernelSpecStore.Remove(folder, names.ToList()))
+            var root = Repository.Root(run, parse.GetValue(repo));
+            var named = parse.GetValue(layers) is { Length: > 0 } given ? given : null;
+            var removed = KernelSpecStore.Remove(folder, root, named);
+            foreach (var name in removed)
             {
-                run.Out.WriteLine($"removed {removed}");
+                run.Out.WriteLine($"removed {name}");
+            }
+            var others = KernelSpecStore.List(folder).Count(s => s.Repository != root);
+            if (others > 0)
+            {
+                run.Err.WriteLine($"left {Plural.Of(others, "kernel")} of other repositories ('beacon kernels list' names them)");
             }
             return ExitCodes.Success;
         });
@@ -181,6 +217,10 @@ internal static class KernelsCommand
         if (StackCommands.Image(run, session, layer, out exit) is null)
         {
             return exit;
+        }
+        if (KernelLayers.Lacks(session, layer) is { } lacking)
+        {
+            return run.Fail(DiagnosticCode.LayerLacksJupyter, lacking);
         }
         try
         {

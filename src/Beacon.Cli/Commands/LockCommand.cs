@@ -3,7 +3,9 @@ using System.CommandLine;
 using Beacon.Cli.Hosting;
 using Beacon.Cli.Output;
 using Beacon.Layers.Diagnostics;
+using Beacon.Layers.Loading;
 using Beacon.Layers.Locking;
+using Beacon.Layers.Rendering;
 using Spectre.Console;
 
 namespace Beacon.Cli.Commands;
@@ -91,6 +93,47 @@ internal static class LockCommand
         {
             return run.Fail(DiagnosticCode.RepositoryBusy, e.Message, ExitCodes.CheckFailed);
         }
+        if (!result.Success)
+        {
+            return Failed(run, workspace, result);
+        }
+        if (check)
+        {
+            return Compared(run, result, quiet);
+        }
+        var before = LockStore.ReadAll(workspace);
+        locker.Write(result);
+        if (!quiet)
+        {
+            Print(run, result, LockChanges.Of(result, before));
+        }
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Each layer's outcome and the packages its lock gained and lost; then the counts.</summary>
+    internal static void Print(CommandRun run, LockRun result, IReadOnlyList<LockChange> changes)
+    {
+        var byLayer = changes.ToDictionary(c => c.Layer, StringComparer.Ordinal);
+        foreach (var r in result.Results)
+        {
+            if (r is not LayerLocked l)
+            {
+                run.Out.WriteLine($"up to date  {r.Layer}");
+                continue;
+            }
+            run.Out.WriteLine($"locked      {l.Layer}: {Plural.Of(l.Added.Count, "package")} of its own ({l.Reason})");
+            var moves = byLayer[l.Layer];
+            foreach (var line in moves.Packages.Count == 0 ? ["  no package changed"] : LockChanges.Lines(moves))
+            {
+                run.Out.WriteLine(line);
+            }
+        }
+        run.Out.WriteLine($"{Plural.Of(result.Solves, "layer")} solved, {Plural.Of(result.Results.OfType<LayerLocked>().Count(), "lock file")} written");
+    }
+
+    /// <summary>A failed lock run: each layer that did not lock, with its explanation and hint; nothing was written.</summary>
+    internal static int Failed(CommandRun run, Workspace workspace, LockRun result)
+    {
         foreach (var failed in result.Results.OfType<LayerNotLocked>())
         {
             var layer = workspace.Tree[failed.Layer];
@@ -103,32 +146,13 @@ internal static class LockCommand
                 run.Err.Write(TextBlock.Indent(hint));
             }
         }
-        if (!result.Success)
+        var blocked = result.Results.OfType<LayerBlocked>().Select(r => r.Layer).ToList();
+        if (blocked.Count > 0)
         {
-            var blocked = result.Results.OfType<LayerBlocked>().Select(r => r.Layer).ToList();
-            if (blocked.Count > 0)
-            {
-                run.Err.WriteLine($"not attempted (an ancestor failed): {string.Join(", ", blocked)}");
-            }
-            run.Err.WriteLine("nothing was written");
-            return ExitCodes.CheckFailed;
+            run.Err.WriteLine($"not attempted (an ancestor failed): {string.Join(", ", blocked)}");
         }
-        if (check)
-        {
-            return Compared(run, result, quiet);
-        }
-        locker.Write(result);
-        if (!quiet)
-        {
-            foreach (var r in result.Results)
-            {
-                run.Out.WriteLine(r is LayerLocked l
-                    ? $"locked      {l.Layer}: {l.Added.Count} packages of its own{(l.Changed.Count > 0 ? $", {l.Changed.Count} changed" : "")} ({l.Reason})"
-                    : $"up to date  {r.Layer}");
-            }
-            run.Out.WriteLine($"{result.Solves} layer(s) solved, {result.Results.OfType<LayerLocked>().Count()} lock file(s) written");
-        }
-        return ExitCodes.Success;
+        run.Err.WriteLine("nothing was written");
+        return ExitCodes.CheckFailed;
     }
 
     /// <summary><c>--check</c>: every lock against a fresh solve of its layer; nothing is written.</summary>
@@ -142,7 +166,7 @@ internal static class LockCommand
         }
         if (!quiet && changed.Count == 0)
         {
-            run.Out.WriteLine($"lock check passed: {result.Solves} layer(s) solved again, every lock as 'beacon lock' writes it");
+            run.Out.WriteLine($"lock check passed: {Plural.Of(result.Solves, "layer")} solved again, every lock as 'beacon lock' writes it");
         }
         return changed.Count == 0 ? ExitCodes.Success : ExitCodes.CheckFailed;
     }

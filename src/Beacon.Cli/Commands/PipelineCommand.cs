@@ -43,7 +43,7 @@ internal static class PipelineCommand
             return ExitCodes.InvalidInput;
         }
         var w = result.Workspace!;
-        run.Out.WriteLine($"1. validate  ok: {w.Tree.Count} layers, {w.Workloads.Count} workloads, {w.Stacks.Count} stacks");
+        run.Out.WriteLine($"1. validate  ok: {Plural.Of(w.Tree.Count, "layer")}, {Plural.Of(w.Workloads.Count, "workload")}, {Plural.Of(w.Stacks.Count, "stack")}");
         StackDocument? stack = null;
         if (stackName is not null && (stack = w.Stack(stackName)) is null)
         {
@@ -63,7 +63,7 @@ internal static class PipelineCommand
         run.Report(gate.Diagnostics);
         if (!gate.Passed)
         {
-            run.Out.WriteLine($"2. check     FAILED: {gate.Diagnostics.Count} problem(s) (diagnostics above)");
+            run.Out.WriteLine($"2. check     FAILED: {Plural.Of(gate.Diagnostics.Count, "problem")} (diagnostics above)");
             return ExitCodes.CheckFailed;
         }
         run.Out.WriteLine("2. check     ok: every lock record is its channel's, every lock current, every child adds to its parent only, every workload placed");
@@ -79,7 +79,7 @@ internal static class PipelineCommand
             var parts = new List<string>();
             if (gate.Locks.TryGetValue(layer.Name, out var l) && l.Lock is not null)
             {
-                parts.Add($"{l.Lock.Packages.Count} packages");
+                parts.Add(Plural.Of(l.Lock.Packages.Count, "package"));
             }
             if (placed.TryGetValue(layer.Name, out var names))
             {

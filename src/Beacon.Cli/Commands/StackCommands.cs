@@ -5,6 +5,7 @@ using Beacon.Conda;
 using Beacon.Images.Planning;
 using Beacon.Layers.Diagnostics;
 using Beacon.Pulumi;
+using Beacon.Layers.Rendering;
 
 namespace Beacon.Cli.Commands;
 
@@ -112,7 +113,7 @@ internal static class StackCommands
             {
                 return run.Fail(DiagnosticCode.OutputNotWritable, $"{e.Message}; nothing was written");
             }
-            run.Out.WriteLine($"wrote {files.Count} files to {parse.GetValue(output)}");
+            run.Out.WriteLine($"wrote {Plural.Of(files.Count, "file")} to {parse.GetValue(output)}");
             return ExitCodes.Success;
         });
         return command;

@@ -32,7 +32,7 @@ internal static class ValidateCommand
                 run.Report(result.Diagnostics);
                 if (result.Success)
                 {
-                    run.Out.WriteLine($"valid: {summary!.Layers} layers, {summary.Workloads} workloads, {summary.Stacks} stacks");
+                    run.Out.WriteLine($"valid: {Plural.Of(summary!.Layers, "layer")}, {Plural.Of(summary.Workloads ?? 0, "workload")}, {Plural.Of(summary.Stacks ?? 0, "stack")}");
                 }
                 else
                 {

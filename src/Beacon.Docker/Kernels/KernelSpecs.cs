@@ -6,24 +6,34 @@ using Beacon.Layers.Validation;
 namespace Beacon.Docker.Kernels;
 
 /// <summary>
-/// One Jupyter kernelspec per layer (<c>kernels/beacon-&lt;layer&gt;/kernel.json</c>): JupyterLab, Notebook and VS Code
-/// read the same folders, so every layer shows up as a kernel ("Beacon · gpu-ml"). The argv starts
+/// One Jupyter kernelspec per layer of a repository (<c>kernels/beacon-&lt;organisation&gt;-&lt;layer&gt;/kernel.json</c>):
+/// JupyterLab, Notebook and VS Code read the same folders, so every layer shows up as a kernel ("Beacon · acme/gpu-ml").
+/// Two repositories' layers of the same name are two kernels: the organisation is in the name and the repository in
+/// the metadata, which is what <see cref="KernelSpecStore"/> checks before it overwrites or removes one. The argv starts
 /// <c>beacon kernel launch</c>, which runs the layer's image with the connection file mounted and its ports published.
 /// </summary>
-public sealed record KernelSpec(string Name, string Layer, string Stack, string DisplayName, IReadOnlyList<string> Argv)
+public sealed record KernelSpec(string Name, string Organisation, string Layer, string Stack, string Repository, string DisplayName, IReadOnlyList<string> Argv)
 {
     public const string NamePrefix = "beacon-";
 
-    public static KernelSpec For(string layer, string stack, string repositoryRoot, IReadOnlyList<string> beaconCommand)
+    /// <summary>What a layer's lock must hold for its image to run a kernel: <c>python3 -m ipykernel_launcher</c>.</summary>
+    public const string KernelPackage = "ipykernel";
+
+    public static KernelSpec For(string organisation, string layer, string stack, string repositoryRoot, IReadOnlyList<string> beaconCommand)
     {
-        if (!Names.IsDnsLabel(layer) || !Names.IsDnsLabel(stack))
+        if (!Names.IsDnsLabel(organisation) || !Names.IsDnsLabel(layer) || !Names.IsDnsLabel(stack))
         {
-            throw new ArgumentException("layer and stack names are DNS labels");
+            throw new ArgumentException("organisation, layer and stack names are DNS labels");
         }
-        return new KernelSpec(NamePrefix + layer, layer, stack, $"Beacon · {layer}",
+        return new KernelSpec(NameOf(organisation, layer), organisation, layer, stack, repositoryRoot, $"Beacon · {organisation}/{layer}",
             [.. beaconCommand, "kernel", "launch", "--layer", layer, "--stack", stack, "--repo", repositoryRoot, "{connection_file}"]);
     }
+
+    public static string NameOf(string organisation, string layer) => $"{NamePrefix}{organisation}-{layer}";
 }
+
+/// <summary>A kernelspec folder Beacon will not write over: another repository's kernel, or not Beacon's at all.</summary>
+public sealed class KernelConflictException(string message) : Exception(message);
 
 /// <summary>Where kernelspecs live, as Jupyter looks for them (jupyter_core's data directories).</summary>
 public static class KernelDirectories
@@ -44,14 +54,31 @@ public static class KernelDirectories
     public static string Prefix(string prefix) => Path.Combine(prefix, "share", "jupyter", "kernels");
 }
 
-/// <summary>Installs, lists and removes Beacon's kernelspecs in one kernels folder; other kernels there are never touched.</summary>
+/// <summary>
+/// Installs, lists and removes Beacon's kernelspecs in one kernels folder. Other kernels there are never touched, and a
+/// repository's kernels are never overwritten or removed on behalf of another repository.
+/// </summary>
 public static class KernelSpecStore
 {
-    public static IReadOnlyList<string> Install(string kernelsDirectory, IEnumerable<KernelSpec> specs)
+    /// <exception cref="KernelConflictException">A folder of one of the names holds another repository's kernel, or a kernel that is not Beacon's.</exception>
+    public static IReadOnlyList<string> Install(string kernelsDirectory, IReadOnlyList<KernelSpec> specs)
     {
+        var existing = List(kernelsDirectory).ToDictionary(s => s.Name, StringComparer.Ordinal);
+        foreach (var spec in specs)
+        {
+            if (existing.TryGetValue(spec.Name, out var other) && other.Repository != spec.Repository)
+            {
+                throw new KernelConflictException($"kernel '{spec.Name}' in {kernelsDirectory} belongs to the repository {other.Repository}: " +
+                    $"set a different 'organisation:' in beacon.yaml, or remove that one with 'beacon kernels remove --repo {other.Repository}'");
+            }
+            if (!existing.ContainsKey(spec.Name) && Path.Exists(Path.Combine(kernelsDirectory, spec.Name)))
+            {
+                throw new KernelConflictException($"{Path.Combine(kernelsDirectory, spec.Name)} exists and is not a Beacon kernel; Beacon leaves it alone (set a different 'organisation:' in beacon.yaml)");
+            }
+        }
         var files = specs.Select(s => new KeyValuePair<string, byte[]>(Path.Combine(kernelsDirectory, s.Name, "kernel.json"),
             JsonSerializer.SerializeToUtf8Bytes(new KernelJson(s.Argv.ToList(), s.DisplayName, "python", "message",
-                new KernelMetadata(new BeaconKernelMetadata(s.Layer, s.Stack))), KernelJsonContext.Default.KernelJson))).ToList();
+                new KernelMetadata(new BeaconKernelMetadata(s.Layer, s.Stack, s.Organisation, s.Repository))), KernelJsonContext.Default.KernelJson))).ToList();
         AtomicFile.WriteAll(files);
         return files.Select(f => f.Key).ToList();
     }
@@ -77,7 +104,9 @@ public static class KernelSpecStore
                 var json = JsonSerializer.Deserialize(File.ReadAllBytes(file), KernelJsonContext.Default.KernelJson);
                 if (json?.Metadata?.Beacon is { } beacon)
                 {
-                    result.Add(new KernelSpec(Path.GetFileName(dir), beacon.Layer, beacon.Stack, json.DisplayName, json.Argv));
+                    // Kernels written before the repository was recorded name it only in their argv (--repo <root>).
+                    var repository = beacon.Repository ?? json.Argv.SkipWhile(a => a != "--repo").Skip(1).FirstOrDefault() ?? "";
+                    result.Add(new KernelSpec(Path.GetFileName(dir), beacon.Organisation ?? "", beacon.Layer, beacon.Stack, repository, json.DisplayName, json.Argv));
                 }
             }
             catch (JsonException)
@@ -88,15 +117,14 @@ public static class KernelSpecStore
         return result;
     }
 
-    /// <summary>Removes the named Beacon kernelspecs; returns those removed.</summary>
-    public static IReadOnlyList<string> Remove(string kernelsDirectory, IEnumerable<string> names)
+    /// <summary>Removes the repository's Beacon kernelspecs (of <paramref name="layers"/> only, when given); returns those removed.</summary>
+    public static IReadOnlyList<string> Remove(string kernelsDirectory, string repositoryRoot, IReadOnlyCollection<string>? layers = null)
     {
-        var ours = List(kernelsDirectory).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         var removed = new List<string>();
-        foreach (var name in names.Where(ours.Contains))
+        foreach (var spec in List(kernelsDirectory).Where(s => s.Repository == repositoryRoot && (layers is null || layers.Contains(s.Layer))))
         {
-            Directory.Delete(Path.Combine(kernelsDirectory, name), recursive: true);
-            removed.Add(name);
+            Directory.Delete(Path.Combine(kernelsDirectory, spec.Name), recursive: true);
+            removed.Add(spec.Name);
         }
         return removed;
     }
@@ -113,7 +141,11 @@ internal sealed record KernelJson(
 
 internal sealed record KernelMetadata([property: JsonPropertyName("beacon")] BeaconKernelMetadata? Beacon);
 
-internal sealed record BeaconKernelMetadata([property: JsonPropertyName("layer")] string Layer, [property: JsonPropertyName("stack")] string Stack);
+internal sealed record BeaconKernelMetadata(
+    [property: JsonPropertyName("layer")] string Layer,
+    [property: JsonPropertyName("stack")] string Stack,
+    [property: JsonPropertyName("organisation")] string? Organisation,
+    [property: JsonPropertyName("repository")] string? Repository);
 
 [JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(KernelJson))]

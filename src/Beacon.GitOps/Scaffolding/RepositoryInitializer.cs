@@ -65,12 +65,15 @@ public static class RepositoryInitializer
             }
             catch (LockChannelException e)
             {
-                return new InitRefused(DiagnosticCode.ChannelUnavailable, e.Message, []);
+                return new InitRefused(DiagnosticCode.ChannelUnavailable, options.Channel == InitOptions.DefaultChannel
+                    ? $"{e.Message}; name a mirror or a channel folder with --channel (offline: a folder)"
+                    : e.Message, []);
             }
             if (!run.Success)
             {
                 var failed = run.Results.OfType<LayerNotLocked>().First();
-                return new InitRefused(DiagnosticCode.LayerNotLockable, $"layer '{failed.Layer}' cannot be locked against '{options.Channel}':\n{failed.Explanation}", []);
+                return new InitRefused(DiagnosticCode.LayerNotLockable, $"layer '{failed.Layer}' cannot be locked against '{options.Channel}':\n{failed.Explanation}" +
+                    (options.Dependencies is null ? $"\nname the root's packages with --add (the default is {string.Join(", ", InitOptions.DefaultDependencies)})" : ""), []);
             }
             locker.Write(run);
             // The lock run's repository lock lived in the private staging folder; it is no file of the new repository.

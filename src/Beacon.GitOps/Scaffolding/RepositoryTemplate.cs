@@ -12,8 +12,15 @@ public sealed record InitOptions
     public required string Owner { get; init; }
     /// <summary>A cloud stack next to the local one, or none.</summary>
     public CloudTarget? Cloud { get; init; }
-    /// <summary>Where the conda-forge channel is read from: the public channel, a mirror, or a channel folder.</summary>
-    public string Channel { get; init; } = "https://conda.anaconda.org/conda-forge";
+    /// <summary>
+    /// Where the conda-forge channel is read from: the public channel, a mirror, or a channel folder (absolute, or
+    /// relative to the new repository, as beacon.yaml resolves it).
+    /// </summary>
+    public string Channel { get; init; } = DefaultChannel;
+    public const string DefaultChannel = "https://conda.anaconda.org/conda-forge";
+    /// <summary>The root layer's conda specs; null: <see cref="DefaultDependencies"/>.</summary>
+    public IReadOnlyList<string>? Dependencies { get; init; }
+    public static IReadOnlyList<string> DefaultDependencies { get; } = ["python 3.11.*", "numpy", "pandas"];
     /// <summary>The Beacon repository the wrappers build Beacon from (a git URL or path), and the commit they pin.</summary>
     public required string BeaconSource { get; init; }
     public required string BeaconRef { get; init; }
@@ -39,9 +46,17 @@ public static class RepositoryTemplate
         {
             return $"owner '{Conda.Parsing.Printable.Of(o.Owner)}' is not {Layers.Validation.Names.OwnerRule}";
         }
-        if (o.Channel.Any(char.IsControl) || (!Layers.Validation.Names.IsChannel(o.Channel) && !Path.IsPathFullyQualified(o.Channel)))
+        if (o.Channel.Length == 0 || o.Channel.Any(char.IsControl) || (o.Channel.Contains("://", StringComparison.Ordinal) && !Layers.Validation.Names.IsChannel(o.Channel)))
         {
-            return $"channel '{Conda.Parsing.Printable.Of(o.Channel)}' is not a channel URL or an absolute folder";
+            return $"channel '{Conda.Parsing.Printable.Of(o.Channel)}' is not a channel URL or a folder";
+        }
+        foreach (var spec in o.Dependencies ?? [])
+        {
+            var parsed = Conda.Specs.MatchSpec.TryParse(spec);
+            if (!parsed.Success)
+            {
+                return $"--add '{Conda.Parsing.Printable.Of(spec)}' is not a valid conda MatchSpec: {parsed.Error.Message}";
+            }
         }
         if (o.BeaconSource.Length == 0 || o.BeaconSource.Any(char.IsControl) || o.BeaconSource.StartsWith('-'))
         {
@@ -89,7 +104,10 @@ public static class RepositoryTemplate
 
     private static string Settings(InitOptions o) =>
         "# Repository settings for Beacon (see Beacon's README, \"File formats\").\n" +
-        "# Where each channel named in layers/*.yaml is read from: the public channel or your organisation's mirror.\n" +
+        "# The organisation's short name: it names what Beacon leaves outside the repository (kernelspecs beacon-<organisation>-<layer>).\n" +
+        $"organisation: {o.Organisation}\n" +
+        "# Where each channel named in layers/*.yaml is read from: the public channel, your organisation's mirror, or a folder\n" +
+        "# (relative to this repository).\n" +
         $"channels:\n  conda-forge: {Quoted(o.Channel)}\n";
 
     private static string CoreLayer(InitOptions o) =>
@@ -101,8 +119,8 @@ public static class RepositoryTemplate
         "base-image: mambaorg/micromamba:1.5.8\n" +
         "channels: [conda-forge]\n" +
         "stage: production\n" +
-        "dependencies:\n  - python 3.11.*\n  - numpy\n  - pandas\n" +
-        "tests:\n  - python -c 'import numpy, pandas'\n";
+        "dependencies:\n" + string.Concat((o.Dependencies ?? InitOptions.DefaultDependencies).Select(d => $"  - {Layers.Editing.LayerFileEdits.Scalar(Conda.Specs.MatchSpec.Parse(d))}\n")) +
+        (o.Dependencies is null ? "tests:\n  - python -c 'import numpy, pandas'\n" : "");
 
     private static string PulumiProject() =>
         "name: beacon\n" +
@@ -140,7 +158,8 @@ public static class RepositoryTemplate
         "Beacon, at the commit `./beacon` pins. Change them by pull request: the workflows in `.github/workflows` validate\n" +
         "and gate every change, comment a summary, preview the stacks it affects, deploy on merge and propose upgrades weekly.\n\n" +
         "```\n./beacon pipeline --stack " + o.Organisation + "-local   # validate, gate, the layer tree, the local plan\n" +
-        "./beacon fork core --as my-layer --parent core --add pyarrow   # a new layer on top of core: core's packages and pyarrow\n```\n";
+        "./beacon fork core --as my-layer --parent core --add pyarrow   # a new layer on top of core: core's packages and pyarrow\n" +
+        "./beacon add my-layer scipy   # one more package in it: edits layers/my-layer.yaml, locks, prints what changed\n```\n";
 
     private static string BeaconWrapper(InitOptions o) =>
         "#!/usr/bin/env bash\n" +

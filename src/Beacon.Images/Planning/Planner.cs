@@ -115,6 +115,12 @@ public static class Planner
                 problems.Add(new PlanProblem($"developer {d.Name}", $"developer '{d.Name}' works in layer '{d.Layer.Value}', which stack '{stack.Name}' does not deploy"));
                 continue;
             }
+            // A workspace runs `jupyter server` in the layer's image: a layer without it would start and exit.
+            if (stored[d.Layer.Value].Lock!.Named(WorkloadDocument.JupyterServer).Count == 0)
+            {
+                problems.Add(new PlanProblem($"developer {d.Name}", $"developer '{d.Name}' works in layer '{d.Layer.Value}', whose lock has no {WorkloadDocument.JupyterServer} (a workspace runs a Jupyter Server); add it: beacon add {d.Layer.Value} {WorkloadDocument.JupyterServer}"));
+                continue;
+            }
             if (d.Profile(profiles) is not { } profile)
             {
                 problems.Add(new PlanProblem($"developer {d.Name}", $"developer '{d.Name}': stack '{stack.Name}' has no hardware profile '{d.Hardware?.Value}'"));

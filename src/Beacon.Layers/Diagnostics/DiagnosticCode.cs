@@ -104,4 +104,6 @@ public enum DiagnosticCode
     EnvironmentVariableMissing = 622,
     RepositoryBusy = 623,
     StageDisagrees = 624,
+    LayerLacksJupyter = 625,
+    KernelOfAnotherRepository = 626,
 }

@@ -79,6 +79,10 @@ public static class LayerChanges
         return layers;
     }
 
+    /// <summary>Every package move between two locks of one layer (inherited packages too); null is an empty lock.</summary>
+    public static IReadOnlyList<PackageChange> Between(ExplicitLock? before, ExplicitLock? after) =>
+        Compare(Own(before, null), Own(after, null));
+
     /// <summary>The packages a layer adds over its parent, by name.</summary>
     private static Dictionary<string, LockedPackage> Own(ExplicitLock? layerLock, ExplicitLock? parentLock)
     {

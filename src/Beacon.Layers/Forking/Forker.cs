@@ -6,6 +6,7 @@ using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Documents;
 using Beacon.Layers.Loading;
 using Beacon.Layers.Locking;
+using Beacon.Layers.Ownership;
 using Beacon.Layers.Tree;
 using Beacon.Layers.Validation;
 using Beacon.Layers.Yaml;
@@ -18,7 +19,7 @@ public sealed record ForkRequest(string Source, string NewName, string? Parent, 
 public abstract record ForkResult;
 
 /// <summary>Written and locked: the two files to commit.</summary>
-public sealed record Forked(string LayerFile, string LockFile) : ForkResult;
+public sealed record Forked(string LayerFile, string LockFile, string? CodeOwnersFile) : ForkResult;
 
 /// <summary>It does not lock on its parent (nothing written): why, and the nearest ancestor it locks on, if any.</summary>
 public sealed record ForkNotLockable(string Explanation, string? ProposedParent) : ForkResult;
@@ -76,9 +77,19 @@ public sealed class Forker(Workspace workspace, ChannelLoader loader)
         if (first.Lock is not null)
         {
             var layerFile = $"layers/{request.NewName}.yaml";
-            AtomicFile.WriteAllText(workspace.FullPath(layerFile), first.Yaml);
-            AtomicFile.WriteAllText(workspace.FullPath(LockStore.RelativePath(request.NewName)), first.Lock);
-            return new Forked(layerFile, LockStore.RelativePath(request.NewName));
+            var files = new List<KeyValuePair<string, byte[]>>
+            {
+                new(workspace.FullPath(layerFile), AtomicFile.Utf8(first.Yaml)),
+                new(workspace.FullPath(LockStore.RelativePath(request.NewName)), AtomicFile.Utf8(first.Lock)),
+            };
+            // A repository that keeps CODEOWNERS gets the new layer's lines with it, so that 'check' stays green.
+            var codeOwners = File.Exists(workspace.FullPath(CodeOwners.RelativePath));
+            if (codeOwners)
+            {
+                files.Add(new(workspace.FullPath(CodeOwners.RelativePath), AtomicFile.Utf8(CodeOwners.Render(first.Fork!))));
+            }
+            AtomicFile.WriteAll(files);
+            return new Forked(layerFile, LockStore.RelativePath(request.NewName), codeOwners ? CodeOwners.RelativePath : null);
         }
         foreach (var ancestor in tree.Ancestors(parentName))
         {
@@ -93,7 +104,7 @@ public sealed class Forker(Workspace workspace, ChannelLoader loader)
 
     private static ForkRefused Fail(DiagnosticCode code, string message) => new(code, message);
 
-    private sealed record Attempt(string Yaml, string? Lock, string? Explanation);
+    private sealed record Attempt(string Yaml, string? Lock, string? Explanation, Workspace? Fork = null);
 
     /// <summary>Builds the fork's YAML for one parent and locks it in memory (nothing is written here).</summary>
     private async Task<Attempt> TryParent(LayerDocument source, ForkRequest request, List<MatchSpec> added, string parent, CancellationToken cancellationToken)
@@ -118,7 +129,7 @@ public sealed class Forker(Workspace workspace, ChannelLoader loader)
         }
         return result switch
         {
-            LayerLocked locked => new Attempt(yaml, locked.Text, null),
+            LayerLocked locked => new Attempt(yaml, locked.Text, null, fork),
             LayerNotLocked failed => new Attempt(yaml, null, failed.Explanation),
             _ => new Attempt(yaml, null, $"'{request.NewName}' was not locked ({result.Status})"),
         };

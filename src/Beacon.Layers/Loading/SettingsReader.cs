@@ -54,7 +54,13 @@ public static class SettingsReader
             developers.ReportUnknownKeys();
             limits = new DeveloperLimits(cpus, memory is { } mm && ByteQuantity.IsValid(mm.Value) ? mm.Value : null, gpus is { } g ? (int)g.Value : null);
         }
+        var organisation = map.String("organisation");
+        if (organisation is { } o && !Names.IsDnsLabel(o.Value))
+        {
+            bag.Error(o.Location, DiagnosticCode.InvalidName, $"organisation '{Conda.Parsing.Printable.Of(o.Value)}' must be {Names.DnsLabelRule}");
+            organisation = null;
+        }
         map.ReportUnknownKeys();
-        return new RepositorySettings { ChannelMirrors = mirrors, Hardware = hardware, DeveloperLimits = limits };
+        return new RepositorySettings { ChannelMirrors = mirrors, Hardware = hardware, DeveloperLimits = limits, Organisation = organisation?.Value };
     }
 }

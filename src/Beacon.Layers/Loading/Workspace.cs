@@ -1,5 +1,6 @@
 using Beacon.Layers.Documents;
 using Beacon.Layers.Tree;
+using Beacon.Layers.Validation;
 
 namespace Beacon.Layers.Loading;
 
@@ -34,6 +35,12 @@ public sealed record Workspace
         }
         return result;
     }
+
+    /// <summary>
+    /// The organisation's short name: beacon.yaml's <c>organisation:</c>, else the repository folder's name made a DNS
+    /// label (lower case, other characters as '-'), else "beacon".
+    /// </summary>
+    public string Organisation => Settings.Organisation ?? Names.ToDnsLabel(Path.GetFileName(Root.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar))) ?? "beacon";
 
     public StackDocument? Stack(string name) => Stacks.FirstOrDefault(s => s.Name == name);
 

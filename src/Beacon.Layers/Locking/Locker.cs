@@ -218,7 +218,8 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader) : IDisposa
     /// Writes every new lock as one set: all temporary files first, then the renames, with a journal present while
     /// they run (so a killed run is recognised by the gate). Call only for a successful run.
     /// </summary>
-    public void Write(LockRun run)
+    /// <param name="alongside">Files of the same change (an edited layer file), written in the same set.</param>
+    public void Write(LockRun run, IReadOnlyList<KeyValuePair<string, byte[]>>? alongside = null)
     {
         if (!run.Success)
         {
@@ -226,6 +227,7 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader) : IDisposa
         }
         var files = run.Results.OfType<LayerLocked>()
             .Select(r => new KeyValuePair<string, byte[]>(workspace.FullPath(LockStore.RelativePath(r.Layer)), AtomicFile.Utf8(r.Text)))
+            .Concat(alongside ?? [])
             .ToList();
         if (files.Count > 0)
         {

@@ -13,6 +13,15 @@ public static partial class Names
     /// <summary>DNS-1123 label: lower-case letters, digits and '-', starting and ending alphanumeric, at most 63.</summary>
     public static bool IsDnsLabel(string name) => name.Length is > 0 and <= MaxLabelLength && DnsLabel().IsMatch(name);
 
+    /// <summary>Text made a DNS label: lower case, runs of other characters as one '-', trimmed to 40; null when nothing is left.</summary>
+    public static string? ToDnsLabel(string text)
+    {
+        var label = new string(text.ToLowerInvariant().Select(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') ? c : '-').ToArray());
+        label = string.Join('-', label.Split('-', StringSplitOptions.RemoveEmptyEntries));
+        label = label.Length > 40 ? label[..40].TrimEnd('-') : label;
+        return label.Length > 0 ? label : null;
+    }
+
     public static string DnsLabelRule => "a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters";
 
     /// <summary>A conda channel name (conda-forge, bioconda, my-org/label/dev) or an http(s)/file URL.</summary>

@@ -25,7 +25,7 @@ public sealed class LockCommandTests : IDisposable
     {
         var passed = InProcess.Beacon(_repo.Root, "lock", "--check");
         Assert.True(passed.ExitCode == 0, passed.Stderr);
-        Assert.Equal("lock check passed: 7 layer(s) solved again, every lock as 'beacon lock' writes it\n", passed.Stdout);
+        Assert.Equal("lock check passed: 7 layers solved again, every lock as 'beacon lock' writes it\n", passed.Stdout);
 
         var before = File.ReadAllText(_repo.Path_("layers/snowflake.lock"));
         File.WriteAllText(_repo.Path_("layers/snowflake.yaml"), File.ReadAllText(_repo.Path_("layers/snowflake.yaml"))
@@ -81,7 +81,7 @@ public sealed class LockCommandTests : IDisposable
         var locked = InProcess.Beacon(_repo.Root, "lock");
         Assert.Equal(0, locked.ExitCode);
         Assert.Contains("locked      snowflake", locked.Stdout, StringComparison.Ordinal);
-        Assert.Contains("1 layer(s) solved", locked.Stdout, StringComparison.Ordinal);
+        Assert.Contains("1 layer solved", locked.Stdout, StringComparison.Ordinal);
         Assert.Equal(0, InProcess.Beacon(_repo.Root, "check").ExitCode);
     }
 

@@ -62,7 +62,7 @@ public sealed class RepositoryInitializerTests : IDisposable
         var block = readme[(readme.IndexOf("```\n", StringComparison.Ordinal) + 4)..];
         var commands = block[..block.IndexOf("```", StringComparison.Ordinal)].Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => (l.IndexOf('#') is var hash and >= 0 ? l[..hash] : l).Trim()).ToList();
-        Assert.Equal(2, commands.Count);
+        Assert.Equal(3, commands.Count);
         foreach (var command in commands)
         {
             var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -71,6 +71,68 @@ public sealed class RepositoryInitializerTests : IDisposable
             Assert.True(run.ExitCode == 0, $"{command}\n{run.Stdout}{run.Stderr}");
         }
         Assert.True(File.Exists(Path.Combine(root, "layers/my-layer.lock")));
+        Assert.Contains("  - scipy\n", File.ReadAllText(Path.Combine(root, "layers/my-layer.yaml")), StringComparison.Ordinal);
+        Assert.Equal(0, ProcessRunner.Beacon(root, "check").ExitCode);
+    }
+
+    /// <summary>
+    /// A new organisation in one sitting, offline on the demo channel given as a relative folder: init (with its own
+    /// root packages), add, check — no other command. beacon.yaml keeps the folder relative to the repository.
+    /// </summary>
+    [Fact]
+    public void Init_then_add_then_check_passes_with_a_relative_channel_folder_and_chosen_packages()
+    {
+        CopyDemoChannel("mirror/demo");
+        var init = Init("initech", "--owner", "@initech/platform", "--channel", "mirror/demo", "--add", "python 3.11.*", "--add", "numpy");
+        Assert.True(init.ExitCode == 0, init.Stderr);
+        var root = _parent.Path_("initech");
+        Assert.Contains("organisation: initech\n", File.ReadAllText(Path.Combine(root, "beacon.yaml")), StringComparison.Ordinal);
+        Assert.Contains("  conda-forge: \"../mirror/demo\"\n", File.ReadAllText(Path.Combine(root, "beacon.yaml")), StringComparison.Ordinal);
+        var core = File.ReadAllText(Path.Combine(root, "layers/core.yaml"));
+        Assert.Contains("dependencies:\n  - python 3.11.*\n  - numpy\n", core, StringComparison.Ordinal);
+        Assert.DoesNotContain("pandas", File.ReadAllText(Path.Combine(root, "layers/core.lock")), StringComparison.Ordinal);
+
+        var add = ProcessRunner.Beacon(root, "add", "core", "pandas", "--offline");
+        Assert.True(add.ExitCode == 0, add.Stderr);
+        Assert.StartsWith("edited layers/core.yaml\nlocked      core: ", add.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\n  + pandas 2.2.1 ", add.Stdout, StringComparison.Ordinal);
+        Assert.EndsWith("1 layer solved, 1 lock file written\n", add.Stdout, StringComparison.Ordinal);
+        var check = ProcessRunner.Beacon(root, "check");
+        Assert.True(check.ExitCode == 0, check.Stdout + check.Stderr);
+        Assert.Equal("check passed: 1 layer lock current, parents intact, 0 workloads placed in 1 stack\n", check.Stdout);
+    }
+
+    /// <summary>Offline with the default channel: the refusal names --channel, and following it works.</summary>
+    [Fact]
+    public void The_default_channel_failing_suggests_channel_and_the_suggestion_works()
+    {
+        var refused = Init("hooli", "--owner", "@hooli/platform");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.EndsWith("; name a mirror or a channel folder with --channel (offline: a folder)\n", refused.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_parent.Root));
+
+        CopyDemoChannel("demo");
+        var followed = Init("hooli", "--owner", "@hooli/platform", "--channel", "demo");
+        Assert.True(followed.ExitCode == 0, followed.Stderr);
+
+        var missing = Init("pied", "--owner", "@pied/platform", "--channel", "demo", "--add", "python 3.11.*", "--add", "no-such-package");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("no package named 'no-such-package' at all", missing.Stderr, StringComparison.Ordinal);
+        var bad = Init("pied", "--owner", "@pied/platform", "--channel", "demo", "--add", "numpy >=[");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("error BEA0600: --add 'numpy >=[' is not a valid conda MatchSpec", bad.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_parent.Path_("pied")));
+    }
+
+    private void CopyDemoChannel(string relative)
+    {
+        var source = RepoPaths.RepoFile("channels", "demo");
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = _parent.Path_(Path.Combine(relative, Path.GetRelativePath(source, file)));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
     }
 
     [Fact]

@@ -92,6 +92,21 @@ public class PlannerTests
         Assert.Equal(["workspace alice", "workspace bob"], added.Workloads.Where(w => w.Kind == Beacon.Images.Diff.WorkloadChangeKind.Added).Select(w => w.Workload));
     }
 
+    /// <summary>A workspace runs a Jupyter Server: a developer whose layer's lock has no jupyter_server is a plan problem with the fix.</summary>
+    [Fact]
+    public void A_developer_in_a_layer_without_jupyter_server_is_a_plan_problem_with_the_command_that_adds_it()
+    {
+        var alice = Example.Value.Developers.Single(d => d.Name == "alice");
+        var workspace = Example.Value with
+        {
+            Developers = [.. Example.Value.Developers.Select(d => d.Name == "alice" ? d with { Layer = new Layers.Yaml.Located<string>("core", alice.Layer.Location) } : d)],
+        };
+        var plan = Planner.Build(workspace, workspace.Stack("globex-k8s")!, LockStore.ReadAll(workspace), Commits);
+        Assert.Equal([new PlanProblem("developer alice", "developer 'alice' works in layer 'core', whose lock has no jupyter_server (a workspace runs a Jupyter Server); add it: beacon add core jupyter_server")],
+            plan.Problems);
+        Assert.Equal(["bob"], plan.Workspaces.Select(w => w.Name));
+    }
+
     [Fact]
     public void An_arm_gpu_pool_is_a_plan_problem_where_the_cloud_has_no_such_machine()
     {

@@ -40,8 +40,8 @@ public sealed class KernelTests(DockerFixture docker) : IClassFixture<DockerFixt
         await client.TagAsync(baseImage, $"{docker.Registry}/localbase/debian-jupyter", "1");
         await client.PushAsync($"{docker.Registry}/localbase/debian-jupyter", "1", null, null);
 
-        _repo.Write("beacon.yaml", $"channels:\n  beacon-test: {Fixtures.Path("conda", "beacon-test-channel")}\ndevelopers: {{cpus: 2, memory: 2Gi}}\n");
-        _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {docker.Registry}/localbase/debian-jupyter:1\nchannels: [beacon-test]\nstage: production\ndependencies:\n  - beacon-greeting\n");
+        _repo.Write("beacon.yaml", $"organisation: acme\nchannels:\n  beacon-test: {Fixtures.Path("conda", "beacon-test-channel")}\ndevelopers: {{cpus: 2, memory: 2Gi}}\n");
+        _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {docker.Registry}/localbase/debian-jupyter:1\nchannels: [beacon-test]\nstage: production\ndependencies:\n  - beacon-greeting\n  - ipykernel\n  - jupyter_server\n");
         _repo.Write("stacks/Pulumi.laptop.yaml", $"config:\n  beacon:cloud: local\n  beacon:registry: {docker.Registry}/{ns}\n  beacon:builder: oci\n");
         _repo.Write("developers/dana.yaml", $"name: dana\nlayer: core\nresources: {{cpus: 1, memory: 1Gi}}\nport: {_port}\n");
         using var locker = new Locker(WorkspaceLoader.Load(_repo.Root).Workspace!, new ChannelLoader(null));
@@ -59,16 +59,16 @@ public sealed class KernelTests(DockerFixture docker) : IClassFixture<DockerFixt
         var client = docker.Require();
         var install = Beacon("kernels", "install", "--stack", "laptop");
         Assert.True(install.ExitCode == 0, install.Stderr);
-        Assert.StartsWith($"installed beacon-core  \"Beacon · core\"  {_repo.Path_("jupyter-data/kernels/beacon-core/kernel.json")}\n", install.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith($"installed beacon-acme-core  \"Beacon · acme/core\"  {_repo.Path_("jupyter-data/kernels/beacon-acme-core/kernel.json")}\n", install.Stdout, StringComparison.Ordinal);
 
         // Jupyter's own listing sees it.
         var listed = ProcessRunner.Run("jupyter", ["kernelspec", "list", "--json"], _repo.Root, Env);
         Assert.True(listed.ExitCode == 0, listed.Stderr);
         using (var doc = JsonDocument.Parse(listed.Stdout))
         {
-            var spec = doc.RootElement.GetProperty("kernelspecs").GetProperty("beacon-core");
-            Assert.Equal(_repo.Path_("jupyter-data/kernels/beacon-core"), spec.GetProperty("resource_dir").GetString());
-            Assert.Equal("Beacon · core", spec.GetProperty("spec").GetProperty("display_name").GetString());
+            var spec = doc.RootElement.GetProperty("kernelspecs").GetProperty("beacon-acme-core");
+            Assert.Equal(_repo.Path_("jupyter-data/kernels/beacon-acme-core"), spec.GetProperty("resource_dir").GetString());
+            Assert.Equal("Beacon · acme/core", spec.GetProperty("spec").GetProperty("display_name").GetString());
         }
 
         // A container a killed launcher left behind: its Jupyter deleted the connection file. The next launch removes it.
@@ -80,7 +80,7 @@ public sealed class KernelTests(DockerFixture docker) : IClassFixture<DockerFixt
         var script = """
             import json
             from jupyter_client.manager import start_new_kernel
-            km, kc = start_new_kernel(kernel_name="beacon-core", startup_timeout=90)
+            km, kc = start_new_kernel(kernel_name="beacon-acme-core", startup_timeout=90)
             results = []
             def hook(msg):
                 if msg["msg_type"] == "execute_result":
@@ -106,10 +106,10 @@ public sealed class KernelTests(DockerFixture docker) : IClassFixture<DockerFixt
         Assert.Empty(await client.ListContainersAsync(new Dictionary<string, string> { ["io.beacon.kernel"] = "core" }));
         Assert.Empty(await client.ListContainersAsync(new Dictionary<string, string> { ["io.beacon.kernel"] = "orphan" }));
 
-        Assert.Equal("beacon-core                  layer core                 stack laptop\n", Beacon("kernels", "list").Stdout);
-        Assert.Equal("removed beacon-core\n", Beacon("kernels", "remove").Stdout);
+        Assert.Equal($"beacon-acme-core  layer core                 stack laptop           {_repo.Root}\n", Beacon("kernels", "list").Stdout);
+        Assert.Equal("removed beacon-acme-core\n", Beacon("kernels", "remove").Stdout);
         var after = ProcessRunner.Run("jupyter", ["kernelspec", "list", "--json"], _repo.Root, Env);
-        Assert.DoesNotContain("beacon-core", after.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("beacon-acme-core", after.Stdout, StringComparison.Ordinal);
     }
 
     /// <summary>
