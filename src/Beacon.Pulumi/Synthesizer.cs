@@ -39,7 +39,7 @@ public static class Synthesizer
         // The oci builder needs no build context: Beacon pushed the images before `pulumi up`.
         foreach (var image in plan.Builder == ImageBuilderKind.Docker ? plan.Images : [])
         {
-            foreach (var (name, text) in image.Context.Files)
+            foreach (var (name, text) in image.Dockerfile.Files)
             {
                 files[$"{context.ContextPath(image.Layer)}/{name}"] = text;
             }

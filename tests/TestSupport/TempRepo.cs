@@ -70,7 +70,8 @@ internal sealed class TempRepo : IDisposable
     }
 
     /// <summary>Copies a folder tree into the repository (later copies overwrite earlier files).</summary>
-    public void CopyFrom(string folder)
+    /// <param name="into">A folder of the repository to copy into (default: its root).</param>
+    public void CopyFrom(string folder, string? into = null)
     {
         foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
         {
@@ -79,7 +80,7 @@ internal sealed class TempRepo : IDisposable
             {
                 continue;
             }
-            var target = Path.Combine(Root, relative);
+            var target = Path.Combine(into is null ? Root : Path_(into), relative);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target, overwrite: true);
         }

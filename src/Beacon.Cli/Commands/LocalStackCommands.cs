@@ -12,17 +12,19 @@ namespace Beacon.Cli.Commands;
 /// <summary><c>up</c>, <c>down</c>, <c>status</c>: the local stack as Compose projects on the local engine.</summary>
 internal static class LocalStackCommands
 {
-    public static Command Up(CliConsole console) => Define(console, "up", "Build what is missing and run each workload group of the local stack as a Compose project.",
+    public static Command Up(CliConsole console) => Define(console, "up", "Run each workload group of the local stack as a Compose project: images the stack's builder defines (docker: built when missing; oci: pulled by digest), every workload whose image exists.",
         async (run, session, token) =>
         {
             using var client = DockerClient.Connect(run.Console.Environment);
-            var built = await new ImageBuilder(client, run.Progress).BuildAsync(session.Plan, cancellationToken: token);
-            if (built.Any(b => b.Outcome is BuildOutcome.Failed or BuildOutcome.Skipped))
+            await client.PingAsync(token);
+            using var access = new EngineAccess(run.Console, client);
+            var result = await LocalStackRunner.UpAsync(session, client, access.Locator, run.Progress, token);
+            Print(run, "up", result.Groups);
+            foreach (var n in result.NotStarted)
             {
-                run.Err.WriteLine("beacon up: an image did not build; nothing was started");
-                return ExitCodes.CheckFailed;
+                run.Err.WriteLine($"not started  {n.Workload} (layer {n.Layer}): {n.Reason}");
             }
-            return Print(run, "up", LocalStackRunner.Up(session));
+            return result.Success ? ExitCodes.Success : ExitCodes.CheckFailed;
         });
 
     public static Command Down(CliConsole console) => Define(console, "down", "Stop and remove the local stack's Compose projects.",

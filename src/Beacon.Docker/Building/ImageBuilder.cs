@@ -82,7 +82,7 @@ public sealed class ImageBuilder(DockerClient client, Action<string>? progress =
             }
             else if (result.Outcome is BuildOutcome.Built or BuildOutcome.Reused)
             {
-                result = result with { AddedBytes = await AddedBytesAsync(reference, image.Context.From, cancellationToken) };
+                result = result with { AddedBytes = await AddedBytesAsync(reference, image.Dockerfile.From, cancellationToken) };
             }
             if (push && result.Outcome is BuildOutcome.Built or BuildOutcome.Reused)
             {
@@ -152,7 +152,7 @@ public sealed class ImageBuilder(DockerClient client, Action<string>? progress =
         using var tar = new MemoryStream();
         using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
         {
-            foreach (var (name, text) in image.Context.Files)
+            foreach (var (name, text) in image.Dockerfile.Files)
             {
                 Add(writer, name, text);
             }

@@ -1,11 +1,23 @@
 using Beacon.Conda;
+using Beacon.Docker.Building;
+using Beacon.Docker.Engine;
 using Beacon.Images.Planning;
+using Beacon.Layers.Documents;
 using Beacon.Images.Rendering;
 
 namespace Beacon.Docker.LocalStack;
 
 /// <summary>One workload group's Compose project and what happened to it.</summary>
 public sealed record GroupResult(string Group, bool Success, string Output);
+
+/// <summary>A workload <c>up</c> did not start: its layer and why.</summary>
+public sealed record NotStarted(string Workload, string Layer, string Reason);
+
+/// <summary>What <c>up</c> did: the groups it ran and the workloads it could not start.</summary>
+public sealed record UpResult(IReadOnlyList<GroupResult> Groups, IReadOnlyList<NotStarted> NotStarted)
+{
+    public bool Success => NotStarted.Count == 0 && Groups.All(g => g.Success);
+}
 
 /// <summary>
 /// The local stack on the local engine, the way the <c>local</c> Pulumi target deploys it: one Compose project per
@@ -14,9 +26,11 @@ public sealed record GroupResult(string Group, bool Success, string Output);
 public static class LocalStackRunner
 {
     /// <summary>Writes each group's compose file (one set, only changed files) and returns the groups with their files.</summary>
-    public static IReadOnlyList<(string Group, string File)> WriteComposeFiles(StackSession session)
+    public static IReadOnlyList<(string Group, string File)> WriteComposeFiles(StackSession session) => WriteComposeFiles(session, session.Plan);
+
+    private static IReadOnlyList<(string Group, string File)> WriteComposeFiles(StackSession session, Plan plan)
     {
-        var files = session.Plan.Groups.Select(g => (Group: g, File: session.Workspace.FullPath(BuildPaths.Compose(session.Stack.Name, g)), Text: Compose.For(session.Plan, g))).ToList();
+        var files = plan.Groups.Select(g => (Group: g, File: session.Workspace.FullPath(BuildPaths.Compose(session.Stack.Name, g)), Text: Compose.For(plan, g))).ToList();
         var changed = files.Where(f => !File.Exists(f.File) || File.ReadAllText(f.File) != f.Text)
             .Select(f => new KeyValuePair<string, byte[]>(f.File, AtomicFile.Utf8(f.Text))).ToList();
         if (changed.Count > 0)
@@ -26,19 +40,51 @@ public static class LocalStackRunner
         return files.Select(f => (f.Group, f.File)).ToList();
     }
 
-    /// <summary>Starts the groups in order; stops at the first that fails to start.</summary>
-    public static IReadOnlyList<GroupResult> Up(StackSession session)
+    /// <summary>
+    /// <c>beacon up</c>: finds each workload's image the one way the stack's builder defines — the docker builder
+    /// builds what is missing on the engine; an oci stack's images are pulled by the digest the registry holds under
+    /// their identity tag (never built from a Dockerfile) and tagged locally, so Compose runs exactly them — then
+    /// starts every group with the workloads whose images exist. A workload whose image is missing or failed is
+    /// named with the reason; it does not keep the others from starting.
+    /// </summary>
+    public static async Task<UpResult> UpAsync(StackSession session, DockerClient client, PlannedImageLocator locator, Action<string>? progress = null,
+        CancellationToken cancellationToken = default)
     {
-        var results = new List<GroupResult>();
-        foreach (var (group, file) in WriteComposeFiles(session))
+        var plan = session.Plan;
+        var needed = plan.Workloads.Select(w => w.Layer).ToHashSet(StringComparer.Ordinal);
+        var missing = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (plan.Builder == ImageBuilderKind.Docker)
         {
-            results.Add(Result(group, ComposeRunner.Up(group, file)));
-            if (!results[^1].Success)
+            foreach (var r in await new ImageBuilder(client, progress).BuildAsync(plan, needed, cancellationToken: cancellationToken))
             {
-                break;
+                if (r.Outcome is BuildOutcome.Failed or BuildOutcome.Skipped)
+                {
+                    missing[r.Layer] = $"its image did not build: {r.Error}";
+                }
             }
         }
-        return results;
+        else
+        {
+            foreach (var image in plan.Images.Where(i => needed.Contains(i.Layer)))
+            {
+                if (await locator.LocateAsync(plan, image, cancellationToken) is not { } located)
+                {
+                    missing[image.Layer] = $"its image {image.Reference} is not in the registry; run 'beacon build {image.Layer} --stack {session.Stack.Name}'";
+                    continue;
+                }
+                progress?.Invoke($"pulled  {image.Layer}  {located.Reference}");
+                await client.TagAsync(located.Reference, $"{image.Reference.Registry}/{image.Reference.Repository}".TrimStart('/'), image.Reference.Tag, cancellationToken);
+            }
+        }
+        var notStarted = plan.Workloads.Where(w => missing.ContainsKey(w.Layer))
+            .Select(w => new NotStarted(w.Name, w.Layer, missing[w.Layer])).ToList();
+        var startable = plan with { Workloads = [.. plan.Workloads.Where(w => !missing.ContainsKey(w.Layer))] };
+        var groups = new List<GroupResult>();
+        foreach (var (group, file) in WriteComposeFiles(session, startable))
+        {
+            groups.Add(Result(group, ComposeRunner.Up(group, file)));
+        }
+        return new UpResult(groups, notStarted);
     }
 
     /// <summary>Stops every group, whatever happens to the others.</summary>

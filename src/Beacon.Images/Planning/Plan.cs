@@ -6,11 +6,30 @@ using Beacon.Layers.Documents;
 namespace Beacon.Images.Planning;
 
 /// <summary>
-/// One layer's image: where it is pushed and how it is built. The reference's tag is the image's identity: the
-/// Dockerfile context's hash for the docker builder, <see cref="OciIdentity"/> for the oci builder.
+/// One layer's image: where it is pushed and its one recipe. The reference's tag is the recipe's (the Dockerfile
+/// context's hash for the docker builder, <see cref="OciIdentity"/> for the oci builder): one identity per image.
 /// </summary>
-public sealed record PlannedImage(string Layer, string? Parent, ImageReference Reference, BuildContext Context)
+public sealed record PlannedImage
 {
+    public PlannedImage(string layer, string? parent, ImageReference reference, ImageRecipe recipe)
+    {
+        if (reference.Tag != recipe.Tag)
+        {
+            throw new ArgumentException($"image of '{layer}': the reference's tag {reference.Tag} is not its recipe's {recipe.Tag}", nameof(reference));
+        }
+        (Layer, Parent, Reference, Recipe) = (layer, parent, reference, recipe);
+    }
+
+    public string Layer { get; }
+    public string? Parent { get; }
+    public ImageReference Reference { get; }
+    public ImageRecipe Recipe { get; }
+
+    /// <summary>The Dockerfile context of a docker-builder image; an oci recipe has none (a defect to ask for it).</summary>
+    public BuildContext Dockerfile => Recipe is DockerfileRecipe d
+        ? d.Context
+        : throw new InvalidOperationException($"the image of '{Layer}' has an oci recipe: it is made by the oci builder, not from a Dockerfile");
+
     public string Tag => Reference.Tag;
 
     /// <summary>The conda subdir of the layer's root (linux-64, linux-aarch64, ...).</summary>

@@ -51,22 +51,7 @@ public static class Planner
                 problems.Add(new PlanProblem($"layer {layer.Name}", $"layer '{layer.Name}' builds FROM '{missing.Value}', which has no image in this plan"));
                 continue;
             }
-            BuildContext context;
-            if (layer.Parent is { } p)
-            {
-                var parent = images[p.Value];
-                context = BuildContext.ForChild(layer.Name, parent.Reference, s.Lock.File, stored[p.Value].Lock!.File, s.Text, LockCommits.For(commits, layer.Name), layer.Pip);
-            }
-            else
-            {
-                context = BuildContext.ForRoot(layer.Name, layer.BaseImage!.Value.Value, s.Lock.File, s.Text, LockCommits.For(commits, layer.Name), layer.Pip);
-            }
-            var tag = context.Tag;
-            if (stack.Builder == ImageBuilderKind.Docker && layer.Prefix is { } prefix)
-            {
-                problems.Add(new PlanProblem($"layer {layer.Name}", $"layer '{layer.Name}' sets prefix '{prefix.Value}', but the docker builder installs into the base image's micromamba environment; use beacon:builder oci for stack '{stack.Name}'"));
-                continue;
-            }
+            ImageRecipe recipe;
             if (stack.Builder == ImageBuilderKind.Oci)
             {
                 if (layer.Pip.Count > 0)
@@ -74,9 +59,20 @@ public static class Planner
                     problems.Add(new PlanProblem($"layer {layer.Name}", $"layer '{layer.Name}' lists pip packages, which the oci builder does not install; use beacon:builder docker for stack '{stack.Name}'"));
                     continue;
                 }
-                tag = OciIdentity.Tag(layer.Parent is { } op ? images[op.Value].Reference.Tag : layer.BaseImage!.Value.Value, tree.PrefixOf(layer.Name), s.Text);
+                recipe = new OciRecipe(layer.Parent is { } op ? images[op.Value].Reference.Tag : layer.BaseImage!.Value.Value, tree.PrefixOf(layer.Name), s.Text);
             }
-            images[layer.Name] = new PlannedImage(layer.Name, layer.Parent?.Value, ImageReference.ForLayer(registry, layer.Name, tag), context)
+            else if (layer.Prefix is { } prefix)
+            {
+                problems.Add(new PlanProblem($"layer {layer.Name}", $"layer '{layer.Name}' sets prefix '{prefix.Value}', but the docker builder installs into the base image's micromamba environment; use beacon:builder oci for stack '{stack.Name}'"));
+                continue;
+            }
+            else
+            {
+                recipe = new DockerfileRecipe(layer.Parent is { } p
+                    ? BuildContext.ForChild(layer.Name, images[p.Value].Reference, s.Lock.File, stored[p.Value].Lock!.File, s.Text, LockCommits.For(commits, layer.Name), layer.Pip)
+                    : BuildContext.ForRoot(layer.Name, layer.BaseImage!.Value.Value, s.Lock.File, s.Text, LockCommits.For(commits, layer.Name), layer.Pip));
+            }
+            images[layer.Name] = new PlannedImage(layer.Name, layer.Parent?.Value, ImageReference.ForLayer(registry, layer.Name, recipe.Tag), recipe)
             {
                 Platform = tree.PlatformOf(layer.Name),
                 Prefix = tree.PrefixOf(layer.Name),

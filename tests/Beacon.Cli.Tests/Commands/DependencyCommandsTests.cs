@@ -78,5 +78,32 @@ public sealed class DependencyCommandsTests : IDisposable
         Assert.Equal(before, Files());
     }
 
+    /// <summary>
+    /// The hint for a request a parent below the root blocks (fork the parent, then move the layer onto the fork),
+    /// followed as printed with the request in place of &lt;spec&gt;: the layer then takes the request and check passes.
+    /// </summary>
+    [Fact]
+    public void The_fork_hint_for_a_parent_below_the_root_works_as_printed()
+    {
+        const string Spec = "cuda-version 12.1.*";
+        var refused = InProcess.Beacon(_repo.Root, "add", "gpu-ml-nightly", Spec);
+        Assert.Equal(1, refused.ExitCode);
+        var hint = refused.Stderr.Split('\n').Single(l => l.Contains("hint:", StringComparison.Ordinal));
+        Assert.Equal("  hint: layer 'gpu-ml' fixes these packages, and a layer can only add to its parent. To change them without touching 'gpu-ml': " +
+            "beacon fork gpu-ml --as gpu-ml-next --add <spec>, then set 'parent: gpu-ml-next' in layers/gpu-ml-nightly.yaml.", hint);
+
+        var fork = hint[(hint.IndexOf("beacon fork ", StringComparison.Ordinal) + "beacon ".Length)..hint.IndexOf(", then", StringComparison.Ordinal)];
+        var forked = InProcess.Beacon(_repo.Root, [.. fork.Replace(" <spec>", "", StringComparison.Ordinal).Split(' '), Spec]);
+        Assert.True(forked.ExitCode == 0, forked.Stderr);
+        var file = _repo.Path_("layers/gpu-ml-nightly.yaml");
+        File.WriteAllText(file, File.ReadAllText(file).Replace("parent: gpu-ml\n", "parent: gpu-ml-next\n", StringComparison.Ordinal));
+
+        var added = InProcess.Beacon(_repo.Root, "add", "gpu-ml-nightly", Spec);
+        Assert.True(added.ExitCode == 0, added.Stderr);
+        Assert.Contains("  ~ cuda-version 12.4 hafd55b1_3 → 12.1 hd8db8ee_3 (downgraded)\n", added.Stdout, StringComparison.Ordinal);
+        var check = InProcess.Beacon(_repo.Root, "check");
+        Assert.True(check.ExitCode == 0, check.Stderr);
+    }
+
     public void Dispose() => _repo.Dispose();
 }

@@ -98,9 +98,9 @@ public sealed class ChangeSummaryTests : IDisposable
             // Every image built on core is retagged by the plan, and the summary says rebuilt for exactly those, tag for
             // tag; the other root's images (core-arm) are reused.
             var onCore = plan.Images.Where(i => head.Tree.RootOf(i.Layer).Name == "core").ToList();
-            Assert.All(onCore, i => Assert.NotEqual(before.Images.Single(b => b.Layer == i.Layer).Context.Tag, i.Context.Tag));
+            Assert.All(onCore, i => Assert.NotEqual(before.Images.Single(b => b.Layer == i.Layer).Reference.Tag, i.Reference.Tag));
             Assert.Equal(plan.Images.Select(i => (i.Layer, onCore.Contains(i) ? ImageChangeKind.Rebuilt : ImageChangeKind.Reused,
-                    (string?)before.Images.Single(b => b.Layer == i.Layer).Context.Tag, (string?)i.Context.Tag)),
+                    (string?)before.Images.Single(b => b.Layer == i.Layer).Reference.Tag, (string?)i.Reference.Tag)),
                 stackDiff.Images.Select(i => (i.Layer, i.Kind, i.Before, i.After)));
         }
         Assert.Contains(diff.Layers, l => l is { Layer: "core", Kind: LayerChangeKind.Changed });

@@ -22,6 +22,20 @@ public class PlannerTests
     private static Plan For(string stack) =>
         Planner.Build(Example.Value, Example.Value.Stack(stack)!, LockStore.ReadAll(Example.Value), Commits);
 
+    /// <summary>One identity and one recipe per image: an oci stack's images have no Dockerfile to build, and no tag but their recipe's.</summary>
+    [Fact]
+    public void Each_planned_image_has_one_recipe_of_its_stack_s_builder_and_its_tag()
+    {
+        var docker = For("acme-local");
+        var oci = Planner.Build(Example.Value, Example.Value.Stack("acme-local")! with { Builder = ImageBuilderKind.Oci }, LockStore.ReadAll(Example.Value), Commits);
+        Assert.All(docker.Images, i => Assert.Equal(i.Reference.Tag, Assert.IsType<DockerfileRecipe>(i.Recipe).Context.Tag));
+        Assert.All(oci.Images, i => Assert.Equal(i.Reference.Tag, Assert.IsType<OciRecipe>(i.Recipe).Tag));
+        var core = oci.Images.Single(i => i.Layer == "core");
+        var error = Assert.Throws<InvalidOperationException>(() => core.Dockerfile);
+        Assert.Equal("the image of 'core' has an oci recipe: it is made by the oci builder, not from a Dockerfile", error.Message);
+        Assert.Throws<ArgumentException>(() => new PlannedImage("core", null, docker.Images.Single(i => i.Layer == "core").Reference, core.Recipe));
+    }
+
     [Fact]
     public void The_oci_builder_tags_each_image_with_its_oci_identity_and_workloads_follow()
     {
@@ -185,7 +199,7 @@ public class PlannerTests
     public void Each_image_is_labelled_with_the_commit_it_was_given_for_its_lock_and_unknown_otherwise()
     {
         var labels = For("acme-local").Images.ToDictionary(i => i.Layer,
-            i => System.Text.RegularExpressions.Regex.Match(i.Context.Dockerfile, "org.opencontainers.image.revision=\"([^\"]*)\"").Groups[1].Value);
+            i => System.Text.RegularExpressions.Regex.Match(i.Dockerfile.Dockerfile, "org.opencontainers.image.revision=\"([^\"]*)\"").Groups[1].Value);
         Assert.Equal(new string('a', 40), labels["core"]);
         Assert.Equal(new string('b', 40), labels["gpu-ml"]);
         Assert.Equal(LockCommits.Unknown, labels["snowflake"]); // not a commit id: never reaches the Dockerfile

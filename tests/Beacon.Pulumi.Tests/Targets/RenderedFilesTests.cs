@@ -233,7 +233,7 @@ public class RenderedFilesTests
         {
             var workspace = WorkspaceLoader.Load(repo.Root).Workspace!;
             return Planner.Build(workspace, workspace.Stack("acme-local")!, Beacon.Layers.Locking.LockStore.ReadAll(workspace), new Dictionary<string, string>())
-                .Images.ToDictionary(i => i.Layer, i => i.Context.Tag);
+                .Images.ToDictionary(i => i.Layer, i => i.Reference.Tag);
         }
         var tags = Tags();
         File.AppendAllText(repo.Path_("layers/gpu-ml.lock"), "\n");
