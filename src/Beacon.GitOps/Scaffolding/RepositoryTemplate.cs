@@ -163,19 +163,36 @@ public static class RepositoryTemplate
 
     private static string BeaconWrapper(InitOptions o) =>
         "#!/usr/bin/env bash\n" +
-        "# Runs Beacon for this repository. Beacon's source is fetched at the pinned commit into .beacon/src on first use and\n" +
-        "# built there as a native executable (about a minute); change BEACON_REF to move to another Beacon.\n" +
+        "# Runs Beacon for this repository. Beacon's source at the pinned commit is fetched once per machine into the user's\n" +
+        "# cache ($BEACON_CACHE_DIR, else $XDG_CACHE_HOME/beacon, else ~/.cache/beacon) and built there as a native executable\n" +
+        "# (about a minute, with its progress on stderr); every repository that pins the same commit shares that build, and\n" +
+        "# .beacon/src links to it. Change BEACON_REF to move to another Beacon.\n" +
         "set -euo pipefail\n" +
         $"BEACON_SOURCE={ShellQuoted(o.BeaconSource)}\n" +
         $"BEACON_REF={ShellQuoted(o.BeaconRef)}\n" +
         "here=$(cd \"$(dirname \"${BASH_SOURCE[0]}\")\" && pwd)\n" +
-        "src=\"$here/.beacon/src\"\n" +
-        "if [ ! -d \"$src/.git\" ] || [ \"$(git -C \"$src\" rev-parse HEAD)\" != \"$BEACON_REF\" ]; then\n" +
-        "  rm -rf \"$src\"\n" +
-        "  git clone --quiet --no-checkout \"$BEACON_SOURCE\" \"$src\" >&2\n" +
-        "  git -C \"$src\" checkout --quiet \"$BEACON_REF\" >&2\n" +
+        "shared=\"${BEACON_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/beacon}/src/$BEACON_REF\"\n" +
+        "if [ ! -f \"$shared/.beacon-ready\" ]; then\n" +
+        "  mkdir -p \"$(dirname \"$shared\")\"\n" +
+        "  # Another repository fetching the same commit at this moment: wait for it, then use what it built.\n" +
+        "  exec 9>\"$shared.lock\"\n" +
+        "  if command -v flock >/dev/null 2>&1; then flock 9; fi\n" +
+        "  if [ ! -f \"$shared/.beacon-ready\" ]; then\n" +
+        "    echo \"beacon: fetching Beacon $BEACON_REF into $shared (once per machine; shared by every repository that pins it)\" >&2\n" +
+        "    rm -rf \"$shared\"\n" +
+        "    git clone --no-checkout \"$BEACON_SOURCE\" \"$shared\" >&2\n" +
+        "    git -C \"$shared\" checkout --quiet \"$BEACON_REF\" >&2\n" +
+        "    \"$shared/beacon\" --version >&2\n" +
+        "    touch \"$shared/.beacon-ready\"\n" +
+        "  fi\n" +
+        "  exec 9>&-\n" +
         "fi\n" +
-        "exec \"$src/beacon\" \"$@\"\n";
+        "mkdir -p \"$here/.beacon\"\n" +
+        "if [ \"$(readlink \"$here/.beacon/src\" 2>/dev/null || true)\" != \"$shared\" ]; then\n" +
+        "  rm -rf \"$here/.beacon/src\"\n" +
+        "  ln -s \"$shared\" \"$here/.beacon/src\"\n" +
+        "fi\n" +
+        "exec \"$shared/beacon\" \"$@\"\n";
 
     private static string InfraWrapper() =>
         "#!/usr/bin/env bash\n" +

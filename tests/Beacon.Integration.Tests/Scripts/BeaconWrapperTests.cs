@@ -29,6 +29,8 @@ public sealed class BeaconWrapperTests : IDisposable
             case "$1" in
               --info) echo " RID:         linux-x64" ;;
               publish)
+                if [ -f '{_scratch.Path_("fail-next")}' ]; then rm '{_scratch.Path_("fail-next")}'; echo "Program.cs(1,1): error CS1002: ; expected"; exit 3; fi
+                echo "  Beacon.Cli -> the stand-in's output"
                 while [ "$#" -gt 0 ]; do [ "$1" = "-o" ] && out="$2"; shift; done
                 mkdir -p "$out" && printf '#!/bin/sh\necho "stand-in beacon $*"\n' > "$out/beacon" && chmod +x "$out/beacon"
                 echo publish >> '{_scratch.Path_("publishes.log")}' ;;
@@ -52,7 +54,8 @@ public sealed class BeaconWrapperTests : IDisposable
     {
         var first = Run();
         Assert.Equal((0, "stand-in beacon check\n", 1), (first.Exit, first.Stdout, first.Publishes));
-        Assert.Equal("beacon: building the native CLI (first run or sources changed; about a minute)...\n", first.Stderr);
+        // The build's output is its progress, indented, on stderr: stdout carries only what beacon prints.
+        Assert.Equal("beacon: building the native CLI (first run or sources changed; about a minute)...\n    Beacon.Cli -> the stand-in's output\n", first.Stderr);
 
         var second = Run();
         Assert.Equal((0, "", 1), (second.Exit, second.Stderr, second.Publishes));
@@ -67,5 +70,14 @@ public sealed class BeaconWrapperTests : IDisposable
         var changed = Run();
         Assert.Equal((0, 2), (changed.Exit, changed.Publishes));
         Assert.Equal(2, Run().Publishes);
+
+        // A failed build fails the wrapper (the pipe that indents the output does not hide dotnet's exit status), with
+        // the compiler's message; the old CLI is not run, and the next run builds again.
+        _scratch.Write("src/Beacon.Cli/Program.cs", "return 2\n");
+        _scratch.Write("fail-next", "");
+        var failed = Run();
+        Assert.Equal((1, ""), (failed.Exit, failed.Stdout));
+        Assert.EndsWith("  Program.cs(1,1): error CS1002: ; expected\nbeacon: the build failed (its output is above)\n", failed.Stderr, StringComparison.Ordinal);
+        Assert.Equal((0, 3), (Run().Exit, Run().Publishes));
     }
 }
