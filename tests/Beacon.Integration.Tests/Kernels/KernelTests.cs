@@ -173,5 +173,57 @@ public sealed class KernelTests(DockerFixture docker) : IClassFixture<DockerFixt
         Assert.Empty(await docker.Require().ListContainersAsync(new Dictionary<string, string> { ["com.docker.compose.project"] = "workspace-dana" }));
     }
 
+    /// <summary>
+    /// A kernel workload on the local oci stack: `beacon up` runs its Jupyter Server from the pushed digest, and the URL
+    /// `beacon kernels url` prints reaches it with the token (VS Code's "Existing Jupyter Server" takes that URL).
+    /// </summary>
+    [SkippableFact]
+    public async Task The_url_kernels_url_prints_reaches_the_kernel_workload_beacon_up_started()
+    {
+        docker.Require();
+        TestServices.NeedCompose();
+        await Organisation();
+        var group = "lab" + Guid.NewGuid().ToString("N")[..6];
+        _repo.Write($"workloads/{group}.yaml", $"name: {group}\nkind: kernel\nrequires: [beacon-greeting]\nports: [{_port + 1}]\nhardware: small\n");
+        _repo.Write("beacon.yaml", File.ReadAllText(_repo.Path_("beacon.yaml")) + "hardware:\n  small: {cpus: 1, memory: 1Gi}\n");
+        var token = Guid.NewGuid().ToString("N");
+        var env = Env;
+        env["JUPYTER_TOKEN"] = token;
+        ProcessResult WithToken(params string[] args) =>
+            ProcessRunner.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "beacon.dll"), .. args, "--stack", "laptop"], _repo.Root, env);
+        try
+        {
+            var up = WithToken("up");
+            Assert.True(up.ExitCode == 0, up.Stdout + up.Stderr);
+            var url = WithToken("kernels", "url", group);
+            Assert.True(url.ExitCode == 0, url.Stderr);
+            var line = url.Stdout.Split('\n').Single(l => l.StartsWith("http://", StringComparison.Ordinal));
+            Assert.Equal($"http://127.0.0.1:{_port + 1}/?token={token}", line);
+
+            // The server behind the URL, as a client uses it: its API with the URL's token, and not without it.
+            var server = new Uri(line);
+            using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { Timeout = TimeSpan.FromSeconds(5) };
+            var status = new Uri(server, $"api/status{server.Query}");
+            HttpResponseMessage? answer = null;
+            for (var i = 0; i < 120 && answer?.IsSuccessStatusCode != true; i++)
+            {
+                try
+                {
+                    answer = await http.GetAsync(status);
+                }
+                catch (HttpRequestException)
+                {
+                    await Task.Delay(500);
+                }
+            }
+            Assert.True(answer?.IsSuccessStatusCode, $"{status}: {answer?.StatusCode}");
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await http.GetAsync(new Uri(server, "api/contents"))).StatusCode);
+        }
+        finally
+        {
+            WithToken("down");
+        }
+    }
+
     public void Dispose() => _repo.Dispose();
 }
