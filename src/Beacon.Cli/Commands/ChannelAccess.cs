@@ -12,4 +12,8 @@ internal static class ChannelAccess
             CacheDirectory = ChannelLoader.DefaultCacheDirectory(console.Environment),
             Offline = offline,
         }));
+
+    /// <summary>The registries, asked for a root's base-image digest (the credentials Docker's config gives); none offline.</summary>
+    public static Layers.Locking.BaseImageResolver? BaseImages(CliConsole console, HttpClient http, bool offline) =>
+        offline ? null : Oci.Registry.BaseImageDigests.From(new Oci.Registry.RegistryClient(http, Oci.Registry.RegistryCredentials.FromEnvironment(console.Environment)));
 }

@@ -47,7 +47,8 @@ internal static class DependencyCommands
         DependencyEditResult result;
         try
         {
-            result = await new DependencyEditor(workspace, ChannelAccess.Loader(run.Console, http, offline)).EditAsync(edit, run.Progress, token);
+            result = await new DependencyEditor(workspace, ChannelAccess.Loader(run.Console, http, offline)) { BaseImages = ChannelAccess.BaseImages(run.Console, http, offline) }
+                .EditAsync(edit, run.Progress, token);
         }
         catch (LockChannelException e)
         {

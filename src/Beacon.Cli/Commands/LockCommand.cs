@@ -22,20 +22,22 @@ internal static class LockCommand
         var updateAll = Options.Flag("--update-all", "Free every package of the layers named (or selected by --stage): each moves to its best version.");
         var stage = Options.Text("--stage", "Lock the layers of this stage (with the layers named).", "stage");
         stage.AcceptOnlyFromAmong([.. Layers.Documents.Stages.Names]);
-        var check = Options.Flag("--check", "Solve every layer again without writing; exit 1 if any lock would change.");
+        var check = Options.Flag("--check", "Solve every layer again without writing; exit 1 if any lock would change (a root's base-image tag that moved included).");
+        var updateBase = Options.Flag("--update-base", "Ask the registry again which digest each root's base-image tag names, and move the lock's pin to it (a plain lock never moves a pin).");
         var format = Options.DiagnosticFormat();
         var repo = Options.Repo();
         var wait = new Option<int>("--wait") { Description = "Seconds to wait for another beacon run that is writing this repository's locks.", DefaultValueFactory = _ => 600, HelpName = "seconds" };
         var command = new Command("lock", "Solve the layer tree top-down (each child on its parent's records as hard pins) and write layers/<name>.lock.")
         {
-            layers, update, updateAll, stage, quiet, offline, check, format, repo, wait,
+            layers, update, updateAll, updateBase, stage, quiet, offline, check, format, repo, wait,
         };
         command.SetAction((parse, token) => RunAsync(new CommandRun(console, "lock", json: false, parse.GetValue(format) == "github"), parse.GetValue(repo), parse.GetValue(layers)!,
-            parse.GetValue(update)!, parse.GetValue(updateAll), parse.GetValue(stage), parse.GetValue(quiet), parse.GetValue(offline), parse.GetValue(check), parse.GetValue(wait), token));
+            parse.GetValue(update)!, parse.GetValue(updateAll), parse.GetValue(updateBase), parse.GetValue(stage), parse.GetValue(quiet), parse.GetValue(offline),
+            parse.GetValue(check), parse.GetValue(wait), token));
         return command;
     }
 
-    private static async Task<int> RunAsync(CommandRun run, string? repo, string[] layers, string[] update, bool updateAll, string? stage, bool quiet,
+    private static async Task<int> RunAsync(CommandRun run, string? repo, string[] layers, string[] update, bool updateAll, bool updateBase, string? stage, bool quiet,
         bool offline, bool check, int wait, CancellationToken token)
     {
         if (Repository.Load(run, repo, out var exit) is not { } workspace)
@@ -52,10 +54,18 @@ internal static class LockCommand
         {
             return run.Fail(DiagnosticCode.InvalidCommandLine, "--wait takes a number of seconds, 0 or more");
         }
-        using var locker = new Locker(workspace, ChannelAccess.Loader(run.Console, http, offline)) { WaitLimit = TimeSpan.FromSeconds(wait) };
-        if (check && (update.Length > 0 || updateAll))
+        using var locker = new Locker(workspace, ChannelAccess.Loader(run.Console, http, offline))
         {
-            return run.Fail(DiagnosticCode.InvalidCommandLine, "--check compares the locks with a fresh solve; it cannot be combined with --update or --update-all");
+            WaitLimit = TimeSpan.FromSeconds(wait),
+            BaseImages = ChannelAccess.BaseImages(run.Console, http, offline),
+        };
+        if (check && (update.Length > 0 || updateAll || updateBase))
+        {
+            return run.Fail(DiagnosticCode.InvalidCommandLine, "--check compares the locks with a fresh solve; it cannot be combined with --update, --update-all or --update-base");
+        }
+        if (updateBase && offline)
+        {
+            return run.Fail(DiagnosticCode.InvalidCommandLine, "--update-base asks the registries; it cannot be combined with --offline");
         }
         if (stage is not null && Layers.Documents.Stages.TryParse(stage, out var selected))
         {
@@ -65,7 +75,7 @@ internal static class LockCommand
                 return run.Fail(DiagnosticCode.UnknownLayerArgument, $"no layer is in stage '{stage}'");
             }
         }
-        var options = new LockOptions { Layers = layers, Update = update, UpdateAll = updateAll, SolveAll = check };
+        var options = new LockOptions { Layers = layers, Update = update, UpdateAll = updateAll, UpdateBase = updateBase, SolveAll = check };
         LockRun result;
         try
         {
@@ -99,7 +109,7 @@ internal static class LockCommand
         }
         if (check)
         {
-            return Compared(run, result, quiet);
+            return Compared(run, workspace, result, quiet);
         }
         var before = LockStore.ReadAll(workspace);
         locker.Write(result);
@@ -156,13 +166,22 @@ internal static class LockCommand
     }
 
     /// <summary><c>--check</c>: every lock against a fresh solve of its layer; nothing is written.</summary>
-    private static int Compared(CommandRun run, LockRun result, bool quiet)
+    private static int Compared(CommandRun run, Workspace workspace, LockRun result, bool quiet)
     {
         var changed = result.Results.OfType<LayerLocked>().ToList();
-        foreach (var l in changed)
+        var moved = changed.Where(l => l.BaseImageMoved).Select(l => l.Layer).ToHashSet(StringComparer.Ordinal);
+        foreach (var l in changed.Where(l => !l.BaseImageMoved && moved.Contains(workspace.Tree.RootOf(l.Layer).Name)))
+        {
+            var root = workspace.Tree.RootOf(l.Layer).Name;
+            run.Report([Diagnostic.Error(new SourceLocation(LockStore.RelativePath(l.Layer)), DiagnosticCode.LockWouldChange,
+                $"this lock would change with its root's: the base image of '{root}' moved; run 'beacon lock {root} --update-base' (it locks this layer again too)")]);
+        }
+        foreach (var l in changed.Where(l => l.BaseImageMoved || !moved.Contains(workspace.Tree.RootOf(l.Layer).Name)))
         {
             run.Report([Diagnostic.Error(new SourceLocation(LockStore.RelativePath(l.Layer)), DiagnosticCode.LockWouldChange,
-                $"'beacon lock' would change this lock ({l.Reason}){(l.Changed.Count > 0 ? $": {string.Join(", ", l.Changed.Take(5))}{(l.Changed.Count > 5 ? ", …" : "")}" : "")}; run 'beacon lock {l.Layer}' and commit it")]);
+                l.BaseImageMoved
+                    ? $"the base image's tag names another image than this lock pins ({l.Reason}); review it, then run 'beacon lock {l.Layer} --update-base' and commit the locks"
+                    : $"'beacon lock' would change this lock ({l.Reason}){(l.Changed.Count > 0 ? $": {string.Join(", ", l.Changed.Take(5))}{(l.Changed.Count > 5 ? ", …" : "")}" : "")}; run 'beacon lock {l.Layer}' and commit it")]);
         }
         if (!quiet && changed.Count == 0)
         {

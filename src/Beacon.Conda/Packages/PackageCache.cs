@@ -30,8 +30,14 @@ public sealed class PackageCache(string directory, HttpClient? http = null) : ID
     public void Dispose() => _scratch?.Dispose();
 
     /// <summary>Where BEACON_CACHE_DIR (or XDG_CACHE_HOME, or ~/.cache) puts package archives and extracted packages.</summary>
+    /// <summary>
+    /// <c>$BEACON_CACHE_DIR/pkgs</c> when it is set (everything Beacon caches stays inside the folder it was given;
+    /// it used to be the folder's sibling), else <c>~/.cache/beacon/pkgs</c> beside the repodata cache.
+    /// </summary>
     public static string DefaultDirectory(Func<string, string?> environment) =>
-        Path.Combine(Path.GetDirectoryName(Channels.ChannelLoader.DefaultCacheDirectory(environment))!, "pkgs");
+        environment("BEACON_CACHE_DIR") is { Length: > 0 } dir
+            ? Path.Combine(dir, "pkgs")
+            : Path.Combine(Path.GetDirectoryName(Channels.ChannelLoader.DefaultCacheDirectory(environment))!, "pkgs");
 
     public string Directory { get; } = directory;
 

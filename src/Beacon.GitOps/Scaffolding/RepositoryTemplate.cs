@@ -110,13 +110,18 @@ public static class RepositoryTemplate
         "# (relative to this repository).\n" +
         $"channels:\n  conda-forge: {Quoted(o.Channel)}\n";
 
+    /// <summary>micromamba 1.5.8's multi-platform index, as published on Docker Hub (the digest `docker buildx imagetools inspect mambaorg/micromamba:1.5.8` prints).</summary>
+    public const string BaseImage = "mambaorg/micromamba:1.5.8@sha256:475730daef12ff9c0733e70092aeeefdf4c373a584c952dac3f7bdb739601990";
+
     private static string CoreLayer(InitOptions o) =>
         "# The production core environment: every other layer is built FROM this image and may only add to it.\n" +
         "name: core\n" +
         "description: The organisation's production Python\n" +
         $"owners: [{Quoted(o.Owner)}]\n" +
         "platform: linux-64\n" +
-        "base-image: mambaorg/micromamba:1.5.8\n" +
+        // Pinned by digest (the multi-platform index mambaorg/micromamba:1.5.8 named when this template was written), so
+        // the first lock needs no registry; 'beacon lock --update-base' moves it to what a tag names later.
+        $"base-image: {BaseImage}\n" +
         "channels: [conda-forge]\n" +
         "stage: production\n" +
         "dependencies:\n" + string.Concat((o.Dependencies ?? InitOptions.DefaultDependencies).Select(d => $"  - {Layers.Editing.LayerFileEdits.Scalar(Conda.Specs.MatchSpec.Parse(d))}\n")) +

@@ -102,9 +102,15 @@ public sealed record ChangeSummary(string BaseRef, IReadOnlyList<LayerDiff> Laye
                 sb.Append("| `").Append(l.Layer).Append("` | ").Append(kind).Append(" | ").Append(Counts(l)).Append(" |\n");
             }
             sb.Append('\n');
-            foreach (var l in changed.Where(l => l.Packages.Count > 0 || l.PipAdded.Count > 0 || l.PipRemoved.Count > 0))
+            foreach (var l in changed.Where(l => l.Packages.Count > 0 || l.PipAdded.Count > 0 || l.PipRemoved.Count > 0 || l.BaseImage is not null))
             {
                 var details = new StringBuilder();
+                if (l.BaseImage is var (pinBefore, pinAfter))
+                {
+                    // Every image of the tree is rebuilt FROM the new pin: reviewers see which image it is, by digest.
+                    details.Append("- base image: ").Append(pinBefore is null ? "(not pinned)" : CodeUpTo(pinBefore, 200)).Append(" → ")
+                        .Append(pinAfter is null ? "(not pinned)" : CodeUpTo(pinAfter, 200)).Append('\n');
+                }
                 if (l.Packages.Count > 0)
                 {
                     details.Append("| package | change | before | after |\n|---|---|---|---|\n");
@@ -208,10 +214,12 @@ public sealed record ChangeSummary(string BaseRef, IReadOnlyList<LayerDiff> Laye
     /// A key from a user's settings file as Markdown code: backticks, pipes and control characters cannot end the span
     /// or the table cell, and a long key is cut.
     /// </summary>
-    private static string Code(string key)
+    private static string Code(string key) => CodeUpTo(key, 80);
+
+    private static string CodeUpTo(string key, int longest)
     {
         var text = new string(key.Select(c => c is '`' or '|' || char.IsControl(c) ? '?' : c).ToArray());
-        return "`" + (text.Length > 80 ? text[..80] + "…" : text) + "`";
+        return "`" + (text.Length > longest ? text[..longest] + "…" : text) + "`";
     }
 
     private static string Counts(LayerDiff layer)
@@ -224,6 +232,10 @@ public sealed record ChangeSummary(string BaseRef, IReadOnlyList<LayerDiff> Laye
         if (layer.PipAdded.Count + layer.PipRemoved.Count > 0)
         {
             parts.Add($"{layer.PipAdded.Count + layer.PipRemoved.Count} pip");
+        }
+        if (layer.BaseImage is not null)
+        {
+            parts.Add("base image");
         }
         return parts.Count == 0 ? "—" : string.Join(", ", parts);
     }
@@ -240,7 +252,10 @@ public sealed record ChangeSummary(string BaseRef, IReadOnlyList<LayerDiff> Laye
     public string ToJson() => JsonOptions.Write(new ChangeSummaryJson(
         BaseRef,
         Layers.Select(l => new LayerDiffJson(l.Layer, l.Kind.ToString().ToLowerInvariant(), l.ForkedFrom,
-            l.Packages.Select(p => new PackageChangeJson(p.Name, p.Kind.ToString().ToLowerInvariant(), p.From, p.To)).ToList(), l.PipAdded, l.PipRemoved)).ToList(),
+            l.Packages.Select(p => new PackageChangeJson(p.Name, p.Kind.ToString().ToLowerInvariant(), p.From, p.To)).ToList(), l.PipAdded, l.PipRemoved)
+        {
+            BaseImage = l.BaseImage is var (b, a) ? new ChangeJson(l.Layer, "base-image", b, a) : null,
+        }).ToList(),
         Stacks.Select(s => new StackDiffJson(s.Stack, s.Cloud, s.Kind.ToString().ToLowerInvariant(),
             s.Images.Select(i => new ChangeJson(i.Layer, i.Kind.ToString().ToLowerInvariant(), i.Before, i.After)).ToList(),
             s.Workloads.Select(w => new ChangeJson(w.Workload, w.Kind.ToString().ToLowerInvariant(), w.Before, w.After)).ToList(),
@@ -253,7 +268,12 @@ public sealed record ChangeSummary(string BaseRef, IReadOnlyList<LayerDiff> Laye
 public sealed record ChangeSummaryJson(string Base, IReadOnlyList<LayerDiffJson> Layers, IReadOnlyList<StackDiffJson> Stacks,
     IReadOnlyList<string> RepositorySettings, IReadOnlyList<string> AffectedStacks);
 
-public sealed record LayerDiffJson(string Layer, string Change, string? ForkedFrom, IReadOnlyList<PackageChangeJson> Packages, IReadOnlyList<string> PipAdded, IReadOnlyList<string> PipRemoved);
+public sealed record LayerDiffJson(string Layer, string Change, string? ForkedFrom, IReadOnlyList<PackageChangeJson> Packages, IReadOnlyList<string> PipAdded, IReadOnlyList<string> PipRemoved)
+{
+    /// <summary>A root's base-image pin before and after, when it moved; absent otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ChangeJson? BaseImage { get; init; }
+}
 
 public sealed record PackageChangeJson(string Name, string Change, string? Before, string? After);
 

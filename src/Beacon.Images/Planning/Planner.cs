@@ -51,6 +51,9 @@ public static class Planner
                 problems.Add(new PlanProblem($"layer {layer.Name}", $"layer '{layer.Name}' builds FROM '{missing.Value}', which has no image in this plan"));
                 continue;
             }
+            // A root is built FROM the base image its lock pins by digest (the gate requires the pin); the tag alone
+            // only for a lock from before pins (a plan the gate would refuse).
+            var baseImage = layer.Parent is null ? s.Lock.BaseImage ?? layer.BaseImage!.Value.Value : null;
             ImageRecipe recipe;
             if (stack.Builder == ImageBuilderKind.Oci)
             {
@@ -59,7 +62,7 @@ public static class Planner
                     problems.Add(new PlanProblem($"layer {layer.Name}", $"layer '{layer.Name}' lists pip packages, which the oci builder does not install; use beacon:builder docker for stack '{stack.Name}'"));
                     continue;
                 }
-                recipe = new OciRecipe(layer.Parent is { } op ? images[op.Value].Reference.Tag : layer.BaseImage!.Value.Value, tree.PrefixOf(layer.Name), s.Text);
+                recipe = new OciRecipe(layer.Parent is { } op ? images[op.Value].Reference.Tag : baseImage!, tree.PrefixOf(layer.Name), s.Text);
             }
             else if (layer.Prefix is { } prefix)
             {
@@ -70,7 +73,7 @@ public static class Planner
             {
                 recipe = new DockerfileRecipe(layer.Parent is { } p
                     ? BuildContext.ForChild(layer.Name, images[p.Value].Reference, s.Lock.File, stored[p.Value].Lock!.File, s.Text, LockCommits.For(commits, layer.Name), layer.Pip)
-                    : BuildContext.ForRoot(layer.Name, layer.BaseImage!.Value.Value, s.Lock.File, s.Text, LockCommits.For(commits, layer.Name), layer.Pip));
+                    : BuildContext.ForRoot(layer.Name, baseImage!, s.Lock.File, s.Text, LockCommits.For(commits, layer.Name), layer.Pip));
             }
             images[layer.Name] = new PlannedImage(layer.Name, layer.Parent?.Value, ImageReference.ForLayer(registry, layer.Name, recipe.Tag), recipe)
             {

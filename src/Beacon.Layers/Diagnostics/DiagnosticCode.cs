@@ -78,6 +78,7 @@ public enum DiagnosticCode
     CodeOwnersStale = 419,
     /// <summary>A warning: a channel holds records Beacon leaves out (no sha256, or named for another package).</summary>
     ChannelRecordsLeftOut = 420,
+    BaseImageNotPinned = 421,
 
     InvalidCommandLine = 600,
     UnknownLayerArgument = 601,

@@ -96,6 +96,7 @@ public static class DiagnosticCodes
         [DiagnosticCode.EngineRefused] = "The Docker engine (or compose) answered with an error: a container that cannot start, a port in use, a bad request.",
         [DiagnosticCode.EnvironmentVariableMissing] = "A variable the command needs from the environment is not set (JUPYTER_TOKEN for Jupyter servers and workspaces).",
         [DiagnosticCode.RepositoryBusy] = "Another beacon run held the repository's lock (.beacon/repository.lock) for longer than --wait: locks are written by one run at a time.",
+        [DiagnosticCode.BaseImageNotPinned] = "A root's lock pins no digest for its base image, or pins another image than the layer's base-image; run `beacon lock`.",
         [DiagnosticCode.StageDisagrees] = "A layer's stage and its registry's <layer>:<stage> tags disagree: a publish that did not reach the layer file, or a stage set by hand.",
         [DiagnosticCode.LayerLacksJupyter] = "A layer's lock has no ipykernel (a kernel runs python3 -m ipykernel_launcher) or no jupyter_server (a workspace runs a Jupyter Server); add it to the layer.",
         [DiagnosticCode.KernelOfAnotherRepository] = "A kernelspec of that name belongs to another repository (or is not Beacon's); Beacon neither overwrites nor removes it.",

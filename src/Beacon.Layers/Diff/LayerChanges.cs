@@ -29,7 +29,11 @@ public enum LayerChangeKind
 /// requirements it added or dropped (recorded, not solved).
 /// </summary>
 public sealed record LayerDiff(string Layer, LayerChangeKind Kind, string? ForkedFrom, IReadOnlyList<PackageChange> Packages,
-    IReadOnlyList<string> PipAdded, IReadOnlyList<string> PipRemoved);
+    IReadOnlyList<string> PipAdded, IReadOnlyList<string> PipRemoved)
+{
+    /// <summary>A root's base image as its lock pins it, before and after, when the pin moved (a tag moved, or base-image changed).</summary>
+    public (string? Before, string? After)? BaseImage { get; init; }
+}
 
 /// <summary>
 /// What a change does to the layers, from their files and locks: layers added, forked, removed and changed, with
@@ -64,9 +68,14 @@ public static class LayerChanges
             var pipAdded = layer.Pip.Except(baseLayer.Pip, StringComparer.Ordinal).ToList();
             var pipRemoved = baseLayer.Pip.Except(layer.Pip, StringComparer.Ordinal).ToList();
             var inputsChanged = LayerInputs.CanonicalText(baseWorkspace.Tree, name) != LayerInputs.CanonicalText(head.Tree, name);
+            var pinBefore = before?.Lock?.BaseImage;
+            var pinAfter = after?.Lock?.BaseImage;
             var changed = changes.Count > 0 || inputsChanged || pipAdded.Count > 0 || pipRemoved.Count > 0
-                || layer.BaseImage?.Value != baseLayer.BaseImage?.Value;
-            layers.Add(new LayerDiff(name, changed ? LayerChangeKind.Changed : LayerChangeKind.Unchanged, null, changes, pipAdded, pipRemoved));
+                || layer.BaseImage?.Value != baseLayer.BaseImage?.Value || pinBefore != pinAfter;
+            layers.Add(new LayerDiff(name, changed ? LayerChangeKind.Changed : LayerChangeKind.Unchanged, null, changes, pipAdded, pipRemoved)
+            {
+                BaseImage = pinBefore != pinAfter ? (pinBefore, pinAfter) : null,
+            });
         }
         foreach (var name in baseLayers.Where(n => !headLayers.Contains(n)).Order(StringComparer.Ordinal))
         {

@@ -33,6 +33,9 @@ public sealed class DependencyEditor(Workspace workspace, ChannelLoader loader)
 {
     public TimeSpan WaitLimit { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>For a root whose base image has no pin yet (<see cref="Locker.BaseImages"/>).</summary>
+    public BaseImageResolver? BaseImages { get; init; }
+
     public async Task<DependencyEditResult> EditAsync(DependencyEdit edit, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
         var tree = workspace.Tree;
@@ -78,7 +81,7 @@ public sealed class DependencyEditor(Workspace workspace, ChannelLoader loader)
         }
         var edited = workspace with { Tree = LayerTree.FromValidated(tree.TopologicalOrder.Select(l => l.Name == edit.Layer ? document : l).ToList()) };
         var stored = LockStore.ReadAll(workspace);
-        using var locker = new Locker(edited, loader) { WaitLimit = WaitLimit };
+        using var locker = new Locker(edited, loader) { WaitLimit = WaitLimit, BaseImages = BaseImages };
         var layers = tree.Descendants(edit.Layer).Select(l => l.Name).Prepend(edit.Layer).ToList();
         var run = await locker.RunAsync(new LockOptions { Layers = layers }, progress, cancellationToken);
         if (!run.Success)

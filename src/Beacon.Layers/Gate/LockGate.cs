@@ -120,6 +120,23 @@ public static class LockGate
                 $"the layer is '{layer.Name}' with parent '{parentName ?? "(none)"}' on {tree.PlatformOf(layer.Name)}; run 'beacon lock {layer.Name}'");
             return false;
         }
+        if (parentName is null && layer.BaseImage is { } baseImage)
+        {
+            // Images are built FROM the pin the root's lock records: without it, FROM whatever the tag names that day.
+            var wanted = baseImage.Value;
+            if (lockFile.BaseImage is not { } recorded || BaseImagePins.DigestOf(recorded) is null)
+            {
+                bag.Error(lockAt, DiagnosticCode.BaseImageNotPinned,
+                    $"the lock pins no digest for the base image {wanted}, so a tag moved upstream would change every image; run 'beacon lock {layer.Name}' (it asks the registry once)");
+                return false;
+            }
+            if (!BaseImagePins.Matches(recorded, wanted))
+            {
+                bag.Error(lockAt, DiagnosticCode.BaseImageNotPinned,
+                    $"the lock pins the base image {recorded}, but the layer says base-image: {wanted}; run 'beacon lock {layer.Name}'");
+                return false;
+            }
+        }
         var parent = parentName is null ? null : all.GetValueOrDefault(parentName);
         if (parentName is not null && (untrusted.Contains(parentName) || parent?.Lock is null))
         {

@@ -108,7 +108,7 @@ public static class LockVerifier
         // The file as 'beacon lock' writes these records (with the header's own parent and inputs hashes: whether those
         // are current is the gate's other question).
         var expected = LayerLock.Create(tree.PlatformOf(layer.Name), layer.Name, layer.Parent?.Value, lockFile.ParentLockSha256, lockFile.InputsSha256 ?? "",
-            records.Select(r => r.Record).ToList()).Text();
+            records.Select(r => r.Record).ToList(), layer.Parent is null ? lockFile.BaseImage : null).Text();
         if (expected != stored.Text)
         {
             var (line, want, found) = TextDifference.First(expected, stored.Text);

@@ -25,12 +25,15 @@ public sealed class LayerLock(ExplicitLock file)
     public const string InputsKey = "inputs-sha256";
     public const string VirtualKey = "requires-virtual";
     public const string ConstrainsVirtualKey = "constrains-virtual";
+    /// <summary>A root's base image as it was resolved when locked: <c>name[:tag]@sha256:…</c> (<see cref="BaseImagePins"/>).</summary>
+    public const string BaseImageKey = "base-image";
 
     public string? Layer => File.Get(LayerKey);
     public string? Parent => File.Get(ParentKey);
     public string? ParentLockSha256 => File.Get(ParentLockKey);
     public string? InputsSha256 => File.Get(InputsKey);
     public string? Schema => File.Get(SchemaKey);
+    public string? BaseImage => File.Get(BaseImageKey);
     public IReadOnlyList<LockedPackage> Packages => File.Packages;
 
     /// <summary>
@@ -53,8 +56,9 @@ public sealed class LayerLock(ExplicitLock file)
     private IReadOnlyList<string> List(string key) =>
         File.Get(key) is { Length: > 0 } v ? v.Split("; ", StringSplitOptions.RemoveEmptyEntries) : [];
 
+    /// <param name="baseImage">A root's base image pinned by digest; null for a child.</param>
     public static LayerLock Create(string platform, string layer, string? parent, string? parentLockSha256, string inputsSha256,
-        IReadOnlyList<PackageRecord> records)
+        IReadOnlyList<PackageRecord> records, string? baseImage = null)
     {
         var metadata = new List<KeyValuePair<string, string>>
         {
@@ -67,6 +71,10 @@ public sealed class LayerLock(ExplicitLock file)
             metadata.Add(new(ParentLockKey, parentLockSha256 ?? ""));
         }
         metadata.Add(new(InputsKey, inputsSha256));
+        if (baseImage is not null)
+        {
+            metadata.Add(new(BaseImageKey, baseImage));
+        }
         var requires = VirtualSpecs(records.SelectMany(r => r.Depends));
         if (requires.Count > 0)
         {

@@ -25,6 +25,11 @@ public sealed record LockOptions
     /// passes every check but is not what the solver makes of its layer shows up as a lock that would change.
     /// </summary>
     public bool SolveAll { get; init; }
+    /// <summary>
+    /// Ask the registry again which digest each targeted root's <c>base-image:</c> tag names, and move the recorded pin
+    /// to it (<c>beacon lock --update-base</c>). Without it a recorded pin never moves: a tag moved upstream changes no lock.
+    /// </summary>
+    public bool UpdateBase { get; init; }
 }
 
 public enum LockStatus
@@ -52,6 +57,9 @@ public sealed record LayerUpToDate(string Layer) : LayerLockResult(Layer)
 public sealed record LayerLocked(string Layer, string Text, IReadOnlyList<string> Added, IReadOnlyList<string> Changed, string Reason) : LayerLockResult(Layer)
 {
     public override LockStatus Status => LockStatus.Locked;
+
+    /// <summary>The root's base-image tag names another digest than its lock records (found by <c>lock --check</c> or <c>--update-base</c>).</summary>
+    public bool BaseImageMoved { get; init; }
 }
 
 /// <summary>
@@ -114,6 +122,9 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader) : IDisposa
 
     private RepositoryLock? _held;
 
+    /// <summary>Learns the digest a root's base-image tag names; null (offline): only recorded or written-out pins are used.</summary>
+    public BaseImageResolver? BaseImages { get; init; }
+
     /// <summary>Releases the repository's lock when no <see cref="Write"/> did.</summary>
     public void Dispose()
     {
@@ -170,7 +181,15 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader) : IDisposa
             var inputs = LayerInputs.Sha256(tree, layer.Name);
             var freed = existing?.Lock?.Packages.Where(p => update.Contains(p.Name) || (options.UpdateAll && targets.Contains(layer.Name)))
                 .Select(p => p.Name).ToHashSet(StringComparer.Ordinal) ?? [];
+            var pin = parentName is null ? await PinBaseImageAsync(layer, existing, options, targets.Contains(layer.Name), progress, cancellationToken) : null;
+            if (pin is { Problem: { } problem })
+            {
+                failed.Add(layer.Name);
+                results.Add(new LayerNotLocked(layer.Name, "its base image is not pinned", null, problem));
+                continue;
+            }
             var reason = StaleReason(existing, inputs, parentSha, freed, options.UpdateAll && targets.Contains(layer.Name))
+                ?? pin?.Reason
                 ?? Tampered(layer, existing!, parentName is null ? null : stored.GetValueOrDefault(parentName), channels)
                 ?? (options.SolveAll ? "solved again to check it" : null);
             if (reason is null)
@@ -196,7 +215,7 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader) : IDisposa
                     BlockingParentIsRoot: blocking is not null && tree[blocking].Parent is null));
                 continue;
             }
-            var layerLock = LayerLock.Create(tree.PlatformOf(layer.Name), layer.Name, parentName, parentSha, inputs, result.Records!);
+            var layerLock = LayerLock.Create(tree.PlatformOf(layer.Name), layer.Name, parentName, parentSha, inputs, result.Records!, pin?.Reference);
             var text = layerLock.Text();
             if (existing is not null && existing.Text == text)
             {
@@ -209,7 +228,7 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader) : IDisposa
             results.Add(new LayerLocked(layer.Name, text,
                 result.Records!.Select(r => r.DistString).Where(d => !parentDists.Contains(d)).ToList(),
                 existing?.Lock is null ? [] : result.Records!.Select(r => r.DistString).Where(d => !oldDists.Contains(d)).ToList(),
-                reason));
+                reason) { BaseImageMoved = pin?.Moved ?? false });
         }
         return new LockRun(results, solves);
     }
@@ -239,6 +258,63 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader) : IDisposa
             File.Delete(workspace.FullPath(LockStore.JournalPath));
         }
         Dispose();
+    }
+
+    /// <summary>A root's base image pinned: the pin, why the lock changes for it (null: it does not), or why there is none.</summary>
+    private sealed record BaseImagePin(string? Reference, string? Reason, bool Moved, string? Problem);
+
+    /// <summary>
+    /// The pin a root's lock records: the layer's own when it gives a digest; else the recorded one while it belongs to
+    /// the layer's base-image (never moved by a plain lock); else — none yet, base-image changed, <c>--update-base</c>,
+    /// or <c>--check</c> asking whether the tag moved — what the registry says the tag names now.
+    /// </summary>
+    private async Task<BaseImagePin> PinBaseImageAsync(Documents.LayerDocument layer, StoredLock? existing, LockOptions options, bool targeted,
+        Action<string>? progress, CancellationToken cancellationToken)
+    {
+        var wanted = layer.BaseImage!.Value.Value;
+        var recorded = existing?.Lock?.BaseImage;
+        var current = recorded is not null && BaseImagePins.Matches(recorded, wanted) ? recorded : null;
+        string pin;
+        if (BaseImagePins.DigestOf(wanted) is not null)
+        {
+            pin = wanted;
+        }
+        else if (current is not null && !(targeted && options.UpdateBase) && !(options.SolveAll && BaseImages is not null))
+        {
+            pin = current;
+        }
+        else if (BaseImages is null)
+        {
+            return new BaseImagePin(null, null, false, $"its base image {wanted} is not pinned by digest yet, and this run cannot ask its registry (offline): " +
+                $"run 'beacon lock {layer.Name}' with network access, or write base-image: {wanted}@sha256:<digest> in {layer.File}");
+        }
+        else
+        {
+            try
+            {
+                progress?.Invoke($"asking the registry for the digest of {wanted}");
+                pin = BaseImagePins.Pin(wanted, await BaseImages(wanted, cancellationToken));
+            }
+            catch (BaseImageUnavailableException e) when (options.SolveAll && current is not null)
+            {
+                // --check cannot learn whether the tag moved; the recorded pin stands, and the run says so.
+                progress?.Invoke($"could not ask the registry whether {wanted} moved ({e.Message}); the recorded {BaseImagePins.Short(BaseImagePins.DigestOf(current)!)} is kept");
+                pin = current;
+            }
+            catch (BaseImageUnavailableException e)
+            {
+                return new BaseImagePin(null, null, false, $"the digest of its base image {wanted} could not be learnt: {e.Message}");
+            }
+        }
+        if (pin == recorded)
+        {
+            return new BaseImagePin(pin, null, false, null);
+        }
+        var moved = current is not null;
+        var reason = recorded is null ? $"its base image gets pinned: {pin}"
+            : moved ? $"base image {wanted} moved: {BaseImagePins.Short(BaseImagePins.DigestOf(current!)!)} → {BaseImagePins.Short(BaseImagePins.DigestOf(pin)!)}"
+            : $"its base image changed: {pin}";
+        return new BaseImagePin(pin, reason, moved, null);
     }
 
     private static string? StaleReason(StoredLock? existing, string inputs, string? parentSha, IReadOnlySet<string> freed, bool updateAll)

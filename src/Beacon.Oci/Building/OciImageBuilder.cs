@@ -58,7 +58,8 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
             var prefix = image.Prefix;
             var stored = session.Locks[image.Layer];
             var parent = image.Parent is null ? null : built[image.Parent];
-            var baseReference = image.Parent is null ? layer.BaseImage?.Value ?? throw new InvalidOperationException($"root layer '{layer.Name}' has no base image") : null;
+            // The root's base as its recipe names it: pinned by the digest its lock records.
+            var baseReference = image.Parent is null ? ((OciRecipe)image.Recipe).From : null;
             var target = RemoteImage.Parse(image.Reference.ToString());
             var depth = tree.Ancestors(image.Layer).Count;
             if (await registry.ManifestExistsAsync(target, ct))

@@ -63,6 +63,11 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
     public async Task<(byte[] Json, string MediaType, string Digest)> GetManifestAsync(RemoteImage image, string platform, CancellationToken ct = default)
     {
         var (json, mediaType) = await FetchManifestAsync(image, image.Reference, ct);
+        // A reference pinned by digest gets exactly those bytes (an index too, before a platform is picked from it).
+        if (image.Digest is { } pinned && Descriptor.DigestOf(json) is var served && served != pinned)
+        {
+            throw new RegistryException($"{image}: the registry sent a manifest whose digest is {served}");
+        }
         if (ManifestIndex.IsIndex(mediaType, json))
         {
             string digest;
@@ -76,12 +81,17 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
             }
             (json, mediaType) = await FetchManifestAsync(image, digest, ct);
         }
-        var actual = Descriptor.DigestOf(json);
-        if (image.Digest is { } pinned && pinned != actual && !ManifestIndex.IsIndex(mediaType, json))
-        {
-            throw new RegistryException($"{image}: the registry sent a manifest whose digest is {actual}");
-        }
-        return (json, mediaType, actual);
+        return (json, mediaType, Descriptor.DigestOf(json));
+    }
+
+    /// <summary>
+    /// The digest a reference names now: of the manifest or index the registry serves for it (what `docker pull` of
+    /// the tag resolves, and what `FROM name@digest` takes), computed from the bytes received, not from a header.
+    /// </summary>
+    public async Task<string> ResolveDigestAsync(RemoteImage image, CancellationToken ct = default)
+    {
+        var (json, _) = await FetchManifestAsync(image, image.Reference, ct);
+        return Descriptor.DigestOf(json);
     }
 
     private async Task<(byte[] Json, string MediaType)> FetchManifestAsync(RemoteImage image, string reference, CancellationToken ct)

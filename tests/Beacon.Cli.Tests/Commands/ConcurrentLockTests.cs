@@ -23,6 +23,12 @@ public sealed class ConcurrentLockTests : IDisposable
         {
             File.Delete(file);
         }
+        // Locked from nothing, offline: the roots name their base image by the digest the committed locks pin.
+        foreach (var root in new[] { "layers/core.yaml", "layers/core-arm.yaml" })
+        {
+            File.WriteAllText(_repo.Path_(root), File.ReadAllText(_repo.Path_(root)).Replace("base-image: mambaorg/micromamba:1.5.8",
+                "base-image: " + Beacon.GitOps.Scaffolding.RepositoryTemplate.BaseImage, StringComparison.Ordinal));
+        }
     }
 
     public void Dispose() => _repo.Dispose();

@@ -12,6 +12,9 @@ public sealed class KernelsCommandTests : IDisposable
     private readonly TempRepo _second = new("beacon-kernels-b-");
     private readonly TempRepo _jupyter = new("beacon-kernels-data-");
 
+    /// <summary>The base is never pulled here (kernelspecs are files): a digest-shaped stand-in, so locking asks no registry.</summary>
+    private static readonly string NeverPulled = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("kernelspec tests: never pulled"u8));
+
     private Dictionary<string, string?> Env => new() { ["JUPYTER_DATA_DIR"] = _jupyter.Root, ["BEACON_CACHE_DIR"] = _jupyter.Path_(".cache") };
 
     private ProcessResult Beacon(TempRepo repo, params string[] args) => InProcess.Beacon(repo.Root, Env, args);
@@ -19,7 +22,7 @@ public sealed class KernelsCommandTests : IDisposable
     private void Organisation(TempRepo repo, string organisation, string dependencies)
     {
         repo.Write("beacon.yaml", $"organisation: {organisation}\nchannels:\n  beacon-test: {Fixtures.Path("conda", "beacon-test-channel")}\n");
-        repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: 127.0.0.1:5000/base/debian:1\nchannels: [beacon-test]\nstage: production\ndependencies:\n{dependencies}");
+        repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: 127.0.0.1:5000/base/debian:1@sha256:{NeverPulled}\nchannels: [beacon-test]\nstage: production\ndependencies:\n{dependencies}");
         repo.Write("stacks/Pulumi.laptop.yaml", "config:\n  beacon:cloud: local\n  beacon:registry: 127.0.0.1:5000/kernels\n  beacon:builder: oci\n");
         var locked = Beacon(repo, "lock");
         Assert.True(locked.ExitCode == 0, locked.Stderr);

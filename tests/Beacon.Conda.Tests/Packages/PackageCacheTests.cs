@@ -25,6 +25,14 @@ public sealed class PackageCacheTests : IDisposable
         _work.Dispose();
     }
 
+    /// <summary>Everything cached stays inside the folder BEACON_CACHE_DIR names (packages were written beside it).</summary>
+    [Fact]
+    public void The_package_cache_lives_inside_the_cache_folder_it_is_given()
+    {
+        Assert.Equal(Path.Combine("/work/cache", "pkgs"), PackageCache.DefaultDirectory(k => k == "BEACON_CACHE_DIR" ? "/work/cache" : null));
+        Assert.Equal(Path.Combine("/home/u/xdg", "beacon", "pkgs"), PackageCache.DefaultDirectory(k => k == "XDG_CACHE_HOME" ? "/home/u/xdg" : null));
+    }
+
     public static TheoryData<string, string> Faults() => new()
     {
         { "never-answers", "no answer within 1 s" },

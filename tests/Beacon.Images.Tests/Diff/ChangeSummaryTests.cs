@@ -44,7 +44,7 @@ public sealed class ChangeSummaryTests : IDisposable
     public async Task Pull_request_summary_of_a_changed_layer_a_fork_and_a_new_workload()
     {
         _repo.Write("beacon.yaml", $"channels:\n  defaults: {Fixtures.Channel("defaults-2018")}\n");
-        _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: debian:12\nchannels: [defaults]\nstage: production\ndependencies:\n  - python 3.6.*\n  - numpy 1.14.*\n");
+        _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: mambaorg/micromamba:1.5.8@sha256:475730daef12ff9c0733e70092aeeefdf4c373a584c952dac3f7bdb739601990\nchannels: [defaults]\nstage: production\ndependencies:\n  - python 3.6.*\n  - numpy 1.14.*\n");
         _repo.Write("layers/analytics.yaml", "name: analytics\nparent: base\nstage: production\ndependencies:\n  - pandas 0.22.*\n");
         _repo.Write("layers/reports.yaml", "name: reports\nparent: base\nstage: production\ndependencies:\n  - pytz\n");
         _repo.Write("workloads/etl.yaml", "name: etl\nkind: job\ncommand: python -m etl\nrequires: [pandas, scipy]\n");
@@ -83,8 +83,17 @@ public sealed class ChangeSummaryTests : IDisposable
         Git("add", "-A");
         Git("commit", "-q", "-m", "base");
         var core = File.ReadAllText(_repo.Path_("layers/core.yaml"));
-        File.WriteAllText(_repo.Path_("layers/core.yaml"), core.Replace("base-image: mambaorg/micromamba:1.5.8", "base-image: mambaorg/micromamba:1.5.9", StringComparison.Ordinal));
+        // An upgrade pull request: base-image moved to another release pinned by digest, and the root locked again
+        // (offline: a digest in base-image needs no registry), which records the new pin; the children follow.
+        File.WriteAllText(_repo.Path_("layers/core.yaml"), core.Replace("base-image: mambaorg/micromamba:1.5.8", "base-image: mambaorg/micromamba:1.5.10@sha256:e3797091302382ea841498bc93a7b0a50f7c1448333d5e946d2d1608d0c5f43d", StringComparison.Ordinal));
         Assert.NotEqual(core, File.ReadAllText(_repo.Path_("layers/core.yaml")));
+        using (var locker = new Locker(WorkspaceLoader.Load(_repo.Root).Workspace!, new ChannelLoader(null)))
+        {
+            var run = await locker.RunAsync(new LockOptions());
+            Assert.True(run.Success);
+            locker.Write(run);
+        }
+        Assert.Contains("# base-image: mambaorg/micromamba:1.5.10@sha256:e3797091302382ea841498bc93a7b0a50f7c1448333d5e946d2d1608d0c5f43d\n", File.ReadAllText(_repo.Path_("layers/core.lock")), StringComparison.Ordinal);
 
         var head = WorkspaceLoader.Load(_repo.Root).Workspace!;
         using var snapshot = GitSnapshot.At(_repo.Root, "main");

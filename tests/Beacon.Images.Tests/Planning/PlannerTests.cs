@@ -47,7 +47,9 @@ public class PlannerTests
         var locks = LockStore.ReadAll(Example.Value);
         foreach (var image in oci.Images)
         {
-            var parent = image.Parent is { } p ? oci.Images.Single(i => i.Layer == p).Tag : Example.Value.Tree.RootOf(image.Layer).BaseImage!.Value.Value;
+            // A root's identity starts from the base image its lock pins by digest, never from the tag alone.
+            var parent = image.Parent is { } p ? oci.Images.Single(i => i.Layer == p).Tag : locks[image.Layer].Lock!.BaseImage!;
+            Assert.True(image.Parent is not null || parent.Contains("@sha256:", StringComparison.Ordinal), parent);
             Assert.Equal(OciIdentity.Tag(parent, "/opt/conda", locks[image.Layer].Text), image.Tag);
             Assert.NotEqual(docker.Images.Single(i => i.Layer == image.Layer).Tag, image.Tag);
         }

@@ -1,3 +1,7 @@
+using Beacon.Conda.Channels;
+using Beacon.Layers.Loading;
+using Beacon.Layers.Locking;
+using Beacon.Oci.Registry;
 using System.Formats.Tar;
 using System.Text;
 using Beacon.Docker.Engine;
@@ -50,7 +54,28 @@ public sealed class DockerFixture : IAsyncLifetime
         }
         tar.Position = 0;
         await client.BuildAsync(tar, StandInBaseImage, new Dictionary<string, string>(), null);
+        // Root layers name their base image in a registry: `beacon lock` pins the digest the tag names there, and
+        // builds are FROM that pin. The engine's own images are pushed to the test registry once.
+        foreach (var (image, repository) in new[] { (StandInBaseImage, "beacon-test/micromamba-standin"), (baseImage, "localbase/busybox") })
+        {
+            await client.TagAsync(image, $"{Registry}/{repository}", "1");
+            await client.PushAsync($"{Registry}/{repository}", "1", null, null);
+        }
     }
+
+    /// <summary>The stand-in micromamba base in the test registry, as root layers name it.</summary>
+    public string StandInBase => $"{Registry}/beacon-test/micromamba-standin:1";
+
+    /// <summary>A base image without micromamba (busybox), in the test registry.</summary>
+    public string BusyboxBase => $"{Registry}/localbase/busybox:1";
+
+    /// <summary>A Locker that pins root base images through the test registry, as `beacon lock` does.</summary>
+    public static Locker Locker(Workspace workspace) => new(workspace, new ChannelLoader(null))
+    {
+        BaseImages = BaseImageDigests.From(new RegistryClient(SharedHttp, new RegistryCredentials(null))),
+    };
+
+    private static readonly HttpClient SharedHttp = new();
 
     private static void Add(TarWriter writer, string name, string text) =>
         writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(text)) });

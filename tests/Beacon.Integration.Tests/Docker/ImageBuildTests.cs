@@ -25,7 +25,7 @@ public sealed class ImageBuildTests : IClassFixture<DockerFixture>, IDisposable
         // A unique marker in the root layer's description is not an input; a unique owner is not either. The
         // tag depends on the lock, so the repository pins a unique extra package set per test run instead.
         _repo.Write("beacon.yaml", $"channels:\n  conda-forge: {RepoPaths.RepoFile("channels", "demo")}\n");
-        _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {DockerFixture.StandInBaseImage}\nchannels: [conda-forge]\nstage: production\ndependencies:\n  - python 3.11.*\n");
+        _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {docker.StandInBase}\nchannels: [conda-forge]\nstage: production\ndependencies:\n  - python 3.11.*\n");
         _repo.Write("layers/numeric.yaml", "name: numeric\nparent: core\nstage: production\ndependencies:\n  - numpy\n");
         _repo.Write("layers/frames.yaml", "name: frames\nparent: numeric\nstage: production\ndependencies:\n  - pandas\n  - pip: [tabulate ==0.9.0]\n");
         _repo.Write("stacks/Pulumi.test.yaml", $"config:\n  beacon:cloud: local\n  beacon:registry: {docker.Registry}/t{Guid.NewGuid().ToString("N")[..8]}\n");
@@ -34,7 +34,7 @@ public sealed class ImageBuildTests : IClassFixture<DockerFixture>, IDisposable
     private async Task<Plan> LockAndPlan()
     {
         var workspace = WorkspaceLoader.Load(_repo.Root).Workspace!;
-        using var locker = new Locker(workspace, new ChannelLoader(null));
+        using var locker = DockerFixture.Locker(workspace);
         var run = await locker.RunAsync(new LockOptions());
         Assert.True(run.Success);
         locker.Write(run);
@@ -127,7 +127,7 @@ public sealed class ImageBuildTests : IClassFixture<DockerFixture>, IDisposable
     public async Task A_failing_step_is_reported_and_the_parents_are_kept()
     {
         var client = _docker.Require();
-        _repo.Write("layers/core.yaml", "name: core\nplatform: linux-64\nbase-image: localbase/busybox:1\nchannels: [conda-forge]\nstage: production\ndependencies:\n  - python 3.11.*\n");
+        _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {_docker.BusyboxBase}\nchannels: [conda-forge]\nstage: production\ndependencies:\n  - python 3.11.*\n");
         var plan = await LockAndPlan();
         // localbase/busybox has no micromamba at all: the RUN step fails, and the children are not attempted.
         var results = await new ImageBuilder(client).BuildAsync(plan);

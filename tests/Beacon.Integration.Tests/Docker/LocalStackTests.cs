@@ -20,7 +20,7 @@ public sealed class LocalStackTests : IClassFixture<DockerFixture>, IDisposable
         _docker = docker;
         _repository = $"t{Guid.NewGuid().ToString("N")[..8]}";
         _repo.Write("beacon.yaml", $"channels:\n  conda-forge: {RepoPaths.RepoFile("channels", "demo")}\n");
-        _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {DockerFixture.StandInBaseImage}\nchannels: [conda-forge]\nstage: production\n" +
+        _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {docker.StandInBase}\nchannels: [conda-forge]\nstage: production\n" +
             "dependencies:\n  - python 3.11.*\ntests:\n  - test -f /opt/conda/conda-meta/python-3.11.8-hab00c5b_0_cpython.json\n  - grep -q python /opt/conda/beacon-installed.txt\n");
         _repo.Write("layers/broken.yaml", "name: broken\nparent: core\nstage: experimental\ndependencies:\n  - six\ntests:\n  - test -f /opt/conda/conda-meta/this-package-is-not-there.json\n");
         _repo.Write($"workloads/{_group}.yaml", $"group: {_group}\nworkloads:\n" +

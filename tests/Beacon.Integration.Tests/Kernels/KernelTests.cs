@@ -44,7 +44,7 @@ public sealed class KernelTests(DockerFixture docker) : IClassFixture<DockerFixt
         _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {docker.Registry}/localbase/debian-jupyter:1\nchannels: [beacon-test]\nstage: production\ndependencies:\n  - beacon-greeting\n  - ipykernel\n  - jupyter_server\n");
         _repo.Write("stacks/Pulumi.laptop.yaml", $"config:\n  beacon:cloud: local\n  beacon:registry: {docker.Registry}/{ns}\n  beacon:builder: oci\n");
         _repo.Write("developers/dana.yaml", $"name: dana\nlayer: core\nresources: {{cpus: 1, memory: 1Gi}}\nport: {_port}\n");
-        using var locker = new Locker(WorkspaceLoader.Load(_repo.Root).Workspace!, new ChannelLoader(null));
+        using var locker = DockerFixture.Locker(WorkspaceLoader.Load(_repo.Root).Workspace!);
         locker.Write(await locker.RunAsync(new LockOptions()));
         var build = Beacon("build", "--stack", "laptop");
         Assert.True(build.ExitCode == 0, build.Stderr);

@@ -50,7 +50,7 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
         _repo.Write("layers/app.yaml", "name: app\nparent: tools\nstage: production\ndependencies:\n  - beacon-app\n");
         _repo.Write("stacks/Pulumi.oci-local.yaml", $"config:\n  beacon:cloud: local\n  beacon:registry: {docker.Registry}/{_namespace}\n");
         var workspace = WorkspaceLoader.Load(_repo.Root).Workspace!;
-        using var locker = new Locker(workspace, new ChannelLoader(null));
+        using var locker = DockerFixture.Locker(workspace);
         var run = await locker.RunAsync(new LockOptions());
         Assert.True(run.Success, string.Join("\n", run.Results.OfType<LayerNotLocked>().Select(r => r.Explanation)));
         locker.Write(run);
@@ -128,7 +128,10 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
         // core and tools were built (their packages are intact); app's image never reached the registry.
         var client = new RegistryClient(http, new RegistryCredentials(null));
         string Identity(string parent, string layer) => OciIdentity.Tag(parent, "/opt/conda", File.ReadAllText(_repo.Path_($"layers/{layer}.lock")));
-        var appTag = Identity(Identity(Identity(BaseImage, "core"), "tools"), "app");
+        // The root's identity starts from the base image as its lock pins it, by digest.
+        var pinned = LockStore.Read(tampered.Workspace, "core")!.Lock!.BaseImage!;
+        Assert.StartsWith(BaseImage + "@sha256:", pinned, StringComparison.Ordinal);
+        var appTag = Identity(Identity(Identity(pinned, "core"), "tools"), "app");
         Assert.Equal(appTag, tampered.Plan.Images.Single(i => i.Layer == "app").Tag);
         Assert.False(await client.ManifestExistsAsync(Beacon.Oci.References.RemoteImage.Parse($"{registry}/app:{appTag}")));
 
@@ -174,8 +177,8 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
     public async Task Parallel_oci_builds_sharing_a_cache_all_succeed_with_the_same_digests()
     {
         await Organisation();
-        // BEACON_CACHE_DIR holds repodata; the package cache is its sibling pkgs/.
-        var digests = BuildProcesses(3, _repo.Path_("cache/repodata"));
+        // BEACON_CACHE_DIR holds repodata, and the package cache in its pkgs/.
+        var digests = BuildProcesses(3, _repo.Path_("cache"));
         Assert.Equal(3, digests[0].Split('\n').Length);
         Assert.All(digests, d => Assert.Equal(digests[0], d));
         Assert.Empty(Directory.GetDirectories(_repo.Path_("cache/pkgs/scratch")));
@@ -190,7 +193,7 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
     public async Task Oci_builds_killed_inside_their_work_leave_nothing_behind_and_the_rebuild_gives_the_clean_digests()
     {
         await Organisation();
-        var cache = _repo.Path_("cache/repodata");
+        var cache = _repo.Path_("cache");
         // Each run is killed right after its k-th progress line (reading channels, building a layer, fetching a
         // package, pushing a layer): points inside the work, wherever the earlier kills left it.
         var leftBehind = 0;
@@ -357,7 +360,7 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
             .File("lib/real/data.txt", "read through the link\n").Symlink("lib/alias", "real").Symlink("lib/self", "."));
         _repo.Write("beacon.yaml", $"channels:\n  beacon-test: {Fixtures.Path("conda", "beacon-test-channel")}\n  linky: {_repo.Path_("linky-channel")}\n");
         _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {BaseImage}\nchannels: [beacon-test, linky]\nstage: production\ndependencies:\n  - python 3.11.*\n  - linky\n");
-        using var locker = new Locker(WorkspaceLoader.Load(_repo.Root).Workspace!, new ChannelLoader(null));
+        using var locker = DockerFixture.Locker(WorkspaceLoader.Load(_repo.Root).Workspace!);
         var locked = await locker.RunAsync(new LockOptions());
         Assert.True(locked.Success, string.Join("\n", locked.Results.OfType<LayerNotLocked>().Select(r => r.Explanation)));
         locker.Write(locked);

@@ -21,7 +21,7 @@ public sealed class DeployWorkflowTests(DockerFixture docker) : IClassFixture<Do
 
     private async Task Lock()
     {
-        using var locker = new Locker(WorkspaceLoader.Load(_repo.Root).Workspace!, new ChannelLoader(null));
+        using var locker = DockerFixture.Locker(WorkspaceLoader.Load(_repo.Root).Workspace!);
         var run = await locker.RunAsync(new LockOptions());
         Assert.True(run.Success);
         locker.Write(run);
@@ -33,7 +33,7 @@ public sealed class DeployWorkflowTests(DockerFixture docker) : IClassFixture<Do
         docker.Require();
         var registry = $"{docker.Registry}/deploy{Guid.NewGuid().ToString("N")[..8]}";
         _repo.Write("beacon.yaml", $"channels:\n  conda-forge: {RepoPaths.RepoFile("channels", "demo")}\n");
-        _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {DockerFixture.StandInBaseImage}\nchannels: [conda-forge]\nstage: production\ndependencies:\n  - python 3.11.*\ntests: [\"test -x /usr/local/bin/micromamba\"]\n");
+        _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {docker.StandInBase}\nchannels: [conda-forge]\nstage: production\ndependencies:\n  - python 3.11.*\ntests: [\"test -x /usr/local/bin/micromamba\"]\n");
         _repo.Write("layers/numeric.yaml", "name: numeric\nparent: core\nstage: production\ndependencies:\n  - numpy\ntests: [\"true\"]\n");
         _repo.Write("stacks/Pulumi.ci.yaml", $"config:\n  beacon:cloud: local\n  beacon:registry: {registry}\n  beacon:stages: [production, experimental]\n");
         await Lock();

@@ -10,7 +10,7 @@ public class LayerChangesTests
 {
     private static Workspace Repo(TempRepo repo, params (string File, string Text)[] files)
     {
-        repo.Write("layers/core.yaml", "name: core\nplatform: linux-64\nbase-image: mambaorg/micromamba:1.5.8\nchannels: [conda-forge]\ndependencies:\n  - python 3.11.*\n");
+        repo.Write("layers/core.yaml", "name: core\nplatform: linux-64\nbase-image: mambaorg/micromamba:1.5.8@sha256:475730daef12ff9c0733e70092aeeefdf4c373a584c952dac3f7bdb739601990\nchannels: [conda-forge]\ndependencies:\n  - python 3.11.*\n");
         foreach (var (file, text) in files)
         {
             repo.Write(file, text);

@@ -15,7 +15,7 @@ public sealed class ForkerTests : IDisposable
     public ForkerTests()
     {
         _repo.Write("beacon.yaml", $"channels:\n  defaults: {Fixtures.Channel("defaults-2018")}\n");
-        _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: debian:12\nchannels: [defaults]\nstage: production\ndependencies:\n  - python 3.6.*\n");
+        _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: mambaorg/micromamba:1.5.8@sha256:475730daef12ff9c0733e70092aeeefdf4c373a584c952dac3f7bdb739601990\nchannels: [defaults]\nstage: production\ndependencies:\n  - python 3.6.*\n");
         _repo.Write("layers/numeric.yaml", "name: numeric\nparent: base\nstage: production\ndependencies:\n  - numpy 1.15.*\n");
         _repo.Write("layers/analytics.yaml", "name: analytics\nparent: numeric\nowners: [\"@acme/quants\"]\ndescription: pandas on numpy\nstage: production\ndependencies:\n  - pandas\n");
     }

@@ -58,7 +58,11 @@ public class GateCorpusTests
         ["stale-lock"] = repo => Edit(repo, "layers/snowflake.yaml", "  - snowflake-connector-python >=3.10\n", "  - snowflake-connector-python >=3.10\n  - pyarrow\n"),
         // What a merge leaves when another branch relocked the parent: the child names a parent lock that is not the one
         // in the tree (its records are still the parent's and the channels', so only the parent hash is out of date).
-        ["parent-lock-changed"] = repo => Edit(repo, "layers/snowflake.lock", "# parent-lock-sha256: e5d3", "# parent-lock-sha256: 0000"),
+        ["parent-lock-changed"] = repo => Edit(repo, "layers/snowflake.lock", "# parent-lock-sha256: dcc8", "# parent-lock-sha256: 0000"),
+        // A root lock without its base image's pin (written before pins, or the line deleted): images would follow the tag.
+        ["base-image-not-pinned"] = repo => DropLine(repo, "layers/core.lock", "# base-image: "),
+        // base-image edited without locking again: the pin belongs to another image.
+        ["base-image-changed-after-locking"] = repo => Edit(repo, "layers/core.yaml", "base-image: mambaorg/micromamba:1.5.8\n", "base-image: mambaorg/micromamba:2.0.5\n"),
         ["trailing-blank-line"] = repo => File.AppendAllText(repo.Path_("layers/core.lock"), "\n"),
         ["missing-final-newline"] = repo => File.WriteAllText(repo.Path_("layers/core.lock"), File.ReadAllText(repo.Path_("layers/core.lock")).TrimEnd('\n')),
         ["parent-record-altered"] = repo => DropLine(repo, "layers/snowflake.lock", "/python-3.11"),

@@ -10,7 +10,7 @@ public class SystemBlockTests
     private static Workspace Load(string childSystem)
     {
         using var repo = new TempRepo();
-        repo.Write("layers/core.yaml", "name: core\nplatform: linux-64\nbase-image: mambaorg/micromamba:1.5.8\nchannels: [conda-forge]\n");
+        repo.Write("layers/core.yaml", "name: core\nplatform: linux-64\nbase-image: mambaorg/micromamba:1.5.8@sha256:475730daef12ff9c0733e70092aeeefdf4c373a584c952dac3f7bdb739601990\nchannels: [conda-forge]\n");
         repo.Write("layers/child.yaml", $"name: child\nparent: core\nsystem: {childSystem}\n");
         var result = WorkspaceLoader.Load(repo.Root);
         Assert.True(result.Success, string.Join("\n", result.Diagnostics));

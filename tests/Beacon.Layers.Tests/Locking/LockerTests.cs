@@ -18,7 +18,7 @@ public sealed class LockerTests : IDisposable
     public LockerTests()
     {
         _repo.Write("beacon.yaml", $"channels:\n  defaults: {Fixtures.Channel("defaults-2018")}\n");
-        _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: debian:12\nchannels: [defaults]\nstage: production\ndependencies:\n  - python 3.6.*\n  - numpy\n");
+        _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: mambaorg/micromamba:1.5.8@sha256:475730daef12ff9c0733e70092aeeefdf4c373a584c952dac3f7bdb739601990\nchannels: [defaults]\nstage: production\ndependencies:\n  - python 3.6.*\n  - numpy\n");
         _repo.Write("layers/analytics.yaml", "name: analytics\nparent: base\ndependencies:\n  - pandas\n  - scipy\n");
     }
 
@@ -135,10 +135,10 @@ public sealed class LockerTests : IDisposable
     [Fact]
     public async Task Update_moves_only_the_freed_package_and_what_depends_on_it()
     {
-        _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: debian:12\nchannels: [defaults]\ndependencies:\n  - python 3.6.*\n  - numpy 1.14.*\n");
+        _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: mambaorg/micromamba:1.5.8@sha256:475730daef12ff9c0733e70092aeeefdf4c373a584c952dac3f7bdb739601990\nchannels: [defaults]\ndependencies:\n  - python 3.6.*\n  - numpy 1.14.*\n");
         await Lock();
         var before = ReadLock("base").Lock.Packages.ToDictionary(p => p.Name, p => p.DistString);
-        _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: debian:12\nchannels: [defaults]\ndependencies:\n  - python 3.6.*\n  - numpy\n");
+        _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: mambaorg/micromamba:1.5.8@sha256:475730daef12ff9c0733e70092aeeefdf4c373a584c952dac3f7bdb739601990\nchannels: [defaults]\ndependencies:\n  - python 3.6.*\n  - numpy\n");
         // The spec now allows any numpy, but the existing lock is preferred: nothing moves without --update.
         var relock = await Lock();
         Assert.Equal(LockStatus.Locked, relock.Results.Single(r => r.Layer == "base").Status); // inputs changed: new hash
@@ -218,7 +218,7 @@ public sealed class LockerTests : IDisposable
     public async Task Check_catches_cuda_requirements_the_system_block_does_not_meet()
     {
         _repo.Write("beacon.yaml", $"channels:\n  demo: {RepoPaths.RepoFile("channels", "demo")}\n");
-        _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: debian:12\nchannels: [demo]\ndependencies:\n  - python 3.11.*\n");
+        _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: mambaorg/micromamba:1.5.8@sha256:475730daef12ff9c0733e70092aeeefdf4c373a584c952dac3f7bdb739601990\nchannels: [demo]\ndependencies:\n  - python 3.11.*\n");
         _repo.Write("layers/analytics.yaml", "name: analytics\nparent: base\nhardware: gpu\nsystem: {__cuda: \"12.4\"}\ndependencies:\n  - pytorch 2.3.* cuda*\n  - cuda-version 12.4.*\n");
         Assert.True((await Lock()).Success);
         Assert.Empty(Check());
@@ -264,7 +264,7 @@ public sealed class LockerTests : IDisposable
             string.Join(", ", Record("a", "1", "\"b <2\"", 'a'), Record("b", "1", "", 'b'), Record("b", "2", "", 'c')) + "}}");
         _repo.Write("chan/noarch/repodata.json", "{\"info\": {\"subdir\": \"noarch\"}, \"packages\": {}}");
         _repo.Write("beacon.yaml", $"channels:\n  local: {_repo.Path_("chan")}\n");
-        _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: debian:12\nchannels: [local]\nstage: production\ndependencies:\n  - a\n  - b\n");
+        _repo.Write("layers/base.yaml", "name: base\nplatform: linux-64\nbase-image: mambaorg/micromamba:1.5.8@sha256:475730daef12ff9c0733e70092aeeefdf4c373a584c952dac3f7bdb739601990\nchannels: [local]\nstage: production\ndependencies:\n  - a\n  - b\n");
         File.Delete(_repo.Path_("layers/analytics.yaml"));
         Assert.True((await Lock()).Success);
         var path = _repo.Path_("layers/base.lock");

@@ -86,9 +86,16 @@ public sealed class DeploymentChangesTests : IDisposable
     }
 
     [Fact]
-    public void A_base_image_affects_every_stack_that_deploys_an_image_built_on_it()
+    public async Task A_base_image_affects_every_stack_that_deploys_an_image_built_on_it()
     {
-        Edit("layers/core.yaml", "base-image: mambaorg/micromamba:1.5.8", "base-image: mambaorg/micromamba:1.5.9");
+        // base-image moved to another release pinned by digest and locked again (offline: the digest needs no registry).
+        Edit("layers/core.yaml", "base-image: mambaorg/micromamba:1.5.8", "base-image: mambaorg/micromamba:1.5.10@sha256:e3797091302382ea841498bc93a7b0a50f7c1448333d5e946d2d1608d0c5f43d");
+        using (var locker = new Beacon.Layers.Locking.Locker(WorkspaceLoader.Load(_repo.Root).Workspace!, new Beacon.Conda.Channels.ChannelLoader(null)))
+        {
+            var run = await locker.RunAsync(new Beacon.Layers.Locking.LockOptions());
+            Assert.True(run.Success);
+            locker.Write(run);
+        }
         var summary = Changes();
         var deployingCore = summary.Stacks.Where(s => s.Images.Any(i => i.Kind == ImageChangeKind.Rebuilt)).Select(s => s.Stack).ToList();
         Assert.NotEmpty(deployingCore);

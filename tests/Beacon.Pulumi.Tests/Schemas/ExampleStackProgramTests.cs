@@ -72,7 +72,7 @@ public class ExampleStackProgramTests
         Assert.Equal(plan.Images.Count, synthesis.Program.Split("function: docker:index/getRegistryImage:getRegistryImage").Length - 1);
         foreach (var image in plan.Images)
         {
-            Assert.Equal(Beacon.Images.Building.OciIdentity.Tag(image.Parent is { } p ? plan.Images.Single(i => i.Layer == p).Tag : session.Workspace.Tree.RootOf(image.Layer).BaseImage!.Value.Value,
+            Assert.Equal(Beacon.Images.Building.OciIdentity.Tag(image.Parent is { } p ? plan.Images.Single(i => i.Layer == p).Tag : session.Locks[image.Layer].Lock!.BaseImage!,
                 "/opt/conda", session.Locks[image.Layer].Text), image.Tag);
             Assert.Contains($"name: {image.Reference}\n", synthesis.Program, StringComparison.Ordinal);
         }
