@@ -78,7 +78,7 @@ public static class CompilerEntryPoint
         {
             if (opening.Failure == StackFailure.CheckFailed)
             {
-                stderr.WriteLine($"beacon-infra: the deployment gate failed ({Layers.Rendering.Plural.Of(opening.Diagnostics.Count, "problem")}); fix them (usually 'beacon lock') and commit");
+                stderr.WriteLine($"beacon-infra: the deployment gate failed ({Conda.Parsing.Plural.Of(opening.Diagnostics.Count, "problem")}); fix them (usually 'beacon lock') and commit");
                 return 1;
             }
             return 2;

@@ -1,3 +1,4 @@
+using Beacon.Conda.Parsing;
 using System.CommandLine;
 using Beacon.Cli.Hosting;
 using Beacon.Layers.Diagnostics;

@@ -1,3 +1,4 @@
+using Beacon.Conda.Parsing;
 using Beacon.Conda.Net;
 using System.CommandLine;
 using Beacon.Cli.Hosting;

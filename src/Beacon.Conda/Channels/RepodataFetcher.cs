@@ -81,9 +81,9 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
             if (cached is not null)
             {
                 return new FetchResult(cached.Value.Json, FetchSource.CacheFallback, baseUrl, attempts,
-                    $"could not fetch {baseUrl} after {attempts} attempt(s) ({reason}); using the cached copy from {cached.Value.State.FetchedAt:u}");
+                    $"could not fetch {baseUrl} after {Parsing.Plural.Of(attempts, "attempt")} ({reason}); using the cached copy from {cached.Value.State.FetchedAt:u}");
             }
-            throw new RepodataException($"could not fetch {baseUrl} after {attempts} attempt(s): {reason}");
+            throw new RepodataException($"could not fetch {baseUrl} after {Parsing.Plural.Of(attempts, "attempt")}: {reason}");
         }
     }
 

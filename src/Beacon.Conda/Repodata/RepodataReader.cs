@@ -59,7 +59,7 @@ public sealed record LeftOutRecord(string Subdir, string FileName, LeftOutReason
             var names = string.Join(", ", g.Take(named).Select(r => r.Detail.Length == 0 ? r.Path : $"{r.Path} ({r.Detail})"));
             var more = g.Count() > named ? $" and {g.Count() - named} more" : "";
             var why = g.Key == LeftOutReason.NoSha256 ? "without a sha256 (they could never be verified)" : "named for another package than their fields say";
-            return $"channel '{channel}': {g.Count()} record(s) {why} left out: {names}{more}";
+            return $"channel '{channel}': {Parsing.Plural.Of(g.Count(), "record")} {why} left out: {names}{more}";
         });
 }
 

@@ -55,7 +55,7 @@ public sealed record DeveloperLimits(double? Cpus, string? Memory, int? Gpus)
         }
         if (Gpus is { } g && (profile.Gpu?.Count ?? 0) > g)
         {
-            over.Add($"{profile.Gpu!.Count} GPU(s) (limit {g})");
+            over.Add($"{Conda.Parsing.Plural.Of(profile.Gpu!.Count, "GPU")} (limit {g})");
         }
         return over;
     }

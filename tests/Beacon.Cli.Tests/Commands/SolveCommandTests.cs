@@ -39,7 +39,7 @@ public class SolveCommandTests
         File.Copy(Fixtures.Path("conda", "solver-cases", "data", "channel-1_non-noarch.json.zst"), channel.Path_("linux-64/repodata.json.zst"));
         var r = InProcess.Beacon(RepoPaths.Root, "solve", "-c", channel.Root, "--platform", "linux-64", "--json", "numpy 1.7.*", "python 3.3.*");
         Assert.True(r.ExitCode == 0, r.Stderr);
-        Assert.Equal([$"warning: channel '{channel.Root}': 3 record(s) named for another package than their fields say left out: " +
+        Assert.Equal([$"warning: channel '{channel.Root}': 3 records named for another package than their fields say left out: " +
             "linux-64/anaconda-custom-0.tar.bz2 (its fields say dummy-anaconda custom 0), " +
             "linux-64/_dummy_anaconda_impl-1.0-0.tar.bz2 (its fields say _dummy_anaconda_impl-1.0-0.tar.bz2 1.0 0), " +
             "linux-64/_dummy_anaconda_impl-2.0-0.tar.bz2 (its fields say _dummy_anaconda_impl-1.0-0.tar.bz2 2.0 0)"],

@@ -95,7 +95,7 @@ public class RepodataFetcherTests : IDisposable
     {
         using var server = new LoopbackServer(Plain((_, ctx) => LoopbackServer.SendTruncated(ctx, Repodata)));
         var e = await Assert.ThrowsAsync<RepodataException>(() => Fetcher().FetchAsync(server.Url + "/cf", "linux-64"));
-        Assert.Contains("after 4 attempt(s)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("after 4 attempts", e.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(_cache.Root));
     }
 
@@ -171,7 +171,7 @@ public class RepodataFetcherTests : IDisposable
             await LoopbackServer.Send(ctx, 302);
         });
         var e = await Assert.ThrowsAsync<RepodataException>(() => Fetcher().FetchAsync(server.Url + "/cf", "linux-64"));
-        Assert.Equal($"could not fetch {server.Url}/cf/linux-64/repodata.json after 1 attempt(s): {server.Url}/cf/linux-64/repodata.json.zst redirects to file:///etc/passwd, which is not http or https; Beacon does not follow it", e.Message);
+        Assert.Equal($"could not fetch {server.Url}/cf/linux-64/repodata.json after 1 attempt: {server.Url}/cf/linux-64/repodata.json.zst redirects to file:///etc/passwd, which is not http or https; Beacon does not follow it", e.Message);
         Assert.Single(server.Requests);
     }
 

@@ -75,7 +75,7 @@ public class RepodataReaderTests
             Assert.Equal(["c"], reader.Read(Encoding.UTF8.GetBytes(json), "https://c", "linux-64").Select(r => r.Name));
             var leftOut = Assert.Single(reader.LeftOut);
             Assert.Equal(new LeftOutRecord("linux-64", "b-1-0.tar.bz2", LeftOutReason.NamedForAnotherPackage, "its fields say a 1 0"), leftOut);
-            Assert.Equal(["channel 'ch': 1 record(s) named for another package than their fields say left out: linux-64/b-1-0.tar.bz2 (its fields say a 1 0)"],
+            Assert.Equal(["channel 'ch': 1 record named for another package than their fields say left out: linux-64/b-1-0.tar.bz2 (its fields say a 1 0)"],
                 LeftOutRecord.Warnings("ch", reader.LeftOut));
         }
     }
@@ -84,7 +84,7 @@ public class RepodataReaderTests
     public void Warnings_name_a_few_records_and_count_the_rest()
     {
         var leftOut = Enumerable.Range(0, 5).Select(i => new LeftOutRecord("noarch", $"p{i}-1-0.conda", LeftOutReason.NoSha256, "")).ToList();
-        Assert.Equal(["channel 'x': 5 record(s) without a sha256 (they could never be verified) left out: noarch/p0-1-0.conda, noarch/p1-1-0.conda, noarch/p2-1-0.conda and 2 more"],
+        Assert.Equal(["channel 'x': 5 records without a sha256 (they could never be verified) left out: noarch/p0-1-0.conda, noarch/p1-1-0.conda, noarch/p2-1-0.conda and 2 more"],
             LeftOutRecord.Warnings("x", leftOut));
     }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Beacon.Layers.Rendering;
+namespace Beacon.Conda.Parsing;
 
 /// <summary>Counts in messages: "1 layer", "2 layers", never "1 layer(s)".</summary>
 public static class Plural
