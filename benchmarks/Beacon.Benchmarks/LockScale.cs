@@ -30,7 +30,7 @@ public static class LockScale
         Directory.CreateDirectory(Path.Combine(root, "layers"));
         File.WriteAllText(Path.Combine(root, "beacon.yaml"), $"channels:\n  defaults: {SolverBenchmarks.Channel("defaults-2018")}\n");
         File.WriteAllText(Path.Combine(root, "layers", "base.yaml"),
-            "name: base\nplatform: linux-64\nbase-image: debian:12\nchannels: [defaults]\nstage: production\ndependencies:\n  - python 3.6.*\n  - numpy 1.15.*\n");
+            "name: base\nplatform: linux-64\nbase-image: mambaorg/micromamba:1.5.8@sha256:475730daef12ff9c0733e70092aeeefdf4c373a584c952dac3f7bdb739601990\nchannels: [defaults]\nstage: production\ndependencies:\n  - python 3.6.*\n  - numpy 1.15.*\n");
         var random = new Random(7);
         var depth = new List<(string Name, int Depth, HashSet<string> Has)> { ("base", 0, []) };
         for (var i = 1; i < layers; i++)

@@ -41,8 +41,13 @@ public static class OciBuildBenchmark
         using var docker = DockerClient.Connect();
         await docker.TagAsync("localbase/busybox:1", $"{registryHost}/localbase/busybox", "1");
         await docker.PushAsync($"{registryHost}/localbase/busybox", "1", null, null);
-        var standIn = "beacon-bench/micromamba-standin:1";
-        await BuildStandInAsync(docker, Path.Combine(repo, "tests", "Beacon.Integration.Tests", "StandIn", "micromamba"), standIn);
+        await BuildStandInAsync(docker, Path.Combine(repo, "tests", "Beacon.Integration.Tests", "StandIn", "micromamba"), "beacon-bench/micromamba-standin:1");
+        // Roots name their base in a registry: `lock` pins the digest the tag names there (issue 20 item 4).
+        await docker.TagAsync("beacon-bench/micromamba-standin:1", $"{registryHost}/beacon-bench/micromamba-standin", "1");
+        await docker.PushAsync($"{registryHost}/beacon-bench/micromamba-standin", "1", null, null);
+        var standIn = $"{registryHost}/beacon-bench/micromamba-standin:1";
+        using var pinHttp = new HttpClient();
+        var pins = BaseImageDigests.From(new RegistryClient(pinHttp, new RegistryCredentials(null)));
 
         Write(root, "beacon.yaml", $"channels:\n  beacon-test: {Path.Combine(repo, "tests", "fixtures", "conda", "beacon-test-channel")}\n");
         Write(root, "layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {registryHost}/localbase/busybox:1\nchannels: [beacon-test]\nstage: production\ndependencies:\n  - python 3.11.*\n  - beacon-greeting\n");
@@ -50,7 +55,7 @@ public static class OciBuildBenchmark
         Write(root, "layers/app.yaml", "name: app\nparent: tools\nstage: production\ndependencies:\n  - beacon-app\n");
         Write(root, "stacks/Pulumi.bench.yaml", $"config:\n  beacon:cloud: local\n  beacon:registry: {registryHost}/bench\n");
         var workspace = WorkspaceLoader.Load(root).Workspace!;
-        var locker = new Locker(workspace, new ChannelLoader(null));
+        var locker = new Locker(workspace, new ChannelLoader(null)) { BaseImages = pins };
         locker.Write(await locker.RunAsync(new LockOptions()));
         async Task<StackSession> Into(string registry) => (await StackSessions.OpenAsync(root, "bench",
             new StackOptions { Registry = registry, Builder = ImageBuilderKind.Oci, Commits = _ => new Dictionary<string, string>() })).Session!;
@@ -86,7 +91,7 @@ public static class OciBuildBenchmark
 
         // The Dockerfile builder on the same plan, FROM the stand-in micromamba image.
         File.WriteAllText(Path.Combine(root, "layers", "core.yaml"), File.ReadAllText(Path.Combine(root, "layers", "core.yaml")).Replace($"{registryHost}/localbase/busybox:1", standIn, StringComparison.Ordinal));
-        var relock = new Locker(WorkspaceLoader.Load(root).Workspace!, new ChannelLoader(null));
+        var relock = new Locker(WorkspaceLoader.Load(root).Workspace!, new ChannelLoader(null)) { BaseImages = pins };
         relock.Write(await relock.RunAsync(new LockOptions()));
         var dockerTimes = new List<double>();
         for (var i = 0; i < 3; i++)
