@@ -65,8 +65,14 @@ public sealed class LayerTree
 
     public int Count => _byName.Count;
 
-    /// <summary>Every layer, parents before children, siblings by name (depth-first pre-order).</summary>
-    public IReadOnlyList<LayerDocument> TopologicalOrder => _order.Select(n => _byName[n]).ToList();
+    /// <summary>
+    /// Every layer, parents before children, siblings by name (depth-first pre-order). Built once: the tree never
+    /// changes, and callers ask for it inside loops over layers and workloads (a new list per call made check
+    /// quadratic in the number of layers — issue 21's 500-layer profile: 26% of `check`).
+    /// </summary>
+    public IReadOnlyList<LayerDocument> TopologicalOrder => _ordered ??= _order.Select(n => _byName[n]).ToList().AsReadOnly();
+
+    private IReadOnlyList<LayerDocument>? _ordered;
 
     public bool Contains(string name) => _byName.ContainsKey(name);
     public LayerDocument this[string name] => _byName[name];
