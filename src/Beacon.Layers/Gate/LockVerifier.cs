@@ -81,11 +81,13 @@ public static class LockVerifier
         {
             return bag.Sorted();
         }
+        // By name, once per lock (a scan of every record for every dependency made a lock's check quadratic).
+        var byName = records.ToLookup(r => r.Record.Name, StringComparer.Ordinal);
         foreach (var (record, line) in records)
         {
             foreach (var dependency in record.Depends.Where(d => !d.StartsWith("__", StringComparison.Ordinal)))
             {
-                if (MatchSpec.TryParse(dependency) is { Success: true } spec && !records.Any(r => r.Record.Name == spec.Value.Name && spec.Value.Matches(r.Record)))
+                if (SpecCache.TryParse(dependency) is { Success: true } spec && !byName[spec.Value.Name].Any(r => spec.Value.Matches(r.Record)))
                 {
                     bag.Error(new SourceLocation(stored.Path, line), DiagnosticCode.LockDependencyMissing,
                         $"{record.Name} {record.Version.Text} needs '{dependency}', which the lock does not hold; run 'beacon lock {layer.Name}'");
@@ -93,8 +95,8 @@ public static class LockVerifier
             }
             foreach (var constraint in record.Constrains)
             {
-                if (MatchSpec.TryParse(constraint) is { Success: true } spec
-                    && records.FirstOrDefault(r => r.Record.Name == spec.Value.Name) is { Record: not null } other && !spec.Value.Matches(other.Record))
+                if (SpecCache.TryParse(constraint) is { Success: true } spec
+                    && byName[spec.Value.Name].FirstOrDefault() is { Record: not null } other && !spec.Value.Matches(other.Record))
                 {
                     bag.Error(new SourceLocation(stored.Path, other.Line), DiagnosticCode.LockDependencyMissing,
                         $"{record.Name} {record.Version.Text} allows only '{constraint}', but the lock holds {other.Record.Name} {other.Record.Version.Text} {other.Record.Build}; run 'beacon lock {layer.Name}'");
