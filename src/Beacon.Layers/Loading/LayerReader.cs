@@ -11,6 +11,21 @@ namespace Beacon.Layers.Loading;
 /// <summary>Reads one layer file into a <see cref="LayerDocument"/>, reporting every problem it finds.</summary>
 public static class LayerReader
 {
+    /// <summary><c>stage:</c> of a layer or workload file: null when absent or not a stage (reported at its value).</summary>
+    internal static Stage? ReadStage(MappingReader map, DiagnosticBag bag)
+    {
+        if (map.String("stage") is not { } text)
+        {
+            return null;
+        }
+        if (Stages.TryParse(text.Value, out var stage))
+        {
+            return stage;
+        }
+        bag.Error(text.Location, DiagnosticCode.UnknownStage, $"stage '{text.Value}' is not one of: {string.Join(", ", Stages.Names)}{Suggestions.DidYouMean(text.Value, Stages.Names)}");
+        return null;
+    }
+
     public static LayerDocument? Read(string file, YamlNode root, DiagnosticBag bag)
     {
         var map = MappingReader.For(file, root, bag, "a layer");
@@ -52,14 +67,7 @@ public static class LayerReader
             CheckName(h, "hardware profile", bag);
         }
 
-        var stage = Stage.Experimental;
-        if (map.String("stage") is { } s)
-        {
-            if (!Stages.TryParse(s.Value, out stage))
-            {
-                bag.Error(s.Location, DiagnosticCode.UnknownStage, $"stage '{s.Value}' is not one of: {string.Join(", ", Stages.Names)}{Suggestions.DidYouMean(s.Value, Stages.Names)}");
-            }
-        }
+        var stage = ReadStage(map, bag) ?? Stage.Experimental;
 
         var tests = map.StringList("tests", allowSingle: true) ?? [];
         foreach (var test in tests.Where(t => t.Value.Trim().Length == 0 || !Names.IsSingleLine(t.Value)))
@@ -206,8 +214,7 @@ public static class LayerReader
             return new Dependency(parsed.Value, text.Trim(), at);
         }
         var column = scalar.Style == ScalarStyle.Plain ? at.Column + parsed.Error.Position : at.Column;
-        bag.Error(at with { Column = column }, DiagnosticCode.InvalidMatchSpec,
-            $"{what} '{Conda.Parsing.Printable.Of(text)}' is not a valid conda MatchSpec: {parsed.Error.Message}");
+        bag.Error(at with { Column = column }, DiagnosticCode.InvalidMatchSpec, MatchSpec.Refusal(text, parsed.Error, what));
         return null;
     }
 

@@ -196,18 +196,7 @@ public static class WorkloadReader
         {
             LayerReader.CheckName(s, "stack name", bag);
         }
-        Stage? stage = null;
-        if (map.String("stage") is { } st)
-        {
-            if (Stages.TryParse(st.Value, out var parsed))
-            {
-                stage = parsed;
-            }
-            else
-            {
-                bag.Error(st.Location, DiagnosticCode.UnknownStage, $"stage '{st.Value}' is not one of: {string.Join(", ", Stages.Names)}{Suggestions.DidYouMean(st.Value, Stages.Names)}");
-            }
-        }
+        var stage = LayerReader.ReadStage(map, bag);
         var platform = map.String("platform");
         if (platform is { } pl && !Conda.Specs.Subdirs.IsKnown(pl.Value))
         {
