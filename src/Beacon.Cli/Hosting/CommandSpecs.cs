@@ -8,16 +8,10 @@ internal static class CommandSpecs
 {
     public static IReadOnlyList<MatchSpec>? Parse(CommandRun run, IEnumerable<string> texts, out int exitCode)
     {
-        var specs = new List<MatchSpec>();
-        foreach (var text in texts)
+        if (MatchSpec.TryParseAll(texts, null, out var specs) is { } refusal)
         {
-            var parsed = MatchSpec.TryParse(text);
-            if (!parsed.Success)
-            {
-                exitCode = run.Fail(DiagnosticCode.InvalidMatchSpec, $"'{Conda.Parsing.Printable.Of(text)}' is not a valid conda MatchSpec: {parsed.Error.Message}");
-                return null;
-            }
-            specs.Add(parsed.Value);
+            exitCode = run.Fail(DiagnosticCode.InvalidMatchSpec, refusal);
+            return null;
         }
         exitCode = ExitCodes.Success;
         return specs;

@@ -56,7 +56,7 @@ public static class SolveJob
             var parsed = MatchSpec.TryParse(text);
             if (!parsed.Success)
             {
-                throw new SolveInputException(SolveInputError.Spec, $"'{Parsing.Printable.Of(text)}' is not a valid conda MatchSpec: {parsed.Error.Message}");
+                throw new SolveInputException(SolveInputError.Spec, MatchSpec.Refusal(text, parsed.Error));
             }
             requests.Add(new Request(parsed.Value));
         }

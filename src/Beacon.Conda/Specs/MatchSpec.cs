@@ -33,6 +33,28 @@ public sealed record MatchSpec
     public static ParseResult<MatchSpec> TryParseStrict(string text) => MatchSpecParser.Parse(text, strict: true);
     public static MatchSpec Parse(string text) => TryParse(text).Unwrap();
 
+    /// <summary>The one wording of a refused spec: "[what ]'text' is not a valid conda MatchSpec: why".</summary>
+    public static string Refusal(string text, ParseError error, string? what = null) =>
+        $"{(what is null ? "" : what + " ")}'{Printable.Of(text)}' is not a valid conda MatchSpec: {error.Message}";
+
+    /// <summary>Specs given as arguments (a command line's --requires or --add): all parsed, or the first refusal.</summary>
+    /// <param name="what">How the refusal names them (<c>--add</c>), or null.</param>
+    /// <returns>null when every text parsed; else the refusal of the first that did not.</returns>
+    public static string? TryParseAll(IEnumerable<string> texts, string? what, out List<MatchSpec> specs)
+    {
+        specs = [];
+        foreach (var text in texts)
+        {
+            var parsed = TryParse(text);
+            if (!parsed.Success)
+            {
+                return Refusal(text, parsed.Error, what);
+            }
+            specs.Add(parsed.Value);
+        }
+        return null;
+    }
+
     /// <summary>Whether the record satisfies every field of this spec (the channel is compared by name suffix).</summary>
     public bool Matches(PackageRecord record)
     {

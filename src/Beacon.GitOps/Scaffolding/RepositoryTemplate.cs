@@ -50,13 +50,9 @@ public static class RepositoryTemplate
         {
             return $"channel '{Conda.Parsing.Printable.Of(o.Channel)}' is not a channel URL or a folder";
         }
-        foreach (var spec in o.Dependencies ?? [])
+        if (Conda.Specs.MatchSpec.TryParseAll(o.Dependencies ?? [], "--add", out _) is { } refusal)
         {
-            var parsed = Conda.Specs.MatchSpec.TryParse(spec);
-            if (!parsed.Success)
-            {
-                return $"--add '{Conda.Parsing.Printable.Of(spec)}' is not a valid conda MatchSpec: {parsed.Error.Message}";
-            }
+            return refusal;
         }
         if (o.BeaconSource.Length == 0 || o.BeaconSource.Any(char.IsControl) || o.BeaconSource.StartsWith('-'))
         {

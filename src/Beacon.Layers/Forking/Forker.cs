@@ -58,15 +58,9 @@ public sealed class Forker(Workspace workspace, ChannelLoader loader)
         {
             return Fail(DiagnosticCode.UnknownLayerArgument, $"no layer '{parentName}' to use as the parent{Suggestions.DidYouMean(parentName, tree.TopologicalOrder.Select(l => l.Name))}");
         }
-        var added = new List<MatchSpec>();
-        foreach (var text in request.Add)
+        if (MatchSpec.TryParseAll(request.Add, "--add", out var added) is { } refusal)
         {
-            var parsed = MatchSpec.TryParse(text);
-            if (!parsed.Success)
-            {
-                return Fail(DiagnosticCode.InvalidMatchSpec, $"--add '{Conda.Parsing.Printable.Of(text)}' is not a valid conda MatchSpec: {parsed.Error.Message}");
-            }
-            added.Add(parsed.Value);
+            return Fail(DiagnosticCode.InvalidMatchSpec, refusal);
         }
         if (request.Owner is { } owner && !Names.IsOwner(owner))
         {

@@ -72,6 +72,9 @@ public sealed class DependencyCommandsTests : IDisposable
         var bad = InProcess.Beacon(_repo.Root, "add", "notebook", "numpy >=[");
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("error BEA0109: 'numpy >=[' is not a valid conda MatchSpec", bad.Stderr, StringComparison.Ordinal);
+        var twice = InProcess.Beacon(_repo.Root, "add", "notebook", "scipy", "scipy >=1.11");
+        Assert.Equal(2, twice.ExitCode);
+        Assert.Equal("beacon add: error BEA0109: 'scipy >=1.11': give one spec per package, each naming it\n", twice.Stderr);
         var unknown = InProcess.Beacon(_repo.Root, "add", "notebok", "scipy");
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("no layer 'notebok'", unknown.Stderr, StringComparison.Ordinal);
