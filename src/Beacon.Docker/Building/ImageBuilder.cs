@@ -87,7 +87,7 @@ public sealed class ImageBuilder(DockerClient client, Action<string>? progress =
             if (push && result.Outcome is BuildOutcome.Built or BuildOutcome.Reused)
             {
                 result = result with { PushedDigest = await PushAsync(image, cancellationToken) };
-                progress?.Invoke($"pushed  {image.Layer}  {image.Reference.Registry}/{image.Reference.Repository}@{result.PushedDigest}");
+                progress?.Invoke($"pushed  {image.Layer}  {image.Reference.Name}@{result.PushedDigest}");
             }
             results[image.Layer] = result;
         }
@@ -200,7 +200,7 @@ public sealed class ImageBuilder(DockerClient client, Action<string>? progress =
     {
         try
         {
-            var repository = $"{image.Reference.Registry}/{image.Reference.Repository}";
+            var repository = image.Reference.Name;
             return await client.PushAsync(repository, image.Reference.Tag, credentials?.Invoke(RegistryAuths.Host(repository)), null, cancellationToken);
         }
         catch (DockerApiException e)

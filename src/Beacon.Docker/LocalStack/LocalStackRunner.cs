@@ -73,7 +73,7 @@ public static class LocalStackRunner
                     continue;
                 }
                 progress?.Invoke($"pulled  {image.Layer}  {located.Reference}");
-                await client.TagAsync(located.Reference, $"{image.Reference.Registry}/{image.Reference.Repository}".TrimStart('/'), image.Reference.Tag, cancellationToken);
+                await client.TagAsync(located.Reference, image.Reference.Name, image.Reference.Tag, cancellationToken);
             }
         }
         var notStarted = plan.Workloads.Where(w => missing.ContainsKey(w.Layer))

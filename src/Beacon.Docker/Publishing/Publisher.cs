@@ -62,7 +62,7 @@ public sealed class Publisher(DockerClient client, TestEvidence evidence, Planne
         {
             return new PublishResult(PublishOutcome.Refused, refusal, inspect.Id);
         }
-        var repository = $"{image.Reference.Registry}/{image.Reference.Repository}";
+        var repository = image.Reference.Name;
         // A stage tag is one of the tags registries are told may move (Images.Naming.RegistryTags).
         var tag = stage.ToText();
         string digest;

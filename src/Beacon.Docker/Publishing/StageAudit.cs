@@ -23,10 +23,10 @@ public sealed class StageAudit(RegistryClient registry)
         foreach (var image in session.Plan.Images)
         {
             var layer = session.Workspace.Tree[image.Layer];
-            var repository = RemoteImage.Parse($"{image.Reference.Registry}/{image.Reference.Repository}:{image.Reference.Tag}");
+            var repository = RemoteImage.Parse(image.Reference.ToString());
             var tags = (await registry.ListTagsAsync(repository, cancellationToken)).ToHashSet(StringComparer.Ordinal);
             var held = Enum.GetValues<Stage>().Where(s => tags.Contains(s.ToText())).ToList();
-            var name = $"{image.Reference.Registry}/{image.Reference.Repository}";
+            var name = image.Reference.Name;
             string? disagreement = null;
             if (held.Where(s => s > layer.Stage).Select(s => s.ToText()).ToList() is { Count: > 0 } above)
             {

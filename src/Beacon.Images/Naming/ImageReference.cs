@@ -41,5 +41,8 @@ public sealed record ImageReference
         return reference;
     }
 
-    public override string ToString() => Registry.Length == 0 ? $"{Repository}:{Tag}" : $"{Registry}/{Repository}:{Tag}";
+    /// <summary>The image's name without its tag (<c>registry/repository</c>): what tags, pushes and digests go under.</summary>
+    public string Name => Registry.Length == 0 ? Repository : $"{Registry}/{Repository}";
+
+    public override string ToString() => $"{Name}:{Tag}";
 }

@@ -121,7 +121,7 @@ public static class ImageResources
         {
             foreach (var image in context.Plan.Images)
             {
-                m.Add(image.Layer, PulumiProgram.Join($"{image.Reference.Registry}/{image.Reference.Repository}", "@", PulumiProgram.Ref(DigestName(image.Layer))));
+                m.Add(image.Layer, PulumiProgram.Join(image.Reference.Name, "@", PulumiProgram.Ref(DigestName(image.Layer))));
             }
         }));
     }
