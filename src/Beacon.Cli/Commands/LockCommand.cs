@@ -112,11 +112,10 @@ internal static class LockCommand
         {
             return Compared(run, workspace, result, quiet);
         }
-        var before = LockStore.ReadAll(workspace);
         locker.Write(result);
         if (!quiet)
         {
-            Print(run, result, LockChanges.Of(result, before));
+            Print(run, result, LockChanges.Of(result));
         }
         return ExitCodes.Success;
     }

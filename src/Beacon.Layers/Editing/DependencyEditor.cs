@@ -43,22 +43,26 @@ public sealed class DependencyEditor(Workspace workspace, ChannelLoader loader)
         {
             return Refused(DiagnosticCode.UnknownLayerArgument, $"no layer '{edit.Layer}'{Suggestions.DidYouMean(edit.Layer, tree.TopologicalOrder.Select(l => l.Name))}");
         }
-        var specs = new List<MatchSpec>();
-        foreach (var text in edit.Add)
+        if (MatchSpec.TryParseAll(edit.Add, null, out var specs) is { } refusal)
         {
-            var parsed = MatchSpec.TryParse(text);
-            if (!parsed.Success)
+            return Refused(DiagnosticCode.InvalidMatchSpec, refusal);
+        }
+        // One entry per package in a layer file: a second spec for a name, or '*', would have no entry to replace.
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < specs.Count; i++)
+        {
+            if (specs[i].Name is "*" || !named.Add(specs[i].Name))
             {
-                return Refused(DiagnosticCode.InvalidMatchSpec, $"'{Conda.Parsing.Printable.Of(text)}' is not a valid conda MatchSpec: {parsed.Error.Message}");
+                return Refused(DiagnosticCode.InvalidMatchSpec, $"'{Conda.Parsing.Printable.Of(edit.Add[i])}': give one spec per package, each naming it");
             }
-            if (parsed.Value.Name is "*" || specs.Any(s => s.Name == parsed.Value.Name))
-            {
-                return Refused(DiagnosticCode.InvalidMatchSpec, $"'{Conda.Parsing.Printable.Of(text)}': give one spec per package, each naming it");
-            }
-            specs.Add(parsed.Value);
         }
         var file = workspace.FullPath(layer.File);
-        var before = File.ReadAllText(file);
+        // Read as the loader reads it (inside the repository, a regular file, bounded), not trusted because it loaded.
+        var read = new DiagnosticBag();
+        if (SourceText.Read(workspace.Root, file, layer.File, read) is not { } before)
+        {
+            return new DependencyEditRefused(read.Items[0].Code, $"{layer.File} cannot be edited; nothing was written", read.Items);
+        }
         var listed = LayerFileEdits.DependencyNames(before);
         var unlisted = edit.Remove.Where(n => !listed.Contains(n, StringComparer.Ordinal)).ToList();
         if (unlisted.Count > 0)
@@ -80,7 +84,6 @@ public sealed class DependencyEditor(Workspace workspace, ChannelLoader loader)
             return new DependencyEditRefused(DiagnosticCode.InvalidMatchSpec, $"the edited {layer.File} would not be a valid layer; nothing was written", bag.Items);
         }
         var edited = workspace with { Tree = LayerTree.FromValidated(tree.TopologicalOrder.Select(l => l.Name == edit.Layer ? document : l).ToList()) };
-        var stored = LockStore.ReadAll(workspace);
         using var locker = new Locker(edited, loader) { WaitLimit = WaitLimit, BaseImages = BaseImages };
         var layers = tree.Descendants(edit.Layer).Select(l => l.Name).Prepend(edit.Layer).ToList();
         var run = await locker.RunAsync(new LockOptions { Layers = layers }, progress, cancellationToken);
@@ -89,7 +92,7 @@ public sealed class DependencyEditor(Workspace workspace, ChannelLoader loader)
             return new DependenciesNotLockable(run, edited);
         }
         locker.Write(run, before == after ? [] : [new(file, AtomicFile.Utf8(after))]);
-        return new DependenciesEdited(layer.File, run, LockChanges.Of(run, stored));
+        return new DependenciesEdited(layer.File, run, LockChanges.Of(run));
     }
 
     private static DependencyEditRefused Refused(DiagnosticCode code, string message) => new(code, message, []);

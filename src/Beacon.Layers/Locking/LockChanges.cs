@@ -1,4 +1,3 @@
-using Beacon.Conda.Locks;
 using Beacon.Layers.Diff;
 
 namespace Beacon.Layers.Locking;
@@ -9,10 +8,8 @@ public sealed record LockChange(string Layer, IReadOnlyList<PackageChange> Packa
 /// <summary>The package moves of a lock run against the locks it replaces: what <c>lock</c>, <c>add</c> and <c>remove</c> print.</summary>
 public static class LockChanges
 {
-    public static IReadOnlyList<LockChange> Of(LockRun run, IReadOnlyDictionary<string, StoredLock> before) =>
-        run.Results.OfType<LayerLocked>()
-            .Select(l => new LockChange(l.Layer, LayerChanges.Between(before.GetValueOrDefault(l.Layer)?.Lock?.File, ExplicitLock.Parse(l.Text).Unwrap())))
-            .ToList();
+    public static IReadOnlyList<LockChange> Of(LockRun run) =>
+        run.Results.OfType<LayerLocked>().Select(l => new LockChange(l.Layer, LayerChanges.Between(l.Previous, l.File))).ToList();
 
     /// <summary>Lines such as "  + pyarrow 15.0.2 py311h…", "  ~ numpy 1.26.4 → 2.0.0", "  - six 1.16.0 pyhd8ed1ab_0".</summary>
     public static IEnumerable<string> Lines(LockChange change) => change.Packages.Select(p => p.Kind switch

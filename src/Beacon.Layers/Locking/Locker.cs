@@ -60,6 +60,10 @@ public sealed record LayerLocked(string Layer, string Text, IReadOnlyList<string
 
     /// <summary>The root's base-image tag names another digest than its lock records (found by <c>lock --check</c> or <c>--update-base</c>).</summary>
     public bool BaseImageMoved { get; init; }
+
+    /// <summary>The new lock's records, and the lock it replaces (null: none, or one that did not parse): what moved.</summary>
+    public Conda.Locks.ExplicitLock? File { get; init; }
+    public Conda.Locks.ExplicitLock? Previous { get; init; }
 }
 
 /// <summary>
@@ -228,7 +232,7 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader) : IDisposa
             results.Add(new LayerLocked(layer.Name, text,
                 result.Records!.Select(r => r.DistString).Where(d => !parentDists.Contains(d)).ToList(),
                 existing?.Lock is null ? [] : result.Records!.Select(r => r.DistString).Where(d => !oldDists.Contains(d)).ToList(),
-                reason) { BaseImageMoved = pin?.Moved ?? false });
+                reason) { BaseImageMoved = pin?.Moved ?? false, File = layerLock.File, Previous = existing?.Lock?.File });
         }
         return new LockRun(results, solves);
     }
