@@ -40,4 +40,9 @@ internal static class ProcessRunner
     public static ProcessResult Beacon(string workingDirectory, params string[] args) =>
         Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "beacon.dll"), .. args], workingDirectory,
             new Dictionary<string, string?> { ["NO_COLOR"] = "1", ["BEACON_DEBUG"] = null });
+
+    /// <summary>The same, with its own cache folder (BEACON_CACHE_DIR) and time limit.</summary>
+    public static ProcessResult Beacon(string workingDirectory, string cacheDirectory, TimeSpan timeout, params string[] args) =>
+        Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "beacon.dll"), .. args], workingDirectory,
+            new Dictionary<string, string?> { ["NO_COLOR"] = "1", ["BEACON_DEBUG"] = null, ["BEACON_CACHE_DIR"] = cacheDirectory }, timeout);
 }

@@ -16,9 +16,7 @@ public sealed class OciUpTests(DockerFixture docker) : IClassFixture<DockerFixtu
     private readonly string _group = "ociup" + Guid.NewGuid().ToString("N")[..6];
     private readonly string _namespace = "beacon-oci-up-" + Guid.NewGuid().ToString("N")[..8];
 
-    private ProcessResult Beacon(params string[] args) =>
-        ProcessRunner.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "beacon.dll"), .. args], _repo.Root,
-            new Dictionary<string, string?> { ["BEACON_CACHE_DIR"] = _repo.Path_(".cache"), ["NO_COLOR"] = "1" }, TimeSpan.FromMinutes(5));
+    private ProcessResult Beacon(params string[] args) => ProcessRunner.Beacon(_repo.Root, _repo.Path_(".cache"), TimeSpan.FromMinutes(5), args);
 
     [SkippableFact]
     public async Task Up_runs_the_pushed_digests_and_starts_every_workload_whose_layer_built()

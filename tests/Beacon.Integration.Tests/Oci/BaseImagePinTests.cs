@@ -16,9 +16,7 @@ public sealed class BaseImagePinTests(DockerFixture docker) : IClassFixture<Dock
     private readonly TempRepo _repo = new("beacon-base-pin-");
     private readonly string _namespace = "beacon-pin-" + Guid.NewGuid().ToString("N")[..8];
 
-    private ProcessResult Beacon(params string[] args) =>
-        ProcessRunner.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "beacon.dll"), .. args], _repo.Root,
-            new Dictionary<string, string?> { ["BEACON_CACHE_DIR"] = _repo.Path_(".cache"), ["NO_COLOR"] = "1" }, TimeSpan.FromMinutes(5));
+    private ProcessResult Beacon(params string[] args) => ProcessRunner.Beacon(_repo.Root, _repo.Path_(".cache"), TimeSpan.FromMinutes(5), args);
 
     private string Git(params string[] args)
     {
@@ -103,6 +101,23 @@ public sealed class BaseImagePinTests(DockerFixture docker) : IClassFixture<Dock
         Assert.True(diff.ExitCode == 0, diff.Stderr);
         Assert.Contains("| `core` | changed | base image |", diff.Stdout, StringComparison.Ordinal);
         Assert.Contains($"- base image: `{docker.Registry}/{baseRepository}:1@{first}` → `{docker.Registry}/{baseRepository}:1@{moved}`", diff.Stdout, StringComparison.Ordinal);
+
+        // A root lock without its pin: check refuses it (BEA0421); offline, lock cannot make one and says what to do;
+        // check's advice, run as printed, pins what the tag names now.
+        var lockFile = _repo.Path_("layers/core.lock");
+        File.WriteAllLines(lockFile, File.ReadAllLines(lockFile).Where(l => !l.StartsWith("# base-image: ", StringComparison.Ordinal)));
+        var unpinned = Beacon("check");
+        Assert.Equal(1, unpinned.ExitCode);
+        Assert.Contains("error BEA0421: the lock pins no digest for the base image", unpinned.Stderr, StringComparison.Ordinal);
+        var offline = Beacon("lock", "--offline");
+        Assert.Equal(1, offline.ExitCode);
+        Assert.Contains($"its base image {docker.Registry}/{baseRepository}:1 is not pinned by digest yet, and this run cannot ask its registry (offline): " +
+            "run 'beacon lock core' with network access", offline.Stderr, StringComparison.Ordinal);
+        var advice2 = unpinned.Stderr[(unpinned.Stderr.IndexOf("run 'beacon ", StringComparison.Ordinal) + "run 'beacon ".Length)..];
+        var repinned = Beacon(advice2[..advice2.IndexOf('\'')].Split(' '));
+        Assert.True(repinned.ExitCode == 0, repinned.Stderr);
+        Assert.Contains($"# base-image: {docker.Registry}/{baseRepository}:1@{moved}\n", File.ReadAllText(lockFile), StringComparison.Ordinal);
+        Assert.Equal(0, Beacon("check").ExitCode);
     }
 
     public void Dispose() => _repo.Dispose();
