@@ -85,6 +85,7 @@ public static class BeaconApp
             LocalStackCommands.Status(console),
             ExplainCommand.Create(console),
             SolveCommand.Create(console),
+            IndexCommand.Create(console),
         };
         return root;
     }

@@ -20,6 +20,7 @@ public sealed class ChannelLoader(RepodataFetcher? fetcher)
     public static bool IsRemote(string location) =>
         location.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Every record of the channel's subdirs (for a sharded channel, every shard: meant for small channels).</summary>
     /// <param name="location">Where to read from.</param>
     /// <param name="subdirs">Platform and noarch.</param>
     /// <param name="name">The channel's name in specs (conda-forge).</param>
@@ -29,27 +30,57 @@ public sealed class ChannelLoader(RepodataFetcher? fetcher)
     public async Task<ChannelData> LoadAsync(string location, IReadOnlyList<string> subdirs, string? name = null, string? url = null,
         Action<string>? warnings = null, RepodataPolicy? policy = null, CancellationToken cancellationToken = default)
     {
+        var source = await OpenAsync(location, subdirs, name, url, warnings, policy, cancellationToken);
+        var records = await source.AllAsync(cancellationToken);
+        return new ChannelData(source.Name, source.Url, records) { LeftOut = source.LeftOut };
+    }
+
+    /// <summary>
+    /// Opens the channel's subdirs: a subdir with a CEP-16 shard index is read by shards (only the names asked for),
+    /// any other from its repodata.json(.zst), whole. A missing subdir is empty (many channels have no noarch or no
+    /// platform packages); a channel with neither for any subdir is an error.
+    /// </summary>
+    public async Task<ChannelSource> OpenAsync(string location, IReadOnlyList<string> subdirs, string? name = null, string? url = null,
+        Action<string>? warnings = null, RepodataPolicy? policy = null, CancellationToken cancellationToken = default)
+    {
+        var reader = new RepodataReader(policy);
         if (!IsRemote(location))
         {
             var folder = location.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(location).LocalPath : location;
-            return LocalChannel.Load(folder, subdirs, name, url, new RepodataReader(policy));
+            return LocalChannel.Open(folder, subdirs, name, url, reader);
         }
         if (fetcher is null)
         {
             throw new RepodataException($"cannot read {location}: no HTTP client configured");
         }
-        var reader = new RepodataReader(policy);
         var channelUrl = url ?? location.TrimEnd('/');
-        var records = new List<Records.PackageRecord>();
+        var opened = new List<SubdirRecords>();
         foreach (var subdir in subdirs)
         {
-            var result = await fetcher.FetchAsync(location, subdir, cancellationToken);
-            if (result.Warning is not null)
+            var index = await fetcher.FetchShardIndexAsync(location, subdir, cancellationToken);
+            if (index is not null)
             {
-                warnings?.Invoke(result.Warning);
+                Warn(index, warnings);
+                var subdirUrl = $"{location.TrimEnd('/')}/{subdir}/";
+                var shards = ShardIndex.Read(index.Json, index.Url);
+                var shardsBase = ShardLocation.Remote(subdirUrl, shards.ShardsBaseUrl, index.Url);
+                opened.Add(new ShardedSubdir(subdir, shards,
+                    (sha256, refresh, token) => fetcher.FetchShardAsync(shardsBase + ShardIndex.ShardFileName(sha256), sha256, refresh, token),
+                    reader, channelUrl, subdirUrl.TrimEnd('/')));
+                continue;
             }
-            records.AddRange(reader.Read(result.Json, channelUrl, subdir));
+            var result = await fetcher.FetchAsync(location, subdir, cancellationToken);
+            Warn(result, warnings);
+            opened.Add(new WholeSubdir(subdir, reader.Read(result.Json, channelUrl, subdir)));
         }
-        return new ChannelData(name ?? location.TrimEnd('/')[(location.TrimEnd('/').LastIndexOf('/') + 1)..], channelUrl, records) { LeftOut = reader.LeftOut };
+        return new ChannelSource(name ?? location.TrimEnd('/')[(location.TrimEnd('/').LastIndexOf('/') + 1)..], channelUrl, opened, reader);
+    }
+
+    private static void Warn(FetchResult result, Action<string>? warnings)
+    {
+        if (result.Warning is not null)
+        {
+            warnings?.Invoke(result.Warning);
+        }
     }
 }

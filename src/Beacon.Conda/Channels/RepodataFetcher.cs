@@ -50,13 +50,95 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
     public async Task<FetchResult> FetchAsync(string channelUrl, string subdir, CancellationToken cancellationToken = default)
     {
         var baseUrl = $"{channelUrl.TrimEnd('/')}/{subdir}/repodata.json";
-        var (cachePath, statePath) = CachePaths(baseUrl);
+        // Prefer the zstd-compressed copy; a channel without it answers 404 and the plain file is used.
+        return (await FetchCachedAsync(baseUrl, [baseUrl + ".zst", baseUrl], (url, body) =>
+        {
+            var json = url.EndsWith(".zst", StringComparison.Ordinal) ? RepodataReader.Decompress(body) : body;
+            // Never cache what does not parse: a truncated or garbled body is retried instead.
+            new RepodataReader().Read(json, channelUrl.TrimEnd('/'), subdir);
+            return json;
+        }, optional: false, cancellationToken))!;
+    }
+
+    /// <summary>
+    /// The subdir's CEP-16 shard index (compressed, as served), through the same conditional, verified cache as
+    /// repodata.json; null when the channel has none (404/403), or offline with none cached.
+    /// </summary>
+    public Task<FetchResult?> FetchShardIndexAsync(string channelUrl, string subdir, CancellationToken cancellationToken = default)
+    {
+        var url = $"{channelUrl.TrimEnd('/')}/{subdir}/{ShardIndex.FileName}";
+        return FetchCachedAsync(url, [url], (u, body) =>
+        {
+            ShardIndex.Read(body, u);
+            return body;
+        }, optional: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// A shard by its sha256. Shards are content-addressed: one is checked against its name once, when it is stored,
+    /// and a stored one is served without asking the server or hashing it again. <paramref name="refresh"/> drops a
+    /// stored copy first (one that did not decode).
+    /// </summary>
+    public async Task<byte[]> FetchShardAsync(string url, string sha256, bool refresh = false, CancellationToken cancellationToken = default)
+    {
+        var path = Path.Combine(options.CacheDirectory, "shards", ShardIndex.ShardFileName(sha256));
+        if (refresh)
+        {
+            File.Delete(path);
+        }
+        else if (File.Exists(path))
+        {
+            try
+            {
+                return SafeFile.ReadAllBytes(path, ShardIndex.MaxShardBytes);
+            }
+            catch (SafeFileException)
+            {
+                File.Delete(path);
+            }
+        }
+        if (options.Offline)
+        {
+            throw new RepodataException($"offline: the shard {url} is not cached; run once with network access first");
+        }
+        var attempts = 0;
+        try
+        {
+            var body = await Pipeline().ExecuteAsync(async token =>
+            {
+                attempts++;
+                using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, token);
+                ThrowUnlessSuccess(response, url);
+                var bytes = await ReadBodyAsync(response, url, ShardIndex.MaxShardBytes, token);
+                var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+                return actual == sha256 ? bytes : throw new TransientException($"{url}: its sha256 is {actual}, not the {sha256} the shard index names");
+            }, cancellationToken);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            AtomicFile.WriteAllBytes(path, body);
+            return body;
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or TimeoutRejectedException or TransientException && !cancellationToken.IsCancellationRequested)
+        {
+            var reason = e is TimeoutRejectedException ? $"no answer within {options.AttemptTimeout.TotalSeconds:0.#} s" : e.Message;
+            throw new RepodataException($"could not fetch {url} after {Parsing.Plural.Of(attempts, "attempt")}: {reason}");
+        }
+    }
+
+    /// <summary>
+    /// One cached document: <paramref name="urls"/> are tried in order (a 404/403 moves to the next); <paramref name="decode"/>
+    /// checks a body and gives what is cached (it throws <see cref="RepodataException"/> for a body not worth keeping).
+    /// <paramref name="optional"/>: a document the server does not have is null rather than an error.
+    /// </summary>
+    private async Task<FetchResult?> FetchCachedAsync(string cacheUrl, string[] urls, Func<string, byte[], byte[]> decode, bool optional,
+        CancellationToken cancellationToken)
+    {
+        var (cachePath, statePath) = CachePaths(cacheUrl);
         var cached = LoadVerifiedCache(cachePath, statePath);
         if (options.Offline)
         {
-            return cached is null
-                ? throw new RepodataException($"offline: no cached repodata for {baseUrl}; run once with network access first")
-                : new FetchResult(cached.Value.Json, FetchSource.CacheFallback, baseUrl, 0);
+            return cached is not null ? new FetchResult(cached.Value.Json, FetchSource.CacheFallback, cacheUrl, 0)
+                : optional ? null
+                : throw new RepodataException($"offline: no cached repodata for {cacheUrl}; run once with network access first");
         }
 
         var attempts = 0;
@@ -65,11 +147,20 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
             var result = await Pipeline().ExecuteAsync(async token =>
             {
                 attempts++;
-                return await FetchOnceAsync(channelUrl, subdir, baseUrl, cached?.State, token);
+                return await FetchOnceAsync(urls, decode, optional, cached?.State, token);
             }, cancellationToken);
+            if (result is null)
+            {
+                if (optional)
+                {
+                    Discard(cachePath, statePath);
+                    return null;
+                }
+                throw new RepodataException($"{cacheUrl}: not found");
+            }
             if (result.NotModified)
             {
-                return new FetchResult(cached!.Value.Json, FetchSource.NotModified, baseUrl, attempts);
+                return new FetchResult(cached!.Value.Json, FetchSource.NotModified, cacheUrl, attempts);
             }
             Store(cachePath, statePath, result);
             return new FetchResult(result.Json!, FetchSource.Network, result.Url, attempts);
@@ -80,10 +171,10 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
             var reason = e is TimeoutRejectedException ? $"no answer within {options.AttemptTimeout.TotalSeconds:0.#} s" : e.Message;
             if (cached is not null)
             {
-                return new FetchResult(cached.Value.Json, FetchSource.CacheFallback, baseUrl, attempts,
-                    $"could not fetch {baseUrl} after {Parsing.Plural.Of(attempts, "attempt")} ({reason}); using the cached copy from {cached.Value.State.FetchedAt:u}");
+                return new FetchResult(cached.Value.Json, FetchSource.CacheFallback, cacheUrl, attempts,
+                    $"could not fetch {cacheUrl} after {Parsing.Plural.Of(attempts, "attempt")} ({reason}); using the cached copy from {cached.Value.State.FetchedAt:u}");
             }
-            throw new RepodataException($"could not fetch {baseUrl} after {Parsing.Plural.Of(attempts, "attempt")}: {reason}");
+            throw new RepodataException($"could not fetch {cacheUrl} after {Parsing.Plural.Of(attempts, "attempt")}: {reason}");
         }
     }
 
@@ -108,10 +199,9 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
 
     private sealed record Attempt(bool NotModified, byte[]? Json, string Url, string? ETag, string? LastModified);
 
-    private async Task<Attempt> FetchOnceAsync(string channelUrl, string subdir, string baseUrl, CacheState? state, CancellationToken token)
+    private async Task<Attempt?> FetchOnceAsync(string[] urls, Func<string, byte[], byte[]> decode, bool optional, CacheState? state, CancellationToken token)
     {
-        // Prefer the zstd-compressed copy; a channel without it answers 404 and the plain file is used.
-        foreach (var url in new[] { baseUrl + ".zst", baseUrl })
+        foreach (var url in urls)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             if (state is not null && state.Url == url)
@@ -130,37 +220,51 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
             {
                 return new Attempt(true, null, url, state.ETag, state.LastModified);
             }
-            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden && url.EndsWith(".zst", StringComparison.Ordinal))
+            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden && (optional || url != urls[^1]))
             {
                 continue;
             }
-            if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests || response.StatusCode == HttpStatusCode.RequestTimeout)
-            {
-                throw new TransientException($"{url} answered {(int)response.StatusCode} {response.ReasonPhrase}");
-            }
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new RepodataException($"{url} answered {(int)response.StatusCode} {response.ReasonPhrase}");
-            }
-            var body = await response.Content.ReadAsByteArrayAsync(token);
-            if (response.Content.Headers.ContentLength is { } length && length != body.Length)
-            {
-                throw new TransientException($"{url}: the body was cut short ({body.Length} of {length} bytes)");
-            }
-            byte[] json;
+            ThrowUnlessSuccess(response, url);
+            var body = await ReadBodyAsync(response, url, RepodataReader.MaxBytes, token);
+            byte[] decoded;
             try
             {
-                json = url.EndsWith(".zst", StringComparison.Ordinal) ? RepodataReader.Decompress(body) : body;
-                // Never cache what does not parse: a truncated or garbled body is retried instead.
-                new RepodataReader().Read(json, channelUrl.TrimEnd('/'), subdir);
+                decoded = decode(url, body);
             }
             catch (RepodataException e)
             {
                 throw new TransientException($"{url}: the body is not valid repodata ({e.Message})");
             }
-            return new Attempt(false, json, url, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"));
+            return new Attempt(false, decoded, url, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"));
         }
-        throw new RepodataException($"{baseUrl}: not found");
+        return null;
+    }
+
+    private static void ThrowUnlessSuccess(HttpResponseMessage response, string url)
+    {
+        if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests || response.StatusCode == HttpStatusCode.RequestTimeout)
+        {
+            throw new TransientException($"{url} answered {(int)response.StatusCode} {response.ReasonPhrase}");
+        }
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new RepodataException($"{url} answered {(int)response.StatusCode} {response.ReasonPhrase}");
+        }
+    }
+
+    /// <summary>The whole body, at most <paramref name="limit"/> bytes, and as long as the server said it is.</summary>
+    private static async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, string url, long limit, CancellationToken token)
+    {
+        if (response.Content.Headers.ContentLength is > 0 and var declared && declared > limit)
+        {
+            throw new RepodataException($"{url} is {SafeFile.Size(declared)}; Beacon reads at most {SafeFile.Size(limit)}");
+        }
+        var body = await response.Content.ReadAsByteArrayAsync(token);
+        if (response.Content.Headers.ContentLength is { } length && length != body.Length)
+        {
+            throw new TransientException($"{url}: the body was cut short ({body.Length} of {length} bytes)");
+        }
+        return body;
     }
 
     private (string Cache, string State) CachePaths(string url)

@@ -69,7 +69,7 @@ public sealed record LeftOutRecord(string Subdir, string FileName, LeftOutReason
 /// (<c>{"file name": record}</c>). Versions and repeated strings are interned, so loading is allocation-light. Every
 /// problem is a <see cref="RepodataException"/> naming the channel, subdir and record: never another exception.
 /// </summary>
-public sealed class RepodataReader(RepodataPolicy? policy = null)
+public sealed partial class RepodataReader(RepodataPolicy? policy = null)
 {
     /// <summary>The most a repodata document may be once decompressed (conda-forge's linux-64 is about a quarter of it).</summary>
     public const long MaxBytes = 1L << 30;
@@ -219,49 +219,64 @@ public sealed class RepodataReader(RepodataPolicy? policy = null)
             throw Error(fileName, "must be an object", reader.TokenStartIndex);
         }
         var start = reader.TokenStartIndex;
-        string? name = null, version = null, build = null, subdir = null, noarch = null, sha256 = null, md5 = null, license = null, features = null;
-        long buildNumber = 0;
-        long? size = null, timestamp = null;
-        IReadOnlyList<string> depends = [], constrains = [], trackFeatures = [];
+        var f = new RecordFields();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var key = reader.ValueSpan;
             reader.Read();
-            if (key.SequenceEqual("name"u8)) name = Intern(ref reader, fileName, "name");
-            else if (key.SequenceEqual("version"u8)) version = Intern(ref reader, fileName, "version");
-            else if (key.SequenceEqual("build"u8)) build = Text(ref reader, fileName, "build"); // mostly unique: not worth interning
-            else if (key.SequenceEqual("build_number"u8)) buildNumber = Integer(ref reader, fileName, "build_number") ?? 0;
-            else if (key.SequenceEqual("depends"u8)) depends = ReadStringArray(ref reader, fileName, "depends");
-            else if (key.SequenceEqual("constrains"u8)) constrains = ReadStringArray(ref reader, fileName, "constrains");
-            else if (key.SequenceEqual("track_features"u8)) trackFeatures = ReadFeatures(ref reader, fileName);
-            else if (key.SequenceEqual("features"u8)) features = reader.TokenType == JsonTokenType.String ? Intern(ref reader, fileName, "features") : SkipNull(ref reader);
-            else if (key.SequenceEqual("subdir"u8)) subdir = reader.TokenType == JsonTokenType.Null ? SkipNull(ref reader) : Intern(ref reader, fileName, "subdir");
-            else if (key.SequenceEqual("noarch"u8)) noarch = ReadNoarch(ref reader, fileName);
-            else if (key.SequenceEqual("sha256"u8)) sha256 = reader.TokenType == JsonTokenType.Null ? SkipNull(ref reader) : Text(ref reader, fileName, "sha256");
-            else if (key.SequenceEqual("md5"u8)) md5 = reader.TokenType == JsonTokenType.Null ? SkipNull(ref reader) : Text(ref reader, fileName, "md5");
-            else if (key.SequenceEqual("size"u8)) size = Integer(ref reader, fileName, "size");
-            else if (key.SequenceEqual("timestamp"u8)) timestamp = reader.TokenType == JsonTokenType.Number ? NormalizeTimestamp(reader.GetDouble()) : SkipTimestamp(ref reader);
-            else if (key.SequenceEqual("license"u8)) license = reader.TokenType == JsonTokenType.String ? Intern(ref reader, fileName, "license") : SkipNull(ref reader);
+            if (key.SequenceEqual("name"u8)) f.Name = Intern(ref reader, fileName, "name");
+            else if (key.SequenceEqual("version"u8)) f.Version = Intern(ref reader, fileName, "version");
+            else if (key.SequenceEqual("build"u8)) f.Build = Text(ref reader, fileName, "build"); // mostly unique: not worth interning
+            else if (key.SequenceEqual("build_number"u8)) f.BuildNumber = Integer(ref reader, fileName, "build_number") ?? 0;
+            else if (key.SequenceEqual("depends"u8)) f.Depends = ReadStringArray(ref reader, fileName, "depends");
+            else if (key.SequenceEqual("constrains"u8)) f.Constrains = ReadStringArray(ref reader, fileName, "constrains");
+            else if (key.SequenceEqual("track_features"u8)) f.TrackFeatures = ReadFeatures(ref reader, fileName);
+            else if (key.SequenceEqual("features"u8)) f.Features = reader.TokenType == JsonTokenType.String ? Intern(ref reader, fileName, "features") : SkipNull(ref reader);
+            else if (key.SequenceEqual("subdir"u8)) f.Subdir = reader.TokenType == JsonTokenType.Null ? SkipNull(ref reader) : Intern(ref reader, fileName, "subdir");
+            else if (key.SequenceEqual("noarch"u8)) f.Noarch = ReadNoarch(ref reader, fileName);
+            else if (key.SequenceEqual("sha256"u8)) f.Sha256 = reader.TokenType == JsonTokenType.Null ? SkipNull(ref reader) : Text(ref reader, fileName, "sha256");
+            else if (key.SequenceEqual("md5"u8)) f.Md5 = reader.TokenType == JsonTokenType.Null ? SkipNull(ref reader) : Text(ref reader, fileName, "md5");
+            else if (key.SequenceEqual("size"u8)) f.Size = Integer(ref reader, fileName, "size");
+            else if (key.SequenceEqual("timestamp"u8)) f.Timestamp = reader.TokenType == JsonTokenType.Number ? NormalizeTimestamp(reader.GetDouble()) : SkipTimestamp(ref reader);
+            else if (key.SequenceEqual("license"u8)) f.License = reader.TokenType == JsonTokenType.String ? Intern(ref reader, fileName, "license") : SkipNull(ref reader);
             else reader.Skip(); // "requires" (legacy), "fn", "url", "channel", "arch", "platform", ...: not used
         }
-        if (name is null || version is null || build is null)
+        return Complete(fileName, f, channel, subdirHint, start);
+    }
+
+    /// <summary>A record's fields as read from JSON or from a shard's msgpack, before they are checked.</summary>
+    private sealed class RecordFields
+    {
+        public string? Name, Version, Build, Subdir, Noarch, Sha256, Md5, License, Features;
+        public long BuildNumber;
+        public long? Size, Timestamp;
+        public IReadOnlyList<string> Depends = [], Constrains = [], TrackFeatures = [];
+    }
+
+    /// <summary>
+    /// The one place a record's fields become a <see cref="PackageRecord"/> (whatever format they came in): the
+    /// policy's checks, and records left out with the reason.
+    /// </summary>
+    private PackageRecord? Complete(string fileName, RecordFields f, string channel, string? subdirHint, long start)
+    {
+        if (f.Name is not { } name || f.Version is not { } version || f.Build is not { } build)
         {
-            throw Error(fileName, $"lacks {(name is null ? "name" : version is null ? "version" : "build")}", start);
+            throw Error(fileName, $"lacks {(f.Name is null ? "name" : f.Version is null ? "version" : "build")}", start);
         }
         var parsedVersion = ParseVersion(version, fileName, start);
         if (_policy.Strict)
         {
-            Check(fileName, subdir, subdirHint, sha256, md5, start);
+            Check(fileName, f.Subdir, subdirHint, f.Sha256, f.Md5, start);
             if (Stem(fileName) != $"{name}-{version}-{build}")
             {
                 // conda, mamba and rattler key records by file name and go on: so does Beacon, without ever locking it.
-                LeftOut.Add(new LeftOutRecord(subdir ?? subdirHint ?? "", fileName, LeftOutReason.NamedForAnotherPackage,
+                LeftOut.Add(new LeftOutRecord(f.Subdir ?? subdirHint ?? "", fileName, LeftOutReason.NamedForAnotherPackage,
                     $"its fields say {Parsing.Printable.Of(name)} {Parsing.Printable.Of(version)} {Parsing.Printable.Of(build)}"));
                 return null;
             }
-            if (sha256 is null && !_policy.KeepWithoutSha256)
+            if (f.Sha256 is null && !_policy.KeepWithoutSha256)
             {
-                LeftOut.Add(new LeftOutRecord(subdir ?? subdirHint ?? "", fileName, LeftOutReason.NoSha256, ""));
+                LeftOut.Add(new LeftOutRecord(f.Subdir ?? subdirHint ?? "", fileName, LeftOutReason.NoSha256, ""));
                 return null;
             }
         }
@@ -270,20 +285,20 @@ public sealed class RepodataReader(RepodataPolicy? policy = null)
             Name = name,
             Version = parsedVersion,
             Build = build,
-            BuildNumber = buildNumber,
-            Subdir = subdir ?? subdirHint ?? string.Empty,
+            BuildNumber = f.BuildNumber,
+            Subdir = f.Subdir ?? subdirHint ?? string.Empty,
             FileName = fileName,
             Channel = channel,
-            Depends = depends,
-            Constrains = constrains,
-            TrackFeatures = trackFeatures,
-            Features = string.IsNullOrWhiteSpace(features) ? null : features,
-            Noarch = noarch,
-            Sha256 = sha256?.ToLowerInvariant(),
-            Md5 = md5?.ToLowerInvariant(),
-            Size = size,
-            Timestamp = timestamp,
-            License = license,
+            Depends = f.Depends,
+            Constrains = f.Constrains,
+            TrackFeatures = f.TrackFeatures,
+            Features = string.IsNullOrWhiteSpace(f.Features) ? null : f.Features,
+            Noarch = f.Noarch,
+            Sha256 = f.Sha256?.ToLowerInvariant(),
+            Md5 = f.Md5?.ToLowerInvariant(),
+            Size = f.Size,
+            Timestamp = f.Timestamp,
+            License = f.License,
         };
     }
 
@@ -474,20 +489,23 @@ public sealed class RepodataReader(RepodataPolicy? policy = null)
     }
 
     /// <summary>zstd-compressed repodata, decompressed to at most <see cref="MaxBytes"/> (a small file cannot expand without bound).</summary>
-    public static byte[] Decompress(byte[] zstd)
+    public static byte[] Decompress(byte[] zstd) => Decompress(zstd, MaxBytes, "repodata.json.zst");
+
+    /// <summary>zstd data decompressed to at most <paramref name="limit"/> bytes; <paramref name="what"/> names it in errors.</summary>
+    public static byte[] Decompress(byte[] zstd, long limit, string what)
     {
         try
         {
             using var input = new MemoryStream(zstd);
             using var stream = new ZstdSharp.DecompressionStream(input);
-            using var output = new MemoryStream(Math.Min(zstd.Length * 8, 64 << 20));
+            using var output = new MemoryStream((int)Math.Min(Math.Min(zstd.Length * 8L, 64 << 20), limit));
             var buffer = new byte[1 << 16];
             int n;
             while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
             {
-                if (output.Length + n > MaxBytes)
+                if (output.Length + n > limit)
                 {
-                    throw new RepodataException($"repodata.json.zst expands past {SafeFile.Size(MaxBytes)}; Beacon reads no larger repodata");
+                    throw new RepodataException($"{what} expands past {SafeFile.Size(limit)}; Beacon reads no larger repodata");
                 }
                 output.Write(buffer, 0, n);
             }
@@ -495,7 +513,7 @@ public sealed class RepodataReader(RepodataPolicy? policy = null)
         }
         catch (ZstdSharp.ZstdException e)
         {
-            throw new RepodataException($"repodata.json.zst is not valid zstd data: {e.Message}");
+            throw new RepodataException($"{what} is not valid zstd data: {e.Message}");
         }
     }
 }

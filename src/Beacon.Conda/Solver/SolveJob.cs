@@ -87,22 +87,35 @@ public static class SolveJob
             }
             pins.AddRange(parsed.Value.Packages.Select(p => new HardPin(p.ToRecord(), $"'{Path.GetFileName(pinFile)}'")));
         }
-        var channels = new List<IReadOnlyList<Records.PackageRecord>>();
+        var sources = new List<ChannelSource>();
         foreach (var location in options.Channels)
         {
             try
             {
-                var data = await loader.LoadAsync(location, [options.Platform, Specs.Subdirs.NoArch], warnings: warnings,
-                    policy: RepodataPolicy.Explore, cancellationToken: cancellationToken);
-                foreach (var warning in LeftOutRecord.Warnings(location, data.LeftOut))
-                {
-                    warnings?.Invoke(warning);
-                }
-                channels.Add(data.Records);
+                sources.Add(await loader.OpenAsync(location, [options.Platform, Specs.Subdirs.NoArch], warnings: warnings,
+                    policy: RepodataPolicy.Explore, cancellationToken: cancellationToken));
             }
             catch (RepodataException e)
             {
                 throw new SolveInputException(SolveInputError.Channel, $"channel '{location}': {e.Message}");
+            }
+        }
+        // Only the names the solve can reach are read (a sharded channel fetches no other shard).
+        IReadOnlyList<IReadOnlyList<Records.PackageRecord>> channels;
+        try
+        {
+            channels = await ChannelSource.ReachAsync(sources, requests.Select(r => r.Spec.Name).Concat(pins.Select(p => p.Record.Name)),
+                cancellationToken: cancellationToken);
+        }
+        catch (RepodataException e)
+        {
+            throw new SolveInputException(SolveInputError.Channel, e.Message);
+        }
+        for (var i = 0; i < sources.Count; i++)
+        {
+            foreach (var warning in LeftOutRecord.Warnings(options.Channels[i], sources[i].LeftOut))
+            {
+                warnings?.Invoke(warning);
             }
         }
         return CondaSolver.Solve(new SolveRequest

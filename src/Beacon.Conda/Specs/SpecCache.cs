@@ -28,4 +28,8 @@ public static class SpecCache
         }
         return parsed;
     }
+
+    /// <summary>The package name a spec string names (null when it does not parse, or for the "*" wildcard).</summary>
+    public static string? NameOf(string text) =>
+        TryParse(text) is { Success: true } parsed && parsed.Value.Name != "*" ? parsed.Value.Name : null;
 }

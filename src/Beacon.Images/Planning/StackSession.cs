@@ -103,7 +103,7 @@ public static class StackSessions
         {
             return new StackOpening(null, [Diagnostic.Error(new SourceLocation("beacon.yaml"), DiagnosticCode.ChannelUnavailable, e.Message)], StackFailure.InvalidInput);
         }
-        var gate = LockGate.Run(workspace, channels);
+        var gate = await LockGate.RunAsync(workspace, channels, cancellationToken);
         return gate.Passed ? Plan(gate, stack, options) : new StackOpening(null, gate.Diagnostics, StackFailure.CheckFailed);
     }
 

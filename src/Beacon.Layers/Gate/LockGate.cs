@@ -22,16 +22,27 @@ public static class LockGate
 {
     /// <summary>Loads the channels the layers use, reads every lock once, and checks the workspace against them.</summary>
     public static async Task<GateResult> RunAsync(Workspace workspace, ChannelLoader loader, CancellationToken cancellationToken = default) =>
-        Run(workspace, await ChannelIndex.LoadAsync(workspace, loader, cancellationToken: cancellationToken));
+        await RunAsync(workspace, await ChannelIndex.LoadAsync(workspace, loader, cancellationToken: cancellationToken), cancellationToken);
 
     /// <summary>Reads every lock once and checks the workspace against them and the channels.</summary>
-    public static GateResult Run(Workspace workspace, ChannelIndex channels)
+    public static async Task<GateResult> RunAsync(Workspace workspace, ChannelIndex channels, CancellationToken cancellationToken = default)
     {
         var locks = LockStore.ReadAll(workspace);
-        return new GateResult(workspace, locks, Check(workspace, locks, channels));
+        return new GateResult(workspace, locks, await CheckAsync(workspace, locks, channels, cancellationToken));
     }
 
-    /// <summary>The gate over locks the caller has already read (so a pipeline reads each lock file once).</summary>
+    /// <summary>
+    /// The gate over locks the caller has already read, reading from the channels the package names those locks hold
+    /// (for a sharded channel, only their shards).
+    /// </summary>
+    public static async Task<IReadOnlyList<Diagnostic>> CheckAsync(Workspace workspace, IReadOnlyDictionary<string, StoredLock> stored, ChannelIndex channels,
+        CancellationToken cancellationToken = default)
+    {
+        await channels.LoadLocksAsync(stored.Values.SelectMany(s => s.Lock?.Packages ?? []), cancellationToken);
+        return Check(workspace, stored, channels);
+    }
+
+    /// <summary>The gate over locks the caller has already read (so a pipeline reads each lock file once), their names loaded (<see cref="CheckAsync"/>).</summary>
     public static IReadOnlyList<Diagnostic> Check(Workspace workspace, IReadOnlyDictionary<string, StoredLock> stored, ChannelIndex channels)
     {
         var bag = new DiagnosticBag();

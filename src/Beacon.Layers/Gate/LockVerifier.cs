@@ -39,7 +39,7 @@ public static class LockVerifier
             }
             firstLine[p.Name] = at.Line;
             var own = !inherited.Contains(p.Url);
-            var record = channels.Find(p.Url);
+            var record = channels.Find(p.Url, p.Name);
             if (record is null)
             {
                 if (own && channels.LeftOut(p.Url) is { } leftOut)
@@ -123,7 +123,7 @@ public static class LockVerifier
     /// <summary>The channel's real values for a record it does not have: the same file elsewhere, or the versions it has.</summary>
     private static string WhatTheChannelsHave(Conda.Locks.LockedPackage p, IReadOnlyList<string> channelNames, ChannelIndex channels, string platform)
     {
-        var named = channelNames.SelectMany(c => channels.Channel(c).Records)
+        var named = channelNames.SelectMany(c => channels.Named(c, p.Name))
             .Where(r => r.Name == p.Name && Conda.Specs.Subdirs.InstallsOn(r.Subdir, platform)).ToList();
         if (named.FirstOrDefault(r => r.FileName == p.FileName) is { } same)
         {

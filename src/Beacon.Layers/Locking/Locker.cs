@@ -192,9 +192,11 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader) : IDisposa
                 results.Add(new LayerNotLocked(layer.Name, "its base image is not pinned", null, problem));
                 continue;
             }
+            var parentStored = parentName is null ? null : stored.GetValueOrDefault(parentName);
+            await channels.LoadLocksAsync([.. existing?.Lock?.Packages ?? [], .. parentStored?.Lock?.Packages ?? []], cancellationToken);
             var reason = StaleReason(existing, inputs, parentSha, freed, options.UpdateAll && targets.Contains(layer.Name))
                 ?? pin?.Reason
-                ?? Tampered(layer, existing!, parentName is null ? null : stored.GetValueOrDefault(parentName), channels)
+                ?? Tampered(layer, existing!, parentStored, channels)
                 ?? (options.SolveAll ? "solved again to check it" : null);
             if (reason is null)
             {
@@ -210,7 +212,7 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader) : IDisposa
             progress?.Invoke($"solving {layer.Name} ({reason})");
             solves++;
             var parentLock = parentText is null ? null : Conda.Locks.ExplicitLock.Parse(parentText).Value;
-            var result = SolveLayer(layer.Name, parentLock, existing?.Lock, freed, channels);
+            var result = await SolveLayerAsync(layer.Name, parentLock, existing?.Lock, freed, channels, cancellationToken);
             if (!result.Solved)
             {
                 failed.Add(layer.Name);
@@ -361,21 +363,20 @@ public sealed class Locker(Workspace workspace, ChannelLoader loader) : IDisposa
         return findings.Count == 0 ? null : $"its lock does not match its channels: {findings[0].Message}";
     }
 
-    private SolveResult SolveLayer(string layerName, Conda.Locks.ExplicitLock? parentLock, LayerLock? existing,
-        IReadOnlySet<string> freed, ChannelIndex index)
+    private async Task<SolveResult> SolveLayerAsync(string layerName, Conda.Locks.ExplicitLock? parentLock, LayerLock? existing,
+        IReadOnlySet<string> freed, ChannelIndex index, CancellationToken cancellationToken)
     {
         var tree = workspace.Tree;
         var layer = tree[layerName];
-        // Only the layer's platform and noarch: the channels were read for every root's platform.
-        var platform = tree.PlatformOf(layerName);
-        var channels = tree.EffectiveChannels(layerName)
-            .Select(name => (IReadOnlyList<PackageRecord>)index.Channel(name).Records.Where(r => Conda.Specs.Subdirs.InstallsOn(r.Subdir, platform)).ToList())
-            .ToList();
-        // The layer's system block describes the container's world; the build machine's environment must not change a lock.
-        var virtuals = VirtualPackageSet.ForTarget(tree.PlatformOf(layerName), LayerInputs.EffectiveSystem(tree, layerName));
         var parentOrigin = layer.Parent is { } p ? ParentOrigin(p.Value) : null;
         var pins = parentLock?.Packages.Select(pkg => new HardPin(pkg.ToRecord(), parentOrigin!)).ToList() ?? [];
         var soft = existing?.Packages.Where(pkg => !freed.Contains(pkg.Name)).Select(pkg => pkg.ToRecord()).ToList() ?? [];
+        // Only the layer's platform and noarch (the channels were opened for every root's platform), and only the
+        // names the solve can reach from what it is asked for: a sharded channel is read no further.
+        var roots = layer.Dependencies.Select(d => d.Spec.Name).Concat(pins.Select(pin => pin.Record.Name)).Concat(soft.Select(r => r.Name));
+        var channels = await index.ReachAsync(tree.EffectiveChannels(layerName).ToList(), tree.PlatformOf(layerName), roots, cancellationToken);
+        // The layer's system block describes the container's world; the build machine's environment must not change a lock.
+        var virtuals = VirtualPackageSet.ForTarget(tree.PlatformOf(layerName), LayerInputs.EffectiveSystem(tree, layerName));
         return CondaSolver.Solve(new SolveRequest
         {
             Channels = channels,

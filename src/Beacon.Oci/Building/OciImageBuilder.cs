@@ -127,8 +127,10 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
             }
 
             var parentUrls = image.Parent is null ? [] : session.Locks[image.Parent].Lock!.Packages.Select(p => p.Url).ToHashSet(StringComparer.Ordinal);
-            var records = stored.Lock!.Packages.Where(p => !parentUrls.Contains(p.Url))
-                .Select(p => channels.Find(p.Url) ?? throw new InvalidOperationException($"{p.Url} is not in its channel (the gate checks this)")).ToList();
+            var own = stored.Lock!.Packages.Where(p => !parentUrls.Contains(p.Url)).ToList();
+            await channels.LoadLocksAsync(own, ct);
+            var records = own
+                .Select(p => channels.Find(p.Url, p.Name) ?? throw new InvalidOperationException($"{p.Url} is not in its channel (the gate checks this)")).ToList();
             var python = stored.Lock.Packages.FirstOrDefault(p => p.Name == "python")?.Version.Text.Split('.') is { Length: >= 2 } v ? $"{v[0]}.{v[1]}" : null;
             var extracted = new List<(PackageRecord, string)>();
             foreach (var record in records)

@@ -1,3 +1,4 @@
+using Beacon.Conda.Channels;
 using Beacon.Conda.Records;
 using Beacon.Conda.Repodata;
 using Beacon.Conda.Solver;
@@ -56,9 +57,44 @@ public class SolverConformanceTests
         return result;
     }
 
-    public static TheoryData<string, string> Cases()
+    /// <summary>
+    /// The same channels written as repodata.json (<c>{"packages": flat dict}</c>) into a channel folder, sharded by
+    /// <see cref="ShardWriter"/> and opened by shards: every case must give the same answer through either reading.
+    /// </summary>
+    private static readonly Lazy<(TempRepo Folder, Dictionary<string, ChannelSource> Channels)> Sharded = new(() =>
     {
-        var data = new TheoryData<string, string>();
+        var folder = new TempRepo("beacon-sharded-cases-");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => folder.Dispose();
+        var sources = new Dictionary<string, ChannelSource>(StringComparer.Ordinal);
+        foreach (var group in Fixtures.Files(".json", "conda", "solver-cases", "data").GroupBy(f =>
+                 {
+                     var stem = Path.GetFileNameWithoutExtension(f.Item1);
+                     return stem[..stem.LastIndexOf('_')];
+                 }))
+        {
+            foreach (var (file, bytes) in group)
+            {
+                var subdir = file.EndsWith("_noarch.json", StringComparison.Ordinal) ? "noarch" : Arch;
+                var flat = System.Text.Json.Nodes.JsonNode.Parse(bytes)!.AsObject();
+                var dir = Directory.CreateDirectory(Path.Combine(folder.Root, group.Key, subdir)).FullName;
+                File.WriteAllText(Path.Combine(dir, "repodata.json"), new System.Text.Json.Nodes.JsonObject
+                {
+                    ["info"] = new System.Text.Json.Nodes.JsonObject { ["subdir"] = subdir },
+                    ["packages"] = flat.DeepClone(),
+                }.ToJsonString());
+            }
+            ShardWriter.IndexChannel(Path.Combine(folder.Root, group.Key), RepodataPolicy.TestData);
+            var source = LocalChannel.Open(Path.Combine(folder.Root, group.Key), [Arch, "noarch"], group.Key, "https://conda.example/" + group.Key,
+                new RepodataReader(RepodataPolicy.TestData));
+            Assert.All(source.Subdirs, s => Assert.IsType<ShardedSubdir>(s));
+            sources[group.Key] = source;
+        }
+        return (folder, sources);
+    });
+
+    public static TheoryData<string, string, string> Cases()
+    {
+        var data = new TheoryData<string, string, string>();
         foreach (var file in new[] { "basic.yaml", "constricting_specs.yaml" })
         {
             foreach (var test in LoadTests(file))
@@ -66,7 +102,8 @@ public class SolverConformanceTests
                 var id = ((YamlScalarNode)test["id"]).Value!;
                 if (!CliOnly.ContainsKey(id))
                 {
-                    data.Add(file, id);
+                    data.Add(file, id, "json");
+                    data.Add(file, id, "sharded");
                 }
             }
         }
@@ -82,13 +119,13 @@ public class SolverConformanceTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Conda_solver_case(string file, string id)
+    public async Task Conda_solver_case(string file, string id, string reading)
     {
         var test = LoadTests(file).Single(t => ((YamlScalarNode)t["id"]).Value == id);
         var input = (YamlMappingNode)test["input"];
         var kind = ((YamlScalarNode)test["kind"]).Value;
         var channelNames = Strings(input, "channels");
-        var channels = channelNames.Select(c => (IReadOnlyList<PackageRecord>)Channels.Value[c]).ToList();
+        IReadOnlyList<IReadOnlyList<PackageRecord>> channels = channelNames.Select(c => (IReadOnlyList<PackageRecord>)Channels.Value[c]).ToList();
         var specsToAdd = Strings(input, "specs_to_add").Select(MatchSpec.Parse).ToList();
         var history = Strings(input, "history_specs").Select(MatchSpec.Parse).ToList();
         var prefix = Strings(input, "prefix").Select(p => FindRecord(channelNames, p)).ToList();
@@ -115,6 +152,12 @@ public class SolverConformanceTests
             ? prefix.Where(p => specsToAdd.All(s => s.Name != p.Name)).Select(p => new HardPin(p, "the installed environment")).ToList()
             : [];
 
+        if (reading == "sharded")
+        {
+            // Only what the solve reaches from its requests and the installed environment is read.
+            channels = await ChannelSource.ReachAsync(channelNames.Select(c => Sharded.Value.Channels[c]).ToList(),
+                requests.Select(r => r.Spec.Name).Concat(prefix.Select(p => p.Name)));
+        }
         var result = CondaSolver.Solve(new SolveRequest
         {
             Channels = channels,

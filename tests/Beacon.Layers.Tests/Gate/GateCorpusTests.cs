@@ -115,15 +115,38 @@ public class GateCorpusTests
         ["weakened-requires-virtual"] = repo => Edit(repo, "layers/gpu-ml.lock", "# requires-virtual: __cuda; __glibc >=2.17,<3.0.a0", "# requires-virtual: __glibc >=2.17,<3.0.a0"),
     };
 
-    public static TheoryData<string> Names() => [.. Cases.Keys.Order(StringComparer.Ordinal)];
+    /// <summary>Each case through each reading of the channel: repodata.json, and the CEP-16 shards <c>beacon index</c> writes.</summary>
+    public static TheoryData<string, string> Names()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var name in Cases.Keys.Order(StringComparer.Ordinal))
+        {
+            data.Add(name, "json");
+            data.Add(name, "sharded");
+        }
+        return data;
+    }
+
+    /// <summary>Shards the example's channel folders (after the case's edits), so the gate reads them by shard.</summary>
+    internal static void Shard(TempRepo repo)
+    {
+        foreach (var channel in Directory.GetDirectories(repo.Path_("channels")))
+        {
+            Conda.Repodata.ShardWriter.IndexChannel(channel);
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Names))]
-    public async Task Each_change_gives_its_exact_gate_diagnostics(string name)
+    public async Task Each_change_gives_its_exact_gate_diagnostics(string name, string reading)
     {
         using var repo = new TempRepo("beacon-gate-");
         repo.CopyExample();
         Cases[name](repo);
+        if (reading == "sharded")
+        {
+            Shard(repo);
+        }
         var loaded = WorkspaceLoader.Load(repo.Root);
         Assert.True(loaded.Success, string.Join("\n", loaded.Diagnostics));
         var gate = await LockGate.RunAsync(loaded.Workspace!, new ChannelLoader(null));
@@ -137,6 +160,23 @@ public class GateCorpusTests
         var gate = await LockGate.RunAsync(WorkspaceLoader.Load(RepoPaths.Root).Workspace!, new ChannelLoader(null));
         Assert.True(gate.Passed, string.Join("\n", gate.Diagnostics));
         Assert.Equal(7, gate.Locks.Count);
+    }
+
+    [Fact]
+    public async Task The_example_read_by_shards_passes_and_locks_to_the_same_bytes()
+    {
+        using var repo = new TempRepo("beacon-gate-");
+        repo.CopyExample();
+        Shard(repo);
+        var workspace = WorkspaceLoader.Load(repo.Root).Workspace!;
+        var gate = await LockGate.RunAsync(workspace, new ChannelLoader(null));
+        Assert.True(gate.Passed, string.Join("\n", gate.Diagnostics));
+        Assert.Equal(7, gate.Locks.Count);
+        using var locker = new Beacon.Layers.Locking.Locker(workspace, new ChannelLoader(null));
+        var run = await locker.RunAsync(new Beacon.Layers.Locking.LockOptions { SolveAll = true });
+        Assert.True(run.Success);
+        Assert.Equal(7, run.Solves);
+        Assert.All(run.Results, r => Assert.IsType<Beacon.Layers.Locking.LayerUpToDate>(r));
     }
 
     [Fact]

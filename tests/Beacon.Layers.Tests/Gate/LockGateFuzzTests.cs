@@ -29,7 +29,7 @@ public class LockGateFuzzTests(ITestOutputHelper output)
         repo.CopyExample();
         var workspace = WorkspaceLoader.Load(repo.Root).Workspace!;
         var channels = await ChannelIndex.LoadAsync(workspace, new ChannelLoader(null));
-        Assert.True(LockGate.Run(workspace, channels).Passed);
+        Assert.True((await LockGate.RunAsync(workspace, channels)).Passed);
         string[] layers = ["core", "snowflake", "gpu-ml"];
         var locks = layers.Select(LockStore.RelativePath).ToArray();
         var committed = LockStore.ReadAll(workspace);
@@ -44,7 +44,7 @@ public class LockGateFuzzTests(ITestOutputHelper output)
             {
                 // The other locks as read once; the edited one read from disk as the gate reads every lock.
                 var stored = new Dictionary<string, StoredLock>(committed) { [layers[input.Seed]] = LockStore.Read(workspace, layers[input.Seed])! };
-                var gate = new GateResult(workspace, stored, LockGate.Check(workspace, stored, channels));
+                var gate = new GateResult(workspace, stored, LockGate.CheckAsync(workspace, stored, channels).GetAwaiter().GetResult());
                 Assert.True(gate.Passed == bytes.AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(originals[input.Seed])),
                     $"gate {(gate.Passed ? "passed" : "failed")}: {string.Join("\n", gate.Diagnostics)}");
             }

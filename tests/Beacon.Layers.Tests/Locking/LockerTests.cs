@@ -237,8 +237,9 @@ public sealed class LockerTests : IDisposable
         var workspace = Load();
         var channels = await ChannelIndex.LoadAsync(workspace, new ChannelLoader(null));
         var stored = LockStore.ReadAll(workspace)["analytics"];
-        var held = stored.Lock!.Packages.Select(p => channels.Find(p.Url)!).ToList();
-        var extra = channels.Channel("defaults").Records
+        await channels.LoadLocksAsync(stored.Lock!.Packages);
+        var held = stored.Lock!.Packages.Select(p => channels.Find(p.Url, p.Name)!).ToList();
+        var extra = (await channels.Channels.Single(c => c.Name == "defaults").AllAsync())
             .Where(r => held.All(h => h.Name != r.Name) && r.Depends.Count > 0)
             .First(r => r.Depends.All(d => held.Any(h => Conda.Specs.MatchSpec.Parse(d).Matches(h))));
         var edited = LayerLock.Create(workspace.Tree.PlatformOf("analytics"), "analytics", "base", stored.Lock.ParentLockSha256, stored.Lock.InputsSha256!, [.. held, extra]);
