@@ -12,6 +12,9 @@ using Beacon.Layers.Loading;
 //                                   for: check, solve, the Pulumi compiler, validate at scale. Defaults: the native
 //                                   executables ./beacon and scripts/build-infra.sh publish (.beacon/cli/beacon,
 //                                   .beacon/infra/beacon-infra); a path ending in .dll is run with `dotnet`.
+//   channel-scale [records] [--fresh]  issue 21's rows on a conda-forge-sized channel (default 395,000 linux-64 records)
+//                                   generated from the fixtures under /tmp/beacon-cf-sized: check, one-leaf lock and the
+//                                   native Pulumi compiler over plain JSON and over shards, and check over HTTP (cold/warm)
 //   oci-build                       the OCI builder on a three-layer subtree (warm cache, fresh repositories, bytes per
 //                                   layer, rebuild) and the Dockerfile builder with the stand-in; needs scripts/services.sh
 //   oci-large [GiB]                 a 5 GiB layer (one 2.5 GiB file) through `beacon build` with the oci builder: wall
@@ -21,6 +24,8 @@ switch (what)
 {
     case "oci-build":
         return await OciBuildBenchmark.RunAsync();
+    case "channel-scale":
+        return await ChannelScale.RunAsync(args);
     case "oci-large":
         return await OciLargeBenchmark.RunAsync(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2.5);
     case "validate":

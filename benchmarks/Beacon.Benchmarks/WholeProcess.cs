@@ -22,7 +22,7 @@ public static class WholeProcess
     }
 
     public static ProcessFigures Measure(string fileName, IReadOnlyList<string> args, string cwd, int runs,
-        IReadOnlyDictionary<string, string>? environment = null, Action<Process>? check = null, int expectedExit = 0)
+        IReadOnlyDictionary<string, string>? environment = null, Action<Process>? check = null, int expectedExit = 0, Action? beforeEach = null)
     {
         var times = new List<double>();
         long peak = 0;
@@ -32,6 +32,7 @@ public static class WholeProcess
         {
             for (var i = 0; i < runs + 1; i++)
             {
+                beforeEach?.Invoke();
                 var psi = new ProcessStartInfo(withTime ? GnuTime : fileName)
                 {
                     WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true,

@@ -72,7 +72,12 @@ public static class CompilerEntryPoint
         {
             CacheDirectory = Conda.Channels.ChannelLoader.DefaultCacheDirectory(environment),
         }));
-        var opening = StackSessions.Open(loaded.Workspace, stack, new StackOptions { Channels = channels });
+        var opening = StackSessions.Open(loaded.Workspace, stack, new StackOptions
+        {
+            Channels = channels,
+            // Pulumi runs the compiler at least twice per preview: a gate pass on the same contents is reused.
+            GateCache = Layers.Gate.GateCache.InCacheDirectory(Conda.Channels.ChannelLoader.DefaultCacheDirectory(environment)),
+        });
         Print(loaded.Diagnostics.Concat(opening.Diagnostics), stderr);
         if (opening.Session is not { } session)
         {

@@ -13,6 +13,12 @@ namespace Beacon.Cli.Commands;
 /// <summary><c>plan</c>, <c>synth</c> and <c>render</c>: one stack's plan as a tree, as a Pulumi program, as files.</summary>
 internal static class StackCommands
 {
+    /// <summary>plan, synth and render reuse a gate pass on the same contents (<see cref="Layers.Gate.GateCache"/>).</summary>
+    private static StackOptions Cached(CliConsole console) => new()
+    {
+        GateCache = Layers.Gate.GateCache.InCacheDirectory(Conda.Channels.ChannelLoader.DefaultCacheDirectory(console.Environment)),
+    };
+
     /// <summary>The stack session every stack command starts from; null (and the exit code) when it cannot be had.</summary>
     public static StackSession? Open(CommandRun run, string? repo, string? stack, out int exitCode, StackOptions? options = null)
     {
@@ -50,7 +56,7 @@ internal static class StackCommands
         command.SetAction(parse =>
         {
             var run = new CommandRun(console, "plan", json: false);
-            if (Open(run, parse.GetValue(repo), parse.GetValue(stack), out var exit) is not { } session)
+            if (Open(run, parse.GetValue(repo), parse.GetValue(stack), out var exit, Cached(console)) is not { } session)
             {
                 return exit;
             }
@@ -68,7 +74,7 @@ internal static class StackCommands
         command.SetAction(parse =>
         {
             var run = new CommandRun(console, "synth", json: false);
-            if (Open(run, parse.GetValue(repo), parse.GetValue(stack), out var exit) is not { } session)
+            if (Open(run, parse.GetValue(repo), parse.GetValue(stack), out var exit, Cached(console)) is not { } session)
             {
                 return exit;
             }
@@ -100,7 +106,7 @@ internal static class StackCommands
         command.SetAction(parse =>
         {
             var run = new CommandRun(console, "render", json: false);
-            if (Open(run, parse.GetValue(repo), parse.GetValue(stack), out var exit) is not { } session)
+            if (Open(run, parse.GetValue(repo), parse.GetValue(stack), out var exit, Cached(console)) is not { } session)
             {
                 return exit;
             }

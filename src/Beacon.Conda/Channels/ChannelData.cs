@@ -48,9 +48,10 @@ public static class LocalChannel
             var indexPath = Path.Combine(subdirFolder, ShardIndex.FileName);
             if (File.Exists(indexPath))
             {
-                var index = ShardIndex.Read(ReadBounded(indexPath, ShardIndex.MaxIndexBytes), indexPath);
+                var indexBytes = ReadBounded(indexPath, ShardIndex.MaxIndexBytes);
+                var index = ShardIndex.Read(indexBytes, indexPath);
                 var shardsFolder = ShardLocation.Local(subdirFolder, index.ShardsBaseUrl, full, indexPath);
-                opened.Add(new ShardedSubdir(subdir, index, (sha256, _, _) =>
+                opened.Add(new ShardedSubdir(subdir, index, Sha256Of(indexBytes), (sha256, _, _) =>
                 {
                     var path = Path.Combine(shardsFolder, ShardIndex.ShardFileName(sha256));
                     return Task.FromResult(ShardedSubdir.Verified(ReadBounded(path, ShardIndex.MaxShardBytes), sha256, path));
@@ -62,7 +63,11 @@ public static class LocalChannel
             var path = File.Exists(zst) ? zst : File.Exists(json) ? json : null;
             if (path is not null)
             {
-                opened.Add(new WholeSubdir(subdir, reader.ReadFile(path, channelUrl, subdir)));
+                // Read (and hashed) now, parsed when first asked for: a reused result needs only the hash.
+                var bytes = ReadBounded(path, RepodataReader.MaxBytes);
+                var compressed = path.EndsWith(".zst", StringComparison.Ordinal);
+                opened.Add(new WholeSubdir(subdir, Sha256Of(bytes), () =>
+                    reader.Read(compressed ? RepodataReader.Decompress(bytes) : bytes, channelUrl, subdir)));
             }
         }
         if (opened.Count == 0)
@@ -71,6 +76,8 @@ public static class LocalChannel
         }
         return new ChannelSource(name ?? Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar)), channelUrl, opened, reader);
     }
+
+    internal static string Sha256Of(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
 
     private static byte[] ReadBounded(string path, long limit)
     {

@@ -64,14 +64,14 @@ public sealed class ChannelLoader(RepodataFetcher? fetcher)
                 var subdirUrl = $"{location.TrimEnd('/')}/{subdir}/";
                 var shards = ShardIndex.Read(index.Json, index.Url);
                 var shardsBase = ShardLocation.Remote(subdirUrl, shards.ShardsBaseUrl, index.Url);
-                opened.Add(new ShardedSubdir(subdir, shards,
+                opened.Add(new ShardedSubdir(subdir, shards, LocalChannel.Sha256Of(index.Json),
                     (sha256, refresh, token) => fetcher.FetchShardAsync(shardsBase + ShardIndex.ShardFileName(sha256), sha256, refresh, token),
                     reader, channelUrl, subdirUrl.TrimEnd('/')));
                 continue;
             }
             var result = await fetcher.FetchAsync(location, subdir, cancellationToken);
             Warn(result, warnings);
-            opened.Add(new WholeSubdir(subdir, reader.Read(result.Json, channelUrl, subdir)));
+            opened.Add(new WholeSubdir(subdir, LocalChannel.Sha256Of(result.Json), () => reader.Read(result.Json, channelUrl, subdir)));
         }
         return new ChannelSource(name ?? location.TrimEnd('/')[(location.TrimEnd('/').LastIndexOf('/') + 1)..], channelUrl, opened, reader);
     }

@@ -18,6 +18,9 @@ public sealed class ChannelSource(string name, string url, IReadOnlyList<SubdirR
 
     public IReadOnlyList<SubdirRecords> Subdirs { get; } = subdirs;
 
+    /// <summary>What the channel's records are a function of: its URL and each subdir's <see cref="SubdirRecords.ContentId"/>.</summary>
+    public string ContentId => string.Join(" ", Subdirs.Select(s => $"{s.Subdir}={s.ContentId}").Prepend(Url));
+
     /// <summary>Whether some subdir is read by shards.</summary>
     public bool Sharded => Subdirs.Any(s => !s.Complete);
 

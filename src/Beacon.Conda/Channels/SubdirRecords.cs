@@ -13,6 +13,13 @@ public abstract class SubdirRecords(string subdir)
 {
     public string Subdir { get; } = subdir;
 
+    /// <summary>
+    /// What the subdir's records are a function of, e.g. <c>json:&lt;sha256 of the repodata bytes&gt;</c> or
+    /// <c>shards:&lt;sha256 of the shard index&gt;</c> (it names every shard by its hash): a result computed from its
+    /// records can be reused while this is the same.
+    /// </summary>
+    public abstract string ContentId { get; }
+
     /// <summary>Whether every name is already at hand (repodata.json): nothing needs loading.</summary>
     public abstract bool Complete { get; }
 
@@ -59,17 +66,46 @@ public abstract class SubdirRecords(string subdir)
     }
 }
 
-/// <summary>A subdir read whole from repodata.json: every name is loaded.</summary>
-public sealed class WholeSubdir(string subdir, IReadOnlyList<PackageRecord> records) : SubdirRecords(subdir)
+/// <summary>
+/// A subdir read whole from repodata.json: every name is loaded, on first use (so a caller that only needs
+/// <see cref="ContentId"/> never parses the document).
+/// </summary>
+public sealed class WholeSubdir : SubdirRecords
 {
-    private readonly Dictionary<string, IReadOnlyList<PackageRecord>> _byName = ByName(records);
-    private readonly Dictionary<string, PackageRecord> _byFile = records.ToDictionary(r => r.FileName, StringComparer.Ordinal);
+    private readonly Lazy<(IReadOnlyList<PackageRecord> Records, Dictionary<string, IReadOnlyList<PackageRecord>> ByName, Dictionary<string, PackageRecord> ByFile)> _read;
 
-    public IReadOnlyList<PackageRecord> Records { get; } = records;
+    /// <param name="contentSha256">The sha256 of the bytes <paramref name="read"/> parses (compressed or not, as stored).</param>
+    /// <param name="read">Parses the records (the channel's reader: it throws <see cref="RepodataException"/>).</param>
+    public WholeSubdir(string subdir, string contentSha256, Func<IReadOnlyList<PackageRecord>> read) : base(subdir)
+    {
+        ContentId = "json:" + contentSha256;
+        _read = new(() =>
+        {
+            var records = read();
+            return (records, ByName(records), records.ToDictionary(r => r.FileName, StringComparer.Ordinal));
+        });
+    }
+
+    /// <summary>Records already read (tests, small channels).</summary>
+    public WholeSubdir(string subdir, IReadOnlyList<PackageRecord> records) : this(subdir, "records", () => records)
+    {
+    }
+
+    public override string ContentId { get; }
+
+    public IReadOnlyList<PackageRecord> Records => _read.Value.Records;
+
+    private Dictionary<string, IReadOnlyList<PackageRecord>> _byName => _read.Value.ByName;
+
+    private Dictionary<string, PackageRecord> _byFile => _read.Value.ByFile;
 
     public override bool Complete => true;
 
-    public override Task LoadAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken) => Task.CompletedTask;
+    public override Task LoadAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    {
+        _ = _read.Value;
+        return Task.CompletedTask;
+    }
 
     public override bool IsLoaded(string name) => true;
 
@@ -100,8 +136,10 @@ public sealed class ShardedSubdir : SubdirRecords
     public delegate Task<byte[]> ShardFetch(string sha256, bool refresh, CancellationToken cancellationToken);
 
     /// <param name="where">Names the subdir in errors (its URL or folder).</param>
-    public ShardedSubdir(string subdir, ShardIndex index, ShardFetch fetch, RepodataReader reader, string channel, string where) : base(subdir)
+    /// <param name="indexSha256">The sha256 of the index as stored (its <see cref="ContentId"/>).</param>
+    public ShardedSubdir(string subdir, ShardIndex index, string indexSha256, ShardFetch fetch, RepodataReader reader, string channel, string where) : base(subdir)
     {
+        ContentId = "shards:" + indexSha256;
         if (index.Subdir is { } said && said != subdir)
         {
             throw new RepodataException($"{where}: the shard index says it is subdir '{Parsing.Printable.Of(said)}'");
@@ -115,6 +153,8 @@ public sealed class ShardedSubdir : SubdirRecords
 
     /// <summary>The subdir's URL or folder, as errors name it.</summary>
     public string Where { get; }
+
+    public override string ContentId { get; }
 
     /// <summary>How many shards were read (the benchmark reports it).</summary>
     public int ShardsRead => _loaded.Count;

@@ -16,31 +16,33 @@ public static class LockCommits
     public static IReadOnlyDictionary<string, string> Read(Workspace workspace)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        string log;
+        // The history is walked newest first and only until every lock in the tree has its commit: a lock changed
+        // recently costs a few commits, not the whole history (a lock never committed still walks all of it).
+        var wanted = workspace.Tree.TopologicalOrder.Select(l => l.Name)
+            .Where(l => File.Exists(workspace.FullPath(LockStore.RelativePath(l)))).ToHashSet(StringComparer.Ordinal);
         try
         {
-            log = GitCli.RunText(workspace.Root, "log", "--format=commit %H", "--name-only", "--", "layers");
+            string? commit = null;
+            GitCli.ReadLines(workspace.Root, line =>
+            {
+                if (line.StartsWith("commit ", StringComparison.Ordinal))
+                {
+                    commit = line[7..].Trim();
+                    return result.Count < wanted.Count;
+                }
+                var path = line.Trim();
+                if (commit is not null && path.StartsWith("layers/", StringComparison.Ordinal) && path.EndsWith(".lock", StringComparison.Ordinal)
+                    && wanted.Contains(path["layers/".Length..^".lock".Length]))
+                {
+                    // git log is newest first: the first commit seen for a lock is the one that last changed it.
+                    result.TryAdd(path["layers/".Length..^".lock".Length], commit);
+                }
+                return true;
+            }, "log", "--format=commit %H", "--name-only", "--", "layers");
         }
         catch (GitException)
         {
             return result;
-        }
-        string? commit = null;
-        foreach (var line in log.Split('\n'))
-        {
-            if (line.StartsWith("commit ", StringComparison.Ordinal))
-            {
-                commit = line[7..].Trim();
-                continue;
-            }
-            var path = line.Trim();
-            if (commit is null || !path.StartsWith("layers/", StringComparison.Ordinal) || !path.EndsWith(".lock", StringComparison.Ordinal))
-            {
-                continue;
-            }
-            var layer = path["layers/".Length..^".lock".Length];
-            // git log is newest first: the first commit seen for a lock is the one that last changed it.
-            result.TryAdd(layer, commit);
         }
         return result;
     }

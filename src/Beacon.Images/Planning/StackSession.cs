@@ -54,6 +54,9 @@ public sealed record StackOptions
     /// channels can be read (an http channel is then an error that says so).
     /// </summary>
     public ChannelLoader? Channels { get; init; }
+
+    /// <summary>Reuse a gate pass on the same contents (the compiler, plan, synth); null: the gate runs in full.</summary>
+    public GateCache? GateCache { get; init; }
 }
 
 /// <summary>Generated files of a stack, under .beacon/build/&lt;stack&gt;/ (the one place the layout is written).</summary>
@@ -103,7 +106,7 @@ public static class StackSessions
         {
             return new StackOpening(null, [Diagnostic.Error(new SourceLocation("beacon.yaml"), DiagnosticCode.ChannelUnavailable, e.Message)], StackFailure.InvalidInput);
         }
-        var gate = await LockGate.RunAsync(workspace, channels, cancellationToken);
+        var gate = await LockGate.RunAsync(workspace, channels, options?.GateCache, cancellationToken);
         return gate.Passed ? Plan(gate, stack, options) : new StackOpening(null, gate.Diagnostics, StackFailure.CheckFailed);
     }
 

@@ -22,13 +22,27 @@ public static class LockGate
 {
     /// <summary>Loads the channels the layers use, reads every lock once, and checks the workspace against them.</summary>
     public static async Task<GateResult> RunAsync(Workspace workspace, ChannelLoader loader, CancellationToken cancellationToken = default) =>
-        await RunAsync(workspace, await ChannelIndex.LoadAsync(workspace, loader, cancellationToken: cancellationToken), cancellationToken);
+        await RunAsync(workspace, await ChannelIndex.LoadAsync(workspace, loader, cancellationToken: cancellationToken), cancellationToken: cancellationToken);
 
-    /// <summary>Reads every lock once and checks the workspace against them and the channels.</summary>
-    public static async Task<GateResult> RunAsync(Workspace workspace, ChannelIndex channels, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Reads every lock once and checks the workspace against them and the channels; with a <paramref name="cache"/>,
+    /// a pass on exactly these contents is remembered and reused (<see cref="GateCache"/>).
+    /// </summary>
+    public static async Task<GateResult> RunAsync(Workspace workspace, ChannelIndex channels, GateCache? cache = null,
+        CancellationToken cancellationToken = default)
     {
+        var key = cache is null ? null : GateCache.Key(workspace, channels);
         var locks = LockStore.ReadAll(workspace);
-        return new GateResult(workspace, locks, await CheckAsync(workspace, locks, channels, cancellationToken));
+        if (key is not null && cache!.Passed(key))
+        {
+            return new GateResult(workspace, locks, []);
+        }
+        var result = new GateResult(workspace, locks, await CheckAsync(workspace, locks, channels, cancellationToken));
+        if (key is not null && result.Passed)
+        {
+            cache!.RecordPass(key);
+        }
+        return result;
     }
 
     /// <summary>

@@ -40,6 +40,49 @@ public static class GitCli
         }
     }
 
+    /// <summary>
+    /// Runs git and hands each line of its stdout to <paramref name="line"/> until that returns false: then git is
+    /// stopped (a history walk ends as soon as the caller has what it needs). A non-zero exit of a git that ran to its
+    /// end is a <see cref="GitException"/>.
+    /// </summary>
+    public static void ReadLines(string workingDirectory, Func<string, bool> line, params string[] args)
+    {
+        var psi = new ProcessStartInfo("git") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        Process process;
+        try
+        {
+            process = Process.Start(psi)!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            throw new GitException("git is not installed");
+        }
+        using (process)
+        {
+            var stderr = process.StandardError.ReadToEndAsync();
+            string? text;
+            while ((text = process.StandardOutput.ReadLine()) is not null)
+            {
+                if (!line(text))
+                {
+                    process.Kill();
+                    process.WaitForExit();
+                    return;
+                }
+            }
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                var message = stderr.Result.Trim();
+                throw new GitException($"git {args[0]} failed: {(message.Length > 0 ? message : "exit " + process.ExitCode)}");
+            }
+        }
+    }
+
     public static string RunText(string workingDirectory, params string[] args) => System.Text.Encoding.UTF8.GetString(Run(workingDirectory, args));
 
     /// <summary>A git config value (e.g. user.email), or null when unset or git is missing.</summary>
