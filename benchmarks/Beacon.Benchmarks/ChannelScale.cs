@@ -204,6 +204,16 @@ public static class ChannelScale
                         ctx.Response.Close();
                         return;
                     }
+                    // An ETag from the file's size and time, as static servers (nginx, S3) give one: a warm cache asks with it.
+                    var info = new FileInfo(path);
+                    var etag = $"\"{info.Length:x}-{info.LastWriteTimeUtc.Ticks:x}\"";
+                    ctx.Response.Headers["ETag"] = etag;
+                    if (ctx.Request.Headers["If-None-Match"] == etag)
+                    {
+                        ctx.Response.StatusCode = 304;
+                        ctx.Response.Close();
+                        return;
+                    }
                     var body = await File.ReadAllBytesAsync(path);
                     ctx.Response.ContentLength64 = body.Length;
                     await ctx.Response.OutputStream.WriteAsync(body);

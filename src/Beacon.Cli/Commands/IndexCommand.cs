@@ -21,7 +21,7 @@ internal static class IndexCommand
         {
             var run = new CommandRun(console, "index", json: false);
             var path = console.FullPath(parse.GetValue(folder)!);
-            IReadOnlyList<IndexedSubdir> written;
+            IReadOnlyList<ShardWriteResult> written;
             try
             {
                 written = ShardWriter.IndexChannel(path);

@@ -32,7 +32,11 @@ public static class LocalChannel
     /// missing subdir folder is empty (many channels have no noarch or no platform packages); a folder with no
     /// repodata at all is an error.
     /// </summary>
-    public static ChannelSource Open(string folder, IEnumerable<string> subdirs, string? name, string? url, RepodataReader reader)
+    /// <param name="indexDirectory">
+    /// Where <see cref="RepodataIndex"/> files are kept: with one, a plain repodata.json is indexed (once per content) and
+    /// read by name; without, it is read whole.
+    /// </param>
+    public static ChannelSource Open(string folder, IEnumerable<string> subdirs, string? name, string? url, RepodataReader reader, string? indexDirectory = null)
     {
         var full = Path.GetFullPath(folder);
         if (!Directory.Exists(full))
@@ -61,7 +65,16 @@ public static class LocalChannel
             var json = Path.Combine(subdirFolder, "repodata.json");
             var zst = json + ".zst";
             var path = File.Exists(zst) ? zst : File.Exists(json) ? json : null;
-            if (path is not null)
+            if (path == json && indexDirectory is not null)
+            {
+                var index = RepodataIndex.Open(json, indexDirectory);
+                if (index.InfoSubdir is { } said && said != subdir)
+                {
+                    throw new RepodataException($"{json} says it is the repodata of subdir '{Parsing.Printable.Of(said)}'");
+                }
+                opened.Add(new IndexedSubdir(subdir, index, reader, channelUrl));
+            }
+            else if (path is not null)
             {
                 // Read (and hashed) now, parsed when first asked for: a reused result needs only the hash.
                 var bytes = ReadBounded(path, RepodataReader.MaxBytes);

@@ -47,7 +47,7 @@ public sealed class ChannelLoader(RepodataFetcher? fetcher)
         if (!IsRemote(location))
         {
             var folder = location.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(location).LocalPath : location;
-            return LocalChannel.Open(folder, subdirs, name, url, reader);
+            return LocalChannel.Open(folder, subdirs, name, url, reader, fetcher is null ? null : Path.Combine(fetcher.CacheDirectory, "repodata-index"));
         }
         if (fetcher is null)
         {

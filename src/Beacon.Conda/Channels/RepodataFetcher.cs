@@ -46,6 +46,8 @@ public sealed record FetchResult(byte[] Json, FetchSource Source, string Url, in
 /// </summary>
 public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
 {
+    /// <summary>The cache folder (the repodata index of local channels is kept under it too).</summary>
+    public string CacheDirectory => options.CacheDirectory;
 
     public async Task<FetchResult> FetchAsync(string channelUrl, string subdir, CancellationToken cancellationToken = default)
     {

@@ -217,3 +217,34 @@ public sealed class ShardedSubdir : SubdirRecords
         return actual == sha256 ? bytes : throw new RepodataException($"{where}: its sha256 is {actual}, not the {sha256} the shard index names");
     }
 }
+
+/// <summary>
+/// A plain repodata.json read through its <see cref="RepodataIndex"/>: records are built only for the names asked
+/// for, from their byte ranges of the mapped file.
+/// </summary>
+public sealed class IndexedSubdir(string subdir, RepodataIndex index, RepodataReader reader, string channel) : SubdirRecords(subdir)
+{
+    private readonly Dictionary<string, IReadOnlyList<PackageRecord>> _loaded = new(StringComparer.Ordinal);
+
+    public override string ContentId { get; } = "json:" + index.Sha256;
+
+    public override bool Complete => false;
+
+    public override IEnumerable<string> Names => index.Names;
+
+    public override bool IsLoaded(string name) => _loaded.ContainsKey(name) || !index.Has(name);
+
+    public override IReadOnlyList<PackageRecord> Named(string name) =>
+        _loaded.TryGetValue(name, out var records) ? records
+        : index.Has(name) ? throw new InvalidOperationException($"the records of '{name}' in {Subdir} were not loaded before they were asked for")
+        : [];
+
+    public override Task LoadAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    {
+        foreach (var name in names.Where(n => !IsLoaded(n)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            _loaded[name] = index.Read(name, reader, channel, Subdir);
+        }
+        return Task.CompletedTask;
+    }
+}

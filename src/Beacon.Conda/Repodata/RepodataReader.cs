@@ -192,6 +192,26 @@ public sealed partial class RepodataReader(RepodataPolicy? policy = null)
         }
     }
 
+    /// <summary>One record's JSON object (a slice of a document, see <see cref="RepodataIndex"/>), read and kept as a whole read keeps it.</summary>
+    internal void AddRecord(Dictionary<string, PackageRecord> byStem, ReadOnlySpan<byte> recordJson, string fileName, string channel, string subdir)
+    {
+        _where = $"{channel.TrimEnd('/')}/{subdir}/repodata.json";
+        var reader = new Utf8JsonReader(recordJson, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 16 });
+        try
+        {
+            reader.Read();
+            Add(byStem, ReadRecord(ref reader, fileName, channel, subdir));
+        }
+        catch (JsonException e)
+        {
+            throw new RepodataException($"{_where}: record '{Parsing.Printable.Of(fileName)}' is not valid JSON: {e.Message}");
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException or ArgumentException)
+        {
+            throw new RepodataException($"{_where}: record '{Parsing.Printable.Of(fileName)}' is not valid repodata: {e.Message}");
+        }
+    }
+
     private static void Add(Dictionary<string, PackageRecord> byStem, PackageRecord? record)
     {
         if (record is null)

@@ -6,7 +6,7 @@ using MessagePack;
 namespace Beacon.Conda.Repodata;
 
 /// <summary>What <see cref="ShardWriter.IndexChannel"/> wrote for one subdir.</summary>
-public sealed record IndexedSubdir(string Subdir, int Records, int Names, int ShardsWritten, long ShardBytes, long IndexBytes);
+public sealed record ShardWriteResult(string Subdir, int Records, int Names, int ShardsWritten, long ShardBytes, long IndexBytes);
 
 /// <summary>
 /// Writes CEP-16 shards for a channel folder from its repodata.json(.zst), as rattler-index does for a mirror:
@@ -26,14 +26,14 @@ public static class ShardWriter
 
     /// <summary>Indexes every subdir folder of the channel that has a repodata.json(.zst), in name order.</summary>
     /// <param name="policy">How the records are checked first (default <see cref="RepodataPolicy.Explore"/>: safe, with or without sha256).</param>
-    public static IReadOnlyList<IndexedSubdir> IndexChannel(string channelFolder, RepodataPolicy? policy = null)
+    public static IReadOnlyList<ShardWriteResult> IndexChannel(string channelFolder, RepodataPolicy? policy = null)
     {
         var full = Path.GetFullPath(channelFolder);
         if (!Directory.Exists(full))
         {
             throw new RepodataException($"channel folder '{channelFolder}' does not exist");
         }
-        var written = new List<IndexedSubdir>();
+        var written = new List<ShardWriteResult>();
         foreach (var folder in Directory.GetDirectories(full).Order(StringComparer.Ordinal))
         {
             var json = Path.Combine(folder, "repodata.json");
@@ -46,7 +46,7 @@ public static class ShardWriter
         return written.Count > 0 ? written : throw new RepodataException($"channel folder '{channelFolder}' has no subdir with a repodata.json");
     }
 
-    private static IndexedSubdir IndexSubdir(string folder, string repodataPath, RepodataPolicy policy)
+    private static ShardWriteResult IndexSubdir(string folder, string repodataPath, RepodataPolicy policy)
     {
         var subdir = Path.GetFileName(folder);
         byte[] bytes;
@@ -108,7 +108,7 @@ public static class ShardWriter
         }
         var index = compressor.Wrap(new ShardIndex(subdir, "", "./" + ShardsFolder + "/", hashes).ToMessagePack()).ToArray();
         AtomicFile.WriteAllBytes(Path.Combine(folder, ShardIndex.FileName), index);
-        return new IndexedSubdir(subdir, records, byName.Count, shardsWritten, shardBytes, index.Length);
+        return new ShardWriteResult(subdir, records, byName.Count, shardsWritten, shardBytes, index.Length);
     }
 
     private static byte[] Shard(List<JsonProperty> tar, List<JsonProperty> conda)

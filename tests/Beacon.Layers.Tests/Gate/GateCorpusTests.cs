@@ -115,13 +115,17 @@ public class GateCorpusTests
         ["weakened-requires-virtual"] = repo => Edit(repo, "layers/gpu-ml.lock", "# requires-virtual: __cuda; __glibc >=2.17,<3.0.a0", "# requires-virtual: __glibc >=2.17,<3.0.a0"),
     };
 
-    /// <summary>Each case through each reading of the channel: repodata.json, and the CEP-16 shards <c>beacon index</c> writes.</summary>
+    /// <summary>
+    /// Each case through each reading of the channel: repodata.json whole, repodata.json by name through its index, and
+    /// the CEP-16 shards <c>beacon index</c> writes.
+    /// </summary>
     public static TheoryData<string, string> Names()
     {
         var data = new TheoryData<string, string>();
         foreach (var name in Cases.Keys.Order(StringComparer.Ordinal))
         {
             data.Add(name, "json");
+            data.Add(name, "indexed");
             data.Add(name, "sharded");
         }
         return data;
@@ -149,7 +153,11 @@ public class GateCorpusTests
         }
         var loaded = WorkspaceLoader.Load(repo.Root);
         Assert.True(loaded.Success, string.Join("\n", loaded.Diagnostics));
-        var gate = await LockGate.RunAsync(loaded.Workspace!, new ChannelLoader(null));
+        using var cache = new TempRepo("beacon-gate-index-");
+        using var http = new HttpClient();
+        // "indexed": the plain repodata.json read by name through its RepodataIndex (kept in a cache folder).
+        var loader = reading == "indexed" ? new ChannelLoader(new RepodataFetcher(http, new FetchOptions { CacheDirectory = cache.Root })) : new ChannelLoader(null);
+        var gate = await LockGate.RunAsync(loaded.Workspace!, loader);
         Assert.False(gate.Passed);
         Snapshot.MatchFile(string.Concat(gate.Diagnostics.Select(d => d + "\n")), Path.Combine(CorpusDir, name + ".txt"));
     }
