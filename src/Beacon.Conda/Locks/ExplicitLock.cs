@@ -255,20 +255,37 @@ public sealed record ExplicitLock(string Platform, IReadOnlyList<LockedPackage> 
         var byName = records.GroupBy(r => r.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var dependsOn = records.ToDictionary(
             r => r.Name,
-            r => r.Depends.Select(d => Specs.MatchSpec.TryParse(d) is { Success: true } spec ? spec.Value.Name : "")
+            r => r.Depends.Select(d => Specs.SpecCache.NameOf(d) ?? "")
                 .Where(n => n != r.Name && byName.ContainsKey(n)).ToHashSet(StringComparer.Ordinal),
             StringComparer.Ordinal);
-        var placed = new HashSet<string>(StringComparer.Ordinal);
-        var result = new List<PackageRecord>(records.Count);
+        // Kahn's order with the ready names kept sorted: the same order as taking, again and again, the first name
+        // (by name) whose dependencies are all placed, without scanning the remaining names each time.
+        var waitingOn = byName.Keys.ToDictionary(n => n, n => dependsOn[n].Count, StringComparer.Ordinal);
+        var dependents = byName.Keys.ToDictionary(n => n, _ => new List<string>(), StringComparer.Ordinal);
+        foreach (var (name, deps) in dependsOn)
+        {
+            foreach (var dep in deps)
+            {
+                dependents[dep].Add(name);
+            }
+        }
         var remaining = new SortedSet<string>(byName.Keys, StringComparer.Ordinal);
+        var ready = new SortedSet<string>(byName.Keys.Where(n => waitingOn[n] == 0), StringComparer.Ordinal);
+        var result = new List<PackageRecord>(records.Count);
         while (remaining.Count > 0)
         {
-            var ready = remaining.FirstOrDefault(n => dependsOn[n].All(placed.Contains));
             // A dependency cycle (rare, but conda allows it): take the first by name and go on.
-            ready ??= remaining.Min!;
-            remaining.Remove(ready);
-            placed.Add(ready);
-            result.Add(byName[ready]);
+            var next = ready.Count > 0 ? ready.Min! : remaining.Min!;
+            ready.Remove(next);
+            remaining.Remove(next);
+            result.Add(byName[next]);
+            foreach (var dependent in dependents[next])
+            {
+                if (--waitingOn[dependent] == 0 && remaining.Contains(dependent))
+                {
+                    ready.Add(dependent);
+                }
+            }
         }
         return result;
     }
