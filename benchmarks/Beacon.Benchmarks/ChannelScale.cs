@@ -99,6 +99,7 @@ public static class ChannelScale
             Path.Combine(json, "channels", "demo"), records);
         Console.WriteLine($"generated {count} records, {bytes / 1e6:F0} MB of repodata.json in {sw.Elapsed.TotalSeconds:F0} s");
         Copy(json, sharded);
+        GitInit(sharded);
         sw.Restart();
         var written = Beacon.Conda.Repodata.ShardWriter.IndexChannel(Path.Combine(sharded, "channels", "demo"));
         Console.WriteLine($"beacon index: {string.Join("; ", written.Select(w => $"{w.Subdir} {w.Names} shards {w.ShardBytes / 1e6:F1} MB, index {w.IndexBytes / 1e3:F0} kB"))} in {sw.Elapsed.TotalSeconds:F0} s");
@@ -129,6 +130,12 @@ public static class ChannelScale
             Copy(Path.Combine(repo, folder), Path.Combine(target, folder));
         }
         File.Copy(Path.Combine(repo, "beacon.yaml"), Path.Combine(target, "beacon.yaml"));
+        GitInit(target);
+    }
+
+    /// <summary>A repository of one commit, as the compiler meets one (lock commits are read from git).</summary>
+    private static void GitInit(string target)
+    {
         foreach (var git in new[] { "init -q", "add -A", "-c user.name=bench -c user.email=bench@example.com commit -qm example" })
         {
             using var p = Process.Start(new ProcessStartInfo("git", git) { WorkingDirectory = target })!;

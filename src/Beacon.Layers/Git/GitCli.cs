@@ -11,20 +11,7 @@ public static class GitCli
     /// <summary>Runs git and returns its stdout bytes; a non-zero exit becomes a <see cref="GitException"/>.</summary>
     public static byte[] Run(string workingDirectory, params string[] args)
     {
-        var psi = new ProcessStartInfo("git") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        Process process;
-        try
-        {
-            process = Process.Start(psi)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            throw new GitException("git is not installed");
-        }
+        var process = Start(workingDirectory, args);
         using (process)
         {
             using var output = new MemoryStream();
@@ -47,20 +34,7 @@ public static class GitCli
     /// </summary>
     public static void ReadLines(string workingDirectory, Func<string, bool> line, params string[] args)
     {
-        var psi = new ProcessStartInfo("git") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        Process process;
-        try
-        {
-            process = Process.Start(psi)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            throw new GitException("git is not installed");
-        }
+        var process = Start(workingDirectory, args);
         using (process)
         {
             var stderr = process.StandardError.ReadToEndAsync();
@@ -80,6 +54,23 @@ public static class GitCli
                 var message = stderr.Result.Trim();
                 throw new GitException($"git {args[0]} failed: {(message.Length > 0 ? message : "exit " + process.ExitCode)}");
             }
+        }
+    }
+
+    private static Process Start(string workingDirectory, string[] args)
+    {
+        var psi = new ProcessStartInfo("git") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        try
+        {
+            return Process.Start(psi)!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            throw new GitException("git is not installed");
         }
     }
 

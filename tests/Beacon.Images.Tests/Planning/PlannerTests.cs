@@ -225,6 +225,25 @@ public class PlannerTests
             var commits = LockCommits.Read(WorkspaceLoader.Load(repo.Root).Workspace!);
             Assert.Equal(first, commits["snowflake"]);
             Assert.Equal(first, commits["core"]);
+            var remembered = File.ReadAllText(repo.Path_(".git/" + LockCommits.CacheFile));
+            Assert.StartsWith($"head {Git(repo, "rev-parse", "HEAD").Trim()}\n", remembered, StringComparison.Ordinal);
+
+            // A new commit that changes one lock: read from the commits since the remembered HEAD.
+            File.WriteAllText(repo.Path_("layers/snowflake.lock"), File.ReadAllText(repo.Path_("layers/snowflake.lock")) + "\n");
+            Git(repo, "add", "-A");
+            Git(repo, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "third");
+            var third = Git(repo, "rev-parse", "HEAD").Trim();
+            commits = LockCommits.Read(WorkspaceLoader.Load(repo.Root).Workspace!);
+            Assert.Equal(third, commits["snowflake"]);
+            Assert.Equal(first, commits["core"]);
+
+            // History rewritten under the remembered HEAD (the third commit amended): walked again, not trusted.
+            Git(repo, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "--amend", "-m", "third, amended");
+            var amended = Git(repo, "rev-parse", "HEAD").Trim();
+            Assert.NotEqual(third, amended);
+            commits = LockCommits.Read(WorkspaceLoader.Load(repo.Root).Workspace!);
+            Assert.Equal(amended, commits["snowflake"]);
+            Assert.Equal(first, commits["core"]);
         }
         finally
         {
