@@ -69,11 +69,43 @@ public sealed class ChannelLoader(RepodataFetcher? fetcher)
                     reader, channelUrl, subdirUrl.TrimEnd('/')));
                 continue;
             }
-            var result = await fetcher.FetchAsync(location, subdir, cancellationToken);
-            Warn(result, warnings);
-            opened.Add(new WholeSubdir(subdir, LocalChannel.Sha256Of(result.Json), () => reader.Read(result.Json, channelUrl, subdir)));
+            opened.Add(await OpenRepodataAsync(fetcher, location, subdir, channelUrl, reader, warnings, cancellationToken));
         }
         return new ChannelSource(name ?? location.TrimEnd('/')[(location.TrimEnd('/').LastIndexOf('/') + 1)..], channelUrl, opened, reader);
+    }
+
+    /// <summary>
+    /// An http subdir without shards: its repodata.json kept as a file in the cache and read by name through its index.
+    /// The index's hash of the file is checked against the one it was stored with; a copy changed on disk is fetched again.
+    /// </summary>
+    private static async Task<SubdirRecords> OpenRepodataAsync(RepodataFetcher fetcher, string location, string subdir, string channelUrl,
+        RepodataReader reader, Action<string>? warnings, CancellationToken cancellationToken)
+    {
+        var indexes = Path.Combine(fetcher.CacheDirectory, "repodata-index");
+        for (var attempt = 0; ; attempt++)
+        {
+            var file = await fetcher.FetchRepodataFileAsync(location, subdir, indexes, cancellationToken);
+            var index = RepodataIndex.Open(file.Path, indexes, file.Sha256);
+            if (index is null)
+            {
+                fetcher.Forget(location, subdir);
+                if (attempt == 0)
+                {
+                    continue;
+                }
+                throw new RepodataException($"the cached copy of {file.Url} does not hash to what was stored, twice; is something else writing {fetcher.CacheDirectory}?");
+            }
+            if (file.Warning is not null)
+            {
+                warnings?.Invoke(file.Warning);
+            }
+            if (index.InfoSubdir is { } said && said != subdir)
+            {
+                index.Dispose();
+                throw new RepodataException($"{file.Url} says it is the repodata of subdir '{Parsing.Printable.Of(said)}'");
+            }
+            return new IndexedSubdir(subdir, index, reader, channelUrl);
+        }
     }
 
     private static void Warn(FetchResult result, Action<string>? warnings)

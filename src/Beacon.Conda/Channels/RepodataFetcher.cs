@@ -37,6 +37,9 @@ public enum FetchSource
 
 public sealed record FetchResult(byte[] Json, FetchSource Source, string Url, int Attempts, string? Warning = null);
 
+/// <summary>A subdir's repodata.json kept in the cache as a plain file, with the sha256 it was stored with.</summary>
+public sealed record RepodataFile(string Path, string Sha256, FetchSource Source, string Url, int Attempts, string? Warning = null);
+
 /// <summary>
 /// Fetches <c>&lt;channel&gt;/&lt;subdir&gt;/repodata.json</c> (preferring <c>.json.zst</c>) with an on-disk cache:
 /// conditional requests with ETag / Last-Modified, retries with exponential backoff for transient failures (5xx,
@@ -60,6 +63,203 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
             new RepodataReader().Read(json, channelUrl.TrimEnd('/'), subdir);
             return json;
         }, optional: false, cancellationToken))!;
+    }
+
+    /// <summary>
+    /// The subdir's repodata.json as a plain file in the cache, never held in memory: the body (preferring
+    /// <c>.json.zst</c>) is decompressed by stream into a scratch file, which must index as JSON
+    /// (<see cref="RepodataIndex"/>, kept in <paramref name="indexDirectory"/>) before it replaces the cached copy.
+    /// The cached copy is not hashed here: its reader hashes it anyway (the index is keyed by that hash) and compares
+    /// with <see cref="RepodataFile.Sha256"/>; <see cref="Forget"/> drops a copy that no longer matches.
+    /// </summary>
+    public async Task<RepodataFile> FetchRepodataFileAsync(string channelUrl, string subdir, string indexDirectory, CancellationToken cancellationToken = default)
+    {
+        var baseUrl = $"{channelUrl.TrimEnd('/')}/{subdir}/repodata.json";
+        var (cachePath, statePath) = CachePaths(baseUrl);
+        var cached = LoadCacheState(cachePath, statePath);
+        if (options.Offline)
+        {
+            return cached is not null
+                ? new RepodataFile(cachePath, cached.Sha256, FetchSource.CacheFallback, baseUrl, 0)
+                : throw new RepodataException($"offline: no cached repodata for {baseUrl}; run once with network access first");
+        }
+        var attempts = 0;
+        try
+        {
+            var result = await Pipeline().ExecuteAsync(async token =>
+            {
+                attempts++;
+                return await FetchFileOnceAsync([baseUrl + ".zst", baseUrl], cachePath, indexDirectory, cached, token);
+            }, cancellationToken);
+            if (result.NotModified)
+            {
+                return new RepodataFile(cachePath, cached!.Sha256, FetchSource.NotModified, baseUrl, attempts);
+            }
+            AtomicFile.WriteAllText(statePath, JsonSerializer.Serialize(
+                new CacheState(result.Url, result.ETag, result.LastModified, result.Sha256!, result.Size, DateTimeOffset.UtcNow), CacheStateJson.Default.CacheState));
+            return new RepodataFile(cachePath, result.Sha256!, FetchSource.Network, result.Url, attempts);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or TimeoutRejectedException or TransientException or RepodataException
+                                      && !cancellationToken.IsCancellationRequested)
+        {
+            var reason = e is TimeoutRejectedException ? $"no answer within {options.AttemptTimeout.TotalSeconds:0.#} s" : e.Message;
+            if (cached is not null)
+            {
+                return new RepodataFile(cachePath, cached.Sha256, FetchSource.CacheFallback, baseUrl, attempts,
+                    $"could not fetch {baseUrl} after {Parsing.Plural.Of(attempts, "attempt")} ({reason}); using the cached copy from {cached.FetchedAt:u}");
+            }
+            throw new RepodataException($"could not fetch {baseUrl} after {Parsing.Plural.Of(attempts, "attempt")}: {reason}");
+        }
+    }
+
+    /// <summary>Drops the cached repodata of a subdir (its reader found the file no longer hashes to its state).</summary>
+    public void Forget(string channelUrl, string subdir)
+    {
+        var (cachePath, statePath) = CachePaths($"{channelUrl.TrimEnd('/')}/{subdir}/repodata.json");
+        Discard(cachePath, statePath);
+    }
+
+    private sealed record FileAttempt(bool NotModified, string Url, string? ETag, string? LastModified, string? Sha256, long Size);
+
+    private async Task<FileAttempt> FetchFileOnceAsync(string[] urls, string cachePath, string indexDirectory, CacheState? state, CancellationToken token)
+    {
+        foreach (var url in urls)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            if (state is not null && state.Url == url)
+            {
+                if (state.ETag is not null)
+                {
+                    request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Parse(state.ETag));
+                }
+                if (state.LastModified is not null && DateTimeOffset.TryParse(state.LastModified, out var lm))
+                {
+                    request.Headers.IfModifiedSince = lm;
+                }
+            }
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+            if (response.StatusCode == HttpStatusCode.NotModified && state is not null && state.Url == url)
+            {
+                return new FileAttempt(true, url, state.ETag, state.LastModified, state.Sha256, state.Size);
+            }
+            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden && url != urls[^1])
+            {
+                continue;
+            }
+            ThrowUnlessSuccess(response, url);
+            var scratch = $"{cachePath}.{Guid.NewGuid():N}.download";
+            try
+            {
+                var size = await DownloadAsync(response, url, scratch, url.EndsWith(".zst", StringComparison.Ordinal), token);
+                string sha256;
+                try
+                {
+                    // Never cache what does not parse: a truncated or garbled body is retried instead.
+                    using var index = RepodataIndex.Open(scratch, indexDirectory);
+                    sha256 = index.Sha256;
+                }
+                catch (RepodataException e)
+                {
+                    throw new TransientException($"{url}: the body is not valid repodata ({e.Message})");
+                }
+                File.Move(scratch, cachePath, overwrite: true);
+                return new FileAttempt(false, url, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"), sha256, size);
+            }
+            finally
+            {
+                File.Delete(scratch);
+            }
+        }
+        throw new RepodataException($"{urls[^1]}: not found");
+    }
+
+    /// <summary>The body into a file, decompressed when it is zstd, at most <see cref="RepodataReader.MaxBytes"/>, and as long as the server said.</summary>
+    private static async Task<long> DownloadAsync(HttpResponseMessage response, string url, string path, bool zstd, CancellationToken token)
+    {
+        await using var body = await response.Content.ReadAsStreamAsync(token);
+        var counted = new CountingStream(body);
+        await using (var file = File.Create(path))
+        {
+            try
+            {
+                Stream source = zstd ? new ZstdSharp.DecompressionStream(counted) : counted;
+                await using (source)
+                {
+                    var buffer = new byte[1 << 16];
+                    long written = 0;
+                    int n;
+                    while ((n = await source.ReadAsync(buffer, token)) > 0)
+                    {
+                        written += n;
+                        if (written > RepodataReader.MaxBytes)
+                        {
+                            throw new RepodataException($"{url} expands past {SafeFile.Size(RepodataReader.MaxBytes)}; Beacon reads no larger repodata");
+                        }
+                        await file.WriteAsync(buffer.AsMemory(0, n), token);
+                    }
+                }
+            }
+            catch (ZstdSharp.ZstdException e)
+            {
+                throw new TransientException($"{url}: the body is not valid zstd data ({e.Message})");
+            }
+        }
+        if (response.Content.Headers.ContentLength is { } length && length != counted.Count)
+        {
+            throw new TransientException($"{url}: the body was cut short ({counted.Count} of {length} bytes)");
+        }
+        return new FileInfo(path).Length;
+    }
+
+    /// <summary>Counts what is read through it (the body's length, whatever the decompressor does with it).</summary>
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        public long Count { get; private set; }
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => Count; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = inner.Read(buffer, offset, count);
+            Count += n;
+            return n;
+        }
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var n = await inner.ReadAsync(buffer, cancellationToken);
+            Count += n;
+            return n;
+        }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>The cache state when its file is there with the size it was stored with (the hash is its reader's to check).</summary>
+    private static CacheState? LoadCacheState(string cachePath, string statePath)
+    {
+        try
+        {
+            if (!File.Exists(cachePath) || !File.Exists(statePath))
+            {
+                return null;
+            }
+            var state = JsonSerializer.Deserialize(File.ReadAllText(statePath), CacheStateJson.Default.CacheState);
+            if (state is null || new FileInfo(cachePath).Length != state.Size)
+            {
+                Discard(cachePath, statePath);
+                return null;
+            }
+            return state;
+        }
+        catch (Exception e) when (e is JsonException or IOException or NotSupportedException)
+        {
+            Discard(cachePath, statePath);
+            return null;
+        }
     }
 
     /// <summary>

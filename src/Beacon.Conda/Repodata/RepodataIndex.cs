@@ -1,4 +1,3 @@
-using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -8,41 +7,37 @@ using Beacon.Conda.Records;
 namespace Beacon.Conda.Repodata;
 
 /// <summary>
-/// A plain repodata.json read without building the channel: the file is mapped (never copied into one managed
-/// array), hashed, and indexed once per content — which records each package name has, as byte ranges of the file —
+/// A plain repodata.json read without building the channel: the file is streamed (never held whole in memory),
+/// hashed, and indexed once per content — which records each package name has, as byte ranges of the file —
 /// so a run builds records only for the names it asks for. The index is kept in a cache folder under the file's
 /// sha256 (the way libsolv keeps <c>.solv</c> files): the same bytes never need a second indexing pass, and other
 /// bytes can never meet a stale index. Records are read by the channel's <see cref="RepodataReader"/>, with the
 /// same checks as a whole read.
 /// </summary>
-public sealed unsafe class RepodataIndex : IDisposable
+public sealed class RepodataIndex : IDisposable
 {
     private const string Magic = "beacon-repodata-index 1";
 
-    private readonly MemoryMappedFile _file;
-    private readonly MemoryMappedViewAccessor _view;
-    private readonly byte* _start;
-    private readonly long _length;
+    /// <summary>Read buffer of the hashing and indexing passes (a token longer than this grows it, up to <see cref="MaxToken"/>).</summary>
+    private const int Chunk = 1 << 20;
+
+    private const int MaxToken = 64 << 20;
+
+    private readonly Microsoft.Win32.SafeHandles.SafeFileHandle _handle;
     private readonly Dictionary<string, (int First, int Count)> _byName;
     private readonly long[] _keys;
     private readonly int[] _recordDeltas;
     private readonly int[] _recordLengths;
 
-    private RepodataIndex(MemoryMappedFile file, MemoryMappedViewAccessor view, long length, string sha256,
-        Dictionary<string, (int, int)> byName, long[] keys, int[] deltas, int[] lengths, string? infoSubdir)
+    private RepodataIndex(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string sha256, Parts parts)
     {
-        _file = file;
-        _view = view;
-        _length = length;
-        byte* pointer = null;
-        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-        _start = pointer + view.PointerOffset;
+        _handle = handle;
         Sha256 = sha256;
-        _byName = byName;
-        _keys = keys;
-        _recordDeltas = deltas;
-        _recordLengths = lengths;
-        InfoSubdir = infoSubdir;
+        _byName = parts.ByName;
+        _keys = parts.Keys;
+        _recordDeltas = parts.Deltas;
+        _recordLengths = parts.Lengths;
+        InfoSubdir = parts.InfoSubdir;
     }
 
     /// <summary>The sha256 of the repodata file's bytes.</summary>
@@ -55,13 +50,15 @@ public sealed unsafe class RepodataIndex : IDisposable
 
     public bool Has(string name) => _byName.ContainsKey(name);
 
-    private ReadOnlySpan<byte> Bytes(long offset, int length) => new(_start + offset, length);
-
     /// <summary>
-    /// Maps and hashes a plain repodata.json (a regular file of at most <see cref="RepodataReader.MaxBytes"/>) and finds
-    /// its index in <paramref name="cacheDirectory"/>, writing it there on the first reading of these bytes.
+    /// Hashes a plain repodata.json (a regular file of at most <see cref="RepodataReader.MaxBytes"/>) by streaming it and
+    /// finds its index in <paramref name="cacheDirectory"/>, writing it there on the first reading of these bytes. The
+    /// file is read in 1 MiB pieces: neither this process's memory nor its resident set ever holds the whole file.
     /// </summary>
-    public static RepodataIndex Open(string path, string cacheDirectory)
+    public static RepodataIndex Open(string path, string cacheDirectory) => Open(path, cacheDirectory, null)!;
+
+    /// <summary>As <see cref="Open(string, string)"/>, but null (nothing indexed) when the file does not hash to <paramref name="expectedSha256"/>.</summary>
+    public static RepodataIndex? Open(string path, string cacheDirectory, string? expectedSha256)
     {
         FileStream stream;
         try
@@ -72,113 +69,158 @@ public sealed unsafe class RepodataIndex : IDisposable
         {
             throw new RepodataException(e.Message);
         }
-        var length = stream.Length;
-        if (length == 0)
-        {
-            stream.Dispose();
-            throw new RepodataException($"{path} is empty");
-        }
-        var file = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
-        var view = file.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
-        byte* pointer = null;
-        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+        var handle = stream.SafeFileHandle;
         try
         {
-            var bytes = new ReadOnlySpan<byte>(pointer + view.PointerOffset, checked((int)Math.Min(length, int.MaxValue)));
-            var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+            var length = RandomAccess.GetLength(handle);
+            if (length == 0)
+            {
+                throw new RepodataException($"{path} is empty");
+            }
+            var sha256 = Hash(handle, length);
+            if (expectedSha256 is not null && sha256 != expectedSha256)
+            {
+                stream.Dispose();
+                return null;
+            }
             var indexPath = Path.Combine(cacheDirectory, sha256 + ".idx");
-            var parts = TryLoad(indexPath, length) ?? Build(bytes, path, indexPath);
-            return new RepodataIndex(file, view, length, sha256, parts.ByName, parts.Keys, parts.Deltas, parts.Lengths, parts.InfoSubdir);
+            var parts = TryLoad(indexPath, length) ?? Build(handle, length, path, indexPath);
+            return new RepodataIndex(handle, sha256, parts);
         }
         catch
         {
-            view.Dispose();
-            file.Dispose();
+            stream.Dispose();
             throw;
-        }
-        finally
-        {
-            view.SafeMemoryMappedViewHandle.ReleasePointer();
         }
     }
 
-    private sealed record Parts(Dictionary<string, (int, int)> ByName, long[] Keys, int[] Deltas, int[] Lengths, string? InfoSubdir);
-
-    /// <summary>One pass over the document: each record's file-name key and object, grouped by the record's "name".</summary>
-    private static Parts Build(ReadOnlySpan<byte> bytes, string path, string indexPath)
+    private static string Hash(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length)
     {
-        var groups = new Dictionary<string, List<(long Key, int Delta, int Length)>>(StringComparer.Ordinal);
-        string? infoSubdir = null;
-        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 16 });
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Chunk);
         try
         {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            for (long offset = 0; offset < length;)
             {
-                throw new RepodataException($"{path}: repodata must be a JSON object");
+                var n = RandomAccess.Read(handle, buffer.AsSpan(0, Chunk), offset);
+                if (n == 0)
+                {
+                    break;
+                }
+                hash.AppendData(buffer, 0, n);
+                offset += n;
             }
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private sealed record Parts(Dictionary<string, (int First, int Count)> ByName, long[] Keys, int[] Deltas, int[] Lengths, string? InfoSubdir);
+
+    /// <summary>
+    /// One streamed pass over the document (a <see cref="Utf8JsonReader"/> resumed piece by piece): each record's
+    /// file-name key and object, grouped by the record's "name". Depths: sections 1, file names and info fields 2,
+    /// record fields 3. A truncated or malformed document fails here, before any of it is used.
+    /// </summary>
+    private static Parts Build(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length, string path, string indexPath)
+    {
+        var groups = new Dictionary<string, List<(long Key, int Delta, int Length)>>(StringComparer.Ordinal);
+        string? infoSubdir = null, section = null;
+        long key = -1, record = -1;
+        string? name = null;
+        bool nameNext = false, subdirNext = false, started = false;
+        var state = new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 16 });
+        var buffer = new byte[Chunk];
+        int kept = 0;
+        long bufferStart = 0, fileOffset = 0;
+        try
+        {
+            while (true)
             {
-                var section = reader.GetString();
-                reader.Read();
-                if (section is "packages" or "packages.conda" && reader.TokenType == JsonTokenType.StartObject)
+                if (kept == buffer.Length)
                 {
-                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    if (buffer.Length >= MaxToken)
                     {
-                        var key = reader.TokenStartIndex;
-                        reader.Read();
-                        if (reader.TokenType != JsonTokenType.StartObject)
-                        {
-                            throw new RepodataException($"{path}: record near byte {key} must be an object");
-                        }
-                        var start = reader.TokenStartIndex;
-                        string? name = null;
-                        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                        {
-                            var isName = reader.ValueTextEquals("name"u8);
-                            reader.Read();
-                            if (isName && reader.TokenType == JsonTokenType.String)
-                            {
-                                name = NameOf(ref reader, groups);
-                            }
-                            else
-                            {
-                                reader.Skip();
-                            }
-                        }
-                        // A record without a name is the reader's to refuse, when its file is asked for by name: kept under "".
-                        var list = groups.TryGetValue(name ?? "", out var l) ? l : groups[name ?? ""] = [];
-                        list.Add((key, checked((int)(start - key)), checked((int)(reader.BytesConsumed - start))));
+                        throw new RepodataException($"{path}: a token near byte {bufferStart} is longer than {SafeFile.Size(MaxToken)}");
                     }
+                    Array.Resize(ref buffer, buffer.Length * 2);
                 }
-                else if (section == "info" && reader.TokenType == JsonTokenType.StartObject)
+                var read = RandomAccess.Read(handle, buffer.AsSpan(kept), fileOffset);
+                fileOffset += read;
+                var final = read == 0 || fileOffset >= length;
+                var reader = new Utf8JsonReader(buffer.AsSpan(0, kept + read), final, state);
+                while (reader.Read())
                 {
-                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    var depth = reader.CurrentDepth;
+                    switch (reader.TokenType)
                     {
-                        var isSubdir = reader.ValueTextEquals("subdir"u8);
-                        reader.Read();
-                        if (isSubdir && reader.TokenType == JsonTokenType.String)
-                        {
+                        case JsonTokenType.StartObject when depth == 0:
+                            started = true;
+                            break;
+                        case JsonTokenType.PropertyName when depth == 1:
+                            section = reader.GetString();
+                            break;
+                        case JsonTokenType.PropertyName when depth == 2 && section is "packages" or "packages.conda":
+                            key = bufferStart + reader.TokenStartIndex;
+                            break;
+                        case JsonTokenType.StartObject when depth == 2 && section is "packages" or "packages.conda":
+                            record = bufferStart + reader.TokenStartIndex;
+                            name = null;
+                            break;
+                        case JsonTokenType.PropertyName when depth == 3 && record >= 0:
+                            nameNext = reader.ValueTextEquals("name"u8);
+                            break;
+                        case JsonTokenType.String when depth == 3 && nameNext:
+                            name = NameOf(ref reader, groups);
+                            nameNext = false;
+                            break;
+                        case JsonTokenType.EndObject when depth == 2 && record >= 0:
+                            // A record without a name is the reader's to refuse, when its file is asked for by name: kept under "".
+                            var list = groups.TryGetValue(name ?? "", out var l) ? l : groups[name ?? ""] = [];
+                            list.Add((key, checked((int)(record - key)), checked((int)(bufferStart + reader.BytesConsumed - record))));
+                            record = -1;
+                            break;
+                        case JsonTokenType.PropertyName when depth == 2 && section == "info":
+                            subdirNext = reader.ValueTextEquals("subdir"u8);
+                            break;
+                        case JsonTokenType.String when depth == 2 && section == "info" && subdirNext:
                             infoSubdir = reader.GetString();
-                        }
-                        else
-                        {
-                            reader.Skip();
-                        }
+                            subdirNext = false;
+                            break;
+                        case JsonTokenType.PropertyName or JsonTokenType.StartObject or JsonTokenType.StartArray when depth <= 2 && record < 0:
+                            nameNext = subdirNext = false;
+                            break;
+                    }
+                    if (!started)
+                    {
+                        throw new RepodataException($"{path}: repodata must be a JSON object");
                     }
                 }
-                else
+                state = reader.CurrentState;
+                var consumed = (int)reader.BytesConsumed;
+                kept = kept + read - consumed;
+                Buffer.BlockCopy(buffer, consumed, buffer, 0, kept);
+                bufferStart += consumed;
+                if (final)
                 {
-                    reader.Skip();
+                    if (kept > 0 || !started || reader.CurrentDepth != 0)
+                    {
+                        throw new RepodataException($"{path} is not valid JSON: it ends inside a value (byte {bufferStart})");
+                    }
+                    break;
                 }
             }
         }
         catch (JsonException e)
         {
-            throw new RepodataException($"{path} is not valid JSON: {e.Message}", reader.BytesConsumed);
+            throw new RepodataException($"{path} is not valid JSON: {e.Message}", bufferStart);
         }
         catch (InvalidOperationException e)
         {
-            throw new RepodataException($"{path} is not valid repodata near byte {reader.TokenStartIndex}: {e.Message}", reader.TokenStartIndex);
+            throw new RepodataException($"{path} is not valid repodata near byte {bufferStart}: {e.Message}", bufferStart);
         }
         var byName = new Dictionary<string, (int, int)>(groups.Count, StringComparer.Ordinal);
         var total = groups.Sum(g => g.Value.Count);
@@ -186,17 +228,17 @@ public sealed unsafe class RepodataIndex : IDisposable
         var deltas = new int[total];
         var lengths = new int[total];
         var at = 0;
-        foreach (var (name, list) in groups.OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var (groupName, entries) in groups.OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            byName[name] = (at, list.Count);
-            foreach (var (k, d, n) in list)
+            byName[groupName] = (at, entries.Count);
+            foreach (var (k, d, n) in entries)
             {
                 (keys[at], deltas[at], lengths[at]) = (k, d, n);
                 at++;
             }
         }
         var parts = new Parts(byName, keys, deltas, lengths, infoSubdir);
-        Save(indexPath, parts, bytes.Length);
+        Save(indexPath, parts, length);
         return parts;
     }
 
@@ -289,7 +331,7 @@ public sealed unsafe class RepodataIndex : IDisposable
         }
     }
 
-    /// <summary>The records of one name, read through <paramref name="reader"/> (null entries: left out by its policy).</summary>
+    /// <summary>The records of one name, read through <paramref name="reader"/> from their byte ranges of the file.</summary>
     public IReadOnlyList<PackageRecord> Read(string name, RepodataReader reader, string channel, string subdir)
     {
         if (!_byName.TryGetValue(name, out var range))
@@ -297,20 +339,25 @@ public sealed unsafe class RepodataIndex : IDisposable
             return [];
         }
         var byStem = new Dictionary<string, PackageRecord>(StringComparer.Ordinal);
+        var buffer = new byte[4096];
         for (var i = range.First; i < range.First + range.Count; i++)
         {
-            var keyEnd = _keys[i] + _recordDeltas[i];
-            var keyReader = new Utf8JsonReader(Bytes(_keys[i], (int)(keyEnd - _keys[i])).TrimEnd(" \t\r\n:"u8));
+            var size = _recordDeltas[i] + _recordLengths[i];
+            if (buffer.Length < size)
+            {
+                buffer = new byte[size];
+            }
+            var slice = buffer.AsSpan(0, size);
+            if (RandomAccess.Read(_handle, slice, _keys[i]) != size)
+            {
+                throw new RepodataException($"{channel.TrimEnd('/')}/{subdir}/repodata.json changed while it was read");
+            }
+            var keyReader = new Utf8JsonReader(slice[.._recordDeltas[i]].TrimEnd(" \t\r\n:"u8));
             keyReader.Read();
-            var fileName = keyReader.GetString()!;
-            reader.AddRecord(byStem, Bytes(keyEnd, _recordLengths[i]), fileName, channel, subdir);
+            reader.AddRecord(byStem, slice[_recordDeltas[i]..], keyReader.GetString()!, channel, subdir);
         }
         return byStem.Values.ToList();
     }
 
-    public void Dispose()
-    {
-        _view.Dispose();
-        _file.Dispose();
-    }
+    public void Dispose() => _handle.Dispose();
 }

@@ -223,7 +223,8 @@ public class ShardedChannelTests : IDisposable
     {
         using var server = Serve(Fixtures.Channel("conda-forge-numpy-2024-02"));
         var source = await Loader().OpenAsync(server.Url, Subdirs, "c");
-        Assert.All(source.Subdirs, s => Assert.IsType<WholeSubdir>(s));
+        Assert.All(source.Subdirs, s => Assert.IsType<IndexedSubdir>(s)); // read by name through its index, never whole
+        await source.LoadAsync(["numpy"]);
         Assert.Contains("/linux-64/repodata_shards.msgpack.zst", server.Requests.Select(r => r.Path));
         Assert.Contains("/linux-64/repodata.json", server.Requests.Select(r => r.Path));
         Assert.NotEmpty(source.Named("numpy"));
@@ -250,5 +251,58 @@ public class ShardedChannelTests : IDisposable
         Assert.Contains("the shard index names", e.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_temp.Root, "cache", "shards")) && Directory.EnumerateFiles(Path.Combine(_temp.Root, "cache", "shards")).Any(),
             "a shard that failed its hash was cached");
+    }
+
+    [Fact]
+    public async Task Over_http_plain_repodata_is_kept_as_a_file_checked_by_its_hash_and_asked_for_with_its_etag()
+    {
+        var channel = Fixtures.Channel("conda-forge-numpy-2024-02");
+        var garble = false;
+        using var server = new LoopbackServer(async (_, ctx) =>
+        {
+            var path = Path.Combine(channel, ctx.Request.Url!.AbsolutePath.TrimStart('/'));
+            // This fixture is plain repodata.json: its .zst and shard index answer 404.
+            if (!File.Exists(path))
+            {
+                await LoopbackServer.Send(ctx, 404);
+                return;
+            }
+            if (ctx.Request.Headers["If-None-Match"] == "\"v1\"")
+            {
+                await LoopbackServer.Send(ctx, 304, etag: "\"v1\"");
+                return;
+            }
+            var body = File.ReadAllBytes(path);
+            await LoopbackServer.Send(ctx, 200, garble ? body[..(body.Length / 2)] : body, etag: "\"v1\"");
+        });
+        var json = LocalChannel.Load(channel, Subdirs, "c", server.Url);
+        var source = await Loader().OpenAsync(server.Url, Subdirs, "c");
+        await source.LoadAsync(["numpy"]);
+        Assert.Equal(Described(json.Records.Where(r => r.Name == "numpy")), Described(source.Named("numpy")));
+
+        server.Requests.Clear();
+        var again = await Loader().OpenAsync(server.Url, Subdirs, "c");
+        await again.LoadAsync(["numpy"]);
+        var conditional = server.Requests.Where(r => r.Path.EndsWith("/repodata.json", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, conditional.Count);
+        Assert.All(conditional, r => Assert.Equal("\"v1\"", r.IfNoneMatch));
+
+        // A cached copy changed on disk (same size): its hash no longer matches, so it is fetched again, unconditionally.
+        var cached = Directory.GetFiles(Path.Combine(_temp.Root, "cache"), "*.json").OrderByDescending(f => new FileInfo(f).Length).First();
+        var bytes = File.ReadAllBytes(cached);
+        bytes[bytes.Length / 2] ^= 0x20;
+        File.WriteAllBytes(cached, bytes);
+        server.Requests.Clear();
+        var refetched = await Loader().OpenAsync(server.Url, Subdirs, "c");
+        await refetched.LoadAsync(["numpy"]);
+        Assert.Equal(Described(json.Records.Where(r => r.Name == "numpy")), Described(refetched.Named("numpy")));
+        Assert.Contains(server.Requests, r => r.Path == "/linux-64/repodata.json" && r.IfNoneMatch is null);
+
+        // A body cut in half (as the server sends it) is retried and never cached.
+        Directory.Delete(Path.Combine(_temp.Root, "cache"), recursive: true);
+        garble = true;
+        var e = await Assert.ThrowsAsync<RepodataException>(() => Loader().OpenAsync(server.Url, Subdirs, "c"));
+        Assert.Contains("after 4 attempts", e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(Path.Combine(_temp.Root, "cache"), "*.json"));
     }
 }
