@@ -100,17 +100,7 @@ switch (what)
             Console.WriteLine("run `lock-scale` first to generate and lock the 200-layer tree");
             return 1;
         }
-        Directory.CreateDirectory(Path.Combine(scale, "workloads"));
-        Directory.CreateDirectory(Path.Combine(scale, "stacks"));
-        File.WriteAllText(Path.Combine(scale, "stacks", "Pulumi.scale-k8s.yaml"), "config:\n  beacon:cloud: kubernetes\n  beacon:registry: registry.example:5000/beacon\n  beacon:cluster: {kubeconfig: ~/.kube/config, context: scale}\n");
-        var kinds = new[] { "service", "job", "cronjob", "kernel" };
-        for (var i = 0; i < 1000; i++)
-        {
-            var kind = kinds[i % 4];
-            File.WriteAllText(Path.Combine(scale, "workloads", $"w-{i:D4}.yaml"),
-                $"name: w-{i:D4}\nkind: {kind}\ncommand: [python, -m, app{i}]\nrequires: [python, numpy]\ngroup: g-{i % 20:D2}\n" +
-                (kind == "cronjob" ? "schedule: \"0 6 * * *\"\n" : "") + (kind is "service" or "kernel" ? "ports: [8080]\n" : ""));
-        }
+        LockScale.WriteWorkloads(scale, 1000);
         Environment.SetEnvironmentVariable("PULUMI_STACK", "scale-k8s");
         var (smin, smedian, smax) = WholeProcess.Time(compiler, [], scale, runs: 5);
         Console.WriteLine($"compiler on 200 layers / 1000 workloads (kubernetes): median {smedian:F0} ms (min {smin:F0}, max {smax:F0}) over 5 runs");

@@ -10,6 +10,9 @@ public static class RealPath
     /// <summary>Linux gives up after 40 links in one lookup (ELOOP); so does this.</summary>
     private const int MaxLinks = 40;
 
+    /// <summary>Link targets of folders (null: not a link), read once per process.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> Folders = new(StringComparer.Ordinal);
+
     /// <returns>The resolved absolute path (components that do not exist are kept as written).</returns>
     /// <exception cref="IOException">More than 40 links, as a link loop gives.</exception>
     public static string Of(string path)
@@ -35,7 +38,9 @@ public static class RealPath
                 continue;
             }
             var candidate = "/" + string.Join('/', current.Append(part));
-            var target = new FileInfo(candidate).LinkTarget;
+            // A folder on the way is asked once per process (a thousand documents share layers/ and the root above
+            // it); the last component, the file itself, every time.
+            var target = pending.Count > 0 ? Folders.GetOrAdd(candidate, static c => new FileInfo(c).LinkTarget) : new FileInfo(candidate).LinkTarget;
             if (target is null)
             {
                 current.Add(part);

@@ -13,7 +13,8 @@ namespace Beacon.Layers.Locking;
 /// </summary>
 public sealed class LayerLock(ExplicitLock file)
 {
-    private Dictionary<string, PackageRecord[]>? _byName;
+    private Dictionary<string, List<LockedPackage>>? _byName;
+    private readonly Dictionary<string, PackageRecord[]> _records = new(StringComparer.Ordinal);
 
     public ExplicitLock File { get; } = file;
 
@@ -37,14 +38,34 @@ public sealed class LayerLock(ExplicitLock file)
     public IReadOnlyList<LockedPackage> Packages => File.Packages;
 
     /// <summary>
-    /// The locked records of one package name (usually one), as solver records for MatchSpec checks. Built once per
-    /// lock: routing asks it for every workload requirement in every layer.
+    /// The locked records of one package name (usually one), as solver records for MatchSpec checks. The packages are
+    /// grouped by name once per lock, and records are made only for the names asked: routing asks for every workload
+    /// requirement in every layer, the gate for a layer's own dependencies.
     /// </summary>
     public IReadOnlyList<PackageRecord> Named(string name)
     {
-        _byName ??= File.Packages.GroupBy(p => p.Name, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(p => p.ToRecord()).ToArray(), StringComparer.Ordinal);
-        return _byName.TryGetValue(name, out var records) ? records : [];
+        lock (_records)
+        {
+            if (_records.TryGetValue(name, out var known))
+            {
+                return known;
+            }
+            if (_byName is null)
+            {
+                _byName = new Dictionary<string, List<LockedPackage>>(StringComparer.Ordinal);
+                foreach (var p in File.Packages)
+                {
+                    if (!_byName.TryGetValue(p.Name, out var list))
+                    {
+                        _byName[p.Name] = list = [];
+                    }
+                    list.Add(p);
+                }
+            }
+            var records = _byName.TryGetValue(name, out var packages) ? packages.Select(p => p.ToRecord()).ToArray() : [];
+            _records[name] = records;
+            return records;
+        }
     }
 
     /// <summary>Virtual packages the records depend on, e.g. "__cuda", "__glibc >=2.17,<3.0.a0": the target must have them.</summary>

@@ -86,4 +86,44 @@ public class RouterTests
         Assert.Equal("snowflake", result.Layer);
         Assert.Equal(["core", "notebook", "r-analytics"], result.CloserRejected.Select(c => c.Layer));
     }
+
+    /// <summary>
+    /// The router decides on booleans and words its reasons only when asked: over every package the example's locks
+    /// hold (alone, at its locked version, above it, and paired with pandas), every hardware, stack and stage, the
+    /// layer chosen is exactly the first candidate the worded rules accept. One router serves every route, so the
+    /// per-spec memory is exercised with repeated specs too.
+    /// </summary>
+    [Fact]
+    public void The_chosen_layer_is_the_first_candidate_the_worded_rules_accept()
+    {
+        var workspace = Example.Value;
+        var router = Router.FromDisk(workspace);
+        var locks = LockStore.ReadAll(workspace).Values.Select(s => s.Lock).OfType<LayerLock>().ToList();
+        var requirements = locks.SelectMany(l => l.Packages).Select(p => (p.Name, p.Version.Text)).Distinct()
+            .SelectMany(p => new[] { new[] { p.Name }, [$"{p.Name} {p.Text}"], [$"{p.Name} >{p.Text}"], [p.Name, "pandas"] })
+            .Select(specs => specs.Select(MatchSpec.Parse).ToList())
+            .ToList();
+        StackDocument?[] stacks = [null, .. workspace.Stacks];
+        Stage?[] stages = [null, Stage.Experimental, Stage.Production];
+        var routes = 0;
+        var placed = 0;
+        foreach (var requires in requirements)
+        {
+            foreach (var hardware in new[] { "cpu", "gpu" })
+            {
+                foreach (var stack in stacks)
+                {
+                    foreach (var stage in stages)
+                    {
+                        var result = router.Route(requires, hardware, stack, null, stage);
+                        Assert.Equal(result.Candidates.FirstOrDefault(c => c.Accepted)?.Layer, result.Layer);
+                        routes++;
+                        placed += result.Layer is null ? 0 : 1;
+                    }
+                }
+            }
+        }
+        // Both outcomes are well represented: the comparison is not between two nulls.
+        Assert.True(placed > routes / 4 && placed < routes, $"{placed} of {routes} routes placed");
+    }
 }
