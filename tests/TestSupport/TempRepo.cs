@@ -20,6 +20,18 @@ internal sealed class TempRepo : IDisposable
         File.WriteAllText(path, content);
     }
 
+    /// <summary>Runs git in the folder as a fixed test author, with no user or system configuration; fails the test on an error.</summary>
+    public void Git(params string[] args)
+    {
+        var r = ProcessRunner.Run("git", args, Root, new Dictionary<string, string?>
+        {
+            ["GIT_AUTHOR_NAME"] = "Test", ["GIT_AUTHOR_EMAIL"] = "test@example.com",
+            ["GIT_COMMITTER_NAME"] = "Test", ["GIT_COMMITTER_EMAIL"] = "test@example.com",
+            ["GIT_CONFIG_GLOBAL"] = "/dev/null", ["GIT_CONFIG_NOSYSTEM"] = "1",
+        });
+        Xunit.Assert.True(r.ExitCode == 0, $"git {string.Join(' ', args)}: {r.Stderr}");
+    }
+
     public void WriteBytes(string relative, byte[] content)
     {
         var path = Path_(relative);

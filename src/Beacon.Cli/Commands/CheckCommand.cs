@@ -49,7 +49,8 @@ internal static class CheckCommand
                 }
                 else
                 {
-                    run.Err.WriteLine($"check failed: {gate.Diagnostics.Count} problem{(gate.Diagnostics.Count == 1 ? "" : "s")}");
+                    var errors = gate.Diagnostics.Count(d => d.Severity == Layers.Diagnostics.Severity.Error);
+                    run.Err.WriteLine($"check failed: {errors} problem{(errors == 1 ? "" : "s")}");
                 }
             }
             return gate.Passed ? ExitCodes.Success : ExitCodes.CheckFailed;

@@ -6,6 +6,8 @@ using Beacon.Layers.Documents;
 using Beacon.Layers.Gate;
 using Beacon.Layers.Loading;
 using Beacon.Layers.Locking;
+using Beacon.Layers.Diagnostics;
+using Beacon.Layers.Policy;
 using Beacon.Layers.Rendering;
 
 namespace Beacon.Images.Diff;
@@ -32,12 +34,18 @@ public sealed record ChangeSummary(string BaseRef, IReadOnlyList<LayerDiff> Laye
     /// <summary>beacon.yaml's top-level keys that differ (channel mirrors, hardware, developer limits).</summary>
     public IReadOnlyList<string> RepositorySettings { get; init; } = [];
 
+    /// <summary>New policy findings and new exceptions; null when the policy was not judged (no channel records).</summary>
+    public PolicyChanges? Policy { get; init; }
+
     /// <summary>
     /// Both revisions are planned from their locks as they are (the base passed the gate when it merged; the head's
     /// gate is <c>beacon check</c>'s job, not this comparison's), without commit labels: they depend on history, not
     /// on the change.
     /// </summary>
-    public static ChangeSummary Compute(string baseRef, Workspace? baseWorkspace, Workspace head, StackProgram program)
+    /// <param name="recordOf">The channel's record of a locked package, to judge the policy (licences are the channel's
+    /// metadata); null: the policy is not part of this summary.</param>
+    public static ChangeSummary Compute(string baseRef, Workspace? baseWorkspace, Workspace head, StackProgram program,
+        Func<Conda.Locks.LockedPackage, Conda.Records.PackageRecord?>? recordOf = null, DateOnly? today = null)
     {
         var baseLocks = baseWorkspace is null ? new Dictionary<string, StoredLock>() : LockStore.ReadAll(baseWorkspace);
         var headLocks = LockStore.ReadAll(head);
@@ -72,7 +80,11 @@ public sealed record ChangeSummary(string BaseRef, IReadOnlyList<LayerDiff> Laye
         var repositorySettings = SettingChanges.Compare(
             baseWorkspace is null ? null : SettingChanges.ReadOrNull(baseWorkspace.FullPath(RepositorySources.SettingsFile)),
             SettingChanges.ReadOrNull(head.FullPath(RepositorySources.SettingsFile)), RepositorySources.SettingsFile);
-        return new ChangeSummary(baseRef, layers, stacks) { RepositorySettings = repositorySettings };
+        return new ChangeSummary(baseRef, layers, stacks)
+        {
+            RepositorySettings = repositorySettings,
+            Policy = recordOf is null ? null : PolicyChanges.Compare(baseWorkspace, baseLocks, head, headLocks, recordOf, today ?? LockGate.Today),
+        };
     }
 
     /// <summary>The stacks a deployment of this change would touch (in the head; a removed stack is nobody's to preview).</summary>
@@ -135,6 +147,32 @@ public sealed record ChangeSummary(string BaseRef, IReadOnlyList<LayerDiff> Laye
         {
             sb.Append("`beacon.yaml` changes ").Append(string.Join(", ", RepositorySettings.Select(Code)))
                 .Append(" (deployments change only where a stack below says so).\n\n");
+        }
+        if (Policy is { Any: true } policy)
+        {
+            sb.Append("### Policy\n\n");
+            if (policy.NewFindings.Count > 0)
+            {
+                sb.Append("New findings (`beacon check` fails on each until it is fixed or excepted in `policy.yaml`):\n\n");
+                foreach (var f in policy.NewFindings)
+                {
+                    sb.Append("- `").Append(f.Layer).Append("`: ").Append(Markdown(f.Record.Name)).Append(' ').Append(Markdown(f.Record.Version.Text))
+                        .Append(" — ").Append(DiagnosticCodes.Id(f.Diagnostic.Code)).Append(' ').Append(Markdown(f.Advisory?.Id ?? f.Rule)).Append('\n');
+                }
+                sb.Append('\n');
+            }
+            if (policy.NewExceptions.Count > 0)
+            {
+                sb.Append("New exceptions (accepted findings):\n\n");
+                foreach (var e in policy.NewExceptions)
+                {
+                    sb.Append("- ").Append(CodeUpTo(e.Rule, 100)).Append(" on ").Append(CodeUpTo(e.PackageText, 100))
+                        .Append(e.Layers.Count == 0 ? " in every layer" : " in " + string.Join(", ", e.Layers.Select(l => $"`{l}`")))
+                        .Append(", owner ").Append(CodeUpTo(e.Owner, 100)).Append(", until ").Append(e.Expires.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))
+                        .Append(": ").Append(Markdown(e.Reason)).Append('\n');
+                }
+                sb.Append('\n');
+            }
         }
         sb.Append("### Stacks\n\n");
         sb.Append("| stack | change | images | workloads | node pools |\n|---|---|---|---|---|\n");
@@ -216,6 +254,23 @@ public sealed record ChangeSummary(string BaseRef, IReadOnlyList<LayerDiff> Laye
     /// </summary>
     private static string Code(string key) => CodeUpTo(key, 80);
 
+    /// <summary>A user's text in Markdown prose: no markup, no HTML, no line breaks, at most 200 characters.</summary>
+    private static string Markdown(string text)
+    {
+        var plain = new string(text.Select(c => char.IsControl(c) ? ' ' : c).ToArray());
+        plain = plain.Length > 200 ? plain[..200] + "…" : plain;
+        var sb = new StringBuilder();
+        foreach (var c in plain)
+        {
+            if (c is '\\' or '`' or '*' or '_' or '[' or ']' or '<' or '>' or '|' or '#' or '!' or '~' or '&')
+            {
+                sb.Append('\\');
+            }
+            sb.Append(c);
+        }
+        return sb.ToString();
+    }
+
     private static string CodeUpTo(string key, int longest)
     {
         var text = new string(key.Select(c => c is '`' or '|' || char.IsControl(c) ? '?' : c).ToArray());
@@ -261,12 +316,30 @@ public sealed record ChangeSummary(string BaseRef, IReadOnlyList<LayerDiff> Laye
             s.Workloads.Select(w => new ChangeJson(w.Workload, w.Kind.ToString().ToLowerInvariant(), w.Before, w.After)).ToList(),
             s.NodePools.Select(p => new ChangeJson(p.Pool, p.Kind.ToString().ToLowerInvariant(), p.Before, p.After)).ToList(),
             s.Problems, s.Settings, s.ProgramChanged, s.Affected)).ToList(),
-        RepositorySettings, AffectedStacks), ChangeSummaryJsonContext.Styled.ChangeSummaryJson);
+        RepositorySettings, AffectedStacks)
+    {
+        Policy = Policy is null ? null : new PolicyChangesJson(
+            Policy.NewFindings.Select(f => new PolicyFindingJson(f.Layer, f.Record.Name, f.Record.Version.Text, f.Record.Build, f.Advisory?.Id ?? f.Rule,
+                DiagnosticCodes.Id(f.Diagnostic.Code), f.Diagnostic.Message)).ToList(),
+            Policy.NewExceptions.Select(e => new PolicyExceptionJson(e.Rule, e.PackageText, e.Layers, e.Owner, e.Reason,
+                e.Expires.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))).ToList()),
+    }, ChangeSummaryJsonContext.Styled.ChangeSummaryJson);
 }
 
 /// <summary>The summary as <c>beacon diff --json</c> prints it.</summary>
 public sealed record ChangeSummaryJson(string Base, IReadOnlyList<LayerDiffJson> Layers, IReadOnlyList<StackDiffJson> Stacks,
-    IReadOnlyList<string> RepositorySettings, IReadOnlyList<string> AffectedStacks);
+    IReadOnlyList<string> RepositorySettings, IReadOnlyList<string> AffectedStacks)
+{
+    /// <summary>New policy findings and exceptions; absent when the policy was not judged.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public PolicyChangesJson? Policy { get; init; }
+}
+
+public sealed record PolicyChangesJson(IReadOnlyList<PolicyFindingJson> NewFindings, IReadOnlyList<PolicyExceptionJson> NewExceptions);
+
+public sealed record PolicyFindingJson(string Layer, string Package, string Version, string Build, string Rule, string Code, string Message);
+
+public sealed record PolicyExceptionJson(string Rule, string Package, IReadOnlyList<string> Layers, string Owner, string Reason, string Expires);
 
 public sealed record LayerDiffJson(string Layer, string Change, string? ForkedFrom, IReadOnlyList<PackageChangeJson> Packages, IReadOnlyList<string> PipAdded, IReadOnlyList<string> PipRemoved)
 {

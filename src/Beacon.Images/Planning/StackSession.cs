@@ -106,7 +106,7 @@ public static class StackSessions
         {
             return new StackOpening(null, [Diagnostic.Error(new SourceLocation("beacon.yaml"), DiagnosticCode.ChannelUnavailable, e.Message)], StackFailure.InvalidInput);
         }
-        var gate = await LockGate.RunAsync(workspace, channels, options?.GateCache, cancellationToken);
+        var gate = await LockGate.RunAsync(workspace, channels, options?.GateCache, cancellationToken: cancellationToken);
         return gate.Passed ? Plan(gate, stack, options) : new StackOpening(null, gate.Diagnostics, StackFailure.CheckFailed);
     }
 

@@ -3,7 +3,8 @@ namespace Beacon.Layers.Diagnostics;
 /// <summary>
 /// Stable diagnostic codes. The number is the public contract (BEA0xxx): never renumber, only add.
 /// Ranges: 00xx files and YAML, 01xx layers and the tree, 02xx workloads, 03xx stacks and settings,
-/// 04xx locks and the gate, 05xx images and rendering, 06xx the command line and the services a command needs.
+/// 04xx locks and the gate, 05xx images and rendering, 06xx the command line and the services a command needs,
+/// 07xx the organisation's policy (policy.yaml, advisories).
 /// </summary>
 public enum DiagnosticCode
 {
@@ -107,4 +108,14 @@ public enum DiagnosticCode
     StageDisagrees = 624,
     LayerLacksJupyter = 625,
     KernelOfAnotherRepository = 626,
+
+    InvalidPolicy = 700,
+    InvalidAdvisory = 701,
+    PolicyLicenceDenied = 702,
+    PolicyLicenceNotAllowed = 703,
+    PolicyPackageDenied = 704,
+    PolicyAdvisory = 705,
+    PolicyExceptionExpired = 706,
+    /// <summary>A warning: an exception in policy.yaml excuses nothing any lock holds.</summary>
+    PolicyExceptionUnused = 707,
 }

@@ -100,5 +100,13 @@ public static class DiagnosticCodes
         [DiagnosticCode.StageDisagrees] = "A layer's stage and its registry's <layer>:<stage> tags disagree: a publish that did not reach the layer file, or a stage set by hand.",
         [DiagnosticCode.LayerLacksJupyter] = "A layer's lock has no ipykernel (a kernel runs python3 -m ipykernel_launcher) or no jupyter_server (a workspace runs a Jupyter Server); add it to the layer.",
         [DiagnosticCode.KernelOfAnotherRepository] = "A kernelspec of that name belongs to another repository (or is not Beacon's); Beacon neither overwrites nor removes it.",
+        [DiagnosticCode.InvalidPolicy] = "`policy.yaml` holds a value Beacon cannot use (a licence pattern, an advisory name, an exception's rule or date).",
+        [DiagnosticCode.InvalidAdvisory] = "A file under `advisories/` is not OSV JSON.",
+        [DiagnosticCode.PolicyLicenceDenied] = "A package's licence (the channel's metadata) is one `policy.yaml` denies.",
+        [DiagnosticCode.PolicyLicenceNotAllowed] = "A package's licence is not among those `policy.yaml` allows, or the channel gives none.",
+        [DiagnosticCode.PolicyPackageDenied] = "A lock holds a package version `policy.yaml` denies.",
+        [DiagnosticCode.PolicyAdvisory] = "A lock holds a package version an advisory under `advisories/` affects.",
+        [DiagnosticCode.PolicyExceptionExpired] = "An exception in `policy.yaml` is past its expiry date, so its finding counts again.",
+        [DiagnosticCode.PolicyExceptionUnused] = "An exception in `policy.yaml` excuses nothing any lock holds (a warning); delete it.",
     };
 }

@@ -11,8 +11,8 @@ namespace Beacon.Layers.Gate;
 /// Remembers that the gate passed on exactly these contents, so the Pulumi compiler, <c>plan</c> and <c>synth</c>
 /// (which Pulumi runs again and again with nothing changed) do not verify the world on every call. The key is a
 /// sha256 over this Beacon build, every file of the repository the gate reads (layers/, workloads/, stacks/,
-/// developers/, beacon.yaml, .github/CODEOWNERS: names and bytes) and each channel's content id (its repodata's or
-/// shard index's sha256) — never a time stamp. Only passing results are kept (a failure is worth its diagnostics
+/// developers/, advisories/, beacon.yaml, policy.yaml, .github/CODEOWNERS: names and bytes), each channel's content id
+/// (its repodata's or shard index's sha256) and the day (policy exceptions expire) — never a file's time stamp. Only passing results are kept (a failure is worth its diagnostics
 /// every time); a repository with anything but regular files of bounded size where the gate reads is not cached.
 /// <c>beacon check</c>, the pull-request gate, never uses it: a cache folder is not a place to take trust from.
 /// </summary>
@@ -21,8 +21,8 @@ public sealed class GateCache(string directory)
     /// <summary>A file larger than this makes the repository uncacheable (the gate refuses such locks anyway).</summary>
     private const long MaxFileBytes = 64L << 20;
 
-    private static readonly string[] Folders = ["layers", "workloads", "stacks", "developers"];
-    private static readonly string[] Files = ["beacon.yaml", ".github/CODEOWNERS"];
+    private static readonly string[] Folders = ["layers", "workloads", "stacks", "developers", RepositorySources.Advisories];
+    private static readonly string[] Files = ["beacon.yaml", ".github/CODEOWNERS", RepositorySources.Policy];
 
     public string Directory { get; } = directory;
 
@@ -30,7 +30,7 @@ public sealed class GateCache(string directory)
     public static GateCache InCacheDirectory(string cacheDirectory) => new(Path.Combine(cacheDirectory, "gate"));
 
     /// <summary>The key of this workspace over these channels, or null when it cannot be cached.</summary>
-    public static string? Key(Workspace workspace, ChannelIndex channels)
+    public static string? Key(Workspace workspace, ChannelIndex channels, DateOnly today)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string text) => hash.AppendData(Encoding.UTF8.GetBytes(text + "\n"));
@@ -63,6 +63,8 @@ public sealed class GateCache(string directory)
         {
             Add("channel " + channel.Name + " " + channel.ContentId);
         }
+        // A policy exception holds until a date: the same files pass today and may fail tomorrow.
+        Add("day " + today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 

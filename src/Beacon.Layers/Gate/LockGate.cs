@@ -28,16 +28,18 @@ public static class LockGate
     /// Reads every lock once and checks the workspace against them and the channels; with a <paramref name="cache"/>,
     /// a pass on exactly these contents is remembered and reused (<see cref="GateCache"/>).
     /// </summary>
+    /// <param name="today">The day policy exceptions are judged on; null: today (UTC).</param>
     public static async Task<GateResult> RunAsync(Workspace workspace, ChannelIndex channels, GateCache? cache = null,
-        CancellationToken cancellationToken = default)
+        DateOnly? today = null, CancellationToken cancellationToken = default)
     {
-        var key = cache is null ? null : GateCache.Key(workspace, channels);
+        var day = today ?? Today;
+        var key = cache is null ? null : GateCache.Key(workspace, channels, day);
         var locks = LockStore.ReadAll(workspace);
         if (key is not null && cache!.Passed(key))
         {
             return new GateResult(workspace, locks, []);
         }
-        var result = new GateResult(workspace, locks, await CheckAsync(workspace, locks, channels, cancellationToken));
+        var result = new GateResult(workspace, locks, await CheckAsync(workspace, locks, channels, day, cancellationToken));
         if (key is not null && result.Passed)
         {
             cache!.RecordPass(key);
@@ -50,14 +52,17 @@ public static class LockGate
     /// (for a sharded channel, only their shards).
     /// </summary>
     public static async Task<IReadOnlyList<Diagnostic>> CheckAsync(Workspace workspace, IReadOnlyDictionary<string, StoredLock> stored, ChannelIndex channels,
-        CancellationToken cancellationToken = default)
+        DateOnly? today = null, CancellationToken cancellationToken = default)
     {
         await channels.LoadLocksAsync(stored.Values.SelectMany(s => s.Lock?.Packages ?? []), cancellationToken);
-        return Check(workspace, stored, channels);
+        return Check(workspace, stored, channels, today);
     }
 
+    /// <summary>The day the gate judges policy exceptions on, when the caller names none: today in UTC.</summary>
+    public static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
+
     /// <summary>The gate over locks the caller has already read (so a pipeline reads each lock file once), their names loaded (<see cref="CheckAsync"/>).</summary>
-    public static IReadOnlyList<Diagnostic> Check(Workspace workspace, IReadOnlyDictionary<string, StoredLock> stored, ChannelIndex channels)
+    public static IReadOnlyList<Diagnostic> Check(Workspace workspace, IReadOnlyDictionary<string, StoredLock> stored, ChannelIndex channels, DateOnly? today = null)
     {
         var bag = new DiagnosticBag();
         var tree = workspace.Tree;
@@ -89,6 +94,8 @@ public static class LockGate
                 untrusted.Add(layer.Name);
             }
         }
+        Policy.PolicyCheck.Run(workspace, stored, channels,
+            tree.TopologicalOrder.Select(l => l.Name).Where(n => !untrusted.Contains(n)).ToHashSet(StringComparer.Ordinal), today ?? Today, bag);
         ReportLeftOut(workspace, channels, bag);
         CheckOrphans(workspace, bag);
         Ownership.CodeOwners.Check(workspace, bag);

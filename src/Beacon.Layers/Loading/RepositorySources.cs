@@ -13,7 +13,9 @@ public static class RepositorySources
     public const string Workloads = "workloads";
     public const string Developers = "developers";
     public const string Stacks = "stacks";
+    public const string Policy = "policy.yaml";
+    public const string Advisories = "advisories";
 
     /// <summary>Every file and folder the loader reads, repository-relative.</summary>
-    public static IReadOnlyList<string> All { get; } = [SettingsFile, Layers, Workloads, Developers, Stacks];
+    public static IReadOnlyList<string> All { get; } = [SettingsFile, Layers, Workloads, Developers, Stacks, Policy, Advisories];
 }

@@ -17,6 +17,10 @@ public sealed record Workspace
     public required IReadOnlyList<StackDocument> Stacks { get; init; }
     /// <summary>developers/*.yaml: each developer's standard workspace.</summary>
     public IReadOnlyList<DeveloperDocument> Developers { get; init; } = [];
+    /// <summary>policy.yaml, when the repository has one.</summary>
+    public Policy.PolicyDocument? Policy { get; init; }
+    /// <summary>The advisories under advisories/ (OSV JSON), in file order.</summary>
+    public IReadOnlyList<Policy.Advisory> Advisories { get; init; } = [];
 
     /// <summary>Hardware profiles known anywhere: defaults, then beacon.yaml, then each stack's additions.</summary>
     public IReadOnlyDictionary<string, HardwareProfile> HardwareFor(StackDocument? stack)

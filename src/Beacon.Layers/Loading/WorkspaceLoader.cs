@@ -76,6 +76,20 @@ public static class WorkspaceLoader
             }
         }
 
+        Policy.PolicyDocument? policy = null;
+        if (File.Exists(Path.Combine(root, RepositorySources.Policy)) && Parse(root, RepositorySources.Policy, bag) is { } policyNode)
+        {
+            policy = PolicyReader.Read(RepositorySources.Policy, policyNode, bag);
+        }
+        var advisories = new List<Policy.Advisory>();
+        foreach (var file in Files(root, RepositorySources.Advisories, ".json"))
+        {
+            if (SourceText.Read(root, Path.Combine(root, file), file, bag, Policy.Osv.MaxFileBytes, "advisories") is { } text)
+            {
+                advisories.AddRange(Policy.Osv.Read(file, text, bag));
+            }
+        }
+
         var tree = TreeValidator.Validate(layers, bag);
         ReferenceValidator.Validate(layers, workloads, stacks, settings, bag, developers);
 
@@ -89,6 +103,8 @@ public static class WorkspaceLoader
                 Workloads = workloads.OrderBy(w => w.Name, StringComparer.Ordinal).ToList(),
                 Stacks = stacks.OrderBy(s => s.Name, StringComparer.Ordinal).ToList(),
                 Developers = developers.OrderBy(d => d.Name, StringComparer.Ordinal).ToList(),
+                Policy = policy,
+                Advisories = advisories,
             };
         return new LoadResult(bag.HasErrors ? null : workspace, bag.Sorted());
     }
@@ -100,7 +116,9 @@ public static class WorkspaceLoader
     }
 
     /// <summary>Repository-relative paths of the YAML files directly in <paramref name="folder"/>, in ordinal order.</summary>
-    private static IEnumerable<string> YamlFiles(string root, string folder)
+    private static IEnumerable<string> YamlFiles(string root, string folder) => Files(root, folder, ".yaml", ".yml");
+
+    private static IEnumerable<string> Files(string root, string folder, params string[] extensions)
     {
         var dir = Path.Combine(root, folder);
         if (!Directory.Exists(dir))
@@ -108,7 +126,7 @@ public static class WorkspaceLoader
             return [];
         }
         return Directory.EnumerateFiles(dir)
-            .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal))
+            .Where(f => extensions.Any(e => f.EndsWith(e, StringComparison.Ordinal)))
             .Select(f => folder + "/" + Path.GetFileName(f))
             .Order(StringComparer.Ordinal)
             .ToList();

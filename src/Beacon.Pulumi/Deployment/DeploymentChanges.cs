@@ -13,18 +13,21 @@ namespace Beacon.Pulumi.Deployment;
 /// </summary>
 public static class DeploymentChanges
 {
-    public static ChangeSummary Compute(string baseRef, Workspace? baseWorkspace, Workspace head) =>
-        ChangeSummary.Compute(baseRef, baseWorkspace, head, session => Synthesizer.Synthesize(session).Program);
+    /// <param name="recordOf">The channel's record of a locked package, to judge the policy in the summary; null: not judged.</param>
+    public static ChangeSummary Compute(string baseRef, Workspace? baseWorkspace, Workspace head,
+        Func<Conda.Locks.LockedPackage, Conda.Records.PackageRecord?>? recordOf = null) =>
+        ChangeSummary.Compute(baseRef, baseWorkspace, head, session => Synthesizer.Synthesize(session).Program, recordOf);
 
     /// <summary>
     /// The summary against <paramref name="baseRef"/> of the repository's git history (a <see cref="GitSnapshot"/>).
     /// A base that does not load is compared as an empty repository; <paramref name="baseProblems"/> says so.
     /// </summary>
-    public static ChangeSummary Against(Workspace head, string baseRef, out int baseProblems)
+    public static ChangeSummary Against(Workspace head, string baseRef, out int baseProblems,
+        Func<Conda.Locks.LockedPackage, Conda.Records.PackageRecord?>? recordOf = null)
     {
         using var snapshot = GitSnapshot.At(head.Root, baseRef);
         var loaded = WorkspaceLoader.Load(snapshot.Root);
         baseProblems = loaded.Success ? 0 : loaded.Diagnostics.Count;
-        return Compute(baseRef, loaded.Success ? loaded.Workspace : null, head);
+        return Compute(baseRef, loaded.Success ? loaded.Workspace : null, head, recordOf);
     }
 }

@@ -11,16 +11,7 @@ public sealed class StacksCommandTests : IDisposable
 {
     private readonly TempRepo _repo = new("beacon-stacks-");
 
-    private void Git(params string[] args)
-    {
-        var r = ProcessRunner.Run("git", args, _repo.Root, new Dictionary<string, string?>
-        {
-            ["GIT_AUTHOR_NAME"] = "Test", ["GIT_AUTHOR_EMAIL"] = "test@example.com",
-            ["GIT_COMMITTER_NAME"] = "Test", ["GIT_COMMITTER_EMAIL"] = "test@example.com",
-            ["GIT_CONFIG_GLOBAL"] = "/dev/null", ["GIT_CONFIG_NOSYSTEM"] = "1",
-        });
-        Assert.True(r.ExitCode == 0, $"git {string.Join(' ', args)}: {r.Stderr}");
-    }
+    private void Git(params string[] args) => _repo.Git(args);
 
     private (string[] Matrix, string[] Comment) Both()
     {

@@ -13,6 +13,7 @@ namespace Beacon.Images.Tests.Diff;
 public sealed class ChangeSummaryTests : IDisposable
 {
     private readonly TempRepo _repo = new("beacon-diff-");
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>
     /// These tests compare plans only; the deployment program (Pulumi's, which this assembly does not know) is
@@ -20,16 +21,7 @@ public sealed class ChangeSummaryTests : IDisposable
     /// </summary>
     private static string NoProgram(StackSession session) => string.Empty;
 
-    private void Git(params string[] args)
-    {
-        var r = ProcessRunner.Run("git", args, _repo.Root, new Dictionary<string, string?>
-        {
-            ["GIT_AUTHOR_NAME"] = "Test", ["GIT_AUTHOR_EMAIL"] = "test@example.com",
-            ["GIT_COMMITTER_NAME"] = "Test", ["GIT_COMMITTER_EMAIL"] = "test@example.com",
-            ["GIT_CONFIG_GLOBAL"] = "/dev/null", ["GIT_CONFIG_NOSYSTEM"] = "1",
-        });
-        Assert.True(r.ExitCode == 0, $"git {string.Join(' ', args)}: {r.Stderr}");
-    }
+    private void Git(params string[] args) => _repo.Git(args);
 
     private async Task LockAll()
     {
@@ -129,4 +121,45 @@ public sealed class ChangeSummaryTests : IDisposable
     }
 
     public void Dispose() => _repo.Dispose();
+
+    /// <summary>
+    /// The policy in the summary: the base has a policy with one exception; the pull request adds real advisories
+    /// (requests and idna, tests/fixtures/osv), denies GPL-2.0 licences and excepts idna. The summary names only what is
+    /// new: the findings that count in the head and did not in the base, and the exception it adds.
+    /// </summary>
+    [Fact]
+    public async Task Pull_request_summary_lists_new_policy_findings_and_new_exceptions()
+    {
+        const string exceptionR = "exceptions:\n  - rule: license\n    package: r-base\n    owner: \"@acme/r\"\n    reason: R is GPL; approved by legal\n    expires: 2027-06-30\n";
+        using var before = new TempRepo("beacon-diff-base-");
+        before.CopyExample();
+        before.Write("policy.yaml", "licenses:\n  deny: [AGPL-*]\n" + exceptionR);
+        _repo.CopyExample();
+        _repo.Write("policy.yaml", "licenses:\n  deny: [AGPL-*, \"GPL-2.0*\"]\n" + exceptionR +
+            "  - rule: GHSA-jjg7-2v4v-x38h\n    package: idna 3.6\n    owner: \"@acme/security\"\n    reason: \"domain names are | checked <before> `idna`\"\n    expires: 2027-01-31\n");
+        foreach (var id in new[] { "GHSA-9wx4-h78v-vm56", "GHSA-jjg7-2v4v-x38h" })
+        {
+            _repo.Write($"advisories/{id}.json", File.ReadAllText(RepoPaths.RepoFile("tests", "fixtures", "osv", id + ".json")));
+        }
+        var baseWorkspace = WorkspaceLoader.Load(before.Root).Workspace!;
+        var head = WorkspaceLoader.Load(_repo.Root).Workspace!;
+        var channels = await ChannelIndex.LoadAsync(head, new ChannelLoader(null));
+        await channels.LoadLocksAsync(LockStore.ReadAll(head).Values.SelectMany(s => s.Lock?.Packages ?? []));
+        var summary = ChangeSummary.Compute("main", baseWorkspace, head, NoProgram, p => channels.Find(p.Url, p.Name), new DateOnly(2026, 12, 5));
+        Assert.NotNull(summary.Policy);
+        // r-base is GPL-2.0-or-later but excepted in both; xz's "LGPL-2.1 and GPL-2.0" is new; requests is new; idna is excepted.
+        Assert.Equal(["core xz-5.2.6-h166bdaf_0 license", "core requests-2.31.0-pyhd8ed1ab_0 GHSA-9wx4-h78v-vm56", "core-arm xz-5.2.6-h166bdaf_0 license"],
+            summary.Policy!.NewFindings.Select(f => f.Key));
+        Assert.Equal(["GHSA-jjg7-2v4v-x38h"], summary.Policy.NewExceptions.Select(e => e.Rule));
+        var markdown = summary.ToMarkdown();
+        var section = markdown[markdown.IndexOf("### Policy", StringComparison.Ordinal)..markdown.IndexOf("### Stacks", StringComparison.Ordinal)];
+        using var json = System.Text.Json.JsonDocument.Parse(summary.ToJson());
+        var policy = json.RootElement.GetProperty("policy");
+        Snapshot.Match(section + "---\n" + System.Text.Json.JsonSerializer.Serialize(policy, Indented) + "\n", "policy-summary");
+
+        // The same repository against itself: nothing new.
+        var same = ChangeSummary.Compute("main", head, head, NoProgram, p => channels.Find(p.Url, p.Name), new DateOnly(2026, 12, 5));
+        Assert.False(same.Policy!.Any);
+        Assert.DoesNotContain("### Policy", same.ToMarkdown(), StringComparison.Ordinal);
+    }
 }

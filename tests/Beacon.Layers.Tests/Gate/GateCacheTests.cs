@@ -82,23 +82,30 @@ public sealed class GateCacheTests : IDisposable
     [Fact]
     public void Every_file_the_gate_reads_is_in_the_key_and_a_fifo_makes_it_uncacheable()
     {
-        string? Key()
+        string Key(int day = 5) => Assert.IsType<string>(KeyOrNull(day));
+        string? KeyOrNull(int day = 5)
         {
-            var workspace = WorkspaceLoader.Load(_repo.Root).Workspace!;
-            return GateCache.Key(workspace, ChannelIndex.LoadAsync(workspace, new ChannelLoader(null)).GetAwaiter().GetResult());
+            var loaded = WorkspaceLoader.Load(_repo.Root);
+            Assert.True(loaded.Success, string.Join("\n", loaded.Diagnostics));
+            return GateCache.Key(loaded.Workspace!, ChannelIndex.LoadAsync(loaded.Workspace!, new ChannelLoader(null)).GetAwaiter().GetResult(), new DateOnly(2026, 12, day));
         }
         var first = Key();
-        Assert.NotNull(first);
         Assert.Equal(first, Key());
-        var keys = new HashSet<string> { first! };
+        var keys = new HashSet<string> { first };
         foreach (var file in new[] { "workloads/risk-batch.yaml", "stacks/Pulumi.acme-local.yaml", "beacon.yaml", "layers/core.lock" })
         {
             File.AppendAllText(_repo.Path_(file), "# edited\n");
-            Assert.True(keys.Add(Key()!), $"editing {file} kept the key");
+            Assert.True(keys.Add(Key()), $"editing {file} kept the key");
         }
-        File.WriteAllText(_repo.Path_("layers/extra.txt"), "");
-        Assert.True(keys.Add(Key()!), "a new file kept the key");
+        File.WriteAllText(_repo.Path_("layers/extra.txt"), "notes\n");
+        Assert.True(keys.Add(Key()), "a new file kept the key");
+        // The policy and its advisories, and the day (a policy exception expires).
+        _repo.Write("policy.yaml", "licenses:\n  deny: [AGPL-*]\n");
+        Assert.True(keys.Add(Key()), "a policy kept the key");
+        _repo.Write("advisories/GHSA-jjg7-2v4v-x38h.json", File.ReadAllText(RepoPaths.RepoFile("tests", "fixtures", "osv", "GHSA-jjg7-2v4v-x38h.json")));
+        Assert.True(keys.Add(Key()), "an advisory kept the key");
+        Assert.True(keys.Add(Key(day: 6)), "another day kept the key");
         _repo.MakeFifo("layers/snowflake.lock");
-        Assert.Null(Key());
+        Assert.Null(KeyOrNull());
     }
 }
