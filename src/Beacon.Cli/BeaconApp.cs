@@ -86,6 +86,8 @@ public static class BeaconApp
             ExplainCommand.Create(console),
             SolveCommand.Create(console),
             IndexCommand.Create(console),
+            AttestCommand.Create(console),
+            AttestCommand.CreateVerify(console),
         };
         return root;
     }
