@@ -123,13 +123,24 @@ public sealed record MatchSpec
         }
         sb.Append(Name);
         var brackets = new List<string>();
-        if (Version is not null || Build is not null)
+        var versionText = Version?.ToString() ?? "*";
+        if (Build is not null && versionText.Length > 0 && versionText[^1] is '<' or '>' or '=' or '!' or '~')
         {
-            sb.Append(' ').Append(Version?.ToString() ?? "*");
+            // "1.0! build" would read back as the version "1.0!build" (a space after an operator is not a separator):
+            // such a pair is written in brackets, where it cannot run together.
+            AddBracket(brackets, "version", versionText);
+            AddBracket(brackets, "build", Build.Pattern);
         }
-        if (Build is not null)
+        else
         {
-            sb.Append(' ').Append(Build.Pattern);
+            if (Version is not null || Build is not null)
+            {
+                sb.Append(' ').Append(versionText);
+            }
+            if (Build is not null)
+            {
+                sb.Append(' ').Append(Build.Pattern);
+            }
         }
         if (Channel is null && Subdir is not null)
         {

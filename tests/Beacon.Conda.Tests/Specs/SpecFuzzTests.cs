@@ -66,6 +66,23 @@ public class SpecFuzzTests(ITestOutputHelper output)
         }, output, Fuzz.Show);
     }
 
+    /// <summary>
+    /// Found by CI's longer fuzz run (seed 4ikVDIX7qUM2): a version ending in an operator character followed by a build
+    /// ("8.11.*!  0.11.*") printed as "8.11.*! 0.11.*", which reads back as one version. Such a pair is printed in brackets.
+    /// </summary>
+    [Theory]
+    [InlineData("python_abi 8.11.*!  0.11.*", "python_abi[version=\"8.11.*!\", build=\"0.11.*\"]")]
+    [InlineData("python_abi 8.11.*!!!  0.11.* ", "python_abi[version=\"8.11.*!!!\", build=\"0.11.*\"]")]
+    [InlineData("python 3.11.* 0_cpython", "python 3.11.* 0_cpython")]
+    public void A_version_ending_in_an_operator_keeps_its_build_apart(string text, string canonical)
+    {
+        var parsed = MatchSpec.Parse(text);
+        Assert.Equal(canonical, parsed.ToString());
+        var again = MatchSpec.Parse(parsed.ToString());
+        Assert.Equal(parsed.Version?.ToString(), again.Version?.ToString());
+        Assert.Equal(parsed.Build?.Pattern, again.Build?.Pattern);
+    }
+
     [Fact]
     public void VersionSpec_and_Version_never_throw()
     {
