@@ -63,8 +63,12 @@ public sealed class GateCache(string directory)
         {
             Add("channel " + channel.Name + " " + channel.ContentId);
         }
-        // A policy exception holds until a date: the same files pass today and may fail tomorrow.
-        Add("day " + today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        // A policy exception holds until a date: with exceptions, the same files pass today and may fail tomorrow.
+        // Without any, the day changes nothing, and a pass stays reusable across days.
+        if (workspace.Policy is { Exceptions.Count: > 0 })
+        {
+            Add("day " + today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 

@@ -102,6 +102,9 @@ public sealed class GateCacheTests : IDisposable
         // The policy and its advisories, and the day (a policy exception expires).
         _repo.Write("policy.yaml", "licenses:\n  deny: [AGPL-*]\n");
         Assert.True(keys.Add(Key()), "a policy kept the key");
+        Assert.Equal(Key(), Key(day: 6)); // no exception: the day cannot change the verdict
+        _repo.Write("policy.yaml", "licenses:\n  deny: [AGPL-*]\nexceptions:\n  - rule: license\n    package: r-base\n    owner: \"@acme/r\"\n    reason: R\n    expires: 2027-01-01\n");
+        Assert.True(keys.Add(Key()), "an exception kept the key");
         _repo.Write("advisories/GHSA-jjg7-2v4v-x38h.json", File.ReadAllText(RepoPaths.RepoFile("tests", "fixtures", "osv", "GHSA-jjg7-2v4v-x38h.json")));
         Assert.True(keys.Add(Key()), "an advisory kept the key");
         Assert.True(keys.Add(Key(day: 6)), "another day kept the key");
