@@ -88,6 +88,7 @@ public static class BeaconApp
             IndexCommand.Create(console),
             AttestCommand.Create(console),
             AttestCommand.CreateVerify(console),
+            VerifyCommand.Create(console),
         };
         return root;
     }

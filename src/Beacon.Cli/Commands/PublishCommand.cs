@@ -1,5 +1,11 @@
 using System.CommandLine;
 using Beacon.Cli.Hosting;
+using Beacon.Conda.Net;
+using Beacon.Conda.Packages;
+using Beacon.Docker.Verifying;
+using Beacon.Evidence.Verification;
+using Beacon.Layers.Locking;
+using Beacon.Oci.Building;
 using Beacon.Docker.Engine;
 using Beacon.Docker.Publishing;
 using Beacon.Docker.Testing;
@@ -46,7 +52,11 @@ internal static class PublishCommand
             using var client = DockerClient.Connect(run.Console.Environment);
             await client.PingAsync(token);
             using var access = new EngineAccess(run.Console, client);
-            var result = await new Publisher(client, new TestEvidence(session.Workspace.FullPath(TestEvidence.DefaultPath)), access.Locator, access.Registry, access.Auths)
+            using var http = BeaconHttp.Create();
+            var channels = await ChannelIndex.LoadAsync(session.Workspace, ChannelAccess.Loader(run.Console, http, offline: false), cancellationToken: token);
+            using var cache = new PackageCache(PackageCache.DefaultDirectory(run.Console.Environment), http);
+            var verifier = new LocatedImageVerifier(client, access.Registry, new ImageVerifier(new LayerPackages(session.Workspace, channels, cache)), cache);
+            var result = await new Publisher(client, new TestEvidence(session.Workspace.FullPath(TestEvidence.DefaultPath)), access.Locator, access.Registry, verifier, access.Auths)
                 .PublishAsync(session, layer, stage, token);
             return result.Outcome switch
             {
@@ -55,6 +65,10 @@ internal static class PublishCommand
                 PublishOutcome.Refused => run.Fail(DiagnosticCode.PublishRefused, "refused: " + result.Message, ExitCodes.CheckFailed),
                 _ => run.Fail(DiagnosticCode.RegistryRefused, result.Message, ExitCodes.CheckFailed),
             };
+        }
+        catch (LockChannelException e)
+        {
+            return run.Fail(DiagnosticCode.ChannelUnavailable, e.Message);
         }
         catch (Exception e) when (EngineAccess.Fail(run, e) is { } failed)
         {

@@ -149,6 +149,15 @@ public sealed class DockerClient : IDisposable
         using var response = await SendAsync(HttpMethod.Post, $"images/{source}/tag" + Query(("repo", repository), ("tag", tag)), null, null, cancellationToken);
     }
 
+    /// <summary>Writes the image as the engine exports it (<c>docker save</c>: a tar of its layers, config and manifest.json) to <paramref name="path"/>.</summary>
+    public async Task SaveImageAsync(string reference, string path, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"images/{reference}/get", null, null, cancellationToken);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        await body.CopyToAsync(file, cancellationToken);
+    }
+
     public async Task RemoveImageAsync(string reference, CancellationToken cancellationToken = default)
     {
         using var response = await SendAsync(HttpMethod.Delete, $"images/{reference}" + Query(("force", "1")), null, null, cancellationToken);

@@ -1,6 +1,8 @@
 using Beacon.Conda;
 using Beacon.Docker.Engine;
 using Beacon.Docker.Testing;
+using Beacon.Docker.Verifying;
+using Beacon.Evidence.Verification;
 using Beacon.Images.Planning;
 using Beacon.Layers.Documents;
 using Beacon.Layers.Editing;
@@ -22,14 +24,15 @@ public enum PublishOutcome
 public sealed record PublishResult(PublishOutcome Outcome, string Message, string? ImageId = null, string? Digest = null);
 
 /// <summary>
-/// Promotes a layer: only the exact image (by id) that passed the layer's tests, first in the registry
+/// Promotes a layer: only the exact image (by id) that passed the layer's tests and is proven to be its locks
+/// (<see cref="LocatedImageVerifier"/>: every file of every package, nothing else under the prefix), first in the registry
 /// (<c>&lt;layer&gt;:&lt;stage&gt;</c>), then in the layer file (<c>stage:</c>, to commit in a pull request). With
 /// the docker builder the engine tags and pushes the image; with the oci builder the registry already holds it, and
 /// the stage tag is put on the tested manifest by its digest (nothing is uploaded). A failed push leaves the file as
 /// it was; nothing reports success that did not happen.
 /// </summary>
 public sealed class Publisher(DockerClient client, TestEvidence evidence, PlannedImageLocator locator, RegistryClient registry,
-    Func<string, RegistryAuth?>? credentials = null)
+    LocatedImageVerifier verifier, Func<string, RegistryAuth?>? credentials = null)
 {
     public async Task<PublishResult> PublishAsync(StackSession session, string layer, Stage stage, CancellationToken cancellationToken = default)
     {
@@ -62,6 +65,10 @@ public sealed class Publisher(DockerClient client, TestEvidence evidence, Planne
         {
             return new PublishResult(PublishOutcome.Refused, refusal, inspect.Id);
         }
+        if (await Unproven(image, located, cancellationToken) is { } unproven)
+        {
+            return new PublishResult(PublishOutcome.Refused, unproven, inspect.Id);
+        }
         var repository = image.Reference.Name;
         // A stage tag is one of the tags registries are told may move (Images.Naming.RegistryTags).
         var tag = stage.ToText();
@@ -87,5 +94,27 @@ public sealed class Publisher(DockerClient client, TestEvidence evidence, Planne
         return new PublishResult(PublishOutcome.Published,
             $"published {layer}: {session.Workspace.Tree[layer].File} now says 'stage: {tag}' (commit it in a pull request); {repository}:{tag} → {digest}",
             inspect.Id, digest);
+    }
+
+    /// <summary>Why the image may not be published as its locks, or null when it is proven to be them.</summary>
+    private async Task<string?> Unproven(PlannedImage image, LocatedImage located, CancellationToken ct)
+    {
+        ImageVerification proof;
+        try
+        {
+            proof = await verifier.VerifyAsync(image, located, ct);
+        }
+        catch (Exception e) when (e is Conda.Packages.PackageFetchException or Conda.Packages.PackageArchiveException or Conda.Packages.PackageInstallException
+            or ImageLayerException or InvalidDataException or RegistryException)
+        {
+            return $"the image of '{image.Layer}' cannot be verified against its locks: {e.Message}";
+        }
+        if (proof.Proven)
+        {
+            return null;
+        }
+        var shown = proof.Proof.Findings.Take(5).Select(f => "\n  " + f);
+        var more = proof.Proof.Findings.Count > 5 ? $"\n  … and {proof.Proof.Findings.Count - 5} more" : "";
+        return $"{proof.Summary}{string.Concat(shown)}{more}";
     }
 }

@@ -108,6 +108,8 @@ public enum DiagnosticCode
     StageDisagrees = 624,
     LayerLacksJupyter = 625,
     KernelOfAnotherRepository = 626,
+    /// <summary>An image's environment is not the union of its chain's locks (beacon verify, publish).</summary>
+    ImageNotItsLocks = 627,
 
     InvalidPolicy = 700,
     InvalidAdvisory = 701,

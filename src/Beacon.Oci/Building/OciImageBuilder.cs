@@ -42,11 +42,8 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
         {
             throw new ArgumentException($"stack '{session.Stack.Name}' is planned for the {session.Plan.Builder.ToText()} builder: open it with StackOptions.Builder = oci", nameof(session));
         }
-        var workspace = session.Workspace;
-        var tree = workspace.Tree;
-        var locations = tree.TopologicalOrder.SelectMany(l => tree.EffectiveChannels(l.Name)).Distinct(StringComparer.Ordinal)
-            .Select(name => ChannelResolver.Resolve(name, workspace.Settings, workspace.Root))
-            .ToDictionary(c => c.Url, c => c.Location, StringComparer.Ordinal);
+        var tree = session.Workspace.Tree;
+        var packages = new LayerPackages(session.Workspace, channels, cache);
         var wanted = only is null || only.Count == 0
             ? session.Plan.Images.Select(i => i.Layer).ToHashSet(StringComparer.Ordinal)
             : only.SelectMany(l => tree.Ancestors(l).Select(a => a.Name).Append(l)).ToHashSet(StringComparer.Ordinal);
@@ -126,19 +123,8 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
                 (baseRepository, baseManifest, baseConfig) = (parent.Image, parent.Manifest, parent.Config);
             }
 
-            var parentUrls = image.Parent is null ? [] : session.Locks[image.Parent].Lock!.Packages.Select(p => p.Url).ToHashSet(StringComparer.Ordinal);
-            var own = stored.Lock!.Packages.Where(p => !parentUrls.Contains(p.Url)).ToList();
-            await channels.LoadLocksAsync(own, ct);
-            var records = own
-                .Select(p => channels.Find(p.Url, p.Name) ?? throw new InvalidOperationException($"{p.Url} is not in its channel (the gate checks this)")).ToList();
-            var python = stored.Lock.Packages.FirstOrDefault(p => p.Name == "python")?.Version.Text.Split('.') is { Length: >= 2 } v ? $"{v[0]}.{v[1]}" : null;
-            var extracted = new List<(PackageRecord, string)>();
-            foreach (var record in records)
-            {
-                progress?.Invoke($"  fetching {record.FileName}");
-                var archive = await cache.FetchAsync(record, locations.GetValueOrDefault(record.Channel) ?? record.Channel, ct);
-                extracted.Add((record, cache.Extract(archive, record.FileName)));
-            }
+            var own = LayerPackages.Own(stored.Lock!, image.Parent is null ? null : session.Locks[image.Parent].Lock);
+            var extracted = await packages.FetchAsync(own, progress, ct);
             // The stage and the layer file live in this process's scratch space: a build killed with -9 leaves them to
             // the next build's sweep (ScratchFolder), never to /tmp for good.
             var work = cache.Scratch.NewFolder("layer");
@@ -149,8 +135,7 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
             var pushes = new List<BlobPush>();
             try
             {
-                var requested = layer.Dependencies.GroupBy(d => d.Spec.Name).ToDictionary(g => g.Key, g => g.First().Text, StringComparer.Ordinal);
-                report = PackageInstaller.Install(new InstallRequest(stage, prefix, python, requested, state.Files, state.History, image.Layer), extracted);
+                report = PackageInstaller.Install(packages.Request(image.Layer, stored.Lock!, stage, state), extracted);
                 var blob = LayerArchive.Create(stage, Path.Combine(work, "layer.tar.gz"));
                 Directory.Delete(stage, recursive: true); // the layer file holds it now: the disk is freed before the push
                 var labels = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -167,7 +152,7 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
                     labels["org.opencontainers.image.base.digest"] = baseDigest!;
                 }
                 config = ImageConfig.Derive(baseConfig, blob.DiffId, prefix, labels,
-                    $"beacon build --builder oci: {records.Count} conda package(s) into {prefix} (layer {image.Layer})");
+                    $"beacon build --builder oci: {extracted.Count} conda package(s) into {prefix} (layer {image.Layer})");
                 manifestOut = new ImageManifest(Descriptor.Of(MediaTypes.OciConfig, config), [.. baseManifest.Layers, blob.Descriptor],
                     new Dictionary<string, string>());
                 foreach (var d in baseManifest.Layers)

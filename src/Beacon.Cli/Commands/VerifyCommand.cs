@@ -1,0 +1,135 @@
+using System.CommandLine;
+using Beacon.Cli.Hosting;
+using Beacon.Conda.Net;
+using Beacon.Conda.Packages;
+using Beacon.Docker.Engine;
+using Beacon.Evidence.Attestations;
+using Beacon.Evidence.Signing;
+using Beacon.Evidence.Verification;
+using Beacon.Layers.Diagnostics;
+using Beacon.Layers.Locking;
+using Beacon.Oci.Building;
+using Beacon.Oci.References;
+using Beacon.Oci.Registry;
+
+namespace Beacon.Cli.Commands;
+
+/// <summary>
+/// <c>beacon verify &lt;image&gt; --layer L</c>: proves the image's environment is exactly its layer's and ancestors'
+/// locks, read from the image's layers in its registry (or, with --engine, as the local engine saves it); with --key,
+/// its signed attestation is checked too. Exit 0 when proven, 1 with every finding otherwise.
+/// </summary>
+internal static class VerifyCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var image = new Argument<string>("image") { Description = "The image: host/repository[:tag][@sha256:digest] in its registry, or any reference the engine knows with --engine." };
+        var layer = Options.Text("--layer", "The layer the image is built from: its lock and its ancestors' locks are what the image must hold.", "layer");
+        layer.Required = true;
+        var engine = Options.Flag("--engine", "Read the image from the local Docker engine (docker save) instead of its registry.");
+        var key = Options.Text("--key", "Also check the image's signed attestation against this public key (PEM).", "file");
+        var repo = Options.Repo();
+        var command = new Command("verify",
+            "Prove an image is its locks: every file of every locked package present with its sha256 and size, each conda-meta record as locked, nothing else under the prefix. Exit 1 naming each difference.")
+        {
+            image, layer, engine, key, repo,
+        };
+        command.SetAction(async (parse, token) =>
+        {
+            var run = new CommandRun(console, "verify", json: false);
+            if (Repository.Load(run, parse.GetValue(repo), out var exit) is not { } workspace)
+            {
+                return exit;
+            }
+            var layerName = parse.GetValue(layer)!;
+            if (!workspace.Tree.Contains(layerName))
+            {
+                return run.Fail(DiagnosticCode.UnknownLayerArgument, $"--layer: no layer '{layerName}' in this repository");
+            }
+            var text = parse.GetValue(image)!;
+            var fromEngine = parse.GetValue(engine);
+            if (fromEngine && parse.GetValue(key) is not null)
+            {
+                return run.Fail(DiagnosticCode.InvalidCommandLine, "--key checks the attestation in the image's registry; it cannot be used with --engine");
+            }
+            RemoteImage? remote = null;
+            if (!fromEngine)
+            {
+                try
+                {
+                    remote = RemoteImage.Parse(text);
+                }
+                catch (FormatException e)
+                {
+                    return run.Fail(DiagnosticCode.InvalidImageReference, e.Message);
+                }
+            }
+            using var http = BeaconHttp.Create();
+            try
+            {
+                using var publicKey = parse.GetValue(key) is { } keyFile ? SigningKey.PublicKeyFromFile(console.FullPath(keyFile)) : null;
+                var channels = await ChannelIndex.LoadAsync(workspace, ChannelAccess.Loader(console, http, offline: false), cancellationToken: token);
+                using var cache = new PackageCache(PackageCache.DefaultDirectory(console.Environment), http);
+                var verifier = new ImageVerifier(new LayerPackages(workspace, channels, cache));
+                var registry = new RegistryClient(http, RegistryCredentials.FromEnvironment(console.Environment));
+                ImageVerification proof;
+                if (remote is not null)
+                {
+                    var platform = Images.Planning.Platforms.Oci(workspace.Tree.PlatformOf(layerName));
+                    proof = await verifier.VerifyAsync(registry, remote, platform, layerName, run.Progress, token);
+                }
+                else
+                {
+                    using var client = DockerClient.Connect(console.Environment);
+                    var folder = cache.Scratch.NewFolder("saved");
+                    try
+                    {
+                        var layers = await SavedImage.LayersAsync(client, text, folder, token);
+                        proof = await verifier.VerifyAsync(layerName, text, null, layers, run.Progress, token);
+                    }
+                    finally
+                    {
+                        Directory.Delete(folder, recursive: true);
+                    }
+                }
+                foreach (var finding in proof.Proof.Findings)
+                {
+                    run.Err.WriteLine($"  {finding}");
+                }
+                if (!proof.Proven)
+                {
+                    return run.Fail(DiagnosticCode.ImageNotItsLocks, proof.Summary, ExitCodes.CheckFailed);
+                }
+                run.Out.WriteLine(proof.Summary);
+                if (publicKey is not null)
+                {
+                    var check = await AttestationStore.CheckAsync(registry, remote! with { Tag = null, Digest = proof.Digest }, publicKey, token);
+                    (check.Verified ? run.Out : run.Err).WriteLine(check.Message);
+                    return check.Verified ? ExitCodes.Success : ExitCodes.CheckFailed;
+                }
+                return ExitCodes.Success;
+            }
+            catch (SigningKeyException e)
+            {
+                return run.Fail(DiagnosticCode.InvalidCommandLine, e.Message);
+            }
+            catch (LockChannelException e)
+            {
+                return run.Fail(DiagnosticCode.ChannelUnavailable, e.Message);
+            }
+            catch (Exception e) when (e is PackageFetchException or PackageArchiveException or PackageInstallException)
+            {
+                return run.Fail(DiagnosticCode.PackageRefused, e.Message, ExitCodes.CheckFailed);
+            }
+            catch (Exception e) when (e is ImageLayerException or InvalidDataException)
+            {
+                return run.Fail(DiagnosticCode.ImageNotItsLocks, $"{text}: {e.Message}", ExitCodes.CheckFailed);
+            }
+            catch (Exception e) when (EngineAccess.Fail(run, e) is { } failed)
+            {
+                return failed;
+            }
+        });
+        return command;
+    }
+}

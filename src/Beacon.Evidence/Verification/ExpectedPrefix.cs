@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using Beacon.Conda.Packages;
+using Beacon.Conda.Records;
+using Beacon.Layers.Locking;
+using Beacon.Oci.Building;
+
+namespace Beacon.Evidence.Verification;
+
+/// <summary>One package the locks put in the environment, and the prefix-relative paths it installs.</summary>
+public sealed record ExpectedPackage(PackageRecord Record, string Layer, IReadOnlyList<string> Files);
+
+/// <summary>
+/// The environment a layer's image must hold, re-derived rather than recorded: the packages of the layer's lock and
+/// its ancestors' locks (root first), each found in its channel and checked against the channel's sha256 before it is
+/// read, installed into a scratch folder by the same deterministic installer the oci builder uses
+/// (<see cref="PackageInstaller"/>). Every file's expected sha256 and size then follows from the package's own
+/// <c>info/paths.json</c> and the prefix: a file without a placeholder has the package's bytes, one with a placeholder
+/// has them with the prefix written in (text: replaced; binary: replaced and NUL-padded), an entry point is the
+/// script conda writes. Nothing is taken from the image's own conda-meta records; they are what is checked.
+/// </summary>
+public sealed class ExpectedPrefix
+{
+    public required string Prefix { get; init; }
+
+    /// <summary>The layers of the chain, root first.</summary>
+    public required IReadOnlyList<string> Chain { get; init; }
+
+    public required IReadOnlyList<ExpectedPackage> Packages { get; init; }
+
+    /// <summary>Every path a package installs → what it must be and whose it is (the last package to write it, as conda links).</summary>
+    public required IReadOnlyDictionary<string, (PrefixEntry Entry, ExpectedPackage Package)> Files { get; init; }
+
+    public static async Task<ExpectedPrefix> DeriveAsync(LayerPackages packages, string layer, Action<string>? progress, CancellationToken ct)
+    {
+        var workspace = packages.Workspace;
+        var chain = workspace.Tree.Ancestors(layer).Select(a => a.Name).Reverse().Append(layer).ToList();
+        var locks = new List<LayerLock>();
+        foreach (var name in chain)
+        {
+            var stored = LockStore.Read(workspace, name);
+            locks.Add(stored?.Lock ?? throw new PackageFetchException($"layer '{name}' has no readable lock ({LockStore.RelativePath(name)}): run 'beacon lock'"));
+        }
+        var prefix = workspace.Tree.PrefixOf(layer);
+        var scratch = packages.Cache.Scratch.NewFolder("verify");
+        try
+        {
+            var state = EnvironmentState.Empty;
+            var expected = new List<ExpectedPackage>();
+            for (var i = 0; i < chain.Count; i++)
+            {
+                var own = LayerPackages.Own(locks[i], i == 0 ? null : locks[i - 1]);
+                var extracted = await packages.FetchAsync(own, progress, ct);
+                var report = PackageInstaller.Install(packages.Request(chain[i], locks[i], scratch, state), extracted);
+                expected.AddRange(report.Packages.Select(p => new ExpectedPackage(p.Record, chain[i], p.Files)));
+                state = state.With(report.Packages.SelectMany(p => p.Files.Select(f => (f, p.Record.DistString))), report.History);
+            }
+            var root = Path.Combine(scratch, prefix.TrimStart('/'));
+            var files = new Dictionary<string, (PrefixEntry, ExpectedPackage)>(StringComparer.Ordinal);
+            foreach (var package in expected)
+            {
+                foreach (var file in package.Files)
+                {
+                    files[file] = (Describe(Path.Combine(root, file)), package);
+                }
+            }
+            return new ExpectedPrefix { Prefix = prefix, Chain = chain, Packages = expected, Files = files };
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    private static PrefixEntry Describe(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is { } target)
+        {
+            return PrefixEntry.OfLink(target);
+        }
+        using var stream = new FileStream(path, System.IO.FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return PrefixEntry.OfFile(Convert.ToHexStringLower(SHA256.HashData(stream)), info.Length);
+    }
+}

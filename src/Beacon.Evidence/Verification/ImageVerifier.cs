@@ -1,0 +1,63 @@
+using Beacon.Oci.Building;
+using Beacon.Oci.Images;
+using Beacon.Oci.References;
+using Beacon.Oci.Registry;
+
+namespace Beacon.Evidence.Verification;
+
+/// <summary>What <c>beacon verify</c> found for one image: the proof, and the image's digest when it came from a registry.</summary>
+public sealed record ImageVerification(string Layer, string Image, string? Digest, ExpectedPrefix Expected, PrefixProofResult Proof)
+{
+    public bool Proven => Proof.Proven;
+
+    /// <summary>One line for a terminal or a refusal: what was proven, or how many findings (the first few named).</summary>
+    public string Summary => Proven
+        ? $"verified {Image}: {Proof.Packages} packages, {Proof.Files} files under {Expected.Prefix} are exactly the locks of {string.Join(" → ", Expected.Chain)}"
+        : $"{Image} is not the locks of {string.Join(" → ", Expected.Chain)}: {Proof.Findings.Count} finding(s)";
+}
+
+/// <summary>
+/// <c>beacon verify</c>: reads an image's layers — from its registry by digest, or as files the engine saved — and
+/// proves its environment is its layer's locks (<see cref="PrefixProof"/>). The layers are downloaded to the package
+/// cache's scratch space (verified against their digests as they arrive) and read as streams; nothing about the image
+/// is taken from its labels or config.
+/// </summary>
+public sealed class ImageVerifier(LayerPackages packages)
+{
+    /// <summary>Proves the image the layer files make up (bottom first), as saved from an engine or downloaded.</summary>
+    public async Task<ImageVerification> VerifyAsync(string layer, string image, string? digest, IReadOnlyList<string> layerFiles,
+        Action<string>? progress = null, CancellationToken ct = default)
+    {
+        var expected = await ExpectedPrefix.DeriveAsync(packages, layer, progress, ct);
+        var prefix = ImagePrefix.Read(layerFiles, expected.Prefix);
+        return new ImageVerification(layer, image, digest, expected, PrefixProof.Check(expected, prefix));
+    }
+
+    /// <summary>Downloads the image's layers from its registry and proves it.</summary>
+    public async Task<ImageVerification> VerifyAsync(RegistryClient registry, RemoteImage image, string platform, string layer,
+        Action<string>? progress = null, CancellationToken ct = default)
+    {
+        var (json, _, digest) = await registry.GetManifestAsync(image, platform, ct);
+        var manifest = ImageManifest.Parse(json);
+        var folder = packages.Cache.Scratch.NewFolder("image");
+        try
+        {
+            var files = new List<string>();
+            foreach (var d in manifest.Layers)
+            {
+                progress?.Invoke($"  reading layer {d.Digest} ({d.Size} bytes)");
+                var file = Path.Combine(folder, d.Digest.Replace(':', '-'));
+                if (!File.Exists(file))
+                {
+                    await registry.DownloadBlobAsync(image, d.Digest, d.Size, file, ct);
+                }
+                files.Add(file);
+            }
+            return await VerifyAsync(layer, image.ToString(), digest, files, progress, ct);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
