@@ -17,6 +17,8 @@ using Beacon.Layers.Loading;
 //                                   native Pulumi compiler over plain JSON and over shards, and check over HTTP (cold/warm)
 //   oci-build                       the OCI builder on a three-layer subtree (warm cache, fresh repositories, bytes per
 //                                   layer, rebuild) and the Dockerfile builder with the stand-in; needs scripts/services.sh
+//   evidence [GiB]                  verify, sbom (both formats), attest and sbom --attach as whole processes on the test
+//                                   channel's 3-layer tree and on one layer of GiB (default 1) of synthetic files
 //   oci-large [GiB]                 a 5 GiB layer (one 2.5 GiB file) through `beacon build` with the oci builder: wall
 //                                   time and peak RSS of the process, then docker pull/run check the files; services.sh
 var what = args.Length > 0 ? args[0] : "validate";
@@ -26,6 +28,8 @@ switch (what)
         return await OciBuildBenchmark.RunAsync();
     case "channel-scale":
         return await ChannelScale.RunAsync(args);
+    case "evidence":
+        return await EvidenceBenchmark.RunAsync(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1);
     case "oci-large":
         return await OciLargeBenchmark.RunAsync(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2.5);
     case "validate":

@@ -89,6 +89,7 @@ public static class BeaconApp
             AttestCommand.Create(console),
             AttestCommand.CreateVerify(console),
             VerifyCommand.Create(console),
+            SbomCommand.Create(console),
         };
         return root;
     }

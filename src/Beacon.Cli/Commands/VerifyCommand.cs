@@ -68,68 +68,82 @@ internal static class VerifyCommand
             try
             {
                 using var publicKey = parse.GetValue(key) is { } keyFile ? SigningKey.PublicKeyFromFile(console.FullPath(keyFile)) : null;
-                var channels = await ChannelIndex.LoadAsync(workspace, ChannelAccess.Loader(console, http, offline: false), cancellationToken: token);
-                using var cache = new PackageCache(PackageCache.DefaultDirectory(console.Environment), http);
-                var verifier = new ImageVerifier(new LayerPackages(workspace, channels, cache));
                 var registry = new RegistryClient(http, RegistryCredentials.FromEnvironment(console.Environment));
-                ImageVerification proof;
-                if (remote is not null)
-                {
-                    var platform = Images.Planning.Platforms.Oci(workspace.Tree.PlatformOf(layerName));
-                    proof = await verifier.VerifyAsync(registry, remote, platform, layerName, run.Progress, token);
-                }
-                else
-                {
-                    using var client = DockerClient.Connect(console.Environment);
-                    var folder = cache.Scratch.NewFolder("saved");
-                    try
-                    {
-                        var layers = await SavedImage.LayersAsync(client, text, folder, token);
-                        proof = await verifier.VerifyAsync(layerName, text, null, layers, run.Progress, token);
-                    }
-                    finally
-                    {
-                        Directory.Delete(folder, recursive: true);
-                    }
-                }
-                foreach (var finding in proof.Proof.Findings)
-                {
-                    run.Err.WriteLine($"  {finding}");
-                }
+                var proof = await ProveAsync(run, workspace, layerName, remote, text, http, registry, token);
                 if (!proof.Proven)
                 {
                     return run.Fail(DiagnosticCode.ImageNotItsLocks, proof.Summary, ExitCodes.CheckFailed);
                 }
                 run.Out.WriteLine(proof.Summary);
-                if (publicKey is not null)
+                if (publicKey is null)
                 {
-                    var check = await AttestationStore.CheckAsync(registry, remote! with { Tag = null, Digest = proof.Digest }, publicKey, token);
-                    (check.Verified ? run.Out : run.Err).WriteLine(check.Message);
-                    return check.Verified ? ExitCodes.Success : ExitCodes.CheckFailed;
+                    return ExitCodes.Success;
                 }
-                return ExitCodes.Success;
+                var pinned = remote! with { Tag = null, Digest = proof.Digest };
+                var anyFailed = false;
+                foreach (var kind in new[] { AttestationStore.Provenance, AttestationStore.Sbom })
+                {
+                    // The provenance must be there; SBOMs are checked when they were attached.
+                    if (kind == AttestationStore.Sbom && !await registry.ManifestExistsAsync(pinned with { Digest = null, Tag = AttestationStore.TagFor(proof.Digest!, kind) }, token))
+                    {
+                        continue;
+                    }
+                    var check = await AttestationStore.CheckAsync(registry, pinned, publicKey, kind, token);
+                    (check.Verified ? run.Out : run.Err).WriteLine(check.Message);
+                    anyFailed |= !check.Verified;
+                }
+                return anyFailed ? ExitCodes.CheckFailed : ExitCodes.Success;
             }
-            catch (SigningKeyException e)
-            {
-                return run.Fail(DiagnosticCode.InvalidCommandLine, e.Message);
-            }
-            catch (LockChannelException e)
-            {
-                return run.Fail(DiagnosticCode.ChannelUnavailable, e.Message);
-            }
-            catch (Exception e) when (e is PackageFetchException or PackageArchiveException or PackageInstallException)
-            {
-                return run.Fail(DiagnosticCode.PackageRefused, e.Message, ExitCodes.CheckFailed);
-            }
-            catch (Exception e) when (e is ImageLayerException or InvalidDataException)
-            {
-                return run.Fail(DiagnosticCode.ImageNotItsLocks, $"{text}: {e.Message}", ExitCodes.CheckFailed);
-            }
-            catch (Exception e) when (EngineAccess.Fail(run, e) is { } failed)
+            catch (Exception e) when (Failure(run, text, e) is { } failed)
             {
                 return failed;
             }
         });
         return command;
     }
+
+    /// <summary>
+    /// The proof of an image (from its registry, or from the engine when <paramref name="remote"/> is null), its
+    /// findings written to stderr. Throws what the caller maps to diagnostics (<see cref="Failure"/>).
+    /// </summary>
+    public static async Task<ImageVerification> ProveAsync(CommandRun run, Layers.Loading.Workspace workspace, string layer, RemoteImage? remote, string text,
+        HttpClient http, RegistryClient registry, CancellationToken token)
+    {
+        var channels = await ChannelIndex.LoadAsync(workspace, ChannelAccess.Loader(run.Console, http, offline: false), cancellationToken: token);
+        using var cache = new PackageCache(PackageCache.DefaultDirectory(run.Console.Environment), http);
+        var verifier = new ImageVerifier(new LayerPackages(workspace, channels, cache));
+        ImageVerification proof;
+        if (remote is not null)
+        {
+            proof = await verifier.VerifyAsync(registry, remote, Images.Planning.Platforms.Oci(workspace.Tree.PlatformOf(layer)), layer, run.Progress, token);
+        }
+        else
+        {
+            using var client = DockerClient.Connect(run.Console.Environment);
+            var folder = cache.Scratch.NewFolder("saved");
+            try
+            {
+                proof = await verifier.VerifyAsync(layer, text, null, await SavedImage.LayersAsync(client, text, folder, token), run.Progress, token);
+            }
+            finally
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        foreach (var finding in proof.Proof.Findings)
+        {
+            run.Err.WriteLine($"  {finding}");
+        }
+        return proof;
+    }
+
+    /// <summary>The diagnostic for what proving an image can throw, or null for anything else.</summary>
+    public static int? Failure(CommandRun run, string image, Exception e) => e switch
+    {
+        SigningKeyException k => run.Fail(DiagnosticCode.InvalidCommandLine, k.Message),
+        LockChannelException c => run.Fail(DiagnosticCode.ChannelUnavailable, c.Message),
+        PackageFetchException or PackageArchiveException or PackageInstallException => run.Fail(DiagnosticCode.PackageRefused, e.Message, ExitCodes.CheckFailed),
+        ImageLayerException or InvalidDataException => run.Fail(DiagnosticCode.ImageNotItsLocks, $"{image}: {e.Message}", ExitCodes.CheckFailed),
+        _ => EngineAccess.Fail(run, e),
+    };
 }

@@ -20,63 +20,91 @@ public static class AttestationStore
     public const string EmptyMediaType = "application/vnd.oci.empty.v1+json";
     private static readonly byte[] Empty = "{}"u8.ToArray();
 
-    public static string TagFor(string digest) => digest.Replace(':', '-') + ".att";
+    /// <summary>The kind of the provenance attestation's tag.</summary>
+    public const string Provenance = "att";
 
-    /// <summary>Pushes the envelope for the image <paramref name="digest"/>; returns the attestation's reference.</summary>
+    /// <summary>The kind of the SBOM attestations' tag (one envelope per format).</summary>
+    public const string Sbom = "sbom";
+
+    public static string TagFor(string digest, string kind = Provenance) => digest.Replace(':', '-') + "." + kind;
+
+    /// <summary>Pushes the provenance envelope for the image <paramref name="digest"/>; returns the attestation's reference.</summary>
+    public static Task<Oci.References.RemoteImage> PushAsync(RegistryClient client, Oci.References.RemoteImage image, string digest,
+        DsseEnvelope envelope, CancellationToken ct = default) =>
+        PushAsync(client, image, digest, Provenance, [(envelope, Attestations.Provenance.PredicateType)], ct);
+
+    /// <summary>
+    /// Pushes signed statements of one kind for the image <paramref name="digest"/> as one manifest under
+    /// <c>sha256-&lt;hex&gt;.&lt;kind&gt;</c>, one DSSE layer each.
+    /// </summary>
     public static async Task<Oci.References.RemoteImage> PushAsync(RegistryClient client, Oci.References.RemoteImage image, string digest,
-        DsseEnvelope envelope, CancellationToken ct = default)
+        string kind, IReadOnlyList<(DsseEnvelope Envelope, string PredicateType)> statements, CancellationToken ct = default)
     {
         var repository = image with { Tag = null, Digest = null };
-        var json = envelope.ToJson();
         var config = Descriptor.Of(EmptyMediaType, Empty);
-        var layer = Descriptor.Of(DsseEnvelope.MediaType, json);
         await client.PushBlobAsync(repository, config.Digest, Empty, ct: ct);
-        await client.PushBlobAsync(repository, layer.Digest, json, ct: ct);
-        var manifest = new ImageManifest(config, [layer], new Dictionary<string, string>
+        var layers = new List<Descriptor>();
+        foreach (var (envelope, predicateType) in statements)
         {
-            ["dev.sigstore.cosign/predicateType"] = Provenance.PredicateType,
+            var json = envelope.ToJson();
+            var layer = Descriptor.Of(DsseEnvelope.MediaType, json);
+            await client.PushBlobAsync(repository, layer.Digest, json, ct: ct);
+            layers.Add(layer);
+        }
+        var manifest = new ImageManifest(config, layers, new Dictionary<string, string>
+        {
+            // The predicate types of the layers, in order (cosign's annotation; comma-separated when there are several).
+            ["dev.sigstore.cosign/predicateType"] = string.Join(",", statements.Select(s => s.PredicateType)),
             ["org.opencontainers.image.ref.name"] = digest,
         });
-        var target = repository with { Tag = TagFor(digest) };
+        var target = repository with { Tag = TagFor(digest, kind) };
         await client.PutManifestAsync(target, manifest.ToJson(), MediaTypes.OciManifest, ct);
         return target;
     }
 
-    /// <summary>Finds the image's attestation and checks it against <paramref name="publicKey"/>.</summary>
-    public static async Task<AttestationCheck> CheckAsync(RegistryClient client, Oci.References.RemoteImage image, ECDsa publicKey, CancellationToken ct = default)
+    /// <summary>Finds the image's attestations of <paramref name="kind"/> and checks each against <paramref name="publicKey"/>.</summary>
+    public static Task<AttestationCheck> CheckAsync(RegistryClient client, Oci.References.RemoteImage image, ECDsa publicKey, CancellationToken ct = default) =>
+        CheckAsync(client, image, publicKey, Provenance, ct);
+
+    public static async Task<AttestationCheck> CheckAsync(RegistryClient client, Oci.References.RemoteImage image, ECDsa publicKey, string kind, CancellationToken ct = default)
     {
         var digest = image.Digest ?? await client.ResolveDigestAsync(image, ct);
         var repository = image with { Tag = null, Digest = null };
-        var target = repository with { Tag = TagFor(digest) };
+        var target = repository with { Tag = TagFor(digest, kind) };
         if (!await client.ManifestExistsAsync(target, ct))
         {
-            return new AttestationCheck(false, $"{repository} has no attestation for {digest} (no tag {TagFor(digest)})");
+            return new AttestationCheck(false, $"{repository} has no attestation for {digest} (no tag {TagFor(digest, kind)})");
         }
         var (manifestJson, _, _) = await client.GetManifestAsync(target, ct);
         var manifest = ImageManifest.Parse(manifestJson);
-        var layer = manifest.Layers.FirstOrDefault(l => l.MediaType == DsseEnvelope.MediaType);
-        if (layer is null || layer.Size > DsseEnvelope.MaxBytes)
+        var layers = manifest.Layers.Where(l => l.MediaType == DsseEnvelope.MediaType).ToList();
+        if (layers.Count == 0 || layers.Any(l => l.Size > DsseEnvelope.MaxBytes))
         {
             return new AttestationCheck(false, $"{target} holds no DSSE envelope");
         }
-        var envelope = DsseEnvelope.Parse(await client.GetBlobAsync(repository, layer.Digest, ct));
-        if (envelope is null)
+        var types = new List<string>();
+        foreach (var layer in layers)
         {
-            return new AttestationCheck(false, $"{target} holds a layer that is not a DSSE envelope");
+            var envelope = DsseEnvelope.Parse(await client.GetBlobAsync(repository, layer.Digest, ct));
+            if (envelope is null)
+            {
+                return new AttestationCheck(false, $"{target} holds a layer that is not a DSSE envelope");
+            }
+            if (!envelope.IsSignedBy(publicKey))
+            {
+                return new AttestationCheck(false, $"the attestation of {digest} is not signed by the given key (tampered, or signed by another key)");
+            }
+            if (envelope.PayloadType != Attestations.Provenance.PayloadType || Attestations.Provenance.ReadStatement(envelope.Payload) is not { } statement)
+            {
+                return new AttestationCheck(false, $"the attestation of {digest} is signed but is not an in-toto statement");
+            }
+            var hex = digest["sha256:".Length..];
+            if (!statement.Subjects.Contains(hex, StringComparer.Ordinal))
+            {
+                return new AttestationCheck(false, $"the attestation is signed but names another image ({string.Join(", ", statement.Subjects.Select(s => "sha256:" + s))}), not {digest}");
+            }
+            types.Add(statement.PredicateType);
         }
-        if (!envelope.IsSignedBy(publicKey))
-        {
-            return new AttestationCheck(false, $"the attestation of {digest} is not signed by the given key (tampered, or signed by another key)");
-        }
-        if (envelope.PayloadType != Provenance.PayloadType || Provenance.ReadStatement(envelope.Payload) is not { } statement)
-        {
-            return new AttestationCheck(false, $"the attestation of {digest} is signed but is not an in-toto statement");
-        }
-        var hex = digest["sha256:".Length..];
-        if (!statement.Subjects.Contains(hex, StringComparer.Ordinal))
-        {
-            return new AttestationCheck(false, $"the attestation is signed but names another image ({string.Join(", ", statement.Subjects.Select(s => "sha256:" + s))}), not {digest}");
-        }
-        return new AttestationCheck(true, $"{repository}@{digest}: {statement.PredicateType} attestation verified");
+        return new AttestationCheck(true, $"{repository}@{digest}: {string.Join(", ", types)} attestation{(types.Count > 1 ? "s" : "")} verified");
     }
 }

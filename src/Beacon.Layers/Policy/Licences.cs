@@ -39,6 +39,40 @@ public static class Licences
             ? tokens.Where(t => t is not ("(" or ")") && !IsOperator(t)).Distinct(StringComparer.OrdinalIgnoreCase).ToList()
             : [expression.Trim()];
 
+    /// <summary>
+    /// Whether the text is an SPDX licence expression as SBOMs may carry it: license ids (idstring: letters, digits,
+    /// '.', '-', an optional trailing '+'), upper-case AND / OR / WITH, balanced parentheses. "BSD 3-Clause" is not one.
+    /// </summary>
+    public static bool IsSpdxExpression(string expression)
+    {
+        if (Tokens(expression) is not { } tokens || tokens.Any(t => IsOperator(t) && t is not ("AND" or "OR" or "WITH")))
+        {
+            return false;
+        }
+        if (IsOperator(tokens[0]) || IsOperator(tokens[^1]) || tokens.Zip(tokens.Skip(1)).Any(p => p is ("(", ")") || (IsOperator(p.First) && IsOperator(p.Second))))
+        {
+            return false;
+        }
+        var depth = 0;
+        foreach (var t in tokens)
+        {
+            depth += t == "(" ? 1 : t == ")" ? -1 : 0;
+            if (depth < 0)
+            {
+                return false;
+            }
+        }
+        var position = 0;
+        return depth == 0 && tokens.Where(t => t is not ("(" or ")") && !IsOperator(t)).All(IsIdString)
+            && Or(tokens, ref position, _ => true) && position == tokens.Count;
+    }
+
+    private static bool IsIdString(string token)
+    {
+        var body = token.EndsWith('+') ? token[..^1] : token;
+        return body.Length is > 0 and <= 100 && body.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-');
+    }
+
     private static bool IsOperator(string token) => token.ToUpperInvariant() is "AND" or "OR" or "WITH";
 
     /// <summary>Tokens of an SPDX expression; null when the text is not one (two licences side by side: free text).</summary>

@@ -1,5 +1,8 @@
 using System.Formats.Tar;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Beacon.Evidence.Tests.Sbom;
 using Beacon.Integration.Tests.Docker;
 using Beacon.TestSupport;
 
@@ -24,8 +27,8 @@ public sealed class ImageVerifyTests(DockerFixture docker) : IClassFixture<Docke
 
     private ProcessResult Beacon(params string[] args) => ProcessRunner.Beacon(_repo.Root, _repo.Path_(".cache"), TimeSpan.FromMinutes(3), args);
 
-    [SkippableFact]
-    public async Task The_clean_image_verifies_every_mutation_fails_naming_it_and_publish_refuses_it()
+    /// <summary>Three layers of the test channel built by the oci builder and pushed; returns build's output and app's image by digest.</summary>
+    private async Task<(string Build, string Clean, string Registry)> BuildAsync()
     {
         var client = docker.Require();
         await client.TagAsync(TestServices.BaseImage, $"{docker.Registry}/localbase/busybox", "1");
@@ -40,13 +43,22 @@ public sealed class ImageVerifyTests(DockerFixture docker) : IClassFixture<Docke
         Assert.Equal(0, Beacon("lock", "--quiet").ExitCode);
         var build = Beacon("build", "--stack", "oci");
         Assert.True(build.ExitCode == 0, build.Stdout + build.Stderr);
-        var clean = build.Stdout.Split('\n').Single(l => l.StartsWith("built     app ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[2];
+        return (build.Stdout, Built(build.Stdout, "app"), registry);
+    }
 
+    private static string Built(string build, string layer) =>
+        build.Split('\n').Single(l => l.StartsWith($"built     {layer} ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[2];
+
+    [SkippableFact]
+    public async Task The_clean_image_verifies_every_mutation_fails_naming_it_and_publish_refuses_it()
+    {
+        var client = docker.Require();
+        var (buildOutput, clean, registry) = await BuildAsync();
         var verified = Beacon("verify", clean, "--layer", "app");
         Assert.True(verified.ExitCode == 0, verified.Stdout + verified.Stderr);
         Assert.Equal($"verified {clean}: 4 packages, 8 files under /opt/conda are exactly the locks of core → tools → app\n", verified.Stdout);
         // The image of a parent is not the child's locks: app's package is missing from tools' image.
-        var tools = build.Stdout.Split('\n').Single(l => l.StartsWith("built     tools ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[2];
+        var tools = Built(buildOutput, "tools");
         var wrongLayer = Beacon("verify", tools, "--layer", "app");
         Assert.Equal(1, wrongLayer.ExitCode);
         Assert.Contains("  beacon-app-1.0-0: bin/beacon-app: missing from the image\n", wrongLayer.Stderr, StringComparison.Ordinal);
@@ -94,7 +106,7 @@ public sealed class ImageVerifyTests(DockerFixture docker) : IClassFixture<Docke
         Assert.True(cleanEngine.ExitCode == 0, cleanEngine.Stdout + cleanEngine.Stderr);
 
         // publish: the plan's tag names each mutated image in turn; each passes its tests and is refused as not its locks.
-        var planned = build.Stdout.Split('\n').Single(l => l.StartsWith("built     app ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[2];
+        var planned = clean;
         var identity = Beacon("plan", "--stack", "oci").Stdout.Split('\n').Single(l => l.Contains("─ app  ", StringComparison.Ordinal)).Split(' ').Single(t => t.StartsWith($"{registry}/app:", StringComparison.Ordinal));
         var tag = identity[(identity.LastIndexOf(':') + 1)..];
         foreach (var (name, _, finding) in mutations)
@@ -118,6 +130,72 @@ public sealed class ImageVerifyTests(DockerFixture docker) : IClassFixture<Docke
         Assert.Equal(0, Beacon("test", "app", "--stack", "oci").ExitCode);
         var published = Beacon("publish", "app", "--stage", "production", "--stack", "oci");
         Assert.True(published.ExitCode == 0, published.Stdout + published.Stderr);
+    }
+
+    /// <summary>
+    /// The SBOMs of the proven image in both formats validate against the official schemas and list exactly the locked
+    /// packages; attached and signed beside the image (the registry's tag list, with curl, shows them next to the
+    /// provenance), they verify with the key and fail with another; an image that is not its locks gets no SBOM.
+    /// </summary>
+    [SkippableFact]
+    public async Task Sboms_of_a_proven_image_validate_list_the_locked_packages_and_are_signed_beside_it()
+    {
+        var client = docker.Require();
+        var (_, clean, registry) = await BuildAsync();
+        var locked = global::Beacon.Layers.Locking.LockStore.Read(global::Beacon.Layers.Loading.WorkspaceLoader.Load(_repo.Root).Workspace!, "app")!.Lock!.Packages
+            .Select(p => $"{p.Name} {p.Version.Text}").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(4, locked.Count);
+
+        var cyclonedx = Beacon("sbom", clean, "--layer", "app", "--format", "cyclonedx");
+        Assert.True(cyclonedx.ExitCode == 0, cyclonedx.Stderr);
+        SbomSchemas.AssertValid(SbomSchemas.CycloneDx.Value, Encoding.UTF8.GetBytes(cyclonedx.Stdout));
+        var bom = JsonNode.Parse(cyclonedx.Stdout)!;
+        Assert.Equal(locked, bom["components"]!.AsArray().Where(c => (string?)c!["type"] == "library")
+            .Select(c => $"{c!["name"]} {c["version"]}").Order(StringComparer.Ordinal));
+        Assert.Equal(clean[(clean.IndexOf('@') + 1)..], (string?)bom["metadata"]!["component"]!["version"]);
+        Assert.Equal(cyclonedx.Stdout, Beacon("sbom", clean, "--layer", "app").Stdout); // the same image, the same bytes
+
+        var spdx = Beacon("sbom", clean, "--layer", "app", "--format", "spdx", "--output", "app.spdx.json");
+        Assert.True(spdx.ExitCode == 0, spdx.Stderr);
+        var document = File.ReadAllBytes(_repo.Path_("app.spdx.json"));
+        SbomSchemas.AssertValid(SbomSchemas.Spdx.Value, document);
+        Assert.Equal(locked, JsonNode.Parse(document)!["packages"]!.AsArray().Where(p => (string?)p!["primaryPackagePurpose"] == "LIBRARY")
+            .Select(p => $"{p!["name"]} {p["versionInfo"]}").Order(StringComparer.Ordinal));
+
+        void OpenSsl(params string[] args) => Assert.Equal(0, ProcessRunner.Run("openssl", args, _repo.Root).ExitCode);
+        OpenSsl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "signing.pem");
+        OpenSsl("ec", "-in", "signing.pem", "-pubout", "-out", "signing.pub.pem");
+        OpenSsl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "other.pem");
+        OpenSsl("ec", "-in", "other.pem", "-pubout", "-out", "other.pub.pem");
+        Assert.Equal(0, Beacon("attest", clean, "--layer", "app", "--key", "signing.pem").ExitCode);
+        var attached = Beacon("sbom", clean, "--layer", "app", "--attach", "--key", "signing.pem", "--output", "app.cdx.json");
+        Assert.True(attached.ExitCode == 0, attached.Stderr);
+        var hex = clean[(clean.IndexOf("sha256:", StringComparison.Ordinal) + 7)..];
+        Assert.Contains($"attached {registry}/app:sha256-{hex}.sbom (CycloneDX and SPDX, key ", attached.Stderr, StringComparison.Ordinal);
+        var tags = ProcessRunner.Run("curl", ["-sf", $"http://{docker.Registry}/v2/{_namespace}/app/tags/list"], _repo.Root);
+        Assert.True(tags.ExitCode == 0, tags.Stderr);
+        var listed = JsonDocument.Parse(tags.Stdout).RootElement.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!).ToList();
+        Assert.Contains($"sha256-{hex}.att", listed);
+        Assert.Contains($"sha256-{hex}.sbom", listed);
+
+        var verified = Beacon("verify", clean, "--layer", "app", "--key", "signing.pub.pem");
+        Assert.True(verified.ExitCode == 0, verified.Stdout + verified.Stderr);
+        Assert.Contains("https://slsa.dev/provenance/v1 attestation verified", verified.Stdout, StringComparison.Ordinal);
+        Assert.Contains("https://cyclonedx.org/bom, https://spdx.dev/Document attestations verified", verified.Stdout, StringComparison.Ordinal);
+        var wrongKey = Beacon("verify", clean, "--layer", "app", "--key", "other.pub.pem");
+        Assert.Equal(1, wrongKey.ExitCode);
+        Assert.Contains("is not signed by the given key", wrongKey.Stderr, StringComparison.Ordinal);
+
+        // An image that is not its locks: no SBOM.
+        var repository = $"{registry}-mutated/app";
+        await client.BuildAsync(Context($"FROM {clean}\nUSER root\nRUN echo stray > /opt/conda/stray.txt\n"), $"{repository}:stray", new Dictionary<string, string>(), null);
+        await client.PushAsync(repository, "stray", null, null);
+        var refused = Beacon("sbom", $"{repository}:stray", "--layer", "app");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("  stray.txt: belongs to no package of the locks\n", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("error BEA0627: ", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("no SBOM is written for it", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", refused.Stdout);
     }
 
     private static MemoryStream Context(string dockerfile)

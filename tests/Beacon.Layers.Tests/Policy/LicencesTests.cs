@@ -39,4 +39,25 @@ public class LicencesTests
         Assert.False(Licences.IsPattern("MIT; rm -rf /"));
         Assert.False(Licences.IsPattern("*"));
     }
+
+    [Theory]
+    [InlineData("MIT", true)]
+    [InlineData("BSD-3-Clause", true)]
+    [InlineData("GPL-2.0+", true)]
+    [InlineData("LGPL-2.1-or-later AND (MIT OR Apache-2.0)", true)]
+    [InlineData("GPL-2.0-or-later WITH Classpath-exception-2.0", true)]
+    [InlineData("LicenseRef-conda-1", true)]
+    [InlineData("BSD 3-Clause", false)]
+    [InlineData("Apache 2.0", false)]
+    [InlineData("MIT and BSD-3-Clause", false)]
+    [InlineData("MIT OR", false)]
+    [InlineData("AND MIT", false)]
+    [InlineData("(MIT", false)]
+    [InlineData("MIT)", false)]
+    [InlineData("()", false)]
+    [InlineData("MIT OR OR BSD-2-Clause", false)]
+    [InlineData("PSF/2.0", false)]
+    [InlineData("", false)]
+    public void An_spdx_expression_is_told_from_free_text(string text, bool valid) =>
+        Assert.Equal(valid, Licences.IsSpdxExpression(text));
 }

@@ -1,0 +1,33 @@
+using System.Text.Json;
+
+namespace Beacon.Evidence.Attestations;
+
+/// <summary>An in-toto statement (v1) about one image: its subject by digest, and a predicate given as JSON bytes (an SBOM, as cosign attests them).</summary>
+public static class InTotoStatement
+{
+    public static byte[] Wrap(string subjectName, string subjectSha256, string predicateType, byte[] predicateJson)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteString("_type", Provenance.StatementType);
+            w.WriteStartArray("subject");
+            w.WriteStartObject();
+            w.WriteString("name", subjectName);
+            w.WriteStartObject("digest");
+            w.WriteString("sha256", subjectSha256);
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteString("predicateType", predicateType);
+            w.WritePropertyName("predicate");
+            using (var predicate = JsonDocument.Parse(predicateJson))
+            {
+                predicate.RootElement.WriteTo(w);
+            }
+            w.WriteEndObject();
+        }
+        return stream.ToArray();
+    }
+}
