@@ -100,6 +100,7 @@ public static class DiagnosticCodes
         [DiagnosticCode.StageDisagrees] = "A layer's stage and its registry's <layer>:<stage> tags disagree: a publish that did not reach the layer file, or a stage set by hand.",
         [DiagnosticCode.LayerLacksJupyter] = "A layer's lock has no ipykernel (a kernel runs python3 -m ipykernel_launcher) or no jupyter_server (a workspace runs a Jupyter Server); add it to the layer.",
         [DiagnosticCode.KernelOfAnotherRepository] = "A kernelspec of that name belongs to another repository (or is not Beacon's); Beacon neither overwrites nor removes it.",
+        [DiagnosticCode.ImageNotItsLocks] = "An image is not its locks: a package's file is missing or differs, a conda-meta record disagrees with the lock, or a file under the prefix belongs to no package (`beacon verify`; `publish` refuses such an image).",
         [DiagnosticCode.InvalidPolicy] = "`policy.yaml` holds a value Beacon cannot use (a licence pattern, an advisory name, an exception's rule or date).",
         [DiagnosticCode.InvalidAdvisory] = "A file under `advisories/` is not OSV JSON.",
         [DiagnosticCode.PolicyLicenceDenied] = "A package's licence (the channel's metadata) is one `policy.yaml` denies.",

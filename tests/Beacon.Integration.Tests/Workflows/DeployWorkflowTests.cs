@@ -12,7 +12,9 @@ namespace Beacon.Integration.Tests.Workflows;
 /// <summary>
 /// The deploy workflow's layer step, played from .github/workflows/deploy.yml on a scripted repository against the
 /// real engine and registry: only the layers whose locks the push changed are built and tested, and each tested image
-/// is published (tagged &lt;layer&gt;:&lt;stage&gt;) in the registry of vars.BEACON_PUBLISH_STACK.
+/// is published (tagged &lt;layer&gt;:&lt;stage&gt;) in the registry of vars.BEACON_PUBLISH_STACK. The stack uses the oci
+/// builder over Beacon's test channel: publish proves each image is its locks, which an image of the stand-in
+/// micromamba (it installs no files) never is.
 /// </summary>
 [Collection("docker")]
 public sealed class DeployWorkflowTests(DockerFixture docker) : IClassFixture<DockerFixture>, IDisposable
@@ -30,18 +32,21 @@ public sealed class DeployWorkflowTests(DockerFixture docker) : IClassFixture<Do
     [SkippableFact]
     public async Task The_deploy_step_builds_tests_and_publishes_only_the_layers_whose_locks_changed()
     {
-        docker.Require();
+        var engine = docker.Require();
+        await engine.TagAsync(TestServices.BaseImage, $"{docker.Registry}/localbase/busybox", "1");
+        await engine.PushAsync($"{docker.Registry}/localbase/busybox", "1", null, null);
         var registry = $"{docker.Registry}/deploy{Guid.NewGuid().ToString("N")[..8]}";
-        _repo.Write("beacon.yaml", $"channels:\n  conda-forge: {RepoPaths.RepoFile("channels", "demo")}\n");
-        _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {docker.StandInBase}\nchannels: [conda-forge]\nstage: production\ndependencies:\n  - python 3.11.*\ntests: [\"test -x /usr/local/bin/micromamba\"]\n");
-        _repo.Write("layers/numeric.yaml", "name: numeric\nparent: core\nstage: production\ndependencies:\n  - numpy\ntests: [\"true\"]\n");
-        _repo.Write("stacks/Pulumi.ci.yaml", $"config:\n  beacon:cloud: local\n  beacon:registry: {registry}\n  beacon:stages: [production, experimental]\n");
+        _repo.CopyFrom(Fixtures.Path("conda", "beacon-test-channel"), "channels/beacon-test");
+        _repo.Write("beacon.yaml", "channels:\n  beacon-test: ./channels/beacon-test\n");
+        _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {docker.BusyboxBase}\nchannels: [beacon-test]\nstage: production\ndependencies:\n  - python 3.11.*\n  - beacon-greeting\ntests: [\"test -x /opt/conda/bin/beacon-hello\"]\n");
+        _repo.Write("layers/numeric.yaml", "name: numeric\nparent: core\nstage: production\ndependencies:\n  - beacon-py\ntests: [\"true\"]\n");
+        _repo.Write("stacks/Pulumi.ci.yaml", $"config:\n  beacon:cloud: local\n  beacon:registry: {registry}\n  beacon:builder: oci\n  beacon:stages: [production, experimental]\n");
         await Lock();
         WorkflowRunner.Git(_repo, "init", "-q", "-b", "main");
         WorkflowRunner.Git(_repo, "add", "-A");
         WorkflowRunner.Git(_repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "base");
         // The push: a new layer (its lock is new); core's and numeric's locks are unchanged.
-        _repo.Write("layers/frames.yaml", "name: frames\nparent: numeric\nstage: experimental\ndependencies:\n  - pandas\ntests: [\"true\"]\n");
+        _repo.Write("layers/frames.yaml", "name: frames\nparent: numeric\nstage: experimental\ndependencies:\n  - beacon-app\ntests: [\"beacon-app | grep -q 'prefix /opt/conda'\"]\n");
         await Lock();
         WorkflowRunner.Git(_repo, "add", "-A");
         WorkflowRunner.Git(_repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "add frames");
