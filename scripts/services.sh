@@ -40,6 +40,15 @@ up() {
     cp "$W"/x/usr/libexec/docker/cli-plugins/docker-* "$W/docker-config/cli-plugins/"
   fi
   export DOCKER_CONFIG=$W/docker-config
+  # The Dev Containers CLI (npm @devcontainers/cli, pinned) under $W only, for the devcontainer.json tests.
+  if ! command -v npm >/dev/null; then
+    apt-get update -qq
+    apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  if [ ! -x "$W/node/node_modules/.bin/devcontainer" ]; then
+    mkdir -p "$W/node"
+    npm install --silent --no-audit --no-fund --prefix "$W/node" @devcontainers/cli@0.89.0 >/dev/null
+  fi
 
   if ! docker info >/dev/null 2>&1; then
     nohup dockerd --iptables=false --ip-forward=false >"$W/dockerd.log" 2>&1 &
@@ -101,6 +110,7 @@ export BEACON_TEST_KERNEL_BASE_IMAGE=localbase/debian-jupyter:1
 export BEACON_TEST_AUTH_REGISTRY=127.0.0.1:$AUTH_PORT
 export BEACON_TEST_AUTH_USER=$AUTH_USER
 export BEACON_TEST_AUTH_PASSWORD=$AUTH_PASSWORD
+export BEACON_TEST_DEVCONTAINER=$W/node/node_modules/.bin/devcontainer
 ENV
   echo "services up: Docker $(docker version --format '{{.Server.Version}}'), registry 127.0.0.1:$REG_PORT, registry with basic auth 127.0.0.1:$AUTH_PORT; source $W/env"
 }

@@ -90,6 +90,7 @@ public static class BeaconApp
             AttestCommand.CreateVerify(console),
             VerifyCommand.Create(console),
             SbomCommand.Create(console),
+            DevContainerCommand.Create(console),
         };
         return root;
     }

@@ -69,6 +69,14 @@ internal static class TestServices
     public static void NeedTool(string tool) =>
         Need(OnPath(tool) ? null : $"{tool} is not installed (apt-get install {tool}; scripts/services.sh up installs it)");
 
+    /// <summary>The Dev Containers CLI scripts/services.sh installs (npm @devcontainers/cli, pinned), or skip / fail in CI.</summary>
+    public static string DevContainerCli()
+    {
+        var cli = Variable("BEACON_TEST_DEVCONTAINER");
+        Need(cli is not null && File.Exists(cli) ? null : "the Dev Containers CLI is not installed (scripts/services.sh up installs @devcontainers/cli with npm)");
+        return cli!;
+    }
+
     private static bool OnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Any(dir => File.Exists(Path.Combine(dir, tool)));
