@@ -27,8 +27,8 @@ internal static class OciBuild
             var channels = await ChannelIndex.LoadAsync(session.Workspace, ChannelAccess.Loader(run.Console, http, offline), cancellationToken: token);
             var client = new RegistryClient(http, RegistryCredentials.FromEnvironment(run.Console.Environment));
             using var cache = new PackageCache(PackageCache.DefaultDirectory(run.Console.Environment), http);
-            var builder = new OciImageBuilder(client, cache);
-            var results = await builder.BuildAsync(session, channels, layers, run.Progress, token);
+            var results = await run.WithProgressAsync((updates, message) =>
+                new OciImageBuilder(client, cache) { Updates = updates }.BuildAsync(session, channels, layers, message, token));
             foreach (var r in results)
             {
                 var verb = r.Reused ? "reused" : "built ";

@@ -77,5 +77,20 @@ internal sealed class CommandRun(CliConsole console, string? command, bool json,
     /// <summary>A line of progress for people (stderr, never in JSON mode's stdout).</summary>
     public void Progress(string line) => Err.WriteLine(TerminalText.Clean(line));
 
+    /// <summary>
+    /// Runs long work with its progress shown: a live view at a terminal (Spectre.Console), timestamped lines otherwise
+    /// (CI logs). The work gets where to report updates and where to write messages.
+    /// </summary>
+    public Task<T> WithProgressAsync<T>(Func<IProgress<Conda.ProgressUpdate>, Action<string>, Task<T>> work)
+    {
+        if (console.ErrorIsTerminal)
+        {
+            var terminal = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(Err) });
+            return TerminalProgress.RunAsync(terminal, view => work(view, view.Message));
+        }
+        var plain = new PlainProgress(Err, TimeProvider.System);
+        return work(plain, plain.Message);
+    }
+
     private List<DiagnosticJson> Reported() => _reported.Select(DiagnosticJson.From).ToList();
 }

@@ -42,7 +42,11 @@ public sealed class PackageCache(string directory, HttpClient? http = null) : ID
     public string Directory { get; } = directory;
 
     /// <summary>The verified archive of <paramref name="record"/>, fetched from <paramref name="channelLocation"/> when not cached.</summary>
-    public async Task<string> FetchAsync(PackageRecord record, string channelLocation, CancellationToken cancellationToken = default)
+    public Task<string> FetchAsync(PackageRecord record, string channelLocation, CancellationToken cancellationToken = default) =>
+        FetchAsync(record, channelLocation, null, cancellationToken);
+
+    /// <param name="progress">Told the bytes as they arrive (key <c>fetch:&lt;file name&gt;</c>); a cached archive reports nothing.</param>
+    public async Task<string> FetchAsync(PackageRecord record, string channelLocation, IProgress<ProgressUpdate>? progress, CancellationToken cancellationToken = default)
     {
         if (record.Sha256 is not { Length: 64 } expected)
         {
@@ -59,7 +63,8 @@ public sealed class PackageCache(string directory, HttpClient? http = null) : ID
         var source = $"{channelLocation.TrimEnd('/')}/{record.Subdir}/{record.FileName}";
         try
         {
-            await CopyAsync(source, temp, record.Size, cancellationToken);
+            await CopyAsync(source, temp, record.Size, progress is null ? null : s => new ProgressStream(s, progress, "fetch:" + record.FileName, record.FileName, record.Size),
+                cancellationToken);
             var size = new FileInfo(temp).Length;
             if (record.Size is { } want && want != size)
             {
@@ -126,7 +131,7 @@ public sealed class PackageCache(string directory, HttpClient? http = null) : ID
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    private async Task CopyAsync(string source, string temp, long? size, CancellationToken cancellationToken)
+    private async Task CopyAsync(string source, string temp, long? size, Func<Stream, Stream>? watch, CancellationToken cancellationToken)
     {
         // The channel's size bounds the read (a server that keeps sending is cut off); without one, 8 GiB.
         var limit = (size ?? (8L << 30)) + 1;
@@ -144,8 +149,9 @@ public sealed class PackageCache(string directory, HttpClient? http = null) : ID
                 {
                     throw new PackageFetchException($"cannot fetch {source}: {(int)response.StatusCode} {response.ReasonPhrase}");
                 }
-                await using var body = new Net.BoundedSilenceStream(await response.Content.ReadAsStreamAsync(cancellationToken), SilenceTimeout, source);
-                await CopyBoundedAsync(body, output, limit, source, cancellationToken);
+                Stream body = new Net.BoundedSilenceStream(await response.Content.ReadAsStreamAsync(cancellationToken), SilenceTimeout, source);
+                await using var watched = watch?.Invoke(body) ?? body;
+                await CopyBoundedAsync(watched, output, limit, source, cancellationToken);
             }
             catch (Exception e) when (e is HttpRequestException or Net.StalledException or HttpIOException && !cancellationToken.IsCancellationRequested)
             {
@@ -156,9 +162,10 @@ public sealed class PackageCache(string directory, HttpClient? http = null) : ID
         var path = source.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(source).LocalPath : source;
         try
         {
-            await using var input = SafeFile.OpenRead(path, limit);
+            Stream input = SafeFile.OpenRead(path, limit);
+            await using var watched = watch?.Invoke(input) ?? input;
             await using var output = File.Create(temp);
-            await CopyBoundedAsync(input, output, limit, source, cancellationToken);
+            await CopyBoundedAsync(watched, output, limit, source, cancellationToken);
         }
         catch (SafeFileException e)
         {

@@ -49,7 +49,7 @@ public sealed class ExpectedPrefix
             for (var i = 0; i < chain.Count; i++)
             {
                 var own = LayerPackages.Own(locks[i], i == 0 ? null : locks[i - 1]);
-                var extracted = await packages.FetchAsync(own, progress, ct);
+                var extracted = await packages.FetchAsync(own, progress, null, chain[i], ct);
                 var report = PackageInstaller.Install(packages.Request(chain[i], locks[i], scratch, state), extracted);
                 expected.AddRange(report.Packages.Select(p => new ExpectedPackage(p.Record, chain[i], p.Files)));
                 state = state.With(report.Packages.SelectMany(p => p.Files.Select(f => (f, p.Record.DistString))), report.History);

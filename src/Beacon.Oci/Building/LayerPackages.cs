@@ -1,3 +1,4 @@
+using Beacon.Conda;
 using Beacon.Conda.Channels;
 using Beacon.Conda.Locks;
 using Beacon.Conda.Packages;
@@ -32,17 +33,22 @@ public sealed class LayerPackages(Workspace workspace, ChannelIndex channels, Pa
     }
 
     /// <summary>Each package's channel record, fetched, verified and extracted (in the order given).</summary>
+    /// <param name="updates">Told each download's bytes and, under <paramref name="layer"/>'s key, how many packages are ready.</param>
     public async Task<IReadOnlyList<(PackageRecord Record, string Extracted)>> FetchAsync(IReadOnlyList<LockedPackage> packages,
-        Action<string>? progress, CancellationToken ct)
+        Action<string>? progress, IProgress<ProgressUpdate>? updates, string layer, CancellationToken ct)
     {
         await channels.LoadLocksAsync(packages, ct);
         var extracted = new List<(PackageRecord, string)>();
+        var key = "packages:" + layer;
+        var label = $"{layer}: packages";
+        updates?.Report(new ProgressUpdate(key, label, ProgressUnit.Packages, 0, packages.Count, packages.Count == 0));
         foreach (var p in packages)
         {
             var record = channels.Find(p.Url, p.Name) ?? throw new PackageFetchException($"{p.Url} is not in its channel");
             progress?.Invoke($"  fetching {record.FileName}");
-            var archive = await cache.FetchAsync(record, _locations.GetValueOrDefault(record.Channel) ?? record.Channel, ct);
+            var archive = await cache.FetchAsync(record, _locations.GetValueOrDefault(record.Channel) ?? record.Channel, updates, ct);
             extracted.Add((record, cache.Extract(archive, record.FileName)));
+            updates?.Report(new ProgressUpdate(key, label, ProgressUnit.Packages, extracted.Count, packages.Count, extracted.Count == packages.Count));
         }
         return extracted;
     }

@@ -1,3 +1,4 @@
+using Beacon.Conda;
 using Beacon.Conda.Packages;
 using Beacon.Conda.Records;
 using Beacon.Images.Building;
@@ -35,6 +36,12 @@ public sealed record OciBuiltImage(string Layer, RemoteImage Image, string Manif
 /// </summary>
 public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
 {
+    /// <summary>
+    /// Told how far the build is: the images done out of those asked (<c>layers</c>), each layer's packages ready, each
+    /// package download's bytes and each layer upload's bytes (<c>push:&lt;layer&gt;</c>).
+    /// </summary>
+    public IProgress<ProgressUpdate>? Updates { get; init; }
+
     public async Task<IReadOnlyList<OciBuiltImage>> BuildAsync(StackSession session, ChannelIndex channels,
         IReadOnlyCollection<string>? only = null, Action<string>? progress = null, CancellationToken ct = default)
     {
@@ -49,7 +56,10 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
             : only.SelectMany(l => tree.Ancestors(l).Select(a => a.Name).Append(l)).ToHashSet(StringComparer.Ordinal);
         var built = new Dictionary<string, Built>(StringComparer.Ordinal);
         var results = new List<OciBuiltImage>();
-        foreach (var image in session.Plan.Images.Where(i => wanted.Contains(i.Layer)))
+        var images = session.Plan.Images.Where(i => wanted.Contains(i.Layer)).ToList();
+        void Done() => Updates?.Report(new ProgressUpdate("layers", "build", ProgressUnit.Layers, results.Count, images.Count, results.Count == images.Count));
+        Done();
+        foreach (var image in images)
         {
             var layer = tree[image.Layer];
             var prefix = image.Prefix;
@@ -90,6 +100,7 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
                     }
                 }));
                 results.Add(new OciBuiltImage(image.Layer, target, digest, true, manifest.Layers.Count, [], null));
+                Done();
                 continue;
             }
             progress?.Invoke($"building {image.Layer}");
@@ -124,7 +135,7 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
             }
 
             var own = LayerPackages.Own(stored.Lock!, image.Parent is null ? null : session.Locks[image.Parent].Lock);
-            var extracted = await packages.FetchAsync(own, progress, ct);
+            var extracted = await packages.FetchAsync(own, progress, Updates, image.Layer, ct);
             // The stage and the layer file live in this process's scratch space: a build killed with -9 leaves them to
             // the next build's sweep (ScratchFolder), never to /tmp for good.
             var work = cache.Scratch.NewFolder("layer");
@@ -163,7 +174,10 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
                         from.Host == target.Host ? from.Repository : null, ct));
                 }
                 progress?.Invoke($"  pushing {image.Layer}'s layer ({blob.Descriptor.Size} bytes)");
-                pushes.Add(await registry.PushBlobAsync(target, blob.Descriptor.Digest, blob.Descriptor.Size, _ => Task.FromResult(blob.Open()), null, ct));
+                var updates = Updates;
+                pushes.Add(await registry.PushBlobAsync(target, blob.Descriptor.Digest, blob.Descriptor.Size,
+                    _ => Task.FromResult(updates is null ? blob.Open() : new ProgressStream(blob.Open(), updates, "push:" + image.Layer, $"{image.Layer}: layer", blob.Descriptor.Size)),
+                    null, ct));
             }
             finally
             {
@@ -175,6 +189,7 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
             var childState = state.With(report.Packages.SelectMany(p => p.Files.Select(f => (f, p.Record.DistString))), report.History);
             built[image.Layer] = new Built(target, manifestOut, config, new Lazy<Task<EnvironmentState>>(Task.FromResult(childState)));
             results.Add(new OciBuiltImage(image.Layer, target, manifestDigest, false, manifestOut.Layers.Count, pushes, report));
+            Done();
         }
         return results;
     }
