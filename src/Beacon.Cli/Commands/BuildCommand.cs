@@ -55,7 +55,8 @@ internal static class BuildCommand
         {
             using var client = DockerClient.Connect(run.Console.Environment);
             var credentials = RegistryAuths.From(Oci.Registry.RegistryCredentials.FromEnvironment(run.Console.Environment));
-            var results = await new ImageBuilder(client, run.Progress, credentials).BuildAsync(session.Plan, layers, push is not null, token);
+            var results = await run.WithProgressAsync((updates, message) =>
+                new ImageBuilder(client, message, credentials) { Updates = updates }.BuildAsync(session.Plan, layers, push is not null, token));
             foreach (var r in results)
             {
                 var what = r.Outcome switch

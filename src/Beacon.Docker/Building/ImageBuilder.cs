@@ -26,12 +26,37 @@ public sealed record ImageBuildResult(string Layer, string Reference, BuildOutco
 /// </summary>
 public sealed class ImageBuilder(DockerClient client, Action<string>? progress = null, Func<string, RegistryAuth?>? credentials = null)
 {
+    /// <summary>Told the images done out of those asked, and each layer's bytes as the engine pushes or pulls it.</summary>
+    public IProgress<Conda.ProgressUpdate>? Updates { get; init; }
+
+    /// <summary>The engine's progress lines of a push or pull as byte updates, per image layer (its short id).</summary>
+    private Action<ProgressMessage>? Transfer(string layer, string verb) => Updates is not { } updates ? null : message =>
+    {
+        if (message.Id is not { Length: > 0 } id || message.Status is not { } status)
+        {
+            return;
+        }
+        var key = $"{verb}:{layer}:{id}";
+        var label = $"{layer}: {verb} {id}";
+        if (message.Detail is { Current: { } current } detail)
+        {
+            updates.Report(new Conda.ProgressUpdate(key, label, Conda.ProgressUnit.Bytes, current, detail.Total is > 0 ? detail.Total : null));
+        }
+        else if (status is "Pushed" or "Layer already exists" or "Pull complete" or "Already exists" || status.StartsWith("Mounted from", StringComparison.Ordinal))
+        {
+            updates.Report(new Conda.ProgressUpdate(key, label, Conda.ProgressUnit.Bytes, 0, null, Finished: true));
+        }
+    };
+
     public async Task<IReadOnlyList<ImageBuildResult>> BuildAsync(Plan plan, IReadOnlyCollection<string>? only = null, bool push = false,
         CancellationToken cancellationToken = default)
     {
         await client.PingAsync(cancellationToken);
         var results = new Dictionary<string, ImageBuildResult>(StringComparer.Ordinal);
         var wanted = only is null || only.Count == 0 ? null : Closure(plan, only);
+        var asked = plan.Images.Count(i => wanted is null || wanted.Contains(i.Layer));
+        void Done() => Updates?.Report(new Conda.ProgressUpdate("layers", "build", Conda.ProgressUnit.Layers, results.Count, asked, results.Count == asked));
+        Done();
         foreach (var image in plan.Images)
         {
             if (wanted is not null && !wanted.Contains(image.Layer))
@@ -42,6 +67,7 @@ public sealed class ImageBuilder(DockerClient client, Action<string>? progress =
             if (image.Parent is not null && results.TryGetValue(image.Parent, out var parentResult) && parentResult.Outcome is BuildOutcome.Failed or BuildOutcome.Skipped)
             {
                 results[image.Layer] = new ImageBuildResult(image.Layer, reference, BuildOutcome.Skipped, Error: $"parent '{image.Parent}' did not build");
+                Done();
                 continue;
             }
             var existing = await client.InspectImageAsync(reference, cancellationToken);
@@ -49,7 +75,7 @@ public sealed class ImageBuilder(DockerClient client, Action<string>? progress =
             {
                 // Built and pushed before (by CI, or another machine): pull it instead of building it again.
                 progress?.Invoke($"pull    {image.Layer}  {reference} (already in the registry)");
-                await client.PullAsync(reference, null, null, cancellationToken);
+                await client.PullAsync(reference, null, Transfer(image.Layer, "pull"), cancellationToken);
                 existing = await client.InspectImageAsync(reference, cancellationToken);
             }
             ImageBuildResult result;
@@ -90,6 +116,7 @@ public sealed class ImageBuilder(DockerClient client, Action<string>? progress =
                 progress?.Invoke($"pushed  {image.Layer}  {image.Reference.Name}@{result.PushedDigest}");
             }
             results[image.Layer] = result;
+            Done();
         }
         return results.Values.ToList();
     }
@@ -201,7 +228,7 @@ public sealed class ImageBuilder(DockerClient client, Action<string>? progress =
         try
         {
             var repository = image.Reference.Name;
-            return await client.PushAsync(repository, image.Reference.Tag, credentials?.Invoke(RegistryAuths.Host(repository)), null, cancellationToken);
+            return await client.PushAsync(repository, image.Reference.Tag, credentials?.Invoke(RegistryAuths.Host(repository)), Transfer(image.Layer, "push"), cancellationToken);
         }
         catch (DockerApiException e)
         {

@@ -31,7 +31,18 @@ public sealed record ProgressMessage(
     [property: JsonPropertyName("status")] string? Status,
     [property: JsonPropertyName("error")] string? Error,
     [property: JsonPropertyName("errorDetail")] ProgressError? ErrorDetail,
-    [property: JsonPropertyName("aux")] ProgressAux? Aux);
+    [property: JsonPropertyName("aux")] ProgressAux? Aux)
+{
+    /// <summary>The layer a push or pull line is about (its short id).</summary>
+    [JsonPropertyName("id")]
+    public string? Id { get; init; }
+
+    /// <summary>Bytes moved so far of the layer's total, on "Pushing"/"Downloading" lines.</summary>
+    [JsonPropertyName("progressDetail")]
+    public ProgressDetail? Detail { get; init; }
+}
+
+public sealed record ProgressDetail([property: JsonPropertyName("current")] long? Current, [property: JsonPropertyName("total")] long? Total);
 
 public sealed record ProgressError([property: JsonPropertyName("message")] string? Message);
 

@@ -118,9 +118,15 @@ public sealed class ImageBuildTests : IClassFixture<DockerFixture>, IDisposable
             $"{Environment.GetEnvironmentVariable("BEACON_TEST_AUTH_USER")}:{Environment.GetEnvironmentVariable("BEACON_TEST_AUTH_PASSWORD")}"));
         config.Write("config.json", $"{{\"auths\": {{\"{guarded}\": {{\"auth\": \"{auth}\"}}}}}}");
         var credentials = RegistryAuths.From(new Beacon.Oci.Registry.RegistryCredentials(config.Root));
-        var pushed = await new ImageBuilder(client, null, credentials).BuildAsync(plan, ["core"], push: true);
+        var updates = new Recorded();
+        var pushed = await new ImageBuilder(client, null, credentials) { Updates = updates }.BuildAsync(plan, ["core"], push: true);
         Assert.True(pushed.Single().Outcome is BuildOutcome.Built or BuildOutcome.Reused, pushed.Single().Error);
         Assert.Matches("^sha256:[0-9a-f]{64}$", pushed.Single().PushedDigest);
+        // The engine's push lines became byte updates per image layer, each finished; the build's count ends at 1/1.
+        Assert.Equal(new Beacon.Conda.ProgressUpdate("layers", "build", Beacon.Conda.ProgressUnit.Layers, 1, 1, true), updates.All[^1]);
+        var layers = updates.All.Where(u => u.Key.StartsWith("push:core:", StringComparison.Ordinal)).GroupBy(u => u.Key).ToList();
+        Assert.NotEmpty(layers);
+        Assert.All(layers, l => Assert.True(l.Last().Finished, l.Key));
     }
 
     [SkippableFact]
@@ -150,6 +156,20 @@ public sealed class ImageBuildTests : IClassFixture<DockerFixture>, IDisposable
         Assert.Equal(3, cli.ExitCode);
         Assert.Contains("no Docker engine answers", cli.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", cli.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>Keeps every update in order (IProgress without a synchronisation context).</summary>
+    private sealed class Recorded : IProgress<Beacon.Conda.ProgressUpdate>
+    {
+        public List<Beacon.Conda.ProgressUpdate> All { get; } = [];
+
+        public void Report(Beacon.Conda.ProgressUpdate value)
+        {
+            lock (All)
+            {
+                All.Add(value);
+            }
+        }
     }
 
     public void Dispose() => _repo.Dispose();
