@@ -65,7 +65,7 @@ internal static class DevContainerCommand
             {
                 return run.Fail(DiagnosticCode.RegistryRefused, e.Message, ExitCodes.CheckFailed);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is FileWriteException or IOException or UnauthorizedAccessException)
             {
                 return run.Fail(DiagnosticCode.OutputNotWritable, e.Message);
             }

@@ -80,7 +80,14 @@ internal static class SbomCommand
                 var bytes = parse.GetValue(format) == "spdx" ? Spdx.Write(subject) : CycloneDx.Write(subject);
                 if (parse.GetValue(output) is { } path)
                 {
-                    AtomicFile.WriteAllBytes(console.FullPath(path), bytes);
+                    try
+                    {
+                        AtomicFile.WriteAllBytes(console.FullPath(path), bytes);
+                    }
+                    catch (Exception e) when (e is FileWriteException or IOException or UnauthorizedAccessException)
+                    {
+                        return run.Fail(DiagnosticCode.OutputNotWritable, $"--output: {e.Message}");
+                    }
                     run.Err.WriteLine($"wrote {path}: {subject.Packages.Count()} packages of {proof.Image}");
                 }
                 else

@@ -39,6 +39,9 @@ public sealed class DevContainerTests(DockerFixture docker) : IClassFixture<Dock
         Assert.True(followed.ExitCode == 0, followed.Stdout + followed.Stderr);
         var pinned = followed.Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2];
 
+        var blocked = Beacon("devcontainer", "core", "--stack", "dev", "--output", "channels"); // a folder stands there
+        Assert.True(blocked.ExitCode == 2, blocked.Stderr);
+        Assert.StartsWith("beacon devcontainer: error BEA0610: ", blocked.Stderr, StringComparison.Ordinal);
         var written = Beacon("devcontainer", "core", "--stack", "dev");
         Assert.True(written.ExitCode == 0, written.Stderr);
         Assert.Equal($"wrote .devcontainer/core/devcontainer.json: {pinned}\n", written.Stdout);

@@ -155,6 +155,9 @@ public sealed class ImageVerifyTests(DockerFixture docker) : IClassFixture<Docke
         Assert.Equal(clean[(clean.IndexOf('@') + 1)..], (string?)bom["metadata"]!["component"]!["version"]);
         Assert.Equal(cyclonedx.Stdout, Beacon("sbom", clean, "--layer", "app").Stdout); // the same image, the same bytes
 
+        var blocked = Beacon("sbom", clean, "--layer", "app", "--output", "channels"); // a folder stands there
+        Assert.True(blocked.ExitCode == 2, blocked.Stderr);
+        Assert.Contains("beacon sbom: error BEA0610: --output: ", blocked.Stderr, StringComparison.Ordinal);
         var spdx = Beacon("sbom", clean, "--layer", "app", "--format", "spdx", "--output", "app.spdx.json");
         Assert.True(spdx.ExitCode == 0, spdx.Stderr);
         var document = File.ReadAllBytes(_repo.Path_("app.spdx.json"));
