@@ -1,6 +1,7 @@
 using Beacon.Conda.Net;
 using Beacon.Cli.Hosting;
 using Beacon.Conda.Packages;
+using Beacon.Evidence.Verification;
 using Beacon.Images.Planning;
 using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Documents;
@@ -27,8 +28,24 @@ internal static class OciBuild
             var channels = await ChannelIndex.LoadAsync(session.Workspace, ChannelAccess.Loader(run.Console, http, offline), cancellationToken: token);
             var client = new RegistryClient(http, RegistryCredentials.FromEnvironment(run.Console.Environment));
             using var cache = new PackageCache(PackageCache.DefaultDirectory(run.Console.Environment), http);
-            var results = await run.WithProgressAsync((updates, message) =>
-                new OciImageBuilder(client, cache) { Updates = updates }.BuildAsync(session, channels, layers, message, token));
+            var (results, unproven) = await run.WithProgressAsync(async (updates, message) =>
+            {
+                var built = await new OciImageBuilder(client, cache) { Updates = updates }.BuildAsync(session, channels, layers, message, token);
+                // Each image this build pushed is read back from the registry and proven to be its locks (beacon
+                // verify's proof): what a deployment pulls is what the locks say, not only what the builder meant to push.
+                var verifier = new ImageVerifier(new LayerPackages(session.Workspace, channels, cache));
+                foreach (var r in built.Where(r => !r.Reused))
+                {
+                    var image = session.Plan.Images.Single(i => i.Layer == r.Layer);
+                    var proof = await verifier.VerifyAsync(client, Oci.References.RemoteImage.Parse(r.Pinned), image.OciPlatform, r.Layer, null, token);
+                    if (!proof.Proven)
+                    {
+                        return (built, proof);
+                    }
+                    message(proof.Summary);
+                }
+                return (built, (ImageVerification?)null);
+            });
             foreach (var r in results)
             {
                 var verb = r.Reused ? "reused" : "built ";
@@ -42,6 +59,14 @@ internal static class OciBuild
                     run.Err.WriteLine($"note: {r.Layer}: {p} has link scripts, which Beacon does not run");
                 }
             }
+            if (unproven is not null)
+            {
+                foreach (var finding in unproven.Proof.Findings)
+                {
+                    run.Err.WriteLine($"  {finding}");
+                }
+                return run.Fail(DiagnosticCode.ImageNotItsLocks, unproven.Summary, ExitCodes.CheckFailed);
+            }
             return ExitCodes.Success;
         }
         catch (LockChannelException e)
@@ -51,6 +76,10 @@ internal static class OciBuild
         catch (Exception e) when (e is PackageFetchException or PackageArchiveException or PackageInstallException)
         {
             return run.Fail(DiagnosticCode.PackageRefused, e.Message, ExitCodes.CheckFailed);
+        }
+        catch (ImageLayerException e)
+        {
+            return run.Fail(DiagnosticCode.ImageNotItsLocks, e.Message, ExitCodes.CheckFailed);
         }
         catch (RegistryException e)
         {

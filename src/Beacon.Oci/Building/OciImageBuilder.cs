@@ -49,6 +49,8 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
         {
             throw new ArgumentException($"stack '{session.Stack.Name}' is planned for the {session.Plan.Builder.ToText()} builder: open it with StackOptions.Builder = oci", nameof(session));
         }
+        // Claiming the scratch space removes what killed builds left there, even when this build reuses every image.
+        _ = cache.Scratch;
         var tree = session.Workspace.Tree;
         var packages = new LayerPackages(session.Workspace, channels, cache);
         var wanted = only is null || only.Count == 0
