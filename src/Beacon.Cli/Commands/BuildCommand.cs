@@ -61,8 +61,8 @@ internal static class BuildCommand
             {
                 var what = r.Outcome switch
                 {
-                    BuildOutcome.Built => $"built     {r.Layer}  {r.Reference}  adds {Size(r.AddedBytes)}",
-                    BuildOutcome.Reused => $"reused    {r.Layer}  {r.Reference}  adds {Size(r.AddedBytes)}",
+                    BuildOutcome.Built => $"built     {r.Layer}  {r.Reference}  adds {Output.ByteSizes.Text(r.AddedBytes)}",
+                    BuildOutcome.Reused => $"reused    {r.Layer}  {r.Reference}  adds {Output.ByteSizes.Text(r.AddedBytes)}",
                     BuildOutcome.Skipped => $"skipped   {r.Layer}  ({r.Error})",
                     _ => $"FAILED    {r.Layer}  {r.Error}",
                 };
@@ -75,6 +75,4 @@ internal static class BuildCommand
             return failed;
         }
     }
-
-    public static string Size(long bytes) => bytes >= 1048576 ? $"{bytes / 1048576.0:F1} MiB" : bytes >= 1024 ? $"{bytes / 1024.0:F1} KiB" : $"{bytes} B";
 }

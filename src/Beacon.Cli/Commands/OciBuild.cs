@@ -49,7 +49,7 @@ internal static class OciBuild
             foreach (var r in results)
             {
                 var verb = r.Reused ? "reused" : "built ";
-                run.Out.WriteLine($"{verb}    {r.Layer}  {r.Pinned}  {r.Layers} layers, {BuildCommand.Size(r.BytesUploaded)} uploaded");
+                run.Out.WriteLine($"{verb}    {r.Layer}  {r.Pinned}  {r.Layers} layers, {Output.ByteSizes.Text(r.BytesUploaded)} uploaded");
                 foreach (var c in r.Install?.Clobbers ?? [])
                 {
                     run.Err.WriteLine($"warning: {r.Layer}: {c.Later} overwrites {c.Path} of {c.Earlier}");

@@ -31,19 +31,11 @@ internal sealed class PlainProgress(TextWriter writer, TimeProvider clock) : IPr
                 return;
             }
             _quarters[update.Key] = quarter;
-            var of = update.Total is { } t ? $"/{Bytes(t)}" : "";
-            Write($"{update.Label}  {Bytes(update.Done)}{of}{(update.Finished ? "  done" : "")}");
+            var of = update.Total is { } t ? $"/{ByteSizes.Text(t)}" : "";
+            Write($"{update.Label}  {ByteSizes.Text(update.Done)}{of}{(update.Finished ? "  done" : "")}");
         }
     }
 
     private void Write(string text) =>
         writer.WriteLine($"{clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}  {text}");
-
-    public static string Bytes(long n) => n switch
-    {
-        < 1024 => $"{n} B",
-        < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{n / 1024.0:F1} KiB"),
-        < 1024L * 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{n / 1024.0 / 1024:F1} MiB"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{n / 1024.0 / 1024 / 1024:F2} GiB"),
-    };
 }

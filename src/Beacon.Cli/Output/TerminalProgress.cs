@@ -54,7 +54,7 @@ internal sealed class TerminalProgress(ProgressContext context, IAnsiConsole con
 
     private static string Describe(ProgressUpdate update) => update.Unit switch
     {
-        ProgressUnit.Bytes => $"{update.Label}  {PlainProgress.Bytes(update.Done)}{(update.Total is { } t ? "/" + PlainProgress.Bytes(t) : "")}",
+        ProgressUnit.Bytes => $"{update.Label}  {ByteSizes.Text(update.Done)}{(update.Total is { } t ? "/" + ByteSizes.Text(t) : "")}",
         ProgressUnit.Packages => $"{update.Label}  {update.Done}/{update.Total}",
         _ => $"{update.Label}  {update.Done}/{update.Total}",
     };
