@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.Text.Json;
+using Beacon.Evidence.Verification;
 
 namespace Beacon.Docker.Engine;
 
@@ -38,14 +39,14 @@ public static class SavedImage
         {
             while (reader.GetNextEntry() is { } entry)
             {
-                var name = Normalise(entry.Name);
+                var name = TarPaths.Normalise(entry.Name);
                 if (!layers.Contains(name))
                 {
                     continue;
                 }
                 if (entry.EntryType == TarEntryType.SymbolicLink)
                 {
-                    links[name] = Normalise(Path.GetDirectoryName(name) + "/" + entry.LinkName);
+                    links[name] = TarPaths.Normalise(Path.GetDirectoryName(name) + "/" + entry.LinkName);
                     continue;
                 }
                 var file = Path.Combine(folder, $"layer-{written.Count}.tar");
@@ -66,7 +67,7 @@ public static class SavedImage
         using var reader = new TarReader(stream);
         while (reader.GetNextEntry() is { } entry)
         {
-            if (Normalise(entry.Name) != "manifest.json" || entry.DataStream is null || entry.Length > MaxManifestBytes)
+            if (TarPaths.Normalise(entry.Name) != "manifest.json" || entry.DataStream is null || entry.Length > MaxManifestBytes)
             {
                 continue;
             }
@@ -76,30 +77,8 @@ public static class SavedImage
             {
                 throw new InvalidDataException("the saved image's manifest.json does not describe one image");
             }
-            return list.EnumerateArray().Select(l => Normalise(l.GetString() ?? "")).ToList();
+            return list.EnumerateArray().Select(l => TarPaths.Normalise(l.GetString() ?? "")).ToList();
         }
         throw new InvalidDataException("the saved image has no manifest.json");
-    }
-
-    private static string Normalise(string name)
-    {
-        var parts = new List<string>();
-        foreach (var part in name.Replace('\\', '/').Split('/'))
-        {
-            if (part is "" or ".")
-            {
-                continue;
-            }
-            if (part == "..")
-            {
-                if (parts.Count > 0)
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-                continue;
-            }
-            parts.Add(part);
-        }
-        return string.Join('/', parts);
     }
 }

@@ -69,7 +69,7 @@ public sealed class ImagePrefix
         var hardLinks = new List<(string Path, string Target)>();
         while (reader.GetNextEntry() is { } entry)
         {
-            var name = Normalise(entry.Name);
+            var name = TarPaths.Normalise(entry.Name);
             if (!name.StartsWith(under, StringComparison.Ordinal))
             {
                 continue;
@@ -103,7 +103,7 @@ public sealed class ImagePrefix
                     Add(relative, PrefixEntry.OfLink(entry.LinkName), layer);
                     break;
                 case TarEntryType.HardLink:
-                    hardLinks.Add((relative, Normalise(entry.LinkName)));
+                    hardLinks.Add((relative, TarPaths.Normalise(entry.LinkName)));
                     break;
                 case TarEntryType.Directory:
                     // A folder over a lower layer's file or link replaces it; over a folder it merges.
@@ -194,10 +194,6 @@ public sealed class ImagePrefix
             _records.Remove(key);
         }
     }
-
-    /// <summary>A tar name as a path from '/': "./", leading slashes and "." components gone.</summary>
-    private static string Normalise(string name) =>
-        string.Join('/', name.Replace('\\', '/').Split('/').Where(part => part.Length > 0 && part != "."));
 
     /// <summary>A layer file as a tar stream: gzip and zstd are recognised by their magic numbers (registries hold both).</summary>
     private static Stream Decompressed(string file)

@@ -87,6 +87,14 @@ public sealed class ImagePrefixTests : IDisposable
     }
 
     [Fact]
+    public void A_name_with_dot_dot_is_read_where_it_lands_never_outside_the_root()
+    {
+        var layer = Plain(F("opt/conda/lib/../hidden.txt", "h"), F("../../opt/conda/escape.txt", "e"), F("opt/other/../conda/./x", "x"));
+        Assert.Equal(["escape.txt", "hidden.txt", "x"], ImagePrefix.Read([layer], "/opt/conda").Paths.Order(StringComparer.Ordinal));
+        Assert.Equal("a/c", TarPaths.Normalise("./a\\b/../c/"));
+    }
+
+    [Fact]
     public void Plain_gzip_and_zstd_layers_read_the_same()
     {
         (string, TarEntryType, string)[] entries = [F("opt/conda/bin/a", "alpha"), ("opt/conda/bin/b", TarEntryType.SymbolicLink, "a")];
