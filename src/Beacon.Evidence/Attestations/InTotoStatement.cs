@@ -2,10 +2,18 @@ using System.Text.Json;
 
 namespace Beacon.Evidence.Attestations;
 
-/// <summary>An in-toto statement (v1) about one image: its subject by digest, and a predicate given as JSON bytes (an SBOM, as cosign attests them).</summary>
+/// <summary>An in-toto statement (v1) about one image: its subject by digest, and a predicate (an SBOM as JSON bytes, as cosign attests them, or written in place: the SLSA provenance).</summary>
 public static class InTotoStatement
 {
-    public static byte[] Wrap(string subjectName, string subjectSha256, string predicateType, byte[] predicateJson)
+    public static byte[] Wrap(string subjectName, string subjectSha256, string predicateType, byte[] predicateJson) =>
+        Write(subjectName, subjectSha256, predicateType, w =>
+        {
+            using var predicate = JsonDocument.Parse(predicateJson);
+            predicate.RootElement.WriteTo(w);
+        });
+
+    /// <summary>The statement with its predicate written by <paramref name="predicate"/> (one JSON value).</summary>
+    public static byte[] Write(string subjectName, string subjectSha256, string predicateType, Action<Utf8JsonWriter> predicate)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream))
@@ -22,10 +30,7 @@ public static class InTotoStatement
             w.WriteEndArray();
             w.WriteString("predicateType", predicateType);
             w.WritePropertyName("predicate");
-            using (var predicate = JsonDocument.Parse(predicateJson))
-            {
-                predicate.RootElement.WriteTo(w);
-            }
+            predicate(w);
             w.WriteEndObject();
         }
         return stream.ToArray();

@@ -20,60 +20,43 @@ public sealed record Provenance(string SubjectName, string SubjectSha256, string
     /// <summary>Beacon's build type: a layer image built from its lock (a URN, as SLSA asks for a URI).</summary>
     public const string BuildType = "urn:beacon-iac:layer-image:v1";
 
-    public byte[] ToJson()
+    public byte[] ToJson() => InTotoStatement.Write(SubjectName, SubjectSha256, PredicateType, w =>
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
+        w.WriteStartObject();
+        w.WriteStartObject("buildDefinition");
+        w.WriteString("buildType", BuildType);
+        w.WriteStartObject("externalParameters");
+        w.WriteString("layer", Layer);
+        w.WriteEndObject();
+        w.WriteStartArray("resolvedDependencies");
+        foreach (var d in Dependencies)
         {
             w.WriteStartObject();
-            w.WriteString("_type", StatementType);
-            w.WriteStartArray("subject");
-            w.WriteStartObject();
-            w.WriteString("name", SubjectName);
+            if (d.Uri is not null)
+            {
+                w.WriteString("uri", d.Uri);
+            }
+            w.WriteString("name", d.Name);
             w.WriteStartObject("digest");
-            w.WriteString("sha256", SubjectSha256);
-            w.WriteEndObject();
-            w.WriteEndObject();
-            w.WriteEndArray();
-            w.WriteString("predicateType", PredicateType);
-            w.WriteStartObject("predicate");
-            w.WriteStartObject("buildDefinition");
-            w.WriteString("buildType", BuildType);
-            w.WriteStartObject("externalParameters");
-            w.WriteString("layer", Layer);
-            w.WriteEndObject();
-            w.WriteStartArray("resolvedDependencies");
-            foreach (var d in Dependencies)
-            {
-                w.WriteStartObject();
-                if (d.Uri is not null)
-                {
-                    w.WriteString("uri", d.Uri);
-                }
-                w.WriteString("name", d.Name);
-                w.WriteStartObject("digest");
-                w.WriteString("sha256", d.Sha256);
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-            w.WriteStartObject("runDetails");
-            w.WriteStartObject("builder");
-            w.WriteString("id", BuilderId);
-            w.WriteEndObject();
-            if (Commit is not null)
-            {
-                w.WriteStartObject("metadata");
-                w.WriteString("invocationId", "git:" + Commit);
-                w.WriteEndObject();
-            }
-            w.WriteEndObject();
+            w.WriteString("sha256", d.Sha256);
             w.WriteEndObject();
             w.WriteEndObject();
         }
-        return stream.ToArray();
-    }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteStartObject("runDetails");
+        w.WriteStartObject("builder");
+        w.WriteString("id", BuilderId);
+        w.WriteEndObject();
+        if (Commit is not null)
+        {
+            w.WriteStartObject("metadata");
+            w.WriteString("invocationId", "git:" + Commit);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        w.WriteEndObject();
+    });
 
     /// <summary>The subjects' sha256 digests and the predicate type of a statement; null when it is not an in-toto v1 statement.</summary>
     public static (IReadOnlyList<string> Subjects, string PredicateType)? ReadStatement(byte[] json)
