@@ -76,7 +76,7 @@ internal static class SbomCommand
                 {
                     return run.Fail(DiagnosticCode.ImageNotItsLocks, proof.Summary + "; no SBOM is written for it", ExitCodes.CheckFailed);
                 }
-                var subject = SbomSubject.From(workspace, proof, (remote with { Tag = null, Digest = null }).ToString(), SbomSubject.CreatedFrom(console.Environment));
+                var subject = SbomSubject.From(proof, (remote with { Tag = null, Digest = null }).ToString(), SbomSubject.CreatedFrom(console.Environment));
                 var bytes = parse.GetValue(format) == "spdx" ? Spdx.Write(subject) : CycloneDx.Write(subject);
                 if (parse.GetValue(output) is { } path)
                 {

@@ -3,8 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Beacon.Conda.Records;
 using Beacon.Evidence.Verification;
-using Beacon.Layers.Loading;
-using Beacon.Layers.Locking;
 
 namespace Beacon.Evidence.Sbom;
 
@@ -30,18 +28,16 @@ public sealed record SbomSubject(string Repository, string Digest, IReadOnlyList
         typeof(SbomSubject).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     /// <param name="created">When the document says it was made: SOURCE_DATE_EPOCH's time when set (reproducible builds), else the epoch, so the same image gives the same bytes.</param>
-    public static SbomSubject From(Workspace workspace, ImageVerification proof, string repository, DateTimeOffset created)
+    public static SbomSubject From(ImageVerification proof, string repository, DateTimeOffset created)
     {
         if (!proof.Proven || proof.Digest is null)
         {
             throw new InvalidOperationException("an SBOM is written only for an image proven from its registry");
         }
-        var chain = proof.Expected.Chain.Select(name => new SbomLayer(name,
-            LockStore.Read(workspace, name)?.Sha256 ?? throw new InvalidOperationException($"layer '{name}' has no lock"),
-            proof.Expected.Packages.Where(p => p.Layer == name).Select(p => p.Record).ToList())).ToList();
-        var pinned = LockStore.Read(workspace, chain[0].Name)?.Lock?.BaseImage;
-        return new SbomSubject(repository, proof.Digest, chain, pinned is not null && BaseImagePins.DigestOf(pinned) is not null ? pinned : null,
-            BeaconVersion, created);
+        var expected = proof.Expected;
+        var chain = expected.Chain.Select((name, i) => new SbomLayer(name, expected.LockSha256[i],
+            expected.Packages.Where(p => p.Layer == name).Select(p => p.Record).ToList())).ToList();
+        return new SbomSubject(repository, proof.Digest, chain, expected.BaseImage, BeaconVersion, created);
     }
 
     /// <summary>The time SOURCE_DATE_EPOCH names, or the epoch (reproducible-builds.org's convention).</summary>

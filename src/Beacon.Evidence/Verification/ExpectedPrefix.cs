@@ -25,6 +25,12 @@ public sealed class ExpectedPrefix
     /// <summary>The layers of the chain, root first.</summary>
     public required IReadOnlyList<string> Chain { get; init; }
 
+    /// <summary>The sha256 of each chain layer's lock file as read for this proof (same order as <see cref="Chain"/>).</summary>
+    public required IReadOnlyList<string> LockSha256 { get; init; }
+
+    /// <summary>The root's base image as its lock pins it (<c>name@sha256:…</c>), when it does.</summary>
+    public string? BaseImage { get; init; }
+
     public required IReadOnlyList<ExpectedPackage> Packages { get; init; }
 
     /// <summary>Every path a package installs → what it must be and whose it is (the last package to write it, as conda links).</summary>
@@ -34,12 +40,9 @@ public sealed class ExpectedPrefix
     {
         var workspace = packages.Workspace;
         var chain = workspace.Tree.Ancestors(layer).Select(a => a.Name).Reverse().Append(layer).ToList();
-        var locks = new List<LayerLock>();
-        foreach (var name in chain)
-        {
-            var stored = LockStore.Read(workspace, name);
-            locks.Add(stored?.Lock ?? throw new PackageFetchException($"layer '{name}' has no readable lock ({LockStore.RelativePath(name)}): run 'beacon lock'"));
-        }
+        var stored = chain.Select(name => LockStore.Read(workspace, name) is { Lock: not null } s ? s
+            : throw new PackageFetchException($"layer '{name}' has no readable lock ({LockStore.RelativePath(name)}): run 'beacon lock'")).ToList();
+        var locks = stored.Select(s => s.Lock!).ToList();
         var prefix = workspace.Tree.PrefixOf(layer);
         var scratch = packages.Cache.Scratch.NewFolder("verify");
         try
@@ -63,7 +66,11 @@ public sealed class ExpectedPrefix
                     files[file] = (Describe(Path.Combine(root, file)), package);
                 }
             }
-            return new ExpectedPrefix { Prefix = prefix, Chain = chain, Packages = expected, Files = files };
+            return new ExpectedPrefix
+            {
+                Prefix = prefix, Chain = chain, LockSha256 = stored.Select(s => s.Sha256).ToList(), Packages = expected, Files = files,
+                BaseImage = locks[0].BaseImage is { } pinned && BaseImagePins.DigestOf(pinned) is not null ? pinned : null,
+            };
         }
         finally
         {
