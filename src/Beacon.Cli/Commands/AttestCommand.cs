@@ -32,20 +32,16 @@ internal static class AttestCommand
         command.SetAction(async (parse, token) =>
         {
             var run = new CommandRun(console, "attest", json: false);
-            if (Repository.Load(run, parse.GetValue(repo), out var exit) is not { } workspace)
+            var layerName = parse.GetValue(layer)!;
+            if (ImageArguments.RepositoryWithLayer(run, parse.GetValue(repo), layerName, out var exit) is not { } workspace)
             {
                 return exit;
-            }
-            var layerName = parse.GetValue(layer)!;
-            if (!workspace.Tree.Contains(layerName))
-            {
-                return run.Fail(DiagnosticCode.UnknownLayerArgument, $"--layer: no layer '{layerName}' in this repository");
             }
             if ((parse.GetValue(keyFile) is null) == (parse.GetValue(keyEnv) is null))
             {
                 return run.Fail(DiagnosticCode.InvalidCommandLine, "give the signing key by --key <file> or by --key-env <variable>, one of them");
             }
-            if (!TryParse(run, parse.GetValue(image)!, out var reference, out exit))
+            if (!ImageArguments.TryImage(run, parse.GetValue(image)!, out var reference, out exit))
             {
                 return exit;
             }
@@ -86,7 +82,7 @@ internal static class AttestCommand
         command.SetAction(async (parse, token) =>
         {
             var run = new CommandRun(console, "verify-attestation", json: false);
-            if (!TryParse(run, parse.GetValue(image)!, out var reference, out var exit))
+            if (!ImageArguments.TryImage(run, parse.GetValue(image)!, out var reference, out var exit))
             {
                 return exit;
             }
@@ -109,21 +105,5 @@ internal static class AttestCommand
             }
         });
         return command;
-    }
-
-    private static bool TryParse(CommandRun run, string text, out RemoteImage reference, out int exit)
-    {
-        try
-        {
-            reference = RemoteImage.Parse(text);
-            exit = 0;
-            return true;
-        }
-        catch (FormatException e)
-        {
-            reference = null!;
-            exit = run.Fail(DiagnosticCode.InvalidImageReference, e.Message);
-            return false;
-        }
     }
 }

@@ -36,14 +36,10 @@ internal static class SbomCommand
         command.SetAction(async (parse, token) =>
         {
             var run = new CommandRun(console, "sbom", json: false);
-            if (Repository.Load(run, parse.GetValue(repo), out var exit) is not { } workspace)
+            var layerName = parse.GetValue(layer)!;
+            if (ImageArguments.RepositoryWithLayer(run, parse.GetValue(repo), layerName, out var exit) is not { } workspace)
             {
                 return exit;
-            }
-            var layerName = parse.GetValue(layer)!;
-            if (!workspace.Tree.Contains(layerName))
-            {
-                return run.Fail(DiagnosticCode.UnknownLayerArgument, $"--layer: no layer '{layerName}' in this repository");
             }
             var signing = parse.GetValue(attach);
             if (signing && (parse.GetValue(keyFile) is null) == (parse.GetValue(keyEnv) is null))
@@ -55,14 +51,9 @@ internal static class SbomCommand
                 return run.Fail(DiagnosticCode.InvalidCommandLine, "--key and --key-env sign what --attach pushes; add --attach");
             }
             var text = parse.GetValue(image)!;
-            RemoteImage remote;
-            try
+            if (!ImageArguments.TryImage(run, text, out var remote, out exit))
             {
-                remote = RemoteImage.Parse(text);
-            }
-            catch (FormatException e)
-            {
-                return run.Fail(DiagnosticCode.InvalidImageReference, e.Message);
+                return exit;
             }
             using var http = BeaconHttp.Create();
             try

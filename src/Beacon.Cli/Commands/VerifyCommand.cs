@@ -37,14 +37,10 @@ internal static class VerifyCommand
         command.SetAction(async (parse, token) =>
         {
             var run = new CommandRun(console, "verify", json: false);
-            if (Repository.Load(run, parse.GetValue(repo), out var exit) is not { } workspace)
+            var layerName = parse.GetValue(layer)!;
+            if (ImageArguments.RepositoryWithLayer(run, parse.GetValue(repo), layerName, out var exit) is not { } workspace)
             {
                 return exit;
-            }
-            var layerName = parse.GetValue(layer)!;
-            if (!workspace.Tree.Contains(layerName))
-            {
-                return run.Fail(DiagnosticCode.UnknownLayerArgument, $"--layer: no layer '{layerName}' in this repository");
             }
             var text = parse.GetValue(image)!;
             var fromEngine = parse.GetValue(engine);
@@ -53,16 +49,9 @@ internal static class VerifyCommand
                 return run.Fail(DiagnosticCode.InvalidCommandLine, "--key checks the attestation in the image's registry; it cannot be used with --engine");
             }
             RemoteImage? remote = null;
-            if (!fromEngine)
+            if (!fromEngine && !ImageArguments.TryImage(run, text, out remote, out exit))
             {
-                try
-                {
-                    remote = RemoteImage.Parse(text);
-                }
-                catch (FormatException e)
-                {
-                    return run.Fail(DiagnosticCode.InvalidImageReference, e.Message);
-                }
+                return exit;
             }
             using var http = BeaconHttp.Create();
             try
