@@ -91,6 +91,7 @@ public static class BeaconApp
             VerifyCommand.Create(console),
             SbomCommand.Create(console),
             DevContainerCommand.Create(console),
+            CatalogCommand.Create(console),
         };
         return root;
     }

@@ -77,6 +77,14 @@ internal static class TestServices
         return cli!;
     }
 
+    /// <summary>Debian's chromium (scripts/services.sh up installs it with apt), for the catalog's browser tests.</summary>
+    public static string Chromium()
+    {
+        var path = Variable("BEACON_TEST_CHROMIUM") ?? "/usr/bin/chromium";
+        Need(File.Exists(path) ? null : $"chromium is not installed at {path} (apt-get install chromium; scripts/services.sh up installs it)");
+        return path;
+    }
+
     private static bool OnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Any(dir => File.Exists(Path.Combine(dir, tool)));

@@ -25,11 +25,14 @@ public sealed record KernelSpec(string Name, string Organisation, string Layer, 
         {
             throw new ArgumentException("organisation, layer and stack names are DNS labels");
         }
-        return new KernelSpec(NameOf(organisation, layer), organisation, layer, stack, repositoryRoot, $"Beacon · {organisation}/{layer}",
+        return new KernelSpec(NameOf(organisation, layer), organisation, layer, stack, repositoryRoot, DisplayNameOf(organisation, layer),
             [.. beaconCommand, "kernel", "launch", "--layer", layer, "--stack", stack, "--repo", repositoryRoot, "{connection_file}"]);
     }
 
     public static string NameOf(string organisation, string layer) => $"{NamePrefix}{organisation}-{layer}";
+
+    /// <summary>What JupyterLab and VS Code show for the kernel.</summary>
+    public static string DisplayNameOf(string organisation, string layer) => $"Beacon · {organisation}/{layer}";
 }
 
 /// <summary>A kernelspec folder Beacon will not write over: another repository's kernel, or not Beacon's at all.</summary>
