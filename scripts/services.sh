@@ -50,6 +50,12 @@ up() {
     npm install --silent --no-audit --no-fund --prefix "$W/node" @devcontainers/cli@0.89.0 >/dev/null
   fi
 
+  # Debian's chromium for the catalog's browser tests (PuppeteerSharp drives it; it never downloads a browser).
+  if [ ! -x /usr/bin/chromium ]; then
+    apt-get update -qq
+    apt-get install -y -qq chromium >/dev/null
+  fi
+
   if ! docker info >/dev/null 2>&1; then
     nohup dockerd --iptables=false --ip-forward=false >"$W/dockerd.log" 2>&1 &
     echo $! >"$W/dockerd.pid"
@@ -111,6 +117,7 @@ export BEACON_TEST_AUTH_REGISTRY=127.0.0.1:$AUTH_PORT
 export BEACON_TEST_AUTH_USER=$AUTH_USER
 export BEACON_TEST_AUTH_PASSWORD=$AUTH_PASSWORD
 export BEACON_TEST_DEVCONTAINER=$W/node/node_modules/.bin/devcontainer
+export BEACON_TEST_CHROMIUM=/usr/bin/chromium
 ENV
   echo "services up: Docker $(docker version --format '{{.Server.Version}}'), registry 127.0.0.1:$REG_PORT, registry with basic auth 127.0.0.1:$AUTH_PORT; source $W/env"
 }

@@ -17,6 +17,8 @@ using Beacon.Layers.Loading;
 //                                   native Pulumi compiler over plain JSON and over shards, and check over HTTP (cold/warm)
 //   oci-build                       the OCI builder on a three-layer subtree (warm cache, fresh repositories, bytes per
 //                                   layer, rebuild) and the Dockerfile builder with the stand-in; needs scripts/services.sh
+//   catalog [repository]           whole-process `beacon catalog` on the lock-scale tree (run lock-scale 500 first) and
+//                                   the page in Debian's chromium: time until built, render, one search
 //   evidence [GiB]                  verify, sbom (both formats), attest and sbom --attach as whole processes on the test
 //                                   channel's 3-layer tree and on one layer of GiB (default 1) of synthetic files
 //   oci-large [GiB]                 a 5 GiB layer (one 2.5 GiB file) through `beacon build` with the oci builder: wall
@@ -28,6 +30,8 @@ switch (what)
         return await OciBuildBenchmark.RunAsync();
     case "channel-scale":
         return await ChannelScale.RunAsync(args);
+    case "catalog":
+        return await CatalogBenchmark.RunAsync(args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "beacon-lock-scale-500"));
     case "evidence":
         return await EvidenceBenchmark.RunAsync(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1);
     case "oci-large":

@@ -36,16 +36,18 @@ public static class CatalogSite
     /// beside it, which then takes its place. A folder that exists must be a catalog already (it holds
     /// <see cref="DataFile"/>) or be empty: the command never replaces someone's other files.
     /// </summary>
-    public static void Write(CatalogData data, string folder)
+    /// <param name="shownAs">How errors name the folder (as the user gave it); the folder itself by default.</param>
+    public static void Write(CatalogData data, string folder, string? shownAs = null)
     {
         var full = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
+        shownAs ??= folder;
         if (File.Exists(full))
         {
-            throw new FileWriteException(folder, "it is a file; the catalog is a folder");
+            throw new FileWriteException(shownAs, "it is a file; the catalog is a folder");
         }
         if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !File.Exists(Path.Combine(full, DataFile)))
         {
-            throw new FileWriteException(folder, $"it holds other files and no {DataFile}; give an empty or new folder for the catalog");
+            throw new FileWriteException(shownAs, $"it holds other files and no {DataFile}; give an empty or new folder for the catalog");
         }
         var parent = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(parent);
@@ -70,7 +72,7 @@ public static class CatalogSite
             {
                 Directory.Move(previous, full);
             }
-            throw new FileWriteException(folder, e.Message, e);
+            throw new FileWriteException(shownAs, e.Message, e);
         }
         finally
         {

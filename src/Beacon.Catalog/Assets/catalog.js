@@ -307,7 +307,7 @@
     document.getElementById("organisation").textContent = data.organisation;
     var roots = data.layers.filter(function (l) { return l.parent === null; }).length;
     document.getElementById("summary").textContent = data.layers.length + " layers in " + roots + (roots === 1 ? " tree" : " trees")
-      + " · " + data.stacks.length + " stacks";
+      + " · " + data.stacks.length + (data.stacks.length === 1 ? " stack" : " stacks");
     renderSearchControls();
     renderTree();
     renderStacks();
@@ -315,9 +315,10 @@
     global.addEventListener("hashchange", onHash);
     document.getElementById("search-form").addEventListener("submit", search);
     global.BeaconCatalog.renderMs = global.performance.now() - began;
+    global.BeaconCatalog.readyAt = global.performance.now(); // since navigation started: scripts parsed and run, page built
     document.body.setAttribute("data-ready", "true");
   }
 
-  global.BeaconCatalog = { route: route, search: search, renderMs: null };
+  global.BeaconCatalog = { route: route, search: search, renderMs: null, readyAt: null };
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })(window);

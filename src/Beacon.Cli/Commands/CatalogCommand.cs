@@ -54,7 +54,7 @@ internal static class CatalogCommand
             var folder = parse.GetValue(output) is { } o ? console.FullPath(o) : workspace.FullPath(DefaultFolder);
             try
             {
-                CatalogSite.Write(data, folder);
+                CatalogSite.Write(data, folder, relative);
             }
             catch (FileWriteException e)
             {
