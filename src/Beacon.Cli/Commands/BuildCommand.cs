@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Beacon.Cli.Hosting;
+using Beacon.Cli.Output;
 using Beacon.Docker.Building;
 using Beacon.Docker.Engine;
 using Beacon.Images.Planning;
@@ -20,14 +21,35 @@ internal static class BuildCommand
         var builder = Options.Text("--builder", "Default: the stack's beacon:builder. docker: a Dockerfile per layer on the Docker engine; oci: Beacon installs each layer's packages itself and pushes the layers by digest, no daemon needed.", "builder");
         builder.AcceptOnlyFromAmong("docker", "oci");
         var offline = Options.Offline();
+        var matrix = Options.Flag("--matrix", "Build nothing: print the layers (default: every layer the stack deploys) as levels that can build in parallel, parents first, as JSON: {\"levels\": [[...], ...]} (the deploy workflow's build matrix).");
         var repo = Options.Repo();
         var command = new Command("build", "Build the layer images in dependency order (reusing unchanged ones): on the Docker engine, or with --builder oci straight into a registry.")
         {
-            layers, stack, push, builder, offline, repo,
+            layers, stack, push, builder, offline, matrix, repo,
         };
-        command.SetAction((parse, token) => RunAsync(new CommandRun(console, "build", json: false), parse.GetValue(repo), parse.GetValue(stack), parse.GetValue(layers)!,
-            parse.GetValue(push), parse.GetValue(builder), parse.GetValue(offline), token));
+        command.SetAction((parse, token) => parse.GetValue(matrix)
+            ? Matrix(new CommandRun(console, "build", json: true), parse.GetValue(repo), parse.GetValue(stack), parse.GetValue(layers)!, parse.GetValue(builder))
+            : RunAsync(new CommandRun(console, "build", json: false), parse.GetValue(repo), parse.GetValue(stack), parse.GetValue(layers)!,
+                parse.GetValue(push), parse.GetValue(builder), parse.GetValue(offline), token));
         return command;
+    }
+
+    /// <summary>The build levels of the layers as JSON (nothing is built): the stack's plan decides which layers it deploys.</summary>
+    private static Task<int> Matrix(CommandRun run, string? repo, string? stackName, string[] layers, string? builderText)
+    {
+        ImageBuilderKind? builder = builderText is not null && ImageBuilderKinds.TryParse(builderText, out var b) ? b : null;
+        if (StackCommands.Open(run, repo, stackName, out var exit, new StackOptions { Builder = builder }) is not { } session)
+        {
+            return Task.FromResult(exit);
+        }
+        var unknown = layers.Where(l => session.Plan.Images.All(i => i.Layer != l)).ToList();
+        if (unknown.Count > 0)
+        {
+            return Task.FromResult(run.Fail(DiagnosticCode.LayerNotDeployed, $"stack '{session.Stack.Name}' deploys no layer {string.Join(", ", unknown)}"));
+        }
+        var levels = BuildLevels.Of(session.Plan, layers.Distinct(StringComparer.Ordinal).ToList());
+        run.Out.WriteLine(Layers.Rendering.JsonOptions.Write(new BuildMatrixJson(levels.Levels), CliJson.Styled.BuildMatrixJson).TrimEnd());
+        return Task.FromResult(ExitCodes.Success);
     }
 
     private static async Task<int> RunAsync(CommandRun run, string? repo, string? stackName, string[] layers, string? push, string? builderText, bool offline,

@@ -37,7 +37,11 @@ public sealed record RouteJson(string? Layer, IReadOnlyList<RouteCandidateJson> 
 
 public sealed record RouteCandidateJson(string Layer, int? Packages, bool Accepted, IReadOnlyList<string> Rejections);
 
+/// <summary><c>beacon build --matrix</c>: the layers as levels that build in parallel, parents first.</summary>
+public sealed record BuildMatrixJson(IReadOnlyList<IReadOnlyList<string>> Levels);
+
 [JsonSerializable(typeof(ReportJson))]
+[JsonSerializable(typeof(BuildMatrixJson))]
 [JsonSerializable(typeof(FailureJson))]
 [JsonSerializable(typeof(SolveJson))]
 [JsonSerializable(typeof(RouteJson))]

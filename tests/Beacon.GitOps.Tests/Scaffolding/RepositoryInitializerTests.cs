@@ -24,7 +24,7 @@ public sealed class RepositoryInitializerTests : IDisposable
         Assert.True(init.ExitCode == 0, init.Stderr);
         var root = _parent.Path_("globex");
         Assert.Equal(
-            [".github/CODEOWNERS", ".github/workflows/deploy.yml", ".github/workflows/pull-request.yml", ".github/workflows/upgrade.yml", ".gitignore",
+            [".github/CODEOWNERS", ".github/workflows/build-layer.yml", ".github/workflows/deploy.yml", ".github/workflows/pull-request.yml", ".github/workflows/upgrade.yml", ".gitignore",
              "Pulumi.yaml", "README.md", "beacon", "beacon.yaml", "layers/core.lock", "layers/core.yaml", "scripts/build-infra.sh",
              $"stacks/Pulumi.globex-{cloud}.yaml", "stacks/Pulumi.globex-local.yaml"],
             Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(root, f)).Order(StringComparer.Ordinal));

@@ -23,8 +23,9 @@ public sealed class WorkflowDocument
     public string Path { get; }
     public JsonObject Json { get; }
 
+    /// <summary>Every step of every job; a job that calls another workflow (<c>uses:</c>) has none here.</summary>
     public IEnumerable<(string Job, JsonObject Step)> Steps() =>
-        Json["jobs"]!.AsObject().SelectMany(job => job.Value!["steps"]!.AsArray().Select(s => (job.Key, s!.AsObject())));
+        Json["jobs"]!.AsObject().SelectMany(job => (job.Value!["steps"]?.AsArray() ?? []).Select(s => (job.Key, s!.AsObject())));
 
     /// <summary>The shell of the step with this id (in any job).</summary>
     public string Run(string stepId) =>

@@ -27,7 +27,31 @@ internal sealed class WorkflowRunner : IDisposable
     public string RunnerTemp => _temp.Root;
 
     /// <summary>Runs step <paramref name="id"/>; <paramref name="expressions"/> supplies the values of its env's ${{ … }}.</summary>
-    public ProcessResult Step(string id, IReadOnlyDictionary<string, string>? expressions = null)
+    public ProcessResult Step(string id, IReadOnlyDictionary<string, string>? expressions = null) =>
+        ProcessRunner.Run("bash", ["-eo", "pipefail", "-c", Workflow.Run(id)], Repo.Root, Environment(id, expressions), TimeSpan.FromMinutes(3));
+
+    /// <summary>Starts step <paramref name="id"/> without waiting (a job that a test kills); output is read asynchronously.</summary>
+    public System.Diagnostics.Process StartStep(string id, IReadOnlyDictionary<string, string>? expressions = null)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("bash") { WorkingDirectory = Repo.Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "-eo", "pipefail", "-c", Workflow.Run(id) })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        foreach (var (name, value) in Environment(id, expressions))
+        {
+            psi.Environment[name] = value;
+        }
+        var process = System.Diagnostics.Process.Start(psi)!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Variables every step sees besides its env (BEACON_CACHE_DIR: this runner's own, as a CI machine has).</summary>
+    public Dictionary<string, string?> Extra { get; } = [];
+
+    private Dictionary<string, string?> Environment(string id, IReadOnlyDictionary<string, string>? expressions)
     {
         var env = new Dictionary<string, string?>
         {
@@ -36,11 +60,15 @@ internal sealed class WorkflowRunner : IDisposable
             ["NO_COLOR"] = "1",
             ["BEACON_DEBUG"] = null,
         };
+        foreach (var (name, value) in Extra)
+        {
+            env[name] = value;
+        }
         foreach (var (name, value) in Workflow.Env(id))
         {
             env[name] = expressions?.GetValueOrDefault(value) ?? throw new InvalidOperationException($"step {id}: no value for {name}: {value}");
         }
-        return ProcessRunner.Run("bash", ["-eo", "pipefail", "-c", Workflow.Run(id)], Repo.Root, env, TimeSpan.FromMinutes(3));
+        return env;
     }
 
     public string Output => File.ReadAllText(_temp.Path_("output"));

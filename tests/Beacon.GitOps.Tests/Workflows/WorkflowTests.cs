@@ -22,14 +22,14 @@ public partial class WorkflowTests
     private static readonly Lazy<JsonSchema> Schema = new(() => JsonSchema.FromText(Fixtures.ReadAllText("github-schemas", "github-workflow.json")));
 
     [Fact]
-    public void The_loop_has_its_three_workflows_and_init_writes_exactly_them()
+    public void The_loop_has_its_workflows_and_init_writes_exactly_them()
     {
-        Assert.Equal(["deploy.yml", "pull-request.yml", "upgrade.yml"], Names());
+        Assert.Equal(["build-layer.yml", "deploy.yml", "pull-request.yml", "upgrade.yml"], Names());
         foreach (var (path, text) in WorkflowFiles.All)
         {
             Assert.Equal(File.ReadAllText(RepoPaths.RepoFile(path)), text);
         }
-        Assert.Equal(3, WorkflowFiles.All.Count);
+        Assert.Equal(4, WorkflowFiles.All.Count);
     }
 
     [Theory]
@@ -90,7 +90,14 @@ public partial class WorkflowTests
         }
         foreach (var (name, job) in workflow.Json["jobs"]!.AsObject())
         {
-            Assert.True(job!["timeout-minutes"] is not null, $"job {name} has no timeout-minutes");
+            if (job!["uses"] is { } called)
+            {
+                // A job that calls a workflow of this repository: its timeout and permissions are the called job's.
+                Assert.Matches(@"^\./\.github/workflows/[a-z0-9-]+\.yml$", called.GetValue<string>());
+                Assert.True(File.Exists(RepoPaths.RepoFile(called.GetValue<string>()[2..])), $"job {name} calls a missing workflow");
+                continue;
+            }
+            Assert.True(job["timeout-minutes"] is not null, $"job {name} has no timeout-minutes");
             var permissions = job["permissions"]?.AsObject();
             Assert.True(permissions is null || permissions.All(p => (string?)p.Value is "read" or "write" or "none"), name);
         }

@@ -10,8 +10,9 @@ using Beacon.TestSupport;
 namespace Beacon.Integration.Tests.Workflows;
 
 /// <summary>
-/// The deploy workflow's layer step, played from .github/workflows/deploy.yml on a scripted repository against the
-/// real engine and registry: only the layers whose locks the push changed are built and tested, and each tested image
+/// The deploy workflow's layer steps, played from .github/workflows/deploy.yml (the build levels) and build-layer.yml
+/// (one matrix job) on a scripted repository against the real engine and registry: only the layers whose locks the
+/// push changed are built and tested, and each tested image
 /// is published (tagged &lt;layer&gt;:&lt;stage&gt;) in the registry of vars.BEACON_PUBLISH_STACK. The stack uses the oci
 /// builder over Beacon's test channel: publish proves each image is its locks, which an image of the stand-in
 /// micromamba (it installs no files) never is.
@@ -51,17 +52,22 @@ public sealed class DeployWorkflowTests(DockerFixture docker) : IClassFixture<Do
         WorkflowRunner.Git(_repo, "add", "-A");
         WorkflowRunner.Git(_repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "add frames");
 
-        using var runner = new WorkflowRunner(_repo, new WorkflowDocument(RepoPaths.RepoFile(".github", "workflows", "deploy.yml")));
-        var step = runner.Step("layers", new Dictionary<string, string>
+        using var plan = new WorkflowRunner(_repo, new WorkflowDocument(RepoPaths.RepoFile(".github", "workflows", "deploy.yml")));
+        var levels = plan.Step("levels", new Dictionary<string, string>
         {
             ["${{ steps.base.outputs.ref }}"] = "HEAD~1",
+            ["${{ vars.BEACON_PUBLISH_STACK }}"] = "ci",
+        });
+        Assert.True(levels.ExitCode == 0, levels.Stdout + levels.Stderr);
+        // Only the layer whose lock the push added is in the matrix: one level, one job.
+        Assert.Equal("levels=[[\"frames\"]]\ndepth=1\n", plan.Output);
+        using var runner = new WorkflowRunner(_repo, new WorkflowDocument(RepoPaths.RepoFile(".github", "workflows", "build-layer.yml")));
+        var step = runner.Step("layer", new Dictionary<string, string>
+        {
+            ["${{ inputs.layer }}"] = "frames",
             ["${{ vars.BEACON_TEST_STACK }}"] = "",
             ["${{ vars.BEACON_PUBLISH_STACK }}"] = "ci",
         });
-        Assert.True(step.ExitCode == 0, step.Stdout + step.Stderr);
-        Assert.Contains("1 passed, 0 failed", step.Stdout, StringComparison.Ordinal);
-        Assert.Contains($"published frames: layers/frames.yaml now says 'stage: experimental'", step.Stdout, StringComparison.Ordinal);
-
         using var http = new HttpClient();
         var client = new RegistryClient(http, new RegistryCredentials(null));
         Assert.True(await client.ManifestExistsAsync(RemoteImage.Parse($"{registry}/frames:experimental")));
