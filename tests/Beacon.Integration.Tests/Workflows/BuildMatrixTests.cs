@@ -158,6 +158,28 @@ public sealed class BuildMatrixTests(DockerFixture docker) : IClassFixture<Docke
         Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
     }
 
+    /// <summary>
+    /// What an in-cluster build Job's await-parent container runs (<c>beacon build --emit kubernetes</c>): it waits while
+    /// the parent's image is missing (exit 1 when the time is up) and returns as soon as another process pushed it.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_child_job_awaits_its_parents_image_until_another_job_pushes_it()
+    {
+        await Organisation("awaited");
+        var early = ProcessRunner.Beacon(_repo.Root, _repo.Path_(".cache"), TimeSpan.FromMinutes(1), "build", "core", "--stack", "awaited", "--await", "1");
+        Assert.Equal(1, early.ExitCode);
+        Assert.Matches(@"^beacon build: error BEA0607: not in the registry after 1 s: 127\.0\.0\.1:\d+/m[0-9a-f]{8}-awaited/core:[0-9a-f]+\n$", early.Stderr);
+
+        var waiting = Task.Run(() => ProcessRunner.Beacon(_repo.Root, _repo.Path_(".cache"), TimeSpan.FromMinutes(3), "build", "core", "--stack", "awaited", "--await", "150"));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.False(waiting.IsCompleted);
+        var build = ProcessRunner.Beacon(_repo.Root, _repo.Path_(".cache-build"), TimeSpan.FromMinutes(3), "build", "core", "--stack", "awaited");
+        Assert.True(build.ExitCode == 0, build.Stderr);
+        var awaited = await waiting;
+        Assert.True(awaited.ExitCode == 0, awaited.Stderr);
+        Assert.Matches(@"^in the registry: 127\.0\.0\.1:\d+/m[0-9a-f]{8}-awaited/core:[0-9a-f]+\n$", awaited.Stdout);
+    }
+
     public void Dispose()
     {
         foreach (var runner in _runners)
