@@ -100,25 +100,25 @@ internal static class VerifyCommand
     {
         var channels = await ChannelIndex.LoadAsync(workspace, ChannelAccess.Loader(run.Console, http, offline: false), cancellationToken: token);
         using var cache = new PackageCache(PackageCache.DefaultDirectory(run.Console.Environment), http);
-        var verifier = new ImageVerifier(new LayerPackages(workspace, channels, cache));
-        ImageVerification proof;
-        if (remote is not null)
+        // The layers' downloads and the packages' fetches show their progress (a live view at a terminal, lines in CI).
+        var proof = await run.WithProgressAsync(async (updates, message) =>
         {
-            proof = await verifier.VerifyAsync(registry, remote, Images.Planning.Platforms.Oci(workspace.Tree.PlatformOf(layer)), layer, run.Progress, token);
-        }
-        else
-        {
+            var verifier = new ImageVerifier(new LayerPackages(workspace, channels, cache)) { Updates = updates };
+            if (remote is not null)
+            {
+                return await verifier.VerifyAsync(registry, remote, Images.Planning.Platforms.Oci(workspace.Tree.PlatformOf(layer)), layer, message, token);
+            }
             using var client = DockerClient.Connect(run.Console.Environment);
             var folder = cache.Scratch.NewFolder("saved");
             try
             {
-                proof = await verifier.VerifyAsync(layer, text, null, await SavedImage.LayersAsync(client, text, folder, token), run.Progress, token);
+                return await verifier.VerifyAsync(layer, text, null, await SavedImage.LayersAsync(client, text, folder, token), message, token);
             }
             finally
             {
                 Directory.Delete(folder, recursive: true);
             }
-        }
+        });
         foreach (var finding in proof.Proof.Findings)
         {
             run.Err.WriteLine($"  {finding}");

@@ -36,7 +36,8 @@ public sealed class ExpectedPrefix
     /// <summary>Every path a package installs → what it must be and whose it is (the last package to write it, as conda links).</summary>
     public required IReadOnlyDictionary<string, (PrefixEntry Entry, ExpectedPackage Package)> Files { get; init; }
 
-    public static async Task<ExpectedPrefix> DeriveAsync(LayerPackages packages, string layer, Action<string>? progress, CancellationToken ct)
+    public static async Task<ExpectedPrefix> DeriveAsync(LayerPackages packages, string layer, Action<string>? progress, CancellationToken ct,
+        IProgress<Conda.ProgressUpdate>? updates = null)
     {
         var workspace = packages.Workspace;
         var chain = workspace.Tree.Ancestors(layer).Select(a => a.Name).Reverse().Append(layer).ToList();
@@ -52,7 +53,7 @@ public sealed class ExpectedPrefix
             for (var i = 0; i < chain.Count; i++)
             {
                 var own = LayerPackages.Own(locks[i], i == 0 ? null : locks[i - 1]);
-                var extracted = await packages.FetchAsync(own, progress, null, chain[i], ct);
+                var extracted = await packages.FetchAsync(own, progress, updates, chain[i], ct);
                 var report = PackageInstaller.Install(packages.Request(chain[i], locks[i], scratch, state), extracted);
                 expected.AddRange(report.Packages.Select(p => new ExpectedPackage(p.Record, chain[i], p.Files)));
                 state = state.With(report.Packages.SelectMany(p => p.Files.Select(f => (f, p.Record.DistString))), report.History);

@@ -1,3 +1,4 @@
+using Beacon.Conda;
 using Beacon.Oci.Building;
 using Beacon.Oci.Images;
 using Beacon.Oci.References;
@@ -24,11 +25,14 @@ public sealed record ImageVerification(string Layer, string Image, string? Diges
 /// </summary>
 public sealed class ImageVerifier(LayerPackages packages)
 {
+    /// <summary>Where the layers' downloads and the packages' fetches report their bytes (a progress view), if anywhere.</summary>
+    public IProgress<ProgressUpdate>? Updates { get; init; }
+
     /// <summary>Proves the image the layer files make up (bottom first), as saved from an engine or downloaded.</summary>
     public async Task<ImageVerification> VerifyAsync(string layer, string image, string? digest, IReadOnlyList<string> layerFiles,
         Action<string>? progress = null, CancellationToken ct = default)
     {
-        var expected = await ExpectedPrefix.DeriveAsync(packages, layer, progress, ct);
+        var expected = await ExpectedPrefix.DeriveAsync(packages, layer, progress, ct, Updates);
         var prefix = ImagePrefix.Read(layerFiles, expected.Prefix);
         return new ImageVerification(layer, image, digest, expected, PrefixProof.Check(expected, prefix));
     }
@@ -49,7 +53,7 @@ public sealed class ImageVerifier(LayerPackages packages)
                 var file = Path.Combine(folder, d.Digest.Replace(':', '-'));
                 if (!File.Exists(file))
                 {
-                    await registry.DownloadBlobAsync(image, d.Digest, d.Size, file, ct);
+                    await registry.DownloadBlobAsync(image, d.Digest, d.Size, file, Updates, $"{layer}: image layer {d.Digest[7..19]}", ct);
                 }
                 files.Add(file);
             }

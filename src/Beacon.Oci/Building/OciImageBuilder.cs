@@ -91,7 +91,7 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
                         foreach (var d in reusedLayers)
                         {
                             var file = Path.Combine(folder, d.Digest.Replace(':', '-'));
-                            await registry.DownloadBlobAsync(target, d.Digest, d.Size, file, ct);
+                            await registry.DownloadBlobAsync(target, d.Digest, d.Size, file, Updates, $"reading reused layer {d.Digest[7..19]}", ct);
                             files.Add(file);
                         }
                         return EnvironmentState.FromLayers(files, reusedPrefix);

@@ -401,11 +401,14 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
     }
 
     /// <summary>A blob written to <paramref name="path"/> as it arrives (no size limit but the descriptor's), verified against its digest.</summary>
-    public async Task DownloadBlobAsync(RemoteImage repository, string digest, long size, string path, CancellationToken ct = default)
+    /// <param name="progress">Where the bytes received are reported (key <c>pull:&lt;digest&gt;</c>), with <paramref name="label"/>.</param>
+    public async Task DownloadBlobAsync(RemoteImage repository, string digest, long size, string path,
+        IProgress<Conda.ProgressUpdate>? progress = null, string? label = null, CancellationToken ct = default)
     {
         using var response = await SendAsync(repository, "pull", () => new HttpRequestMessage(HttpMethod.Get, new Uri(repository.BaseUri, $"{repository.Repository}/blobs/{digest}")), ct);
         await EnsureAsync(response, $"GET blob {repository.Repository}@{digest}", ct);
-        await using var body = await BodyAsync(response, $"{repository.Host}: blob {repository.Repository}@{digest}", ct);
+        var received = await BodyAsync(response, $"{repository.Host}: blob {repository.Repository}@{digest}", ct);
+        await using var body = progress is null ? received : new Conda.ProgressStream(received, progress, "pull:" + digest, label ?? digest, size);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
         try

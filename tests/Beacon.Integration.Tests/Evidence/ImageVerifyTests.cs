@@ -57,6 +57,8 @@ public sealed class ImageVerifyTests(DockerFixture docker) : IClassFixture<Docke
         var verified = Beacon("verify", clean, "--layer", "app");
         Assert.True(verified.ExitCode == 0, verified.Stdout + verified.Stderr);
         Assert.Equal($"verified {clean}: 4 packages, 8 files under /opt/conda are exactly the locks of core → tools → app\n", verified.Stdout);
+        // Not a terminal: each image layer's download is shown as timestamped lines, ending "done".
+        Assert.Matches(@"(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ  app: image layer [0-9a-f]{12}  [0-9.]+ [KMG]?i?B/[0-9.]+ [KMG]?i?B  done$", verified.Stderr);
         // The image of a parent is not the child's locks: app's package is missing from tools' image.
         var tools = Built(buildOutput, "tools");
         var wrongLayer = Beacon("verify", tools, "--layer", "app");
