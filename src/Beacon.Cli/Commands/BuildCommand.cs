@@ -77,25 +77,19 @@ internal static class BuildCommand
     private static Task<int> Matrix(CommandRun run, string? repo, string? stackName, string[] layers, string? builderText)
     {
         ImageBuilderKind? builder = builderText is not null && ImageBuilderKinds.TryParse(builderText, out var b) ? b : null;
-        if (StackCommands.Open(run, repo, stackName, out var exit, new StackOptions { Builder = builder }) is not { } session)
+        if (Open(run, repo, stackName, layers, new StackOptions { Builder = builder }, out var exit) is not { } session)
         {
             return Task.FromResult(exit);
-        }
-        var unknown = layers.Where(l => session.Plan.Images.All(i => i.Layer != l)).ToList();
-        if (unknown.Count > 0)
-        {
-            return Task.FromResult(run.Fail(DiagnosticCode.LayerNotDeployed, $"stack '{session.Stack.Name}' deploys no layer {string.Join(", ", unknown)}"));
         }
         var levels = BuildLevels.Of(session.Plan, layers.Distinct(StringComparer.Ordinal).ToList());
         run.Out.WriteLine(Layers.Rendering.JsonOptions.Write(new BuildMatrixJson(levels.Levels), CliJson.Styled.BuildMatrixJson).TrimEnd());
         return Task.FromResult(ExitCodes.Success);
     }
 
-    /// <summary>The stack opened for the oci builder and the layers checked against its plan, or the exit code.</summary>
-    private static StackSession? OciSession(CommandRun run, string? repo, string? stackName, string[] layers, string? builderText, out int exit)
+    /// <summary>The stack opened and planned, every named layer one it deploys; or null and the exit code.</summary>
+    private static StackSession? Open(CommandRun run, string? repo, string? stackName, string[] layers, StackOptions options, out int exit)
     {
-        var builder = builderText is not null && ImageBuilderKinds.TryParse(builderText, out var b) ? b : ImageBuilderKind.Oci;
-        if (StackCommands.Open(run, repo, stackName, out exit, new StackOptions { Builder = builder }) is not { } session)
+        if (StackCommands.Open(run, repo, stackName, out exit, options) is not { } session)
         {
             return null;
         }
@@ -103,6 +97,17 @@ internal static class BuildCommand
         if (unknown.Count > 0)
         {
             exit = run.Fail(DiagnosticCode.LayerNotDeployed, $"stack '{session.Stack.Name}' deploys no layer {string.Join(", ", unknown)}");
+            return null;
+        }
+        return session;
+    }
+
+    /// <summary>The stack opened for the oci builder and the layers checked against its plan, or the exit code.</summary>
+    private static StackSession? OciSession(CommandRun run, string? repo, string? stackName, string[] layers, string? builderText, out int exit)
+    {
+        var builder = builderText is not null && ImageBuilderKinds.TryParse(builderText, out var b) ? b : ImageBuilderKind.Oci;
+        if (Open(run, repo, stackName, layers, new StackOptions { Builder = builder }, out exit) is not { } session)
+        {
             return null;
         }
         if (session.Plan.CreateRegistry)
@@ -178,14 +183,9 @@ internal static class BuildCommand
             return run.Fail(DiagnosticCode.InvalidCommandLine, $"--push '{push}' is not a registry address such as 127.0.0.1:5000 or ghcr.io/acme");
         }
         ImageBuilderKind? builder = builderText is not null && ImageBuilderKinds.TryParse(builderText, out var b) ? b : null;
-        if (StackCommands.Open(run, repo, stackName, out var exit, new StackOptions { Registry = push, Builder = builder }) is not { } session)
+        if (Open(run, repo, stackName, layers, new StackOptions { Registry = push, Builder = builder }, out var exit) is not { } session)
         {
             return exit;
-        }
-        var unknown = layers.Where(l => session.Plan.Images.All(i => i.Layer != l)).ToList();
-        if (unknown.Count > 0)
-        {
-            return run.Fail(DiagnosticCode.LayerNotDeployed, $"stack '{session.Stack.Name}' deploys no layer {string.Join(", ", unknown)}");
         }
         if (session.Plan.Builder == ImageBuilderKind.Oci)
         {

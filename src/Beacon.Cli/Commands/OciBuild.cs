@@ -61,10 +61,7 @@ internal static class OciBuild
             }
             if (unproven is not null)
             {
-                foreach (var finding in unproven.Proof.Findings)
-                {
-                    run.Err.WriteLine($"  {finding}");
-                }
+                VerifyCommand.WriteFindings(run, unproven);
                 return run.Fail(DiagnosticCode.ImageNotItsLocks, unproven.Summary, ExitCodes.CheckFailed);
             }
             return ExitCodes.Success;

@@ -119,11 +119,17 @@ internal static class VerifyCommand
                 Directory.Delete(folder, recursive: true);
             }
         });
+        WriteFindings(run, proof);
+        return proof;
+    }
+
+    /// <summary>What a proof found, one indented line each on stderr (verify, and a build whose image did not prove).</summary>
+    public static void WriteFindings(CommandRun run, ImageVerification proof)
+    {
         foreach (var finding in proof.Proof.Findings)
         {
             run.Err.WriteLine($"  {finding}");
         }
-        return proof;
     }
 
     /// <summary>The diagnostic for what proving an image can throw, or null for anything else.</summary>

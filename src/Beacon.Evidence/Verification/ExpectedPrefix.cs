@@ -87,6 +87,6 @@ public sealed class ExpectedPrefix
             return PrefixEntry.OfLink(target);
         }
         using var stream = new FileStream(path, System.IO.FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        return PrefixEntry.OfFile(Convert.ToHexStringLower(SHA256.HashData(stream)), info.Length);
+        return PrefixEntry.OfFile(Convert.ToHexStringLower(SHA256.HashData(stream)), info.Length, (info.UnixFileMode & PrefixEntry.ExecuteBits) != 0);
     }
 }

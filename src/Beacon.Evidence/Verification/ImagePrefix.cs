@@ -172,7 +172,7 @@ public sealed class ImagePrefix
         {
             _records.Remove(relative);
         }
-        return PrefixEntry.OfFile(Convert.ToHexStringLower(sha.GetHashAndReset()), size);
+        return PrefixEntry.OfFile(Convert.ToHexStringLower(sha.GetHashAndReset()), size, (entry.Mode & PrefixEntry.ExecuteBits) != 0);
     }
 
     private void Remove(string path)

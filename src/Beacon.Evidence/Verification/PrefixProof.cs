@@ -37,6 +37,12 @@ public static partial class PrefixProof
             {
                 findings.Add(new ProofFinding(dist, path, "missing from the image"));
             }
+            else if (have.DiffersOnlyInMode(want))
+            {
+                findings.Add(new ProofFinding(dist, path, want.Executable
+                    ? "not executable in the image; the package installs it executable"
+                    : "executable in the image; the package installs it not executable"));
+            }
             else if (have != want)
             {
                 findings.Add(new ProofFinding(dist, path, $"the image has {have}; the package installs {want}"));

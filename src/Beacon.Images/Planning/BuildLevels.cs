@@ -23,12 +23,7 @@ public sealed record BuildLevels(IReadOnlyList<IReadOnlyList<string>> Levels)
             {
                 return known;
             }
-            var up = parents[layer];
-            while (up is not null && !set.Contains(up))
-            {
-                up = parents[up];
-            }
-            return levels[layer] = up is null ? 0 : Level(up) + 1;
+            return levels[layer] = Nearest(parents, set, layer) is { } up ? Level(up) + 1 : 0;
         }
         var byLevel = set.GroupBy(Level).OrderBy(g => g.Key)
             .Select(g => (IReadOnlyList<string>)[.. g.Order(StringComparer.Ordinal)])
@@ -37,9 +32,11 @@ public sealed record BuildLevels(IReadOnlyList<IReadOnlyList<string>> Levels)
     }
 
     /// <summary>The layer that must be built before this one (its nearest ancestor in the set), or null.</summary>
-    public static string? After(Plan plan, IReadOnlyCollection<string> set, string layer)
+    public static string? After(Plan plan, IReadOnlyCollection<string> set, string layer) =>
+        Nearest(plan.Images.ToDictionary(i => i.Layer, i => i.Parent, StringComparer.Ordinal), set, layer);
+
+    private static string? Nearest(Dictionary<string, string?> parents, IReadOnlyCollection<string> set, string layer)
     {
-        var parents = plan.Images.ToDictionary(i => i.Layer, i => i.Parent, StringComparer.Ordinal);
         var up = parents[layer];
         while (up is not null && !set.Contains(up))
         {

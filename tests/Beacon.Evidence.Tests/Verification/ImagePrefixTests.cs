@@ -32,6 +32,10 @@ public sealed class ImagePrefixTests : IDisposable
                 if (type == TarEntryType.RegularFile)
                 {
                     entry.DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content));
+                    // Scripts ("#!…") are written executable (0755), other files 0644: the proof compares the x bits.
+                    entry.Mode = content.StartsWith("#!", StringComparison.Ordinal)
+                        ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute
+                        : UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
                 }
                 else if (type is TarEntryType.SymbolicLink or TarEntryType.HardLink)
                 {
@@ -56,7 +60,9 @@ public sealed class ImagePrefixTests : IDisposable
         var prefix = ImagePrefix.Read([layer], "/opt/conda");
         Assert.Equal(["bin/python", "bin/tool", "bin/tool2", "conda-meta/x-1-0.json"], prefix.Paths.Order(StringComparer.Ordinal));
         Assert.True(prefix.TryGet("bin/tool", out var tool));
-        Assert.Equal(PrefixEntry.OfFile(Sha("#!/bin/sh\n"), 10), tool);
+        Assert.Equal(PrefixEntry.OfFile(Sha("#!/bin/sh\n"), 10, executable: true), tool);
+        Assert.True(prefix.TryGet("conda-meta/x-1-0.json", out var record));
+        Assert.False(record.Executable);
         Assert.True(prefix.TryGet("bin/tool2", out var hard));
         Assert.Equal(tool, hard);
         Assert.True(prefix.TryGet("bin/python", out var link));

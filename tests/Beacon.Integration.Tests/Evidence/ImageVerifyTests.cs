@@ -75,6 +75,8 @@ public sealed class ImageVerifyTests(DockerFixture docker) : IClassFixture<Docke
                 "  beacon-py-1.0-py_0: lib/python3.11/site-packages/beacon_py/__init__.py: missing from the image\n"),
             ("stray", "mkdir -p /opt/conda/lib/python3.11/site-packages/beacon_py/__pycache__ && echo compiled > /opt/conda/lib/python3.11/site-packages/beacon_py/__pycache__/__init__.cpython-311.pyc && echo stray > /opt/conda/lib/stray.txt",
                 "  lib/stray.txt: belongs to no package of the locks\n"),
+            ("mode", "chmod a-x /opt/conda/bin/beacon-app",
+                "  beacon-app-1.0-0: bin/beacon-app: not executable in the image; the package installs it executable\n"),
             ("record", "sed -i 's/\"version\": \"1.0\"/\"version\": \"1.1\"/' /opt/conda/conda-meta/beacon-app-1.0-0.json",
                 "  beacon-app-1.0-0: conda-meta/beacon-app-1.0-0.json: says version '1.1'; the lock's record says '1.0'\n"),
         };
