@@ -18,7 +18,8 @@ internal static class LocalStackCommands
             using var client = DockerClient.Connect(run.Console.Environment);
             await client.PingAsync(token);
             using var access = new EngineAccess(run.Console, client);
-            var result = await LocalStackRunner.UpAsync(session, client, access.Locator, run.Progress, token);
+            // Builds (docker) and pulls (oci) show their bytes: a live view at a terminal, timestamped lines in CI.
+            var result = await run.WithProgressAsync((updates, message) => LocalStackRunner.UpAsync(session, client, access.Locator, message, updates, token));
             Print(run, "up", result.Groups);
             foreach (var n in result.NotStarted)
             {

@@ -29,24 +29,7 @@ public sealed class ImageBuilder(DockerClient client, Action<string>? progress =
     /// <summary>Told the images done out of those asked, and each layer's bytes as the engine pushes or pulls it.</summary>
     public IProgress<Conda.ProgressUpdate>? Updates { get; init; }
 
-    /// <summary>The engine's progress lines of a push or pull as byte updates, per image layer (its short id).</summary>
-    private Action<ProgressMessage>? Transfer(string layer, string verb) => Updates is not { } updates ? null : message =>
-    {
-        if (message.Id is not { Length: > 0 } id || message.Status is not { } status)
-        {
-            return;
-        }
-        var key = $"{verb}:{layer}:{id}";
-        var label = $"{layer}: {verb} {id}";
-        if (message.Detail is { Current: { } current } detail)
-        {
-            updates.Report(new Conda.ProgressUpdate(key, label, Conda.ProgressUnit.Bytes, current, detail.Total is > 0 ? detail.Total : null));
-        }
-        else if (status is "Pushed" or "Layer already exists" or "Pull complete" or "Already exists" || status.StartsWith("Mounted from", StringComparison.Ordinal))
-        {
-            updates.Report(new Conda.ProgressUpdate(key, label, Conda.ProgressUnit.Bytes, 0, null, Finished: true));
-        }
-    };
+    private Action<ProgressMessage>? Transfer(string layer, string verb) => EngineTransfers.Report(Updates, layer, verb);
 
     public async Task<IReadOnlyList<ImageBuildResult>> BuildAsync(Plan plan, IReadOnlyCollection<string>? only = null, bool push = false,
         CancellationToken cancellationToken = default)

@@ -24,7 +24,11 @@ public sealed record RegistryManifest(RemoteImage Image, byte[] Json, string Med
 public sealed class PlannedImageLocator(DockerClient client, RegistryClient registry, Func<string, RegistryAuth?>? credentials = null)
 {
     /// <returns>null when the image is not built (not in the engine, or not in the registry).</returns>
-    public async Task<LocatedImage?> LocateAsync(Plan plan, PlannedImage image, CancellationToken cancellationToken = default)
+    public Task<LocatedImage?> LocateAsync(Plan plan, PlannedImage image, CancellationToken cancellationToken = default) =>
+        LocateAsync(plan, image, null, cancellationToken);
+
+    /// <param name="updates">Where a pull's bytes are reported (per image layer), if anywhere.</param>
+    public async Task<LocatedImage?> LocateAsync(Plan plan, PlannedImage image, IProgress<Conda.ProgressUpdate>? updates, CancellationToken cancellationToken = default)
     {
         if (plan.Builder == ImageBuilderKind.Docker)
         {
@@ -41,7 +45,7 @@ public sealed class PlannedImageLocator(DockerClient client, RegistryClient regi
         var inspect = await client.InspectImageAsync(pinned, cancellationToken);
         if (inspect is null)
         {
-            await client.PullAsync(pinned, credentials?.Invoke(remote.Host), null, cancellationToken);
+            await client.PullAsync(pinned, credentials?.Invoke(remote.Host), EngineTransfers.Report(updates, image.Layer, "pull"), cancellationToken);
             inspect = await client.InspectImageAsync(pinned, cancellationToken)
                 ?? throw new DockerApiException(404, $"{pinned} was pulled but the engine does not know it");
         }

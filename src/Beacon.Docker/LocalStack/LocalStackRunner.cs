@@ -47,15 +47,16 @@ public static class LocalStackRunner
     /// starts every group with the workloads whose images exist. A workload whose image is missing or failed is
     /// named with the reason; it does not keep the others from starting.
     /// </summary>
+    /// <param name="updates">Where the builds' and pulls' bytes and the images done are reported (a progress view), if anywhere.</param>
     public static async Task<UpResult> UpAsync(StackSession session, DockerClient client, PlannedImageLocator locator, Action<string>? progress = null,
-        CancellationToken cancellationToken = default)
+        IProgress<Conda.ProgressUpdate>? updates = null, CancellationToken cancellationToken = default)
     {
         var plan = session.Plan;
         var needed = plan.Workloads.Select(w => w.Layer).ToHashSet(StringComparer.Ordinal);
         var missing = new Dictionary<string, string>(StringComparer.Ordinal);
         if (plan.Builder == ImageBuilderKind.Docker)
         {
-            foreach (var r in await new ImageBuilder(client, progress).BuildAsync(plan, needed, cancellationToken: cancellationToken))
+            foreach (var r in await new ImageBuilder(client, progress) { Updates = updates }.BuildAsync(plan, needed, cancellationToken: cancellationToken))
             {
                 if (r.Outcome is BuildOutcome.Failed or BuildOutcome.Skipped)
                 {
@@ -67,7 +68,7 @@ public static class LocalStackRunner
         {
             foreach (var image in plan.Images.Where(i => needed.Contains(i.Layer)))
             {
-                if (await locator.LocateAsync(plan, image, cancellationToken) is not { } located)
+                if (await locator.LocateAsync(plan, image, updates, cancellationToken) is not { } located)
                 {
                     missing[image.Layer] = $"its image {image.Reference} is not in the registry; run 'beacon build {image.Layer} --stack {session.Stack.Name}'";
                     continue;
