@@ -36,8 +36,17 @@ public sealed class ExpectedPrefix
     /// <summary>Every path a package installs → what it must be and whose it is (the last package to write it, as conda links).</summary>
     public required IReadOnlyDictionary<string, (PrefixEntry Entry, ExpectedPackage Package)> Files { get; init; }
 
+    /// <summary>What the chain's installs leave for the next layer (the files so far and conda-meta/history).</summary>
+    public EnvironmentState State { get; init; } = EnvironmentState.Empty;
+
+    /// <summary>
+    /// Each layer of the chain is installed on its own into fresh scratch space over the state its ancestors left, as
+    /// the oci builder installs it, and its files are described there. With <paramref name="parent"/> (the parent's
+    /// expectation, derived from the same lock files) only the layer's own packages are installed: proving a built
+    /// tree costs one install per layer, not one per layer and ancestor.
+    /// </summary>
     public static async Task<ExpectedPrefix> DeriveAsync(LayerPackages packages, string layer, Action<string>? progress, CancellationToken ct,
-        IProgress<Conda.ProgressUpdate>? updates = null)
+        IProgress<Conda.ProgressUpdate>? updates = null, ExpectedPrefix? parent = null)
     {
         var workspace = packages.Workspace;
         var chain = workspace.Tree.Ancestors(layer).Select(a => a.Name).Reverse().Append(layer).ToList();
@@ -45,38 +54,44 @@ public sealed class ExpectedPrefix
             : throw new PackageFetchException($"layer '{name}' has no readable lock ({LockStore.RelativePath(name)}): run 'beacon lock'")).ToList();
         var locks = stored.Select(s => s.Lock!).ToList();
         var prefix = workspace.Tree.PrefixOf(layer);
-        var scratch = packages.Cache.Scratch.NewFolder("verify");
-        try
+        var shas = stored.Select(s => s.Sha256).ToList();
+        var reuse = parent is not null && parent.Prefix == prefix
+            && parent.Chain.SequenceEqual(chain[..^1], StringComparer.Ordinal) && parent.LockSha256.SequenceEqual(shas[..^1], StringComparer.Ordinal);
+        var state = reuse ? parent!.State : EnvironmentState.Empty;
+        var expected = reuse ? new List<ExpectedPackage>(parent!.Packages) : [];
+        var files = reuse ? new Dictionary<string, (PrefixEntry, ExpectedPackage)>(parent!.Files, StringComparer.Ordinal)
+            : new Dictionary<string, (PrefixEntry, ExpectedPackage)>(StringComparer.Ordinal);
+        for (var i = reuse ? chain.Count - 1 : 0; i < chain.Count; i++)
         {
-            var state = EnvironmentState.Empty;
-            var expected = new List<ExpectedPackage>();
-            for (var i = 0; i < chain.Count; i++)
+            var scratch = packages.Cache.Scratch.NewFolder("verify");
+            try
             {
                 var own = LayerPackages.Own(locks[i], i == 0 ? null : locks[i - 1]);
                 var extracted = await packages.FetchAsync(own, progress, updates, chain[i], ct);
                 var report = PackageInstaller.Install(packages.Request(chain[i], locks[i], scratch, state), extracted);
-                expected.AddRange(report.Packages.Select(p => new ExpectedPackage(p.Record, chain[i], p.Files)));
+                var root = Path.Combine(scratch, prefix.TrimStart('/'));
+                foreach (var installed in report.Packages)
+                {
+                    var package = new ExpectedPackage(installed.Record, chain[i], installed.Files);
+                    expected.Add(package);
+                    // The last package to write a path owns it, as conda links.
+                    foreach (var file in installed.Files)
+                    {
+                        files[file] = (Describe(Path.Combine(root, file)), package);
+                    }
+                }
                 state = state.With(report.Packages.SelectMany(p => p.Files.Select(f => (f, p.Record.DistString))), report.History);
             }
-            var root = Path.Combine(scratch, prefix.TrimStart('/'));
-            var files = new Dictionary<string, (PrefixEntry, ExpectedPackage)>(StringComparer.Ordinal);
-            foreach (var package in expected)
+            finally
             {
-                foreach (var file in package.Files)
-                {
-                    files[file] = (Describe(Path.Combine(root, file)), package);
-                }
+                Directory.Delete(scratch, recursive: true);
             }
-            return new ExpectedPrefix
-            {
-                Prefix = prefix, Chain = chain, LockSha256 = stored.Select(s => s.Sha256).ToList(), Packages = expected, Files = files,
-                BaseImage = locks[0].BaseImage is { } pinned && BaseImagePins.DigestOf(pinned) is not null ? pinned : null,
-            };
         }
-        finally
+        return new ExpectedPrefix
         {
-            Directory.Delete(scratch, recursive: true);
-        }
+            Prefix = prefix, Chain = chain, LockSha256 = shas, Packages = expected, Files = files, State = state,
+            BaseImage = locks[0].BaseImage is { } pinned && BaseImagePins.DigestOf(pinned) is not null ? pinned : null,
+        };
     }
 
     private static PrefixEntry Describe(string path)

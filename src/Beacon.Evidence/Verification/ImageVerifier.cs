@@ -28,11 +28,16 @@ public sealed class ImageVerifier(LayerPackages packages)
     /// <summary>Where the layers' downloads and the packages' fetches report their bytes (a progress view), if anywhere.</summary>
     public IProgress<ProgressUpdate>? Updates { get; init; }
 
+    // The expectations this verifier derived, by layer: a child proven after its parent installs only its own packages.
+    private readonly Dictionary<string, ExpectedPrefix> _derived = new(StringComparer.Ordinal);
+
     /// <summary>Proves the image the layer files make up (bottom first), as saved from an engine or downloaded.</summary>
     public async Task<ImageVerification> VerifyAsync(string layer, string image, string? digest, IReadOnlyList<string> layerFiles,
         Action<string>? progress = null, CancellationToken ct = default)
     {
-        var expected = await ExpectedPrefix.DeriveAsync(packages, layer, progress, ct, Updates);
+        var parent = packages.Workspace.Tree.Parent(layer)?.Name;
+        var expected = await ExpectedPrefix.DeriveAsync(packages, layer, progress, ct, Updates, parent is null ? null : _derived.GetValueOrDefault(parent));
+        _derived[layer] = expected;
         var prefix = ImagePrefix.Read(layerFiles, expected.Prefix);
         return new ImageVerification(layer, image, digest, expected, PrefixProof.Check(expected, prefix));
     }
