@@ -16,7 +16,7 @@ public static class CatalogSite
     public const string DataFile = "catalog-data.js";
 
     /// <summary>The files of the page that do not depend on the data, in the order they are written.</summary>
-    public static readonly IReadOnlyList<string> AssetFiles = ["index.html", "catalog.css", "conda.js", "catalog.js"];
+    public static readonly IReadOnlyList<string> AssetFiles = ["index.html", "catalog.css", "conda.js", "catalog.js", "favicon.svg"];
 
     /// <summary>Every file of the catalog, by name.</summary>
     public static IReadOnlyDictionary<string, byte[]> Render(CatalogData data)

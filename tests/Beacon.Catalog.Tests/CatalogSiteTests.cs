@@ -10,7 +10,7 @@ public class CatalogSiteTests
     {
         var first = CatalogSite.Render(ExampleCatalog.Data);
         var second = CatalogSite.Render(ExampleCatalog.Data);
-        Assert.Equal(["catalog-data.js", "catalog.css", "catalog.js", "conda.js", "index.html"], first.Keys);
+        Assert.Equal(["catalog-data.js", "catalog.css", "catalog.js", "conda.js", "favicon.svg", "index.html"], first.Keys);
         foreach (var (name, bytes) in first)
         {
             Assert.Equal(bytes, second[name]);

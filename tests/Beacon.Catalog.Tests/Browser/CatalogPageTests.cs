@@ -1,6 +1,7 @@
 using Beacon.Conda.Specs;
 using Beacon.Layers.Documents;
 using Beacon.Layers.Routing;
+using Beacon.TestSupport;
 using Xunit.Abstractions;
 
 namespace Beacon.Catalog.Tests.Browser;
@@ -44,6 +45,36 @@ public class CatalogPageTests(HeadlessChromium chromium, ITestOutputHelper outpu
         Assert.Empty(page.Errors);
         Assert.NotEmpty(page.Requests);
         Assert.All(page.Requests, url => Assert.StartsWith(page.Folder, url, StringComparison.Ordinal));
+    }
+
+    /// <summary>Served over HTTP from a sub-path, as GitHub Pages serves a project site: the same page, nothing from elsewhere.</summary>
+    [SkippableFact]
+    public async Task Served_over_http_from_a_sub_path_it_works_the_same()
+    {
+        var folder = ExampleCatalog.WriteTo(ExampleCatalog.Data);
+        var types = new Dictionary<string, string> { [".html"] = "text/html; charset=utf-8", [".css"] = "text/css", [".js"] = "text/javascript" };
+        using var server = new LoopbackServer(async (_, context) =>
+        {
+            var path = context.Request.Url!.AbsolutePath;
+            var name = path.StartsWith("/acme-layers/", StringComparison.Ordinal) ? path["/acme-layers/".Length..] : "";
+            var file = Path.Combine(folder, name.Length == 0 ? "index.html" : name);
+            if (name.Contains('/', StringComparison.Ordinal) || !File.Exists(file))
+            {
+                await LoopbackServer.Send(context, 404);
+                return;
+            }
+            context.Response.ContentType = types[Path.GetExtension(file)];
+            await LoopbackServer.Send(context, 200, File.ReadAllBytes(file));
+        });
+        await using var page = await chromium.OpenUrlAsync(server.Url + "/acme-layers/", "#layer=snowflake");
+        Assert.Equal(ExampleCatalog.Data.Layers.Count, await page.Page.EvaluateExpressionAsync<int>("document.querySelectorAll('#tree li[data-layer]').length"));
+        Assert.Equal("snowflake", await page.Page.EvaluateExpressionAsync<string>("document.getElementById('detail').getAttribute('data-layer')"));
+        var expected = Router.FromDisk(ExampleCatalog.Workspace).Route([MatchSpec.Parse("pandas >=2"), MatchSpec.Parse("pyarrow")], null, null).Layer;
+        Assert.Equal(expected, await page.SearchAsync("pandas >=2 and pyarrow"));
+        Assert.Empty(page.Errors);
+        Assert.All(page.Requests, url => Assert.StartsWith(server.Url + "/acme-layers/", url, StringComparison.Ordinal));
+        var served = string.Join(' ', server.Requests.Select(r => r.Path).Distinct().Order(StringComparer.Ordinal));
+        Assert.True(served == "/acme-layers/catalog-data.js /acme-layers/catalog.css /acme-layers/catalog.js /acme-layers/conda.js /acme-layers/favicon.svg /acme-layers/index.html", served);
     }
 
     public static TheoryData<string[], string, string?, string, string> Queries => new()

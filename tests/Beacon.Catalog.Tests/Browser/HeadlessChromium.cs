@@ -37,13 +37,16 @@ public sealed class HeadlessChromium : IAsyncLifetime
     }
 
     /// <summary>Opens <c>index.html</c> of the folder (with an optional <c>#fragment</c>) and waits until the page has rendered.</summary>
-    public async Task<CatalogPage> OpenAsync(string folder, string fragment = "")
+    public Task<CatalogPage> OpenAsync(string folder, string fragment = "") =>
+        OpenUrlAsync(new Uri(Path.GetFullPath(folder) + Path.DirectorySeparatorChar).AbsoluteUri, fragment);
+
+    /// <summary>The same for a catalog served over HTTP (<paramref name="inside"/> ends with '/'), as GitHub Pages serves it.</summary>
+    public async Task<CatalogPage> OpenUrlAsync(string inside, string fragment = "")
     {
         TestServices.Chromium();
         var page = await _browser!.NewPageAsync();
         var requests = new ConcurrentQueue<string>();
         var errors = new ConcurrentQueue<string>();
-        var inside = new Uri(Path.GetFullPath(folder) + Path.DirectorySeparatorChar).AbsoluteUri;
         await page.SetRequestInterceptionAsync(true);
         page.Request += async (_, e) =>
         {

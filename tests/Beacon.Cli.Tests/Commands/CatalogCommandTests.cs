@@ -22,7 +22,7 @@ public sealed class CatalogCommandTests : IDisposable
         Assert.Equal(0, first.ExitCode);
         Assert.Equal("wrote .beacon/catalog/index.html: 7 layers, 5 stacks\n", first.Stdout);
         var files = Directory.GetFiles(_repo.Path_(".beacon/catalog")).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["catalog-data.js", "catalog.css", "catalog.js", "conda.js", "index.html"], files.Select(Path.GetFileName));
+        Assert.Equal(["catalog-data.js", "catalog.css", "catalog.js", "conda.js", "favicon.svg", "index.html"], files.Select(Path.GetFileName));
         var bytes = files.Select(File.ReadAllBytes).ToList();
 
         Assert.Equal(0, Beacon("catalog").ExitCode);
