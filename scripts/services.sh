@@ -108,6 +108,18 @@ YML
     docker import -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' "$W/debian-jupyter.tar" localbase/debian-jupyter:1 >/dev/null
     rm -f "$W/debian-jupyter.tar"
   fi
+  # Debian with git and CA certificates, no shell tools beyond essentials: the in-cluster build Jobs' test image
+  # (the native beacon is copied in by the test) runs their clone, checkout, await and build containers on the engine.
+  if ! docker image inspect localbase/debian-git:1 >/dev/null 2>&1; then
+    local suite2 mirror2
+    suite2=$(sed -n 's/^VERSION_CODENAME=//p' /etc/os-release)
+    mirror2=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+    mmdebstrap --quiet --variant=essential --include=git,ca-certificates \
+      --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
+      "${suite2:-bookworm}" "$W/debian-git.tar" "${mirror2:-http://deb.debian.org/debian}"
+    docker import -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' "$W/debian-git.tar" localbase/debian-git:1 >/dev/null
+    rm -f "$W/debian-git.tar"
+  fi
   cat >"$W/env" <<ENV
 export DOCKER_CONFIG=$W/docker-config
 export BEACON_TEST_REGISTRY=127.0.0.1:$REG_PORT
@@ -118,6 +130,7 @@ export BEACON_TEST_AUTH_USER=$AUTH_USER
 export BEACON_TEST_AUTH_PASSWORD=$AUTH_PASSWORD
 export BEACON_TEST_DEVCONTAINER=$W/node/node_modules/.bin/devcontainer
 export BEACON_TEST_CHROMIUM=/usr/bin/chromium
+export BEACON_TEST_GIT_BASE_IMAGE=localbase/debian-git:1
 ENV
   echo "services up: Docker $(docker version --format '{{.Server.Version}}'), registry 127.0.0.1:$REG_PORT, registry with basic auth 127.0.0.1:$AUTH_PORT; source $W/env"
 }

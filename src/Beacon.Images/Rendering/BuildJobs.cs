@@ -18,13 +18,13 @@ public sealed partial record BuildJobOptions(string BeaconImage, string Source, 
     /// <summary>Why an option cannot reach a manifest, or null.</summary>
     public string? Problem() =>
         !Names.IsImageReference(BeaconImage) ? $"--beacon-image '{BeaconImage}' is not an image reference"
-        : !SourceUrl().IsMatch(Source) ? $"--source '{Source}' is not a git URL (https://, ssh:// or git@host:path)"
+        : !SourceUrl().IsMatch(Source) ? $"--source '{Source}' is not a git URL (https://, http://, ssh:// or git@host:path)"
         : !CommitId().IsMatch(Commit) ? $"'{Commit}' is not a commit id"
         : !Names.IsDnsLabel(RegistrySecret) ? $"--registry-secret '{RegistrySecret}' is not a Kubernetes name (a DNS label)"
         : !Names.IsDnsLabel(Namespace) ? $"--namespace '{Namespace}' is not a Kubernetes namespace (a DNS label)"
         : null;
 
-    [GeneratedRegex(@"\A(?:(?:https|ssh)://[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._/~-]+)\z")]
+    [GeneratedRegex(@"\A(?:(?:https?|ssh)://[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._/~-]+)\z")]
     private static partial Regex SourceUrl();
 
     [GeneratedRegex(@"\A[0-9a-f]{40}(?:[0-9a-f]{24})?\z")]
