@@ -1,7 +1,8 @@
 // conda versions and package specs for the catalog's search: the same rules as Beacon.Conda (Version, VersionSpec,
 // MatchSpec), written again in JavaScript because the page has no server to ask. The tests hold the two to each
 // other: conda's 28,530 parsed versions ordered by both, and spec-against-version matches over a generated corpus.
-// Only what a search needs is here: name, version spec and build (positional), no channels or brackets.
+// Only what a search needs is here: name, version spec and build (positional or [version=…, build=…]); channels and
+// the other bracket keys are refused with the command that takes them.
 (function (global) {
   "use strict";
 
@@ -304,13 +305,67 @@
     return hasBuild || star ? "==" + rest.replace(/\*+$/, "") + (star ? "*" : "") : rest + ".*";
   }
 
+  var BRACKET_KEYS = ["build", "build_number", "channel", "fn", "license", "md5", "name", "sha256", "subdir", "url", "version"];
+
+  // The [key=value, …] of a spec, as Beacon.Conda reads them: values quoted or bare (a bare value ends at a space, or at
+  // a comma that a new key= follows). Only version and build can be searched here; the rest are refused by name.
+  function parseBrackets(body) {
+    var result = {};
+    var i = 0;
+    function nextIsKey(from) {
+      var j = from;
+      while (j < body.length && body[j] === " ") { j++; }
+      var start = j;
+      while (j < body.length && /[A-Za-z0-9_-]/.test(body[j])) { j++; }
+      return j > start && j < body.length && body[j] === "=";
+    }
+    while (i < body.length) {
+      while (i < body.length && (body[i] === " " || body[i] === ",")) { i++; }
+      if (i >= body.length) { break; }
+      var keyStart = i;
+      while (i < body.length && body[i] !== "=" && body[i] !== " " && body[i] !== ",") { i++; }
+      var key = body.slice(keyStart, i);
+      if (i >= body.length || body[i] !== "=" || key.length === 0) { throw new SpecError("key-value mismatch in brackets: expected key=value near '" + body.slice(keyStart) + "'"); }
+      i++;
+      var value;
+      if (i < body.length && (body[i] === "\"" || body[i] === "'")) {
+        var quote = body[i];
+        var end = body.indexOf(quote, i + 1);
+        if (end < 0) { throw new SpecError("unterminated quote in brackets after '" + key + "='"); }
+        value = body.slice(i + 1, end);
+        i = end + 1;
+      } else {
+        var valueStart = i;
+        while (i < body.length && body[i] !== " " && !(body[i] === "," && nextIsKey(i + 1))) { i++; }
+        value = body.slice(valueStart, i);
+        if (/["']/.test(value)) { throw new SpecError("a quote inside the unquoted value of '" + key + "'; quote the whole value"); }
+      }
+      if (value.length === 0) { throw new SpecError("key-value mismatch in brackets: '" + key + "' has no value"); }
+      if (BRACKET_KEYS.indexOf(key) < 0) { throw new SpecError("unknown key '" + key + "' in brackets (known: " + BRACKET_KEYS.join(", ") + ")"); }
+      result[key] = value;
+    }
+    delete result.name; // a bracket name never overrides the positional one
+    var unsearched = Object.keys(result).filter(function (k) { return k !== "version" && k !== "build"; });
+    if (unsearched.length > 0) { throw new SpecError("[" + unsearched.join(", ") + "] are not searched here; use beacon route --requires"); }
+    return result;
+  }
+
   /** One package spec: { name, text, matches(record) }; throws SpecError with the reason. */
   function parseMatchSpec(input) {
     var text = String(input).trim();
     if (text.length === 0) { throw new SpecError("empty package spec"); }
     if (text.length > 1024) { throw new SpecError("a package spec of " + text.length + " characters; at most 1024 are allowed"); }
-    if (text.indexOf("[") >= 0 || text.indexOf("::") >= 0) {
-      throw new SpecError("'" + text + "': channels and [key=value] are not searched here; use beacon route --requires");
+    if (text.indexOf("::") >= 0) {
+      throw new SpecError("'" + text + "': channels are not searched here; use beacon route --requires");
+    }
+    var brackets = {};
+    var open = text.indexOf("[");
+    if (open >= 0) {
+      var close = text.lastIndexOf("]");
+      if (close < open) { throw new SpecError("missing ']' in '" + text + "'"); }
+      if (close !== text.length - 1) { throw new SpecError("unexpected text after ']' in '" + text + "'"); }
+      brackets = parseBrackets(text.slice(open + 1, close));
+      text = text.slice(0, open);
     }
     var nameEnd = 0;
     while (nameEnd < text.length && " =<>!~".indexOf(text[nameEnd]) < 0) { nameEnd++; }
@@ -331,11 +386,12 @@
       version = /^[A-Za-z0-9._+!-]+$/.test(versionText)
         ? constraint("==", versionOrFail(versionText))
         : parseVersionSpec(versionText);
-      if (split.build !== null) {
-        if (!/^[A-Za-z0-9_.+!*]+$/.test(split.build)) { throw new SpecError("the build string '" + split.build + "' is not valid"); }
-        build = split.build;
-      }
+      build = split.build;
     }
+    if (brackets.version !== undefined) { version = parseVersionSpec(brackets.version); }
+    if (brackets.build !== undefined) { build = brackets.build; }
+    if (build !== null && !/^[A-Za-z0-9_.+!*]+$/.test(build)) { throw new SpecError("the build string '" + build + "' is not valid"); }
+    text = String(input).trim();
     return {
       name: name,
       text: text,
@@ -354,10 +410,37 @@
    */
   function parseQuery(query) {
     var text = String(query).replace(/≥/g, ">=").replace(/≤/g, "<=").replace(/≠/g, "!=");
-    var parts = text.split(/[;&\n]|\s+and\s+|,\s*(?=[A-Za-z][A-Za-z0-9._-]*(?:\s|[=<>!~]|$))/);
+    // Split outside brackets and quotes only: "numpy[version='>=1,<2', build=py*], pandas" is two specs.
+    var parts = [];
+    var start = 0;
+    var depth = 0;
+    var quote = null;
+    for (var i = 0; i < text.length; i++) {
+      var c = text[i];
+      if (quote !== null) { if (c === quote) { quote = null; } continue; }
+      if (c === "'" || c === "\"") { if (depth > 0) { quote = c; } continue; }
+      if (c === "[") { depth++; continue; }
+      if (c === "]") { depth = Math.max(0, depth - 1); continue; }
+      if (depth > 0) { continue; }
+      var cut = 0;
+      if (c === ";" || c === "&" || c === "\n") {
+        cut = 1;
+      } else if (/\s/.test(c)) {
+        var word = /^\s+and\s+/.exec(text.slice(i));
+        if (word) { cut = word[0].length; }
+      } else if (c === "," && /^,\s*[A-Za-z][A-Za-z0-9._-]*(?:\s|[=<>!~\[]|$)/.test(text.slice(i))) {
+        cut = 1;
+      }
+      if (cut > 0) {
+        parts.push(text.slice(start, i));
+        start = i + cut;
+        i = start - 1;
+      }
+    }
+    parts.push(text.slice(start));
     var specs = [];
-    for (var i = 0; i < parts.length; i++) {
-      if (parts[i].trim().length > 0) { specs.push(parseMatchSpec(parts[i])); }
+    for (var k = 0; k < parts.length; k++) {
+      if (parts[k].trim().length > 0) { specs.push(parseMatchSpec(parts[k])); }
     }
     if (specs.length === 0) { throw new SpecError("name at least one package, e.g. pandas >=2 and pyarrow"); }
     return specs;

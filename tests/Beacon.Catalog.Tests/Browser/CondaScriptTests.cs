@@ -52,9 +52,11 @@ public class CondaScriptTests(HeadlessChromium chromium) : IClassFixture<Headles
         foreach (var v in versions)
         {
             forms.AddRange([$"{v}", $"=={v}", $"!={v}", $">={v}", $">{v}", $"<={v}", $"<{v}", $"={v}", $"{v}.*", $"{v}*", $"!={v}.*", $"~={v}",
-                $">={v},<3", $"<{v}|>=3", $"({v}|2.*),!=2.1.0", $"={v}=py311*", $"{v} cuda*", $"{v} 0"]);
+                $">={v},<3", $"<{v}|>=3", $"({v}|2.*),!=2.1.0", $"={v}=py311*", $"{v} cuda*", $"{v} 0",
+                $"[version='>={v}']", $"[version={v}.*, build=py311*]", $"[version=\">={v},<3\",build=0]", $"{v}[build=cuda*]"]);
         }
-        forms.AddRange(["*", "1.*.3", ">=>1", "=", "==", "1.2.*.*", ">=1 ,<2", "~=1", ">=1.0a", "<1.1.dev", "!=*", "1..2", "(1.0", "1.0)"]);
+        forms.AddRange(["*", "1.*.3", ">=>1", "=", "==", "1.2.*.*", ">=1 ,<2", "~=1", ">=1.0a", "<1.1.dev", "!=*", "1..2", "(1.0", "1.0)",
+            "[version=1.0", "[version=1.0]x", "[version]", "[colour=red]", "[version='1.0]", "[build=a-b]", "[version=1.0 build=0]"]);
         var specs = forms.Select(f => "pkg " + f).Concat(forms.Select(f => "pkg" + f)).Distinct().ToList();
         var candidates = versions.SelectMany(v => builds.Select(b => (Version: v, Build: b))).ToList();
 
@@ -74,7 +76,12 @@ public class CondaScriptTests(HeadlessChromium chromium) : IClassFixture<Headles
         var differ = specs.Select((s, i) => (Spec: s, Expected: expected[i], Actual: actual[i])).Where(x => x.Expected != x.Actual).Take(15).ToList();
         Assert.True(differ.Count == 0, $"{differ.Count}+ of {specs.Count} specs differ:\n" + string.Join("\n", differ.Select(d => $"'{d.Spec}': Beacon.Conda {d.Expected}, page {d.Actual}")));
         Assert.Contains("refused", expected);
-        Assert.True(specs.Count > 800, $"{specs.Count} specs");
+        // Bracket forms are read (not merely refused on both sides) and select something.
+        foreach (var read in new[] { "pkg[version='>=1.0']", "pkg [version=1.2.*, build=py311*]", "pkg 1.0[build=cuda*]" })
+        {
+            Assert.Contains('1', expected[specs.IndexOf(read)]);
+        }
+        Assert.True(specs.Count > 1000, $"{specs.Count} specs");
         Assert.Empty(page.Errors);
     }
 }
