@@ -29,7 +29,9 @@ public static class LayerProvenance
             var path = LockStore.RelativePath(name);
             var bytes = Conda.SafeFile.ReadAllBytes(workspace.FullPath(path), LockStore.MaxBytes);
             dependencies.Add(new ResolvedDependency(path, Convert.ToHexStringLower(SHA256.HashData(bytes))));
-            if (name == chain[0] && LockStore.Read(workspace, name)?.Lock?.BaseImage is { } pinned && BaseImagePins.DigestOf(pinned) is { } baseDigest)
+            // The root's base-image pin, from the bytes just hashed (the lock is not read a second time).
+            if (name == chain[0] && Conda.Locks.ExplicitLock.Parse(System.Text.Encoding.UTF8.GetString(bytes)) is { Success: true } parsed
+                && new LayerLock(parsed.Value).BaseImage is { } pinned && BaseImagePins.DigestOf(pinned) is { } baseDigest)
             {
                 dependencies.Add(new ResolvedDependency("base-image", baseDigest["sha256:".Length..], "oci://" + pinned));
             }
