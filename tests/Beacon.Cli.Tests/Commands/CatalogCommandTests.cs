@@ -44,6 +44,12 @@ public sealed class CatalogCommandTests : IDisposable
         Assert.Contains("layers/notebook.lock(", r.Stderr, StringComparison.Ordinal);
         Assert.EndsWith("catalog not written: the gate failed ('beacon check' shows the same)\n", r.Stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_repo.Path_(".beacon/catalog")));
+        // The advice, followed: check reports the very diagnostics the catalog stopped on.
+        var check = Beacon("check");
+        Assert.Equal(1, check.ExitCode);
+        var diagnostics = r.Stderr.Split('\n').Where(l => l.Contains(": error BEA", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(diagnostics);
+        Assert.All(diagnostics, d => Assert.Contains(d.Replace("beacon catalog", "beacon check", StringComparison.Ordinal), check.Stderr, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -42,7 +42,12 @@ public sealed class DevContainerTests(DockerFixture docker) : IClassFixture<Dock
         var blocked = Beacon("devcontainer", "core", "--stack", "dev", "--output", "channels"); // a folder stands there
         Assert.True(blocked.ExitCode == 2, blocked.Stderr);
         Assert.StartsWith("beacon devcontainer: error BEA0610: ", blocked.Stderr, StringComparison.Ordinal);
-        var written = Beacon("devcontainer", "core", "--stack", "dev");
+        // The command as the catalog advises it for this layer, run as written.
+        Assert.Equal(0, Beacon("catalog", "--output", "site").ExitCode);
+        var advised = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(_repo.Path_("site/catalog-data.js")),
+            "\"devContainer\":\\{\"path\":\"\\.devcontainer/core/devcontainer\\.json\",\"command\":\"(beacon [^\"]+)\"").Groups[1].Value;
+        Assert.Equal("beacon devcontainer core --stack dev", advised);
+        var written = Beacon(advised.Split(' ')[1..]);
         Assert.True(written.ExitCode == 0, written.Stderr);
         Assert.Equal($"wrote .devcontainer/core/devcontainer.json: {pinned}\n", written.Stdout);
         var config = _repo.Path_(".devcontainer/core/devcontainer.json");
