@@ -90,7 +90,7 @@ internal static partial class BuildCommand
         return ExitCodes.Success;
     }
 
-    private static int EmitKubernetes(CommandRun run, string? repo, string? stackName, string[] layers, string beaconImage, string? source, string? commit, string? secret, string? ns)
+    private static int EmitKubernetes(CommandRun run, string? repo, string? stackName, string[] layers, string beaconImage, string? source, string? commit, string? secret, string? ns, string? sourceSecret)
     {
         if (OciSession(run, repo, stackName, layers, null, out var exit) is not { } session)
         {
@@ -105,7 +105,7 @@ internal static partial class BuildCommand
         {
             return run.Fail(DiagnosticCode.InvalidCommandLine, $"give --source and --commit: git could not tell them ({e.Message})");
         }
-        var options = new BuildJobOptions(beaconImage, source, commit, secret ?? BuildJobOptions.DefaultSecret, ns ?? BuildJobOptions.DefaultNamespace);
+        var options = new BuildJobOptions(beaconImage, source, commit, secret ?? BuildJobOptions.DefaultSecret, ns ?? BuildJobOptions.DefaultNamespace, sourceSecret);
         if (options.Problem() is { } problem)
         {
             return run.Fail(DiagnosticCode.InvalidCommandLine, problem);

@@ -29,11 +29,12 @@ internal static partial class BuildCommand
         var source = Options.Text("--source", "With --emit: the repository's clone URL as the cluster reaches it (default: the remote 'origin').", "url");
         var commit = Options.Text("--commit", "With --emit: the commit to build (default: HEAD).", "sha");
         var secret = Options.Text("--registry-secret", $"With --emit: the Secret (type kubernetes.io/dockerconfigjson) with the registry's credentials (default {BuildJobOptions.DefaultSecret}).", "name");
+        var sourceSecret = Options.Text("--source-secret", "With --emit, for a private repository: the Secret whose key 'credentials' holds git's credential lines (username=…, password=<token>).", "name");
         var ns = Options.Text("--namespace", $"With --emit: the namespace of the Jobs (default {BuildJobOptions.DefaultNamespace}).", "name");
         var repo = Options.Repo();
         var command = new Command("build", "Build the layer images in dependency order (reusing unchanged ones): on the Docker engine, or with --builder oci straight into a registry.")
         {
-            layers, stack, push, builder, offline, matrix, await_, emit, beaconImage, source, commit, secret, ns, repo,
+            layers, stack, push, builder, offline, matrix, await_, emit, beaconImage, source, commit, secret, sourceSecret, ns, repo,
         };
         command.Validators.Add(result =>
         {
@@ -42,9 +43,9 @@ internal static partial class BuildCommand
             {
                 result.AddError("--matrix, --await and --emit are separate modes: give one");
             }
-            if (result.GetValue(emit) is null && new Option[] { beaconImage, source, commit, secret, ns }.Any(o => result.GetResult(o) is not null))
+            if (result.GetValue(emit) is null && new Option[] { beaconImage, source, commit, secret, sourceSecret, ns }.Any(o => result.GetResult(o) is not null))
             {
-                result.AddError("--beacon-image, --source, --commit, --registry-secret and --namespace go with --emit kubernetes");
+                result.AddError("--beacon-image, --source, --commit, --registry-secret, --source-secret and --namespace go with --emit kubernetes");
             }
             if (result.GetValue(emit) is not null && result.GetValue(beaconImage) is null)
             {
@@ -64,7 +65,7 @@ internal static partial class BuildCommand
             if (parse.GetValue(emit) is not null)
             {
                 return Task.FromResult(EmitKubernetes(new CommandRun(console, "build", json: false), parse.GetValue(repo), parse.GetValue(stack), parse.GetValue(layers)!,
-                    parse.GetValue(beaconImage)!, parse.GetValue(source), parse.GetValue(commit), parse.GetValue(secret), parse.GetValue(ns)));
+                    parse.GetValue(beaconImage)!, parse.GetValue(source), parse.GetValue(commit), parse.GetValue(secret), parse.GetValue(ns), parse.GetValue(sourceSecret)));
             }
             return RunAsync(new CommandRun(console, "build", json: false), parse.GetValue(repo), parse.GetValue(stack), parse.GetValue(layers)!,
                 parse.GetValue(push), parse.GetValue(builder), parse.GetValue(offline), token);

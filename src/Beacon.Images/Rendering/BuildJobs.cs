@@ -8,9 +8,11 @@ namespace Beacon.Images.Rendering;
 /// <summary>
 /// Where the in-cluster builds get Beacon and the repository: a container image with the <c>beacon</c> CLI and git,
 /// the repository's clone URL (readable from the cluster) and the commit to build, the Secret holding the registry's
-/// Docker credentials (type kubernetes.io/dockerconfigjson), and the namespace the Jobs run in.
+/// Docker credentials (type kubernetes.io/dockerconfigjson), the namespace the Jobs run in, and for a private
+/// repository the Secret whose key <c>credentials</c> holds git's credential lines (<c>username=…</c>, <c>password=…</c>:
+/// a token for an https source).
 /// </summary>
-public sealed partial record BuildJobOptions(string BeaconImage, string Source, string Commit, string RegistrySecret, string Namespace)
+public sealed partial record BuildJobOptions(string BeaconImage, string Source, string Commit, string RegistrySecret, string Namespace, string? SourceSecret = null)
 {
     public const string DefaultSecret = "beacon-registry";
     public const string DefaultNamespace = "beacon-builds";
@@ -22,6 +24,7 @@ public sealed partial record BuildJobOptions(string BeaconImage, string Source, 
         : !CommitId().IsMatch(Commit) ? $"'{Commit}' is not a commit id"
         : !Names.IsDnsLabel(RegistrySecret) ? $"--registry-secret '{RegistrySecret}' is not a Kubernetes name (a DNS label)"
         : !Names.IsDnsLabel(Namespace) ? $"--namespace '{Namespace}' is not a Kubernetes namespace (a DNS label)"
+        : SourceSecret is not null && !Names.IsDnsLabel(SourceSecret) ? $"--source-secret '{SourceSecret}' is not a Kubernetes name (a DNS label)"
         : null;
 
     [GeneratedRegex(@"\A(?:(?:https?|ssh)://[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._/~-]+)\z")]
@@ -44,6 +47,13 @@ public static class BuildJobs
     private const string Repository = "/work/repository";
     private const string Cache = "/work/cache";
     private const string DockerConfig = "/work/registry";
+    private const string SourceCredentials = "/work/source-credentials";
+
+    /// <summary>
+    /// git's credential helper for the clone and the checkout (a blobless clone fetches file contents then): it answers
+    /// "get" with the Secret's credential lines and ignores "store" and "erase" (the mount is read-only).
+    /// </summary>
+    public const string CredentialHelper = "!f() { test \"$1\" = get && cat " + SourceCredentials + "/credentials; }; f";
 
     public static IReadOnlyList<KubernetesObject> For(Plan plan, IReadOnlyCollection<string> layers, BuildJobOptions options)
     {
@@ -103,19 +113,26 @@ public static class BuildJobs
             new Map().Add("name", "BEACON_CACHE_DIR").Add("value", Cache),
             new Map().Add("name", "HOME").Add("value", "/work"),
         };
-        Map Container(string containerName, IEnumerable<string> command, Map? resources = null) => new Map()
+        // Only the containers that talk to the git server see its credentials.
+        var gitEnv = options.SourceSecret is null ? env : [.. env,
+            new Map().Add("name", "GIT_CONFIG_COUNT").Add("value", "1"),
+            new Map().Add("name", "GIT_CONFIG_KEY_0").Add("value", "credential.helper"),
+            new Map().Add("name", "GIT_CONFIG_VALUE_0").Add("value", CredentialHelper)];
+        var gitMounts = options.SourceSecret is null ? mounts : [.. mounts,
+            new Map().Add("name", "source-credentials").Add("mountPath", SourceCredentials).Add("readOnly", true)];
+        Map Container(string containerName, IEnumerable<string> command, Map? resources = null, bool git = false) => new Map()
             .Add("name", containerName)
             .Add("image", options.BeaconImage)
             .Add("command", command.Select(Escape.Kubernetes).ToList())
-            .Add("env", env)
-            .Add("volumeMounts", mounts)
+            .Add("env", git ? gitEnv : env)
+            .Add("volumeMounts", git ? gitMounts : mounts)
             .Add("resources", resources ?? new Map().Add("requests", new Map().Add("cpu", "100m").Add("memory", "128Mi")))
             .Add("securityContext", new Map().Add("allowPrivilegeEscalation", false).Add("readOnlyRootFilesystem", true));
         var init = new List<object>
         {
             // A blobless clone keeps the history the image tags are computed from (the commit that last changed each lock).
-            Container("clone", ["git", "clone", "--filter=blob:none", "--no-checkout", "--", options.Source, Repository]),
-            Container("checkout", ["git", "-C", Repository, "checkout", "--detach", options.Commit]),
+            Container("clone", ["git", "clone", "--filter=blob:none", "--no-checkout", "--", options.Source, Repository], git: true),
+            Container("checkout", ["git", "-C", Repository, "checkout", "--detach", options.Commit], git: true),
         };
         if (after is not null)
         {
@@ -130,13 +147,15 @@ public static class BuildJobs
                 Container("build", [.. beacon, "build", image.Layer, .. stack],
                     new Map().Add("requests", new Map().Add("cpu", "1").Add("memory", "2Gi")).Add("limits", new Map().Add("memory", "8Gi"))),
             })
-            .Add("volumes", new List<object>
+            .Add("volumes", new List<object?>
             {
                 new Map().Add("name", "work").Add("emptyDir", new Map()),
                 new Map().Add("name", "tmp").Add("emptyDir", new Map()),
                 new Map().Add("name", "registry").Add("secret", new Map().Add("secretName", options.RegistrySecret)
                     .Add("items", new List<object> { new Map().Add("key", ".dockerconfigjson").Add("path", "config.json") })),
-            });
+                options.SourceSecret is null ? null : new Map().Add("name", "source-credentials").Add("secret", new Map().Add("secretName", options.SourceSecret)
+                    .Add("items", new List<object> { new Map().Add("key", "credentials").Add("path", "credentials") })),
+            }.OfType<object>().ToList());
         return new KubernetesObject("batch/v1", "Job", name, options.Namespace,
             new Map().Add("name", name).Add("namespace", options.Namespace).Add("labels", labels).Add("annotations", annotations),
             new Map()

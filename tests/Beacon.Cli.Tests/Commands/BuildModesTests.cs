@@ -48,7 +48,7 @@ public sealed class BuildModesTests : IDisposable
 
     [Theory]
     [InlineData("build|--matrix|--await|5|core", "beacon build: error BEA0600: --matrix, --await and --emit are separate modes: give one")]
-    [InlineData("build|--source|https://x.example/r.git", "beacon build: error BEA0600: --beacon-image, --source, --commit, --registry-secret and --namespace go with --emit kubernetes")]
+    [InlineData("build|--source|https://x.example/r.git", "beacon build: error BEA0600: --beacon-image, --source, --commit, --registry-secret, --source-secret and --namespace go with --emit kubernetes")]
     [InlineData("build|--emit|kubernetes|--stack|globex-k8s", "beacon build: error BEA0600: --emit kubernetes needs --beacon-image")]
     [InlineData("build|--emit|kubernetes|--stack|globex-k8s|--beacon-image|ghcr.io/a/b:1|--source|file:///etc|--commit|0123456789012345678901234567890123456789", "beacon build: error BEA0600: --source 'file:///etc' is not a git URL")]
     [InlineData("build|--emit|kubernetes|--stack|acme-aws-prod|--beacon-image|ghcr.io/a/b:1|--source|https://x.example/r.git|--commit|0123456789012345678901234567890123456789", "beacon build: error BEA0600: stack 'acme-aws-prod' names no beacon:registry")]

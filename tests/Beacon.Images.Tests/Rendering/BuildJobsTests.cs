@@ -93,6 +93,23 @@ public class BuildJobsTests
     }
 
     [Fact]
+    public void A_private_repositorys_credentials_reach_only_the_containers_that_talk_to_git()
+    {
+        var plan = Plan("globex-k8s");
+        var text = Manifests(plan, ["core"], Options with { SourceSecret = "git-token" });
+        var pod = KubernetesYaml.LoadAllFromString(text, strict: true).OfType<V1Job>().Single().Spec.Template.Spec;
+        Assert.Equal("git-token", pod.Volumes.Single(v => v.Name == "source-credentials").Secret.SecretName);
+        foreach (var container in pod.InitContainers.Concat(pod.Containers))
+        {
+            var talksToGit = container.Name is "clone" or "checkout";
+            Assert.Equal(talksToGit, container.VolumeMounts.Any(m => m.Name == "source-credentials" && m.ReadOnlyProperty == true));
+            Assert.Equal(talksToGit, container.Env.Any(e => e.Name == "GIT_CONFIG_VALUE_0" && e.Value == BuildJobs.CredentialHelper));
+        }
+        Assert.DoesNotContain("source-credentials", Manifests(plan, ["core"], Options), StringComparison.Ordinal);
+        Assert.StartsWith("--source-secret", (Options with { SourceSecret = "Git_Token" }).Problem(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_dollar_in_a_value_reaches_kubernetes_escaped()
     {
         var plan = Plan("globex-k8s");

@@ -13,8 +13,10 @@ namespace Beacon.Integration.Tests.Workflows;
 /// on the local engine as a kubelet would run them — init containers in order, then the build; the pod's user, read-only
 /// root file system, its emptyDir volumes and the registry Secret's projected config.json as mounts; the command and
 /// env exactly as the manifest says. The image is Debian with git and CA certificates (scripts/services.sh) plus the
-/// native beacon (CI's pipeline step builds it). The repository is cloned over HTTP from the test's own server (git's
-/// dumb protocol). The Jobs push the planned images, which the proof then checks; no Kubernetes API server runs here.
+/// native beacon (CI's pipeline step builds it). The repository is private: cloned over HTTP from the test's own server
+/// (git's dumb protocol) behind Basic authentication, the token from the source Secret (<c>--source-secret</c>); without
+/// it the clone is refused. The Jobs push the planned images, which the proof then checks; no Kubernetes API server
+/// runs here.
 /// </summary>
 [Collection("docker")]
 public sealed class BuildJobsOnEngineTests(DockerFixture docker) : IClassFixture<DockerFixture>, IDisposable
@@ -54,8 +56,15 @@ public sealed class BuildJobsOnEngineTests(DockerFixture docker) : IClassFixture
         var bare = _pod.Path_("served/layers.git");
         Assert.Equal(0, ProcessRunner.Run("git", ["clone", "-q", "--bare", _repo.Root, bare]).ExitCode);
         Assert.Equal(0, ProcessRunner.Run("git", ["-C", bare, "update-server-info"]).ExitCode);
+        const string token = "Basic Y2k6czNjcmV0LXRva2Vu"; // ci:s3cret-token
         using var server = new LoopbackServer(async (_, context) =>
         {
+            if (context.Request.Headers["Authorization"] != token)
+            {
+                context.Response.Headers["WWW-Authenticate"] = "Basic realm=\"layers\"";
+                await LoopbackServer.Send(context, 401);
+                return;
+            }
             var relative = Uri.UnescapeDataString(context.Request.Url!.AbsolutePath).TrimStart('/');
             var file = Path.GetFullPath(Path.Combine(_pod.Path_("served"), relative));
             if (!file.StartsWith(_pod.Path_("served") + "/", StringComparison.Ordinal) || !File.Exists(file))
@@ -74,46 +83,33 @@ public sealed class BuildJobsOnEngineTests(DockerFixture docker) : IClassFixture
         var built = ProcessRunner.Run("docker", ["build", "-q", "-t", image, _pod.Path_("image")], timeout: TimeSpan.FromMinutes(3));
         Assert.True(built.ExitCode == 0, built.Stderr);
 
-        var emitted = ProcessRunner.Beacon(_repo.Root, _repo.Path_(".cache"), TimeSpan.FromMinutes(1),
-            "build", "--emit", "kubernetes", "--stack", "cluster", "--beacon-image", image, "--source", $"{server.Url}/layers.git");
-        Assert.True(emitted.ExitCode == 0, emitted.Stderr);
-        var jobs = KubernetesYaml.LoadAllFromString(emitted.Stdout, strict: true).OfType<V1Job>().ToList();
-        Assert.Equal(["core", "tools"], jobs.Select(j => j.Metadata.Labels["beacon.io/layer"]));
+        List<V1Job> Emit(params string[] extra)
+        {
+            var emitted = ProcessRunner.Beacon(_repo.Root, _repo.Path_(".cache"), TimeSpan.FromMinutes(1),
+                ["build", "--emit", "kubernetes", "--stack", "cluster", "--beacon-image", image, "--source", $"{server.Url}/layers.git", .. extra]);
+            Assert.True(emitted.ExitCode == 0, emitted.Stderr);
+            return KubernetesYaml.LoadAllFromString(emitted.Stdout, strict: true).OfType<V1Job>().ToList();
+        }
 
-        // The registry Secret as a pod sees it: its .dockerconfigjson item projected as config.json (an open registry).
-        _pod.Write("secret/config.json", "{\"auths\": {}}\n");
+        // The Secrets as a pod sees them: the registry's .dockerconfigjson projected as config.json (an open registry),
+        // the source's credential lines as credentials.
+        _pod.Write("secrets/beacon-registry/config.json", "{\"auths\": {}}\n");
+        _pod.Write("secrets/git-token/credentials", "username=ci\npassword=s3cret-token\n");
+
+        // Without the source Secret the private repository does not clone.
+        var anonymous = Emit()[0];
+        var refused = RunContainer(anonymous, anonymous.Spec.Template.Spec.InitContainers[0]);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.True(refused.Stderr.Contains("Authentication failed", StringComparison.Ordinal) || refused.Stderr.Contains("could not read Username", StringComparison.Ordinal), refused.Stderr);
+        Directory.Delete(_pod.Path_(anonymous.Metadata.Name), recursive: true); // a fresh pod's emptyDirs for the real run
+
+        var jobs = Emit("--source-secret", "git-token");
+        Assert.Equal(["core", "tools"], jobs.Select(j => j.Metadata.Labels["beacon.io/layer"]));
         foreach (var job in jobs)
         {
-            var pod = job.Spec.Template.Spec;
-            var volumes = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var volume in pod.Volumes)
+            foreach (var container in job.Spec.Template.Spec.InitContainers.Concat(job.Spec.Template.Spec.Containers))
             {
-                var host = volume.Secret is not null ? _pod.Path_("secret") : _pod.Path_($"{job.Metadata.Name}/{volume.Name}");
-                Directory.CreateDirectory(host);
-                if (volume.EmptyDir is not null)
-                {
-                    // An emptyDir is writable by the pod's fsGroup.
-                    Assert.Equal(0, ProcessRunner.Run("chmod", ["0777", host]).ExitCode);
-                }
-                volumes[volume.Name] = host;
-            }
-            foreach (var container in pod.InitContainers.Concat(pod.Containers))
-            {
-                var args = new List<string> { "run", "--rm", "--network", "host", "--user", $"{pod.SecurityContext.RunAsUser}:{pod.SecurityContext.FsGroup}" };
-                if (container.SecurityContext.ReadOnlyRootFilesystem == true)
-                {
-                    args.Add("--read-only");
-                }
-                foreach (var mount in container.VolumeMounts)
-                {
-                    args.AddRange(["-v", $"{volumes[mount.Name]}:{mount.MountPath}{(mount.ReadOnlyProperty == true ? ":ro" : "")}"]);
-                }
-                foreach (var variable in container.Env)
-                {
-                    args.AddRange(["-e", $"{variable.Name}={variable.Value}"]);
-                }
-                args.AddRange(["--entrypoint", container.Command[0], container.Image, .. container.Command.Skip(1)]);
-                var ran = ProcessRunner.Run("docker", args, timeout: TimeSpan.FromMinutes(4));
+                var ran = RunContainer(job, container);
                 Assert.True(ran.ExitCode == 0, $"{job.Metadata.Name}/{container.Name}: exit {ran.ExitCode}\n{ran.Stdout}{ran.Stderr}");
             }
         }
@@ -128,6 +124,39 @@ public sealed class BuildJobsOnEngineTests(DockerFixture docker) : IClassFixture
         var verified = ProcessRunner.Beacon(_repo.Root, _repo.Path_(".cache"), TimeSpan.FromMinutes(3), "verify", tools, "--layer", "tools");
         Assert.True(verified.ExitCode == 0, verified.Stdout + verified.Stderr);
         ProcessRunner.Run("docker", ["image", "rm", "-f", image]);
+    }
+
+    /// <summary>One container of a Job's pod as a kubelet runs it: the pod's user, its mounts, env and command.</summary>
+    private ProcessResult RunContainer(V1Job job, V1Container container)
+    {
+        var pod = job.Spec.Template.Spec;
+        var volumes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var volume in pod.Volumes)
+        {
+            var host = volume.Secret is { } secret ? _pod.Path_($"secrets/{secret.SecretName}") : _pod.Path_($"{job.Metadata.Name}/{volume.Name}");
+            Directory.CreateDirectory(host);
+            if (volume.EmptyDir is not null)
+            {
+                // An emptyDir is writable by the pod's fsGroup.
+                Assert.Equal(0, ProcessRunner.Run("chmod", ["0777", host]).ExitCode);
+            }
+            volumes[volume.Name] = host;
+        }
+        var args = new List<string> { "run", "--rm", "--network", "host", "--user", $"{pod.SecurityContext.RunAsUser}:{pod.SecurityContext.FsGroup}" };
+        if (container.SecurityContext.ReadOnlyRootFilesystem == true)
+        {
+            args.Add("--read-only");
+        }
+        foreach (var mount in container.VolumeMounts)
+        {
+            args.AddRange(["-v", $"{volumes[mount.Name]}:{mount.MountPath}{(mount.ReadOnlyProperty == true ? ":ro" : "")}"]);
+        }
+        foreach (var variable in container.Env)
+        {
+            args.AddRange(["-e", $"{variable.Name}={variable.Value}"]);
+        }
+        args.AddRange(["--entrypoint", container.Command[0], container.Image, .. container.Command.Skip(1)]);
+        return ProcessRunner.Run("docker", args, timeout: TimeSpan.FromMinutes(4));
     }
 
     public void Dispose()

@@ -21,7 +21,7 @@ public class BuildJobsSchemaTests
         var opening = StackSessions.Open(WorkspaceLoader.Load(RepoPaths.Root).Workspace!, stack,
             new StackOptions { Builder = Beacon.Layers.Documents.ImageBuilderKind.Oci, Commits = _ => new Dictionary<string, string>() });
         Assert.True(opening.Success, string.Join("\n", opening.Diagnostics));
-        var options = new BuildJobOptions("ghcr.io/acme/beacon:1.4", "git@github.com:acme/layers.git", new string('b', 40), "registry-creds", "builds");
+        var options = new BuildJobOptions("ghcr.io/acme/beacon:1.4", "git@github.com:acme/layers.git", new string('b', 40), "registry-creds", "builds", "git-token");
         var program = new PulumiProgram("build jobs");
         var objects = BuildJobs.For(opening.Session!.Plan, [], options);
         foreach (var obj in objects)
