@@ -33,7 +33,7 @@ internal static class OciBuild
                 var built = await new OciImageBuilder(client, cache) { Updates = updates }.BuildAsync(session, channels, layers, message, token);
                 // Each image this build pushed is read back from the registry and proven to be its locks (beacon
                 // verify's proof): what a deployment pulls is what the locks say, not only what the builder meant to push.
-                var verifier = new ImageVerifier(new LayerPackages(session.Workspace, channels, cache));
+                using var verifier = new ImageVerifier(new LayerPackages(session.Workspace, channels, cache)) { Updates = updates };
                 foreach (var r in built.Where(r => !r.Reused))
                 {
                     var image = session.Plan.Images.Single(i => i.Layer == r.Layer);

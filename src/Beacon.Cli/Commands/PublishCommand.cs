@@ -55,7 +55,8 @@ internal static class PublishCommand
             using var http = BeaconHttp.Create();
             var channels = await ChannelIndex.LoadAsync(session.Workspace, ChannelAccess.Loader(run.Console, http, offline: false), cancellationToken: token);
             using var cache = new PackageCache(PackageCache.DefaultDirectory(run.Console.Environment), http);
-            var verifier = new LocatedImageVerifier(client, access.Registry, new ImageVerifier(new LayerPackages(session.Workspace, channels, cache)), cache);
+            using var proofs = new ImageVerifier(new LayerPackages(session.Workspace, channels, cache));
+            var verifier = new LocatedImageVerifier(client, access.Registry, proofs, cache);
             var result = await new Publisher(client, new TestEvidence(session.Workspace.FullPath(TestEvidence.DefaultPath)), access.Locator, access.Registry, verifier, access.Auths)
                 .PublishAsync(session, layer, stage, token);
             return result.Outcome switch

@@ -103,7 +103,7 @@ internal static class VerifyCommand
         // The layers' downloads and the packages' fetches show their progress (a live view at a terminal, lines in CI).
         var proof = await run.WithProgressAsync(async (updates, message) =>
         {
-            var verifier = new ImageVerifier(new LayerPackages(workspace, channels, cache)) { Updates = updates };
+            using var verifier = new ImageVerifier(new LayerPackages(workspace, channels, cache)) { Updates = updates };
             if (remote is not null)
             {
                 return await verifier.VerifyAsync(registry, remote, Images.Planning.Platforms.Oci(workspace.Tree.PlatformOf(layer)), layer, message, token);

@@ -21,10 +21,13 @@ public sealed record ImageVerification(string Layer, string Image, string? Diges
 /// <c>beacon verify</c>: reads an image's layers — from its registry by digest, or as files the engine saved — and
 /// proves its environment is its layer's locks (<see cref="PrefixProof"/>). The layers are downloaded to the package
 /// cache's scratch space (verified against their digests as they arrive) and read as streams; nothing about the image
-/// is taken from its labels or config.
+/// is taken from its labels or config. A verifier keeps what it downloaded until it is disposed: proving a built tree
+/// downloads each layer blob once, not once for every image that contains it.
 /// </summary>
-public sealed class ImageVerifier(LayerPackages packages)
+public sealed class ImageVerifier(LayerPackages packages) : IDisposable
 {
+    private string? _blobs;
+
     /// <summary>Where the layers' downloads and the packages' fetches report their bytes (a progress view), if anywhere.</summary>
     public IProgress<ProgressUpdate>? Updates { get; init; }
 
@@ -48,25 +51,30 @@ public sealed class ImageVerifier(LayerPackages packages)
     {
         var (json, _, digest) = await registry.GetManifestAsync(image, platform, ct);
         var manifest = ImageManifest.Parse(json);
-        var folder = packages.Cache.Scratch.NewFolder("image");
-        try
+        _blobs ??= packages.Cache.Scratch.NewFolder("image");
+        var files = new List<string>();
+        foreach (var d in manifest.Layers)
         {
-            var files = new List<string>();
-            foreach (var d in manifest.Layers)
+            // A blob is content-addressed and its digest checked as it arrives: one downloaded for an earlier image
+            // (from any repository) is the same bytes.
+            var file = Path.Combine(_blobs, d.Digest.Replace(':', '-'));
+            if (!File.Exists(file))
             {
                 progress?.Invoke($"  reading layer {d.Digest} ({d.Size} bytes)");
-                var file = Path.Combine(folder, d.Digest.Replace(':', '-'));
-                if (!File.Exists(file))
-                {
-                    await registry.DownloadBlobAsync(image, d.Digest, d.Size, file, Updates, $"{layer}: image layer {d.Digest[7..19]}", ct);
-                }
-                files.Add(file);
+                await registry.DownloadBlobAsync(image, d.Digest, d.Size, file, Updates, $"{layer}: image layer {d.Digest[7..19]}", ct);
             }
-            return await VerifyAsync(layer, image.ToString(), digest, files, progress, ct);
+            files.Add(file);
         }
-        finally
+        return await VerifyAsync(layer, image.ToString(), digest, files, progress, ct);
+    }
+
+    /// <summary>Removes the downloaded blobs (a killed process leaves them to the next build's scratch sweep).</summary>
+    public void Dispose()
+    {
+        if (_blobs is not null && Directory.Exists(_blobs))
         {
-            Directory.Delete(folder, recursive: true);
+            Directory.Delete(_blobs, recursive: true);
         }
+        _blobs = null;
     }
 }

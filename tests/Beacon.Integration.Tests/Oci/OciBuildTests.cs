@@ -159,6 +159,8 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
         var plain = System.Text.RegularExpressions.Regex.Replace(first.Stderr, @"(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ  ", "<time>  ")
             .Replace($"{docker.Registry}/{_namespace}", "<registry>", StringComparison.Ordinal);
         plain = System.Text.RegularExpressions.Regex.Replace(plain, "sha256:[0-9a-f]{64}", "sha256:<digest>");
+        // The proof's downloads arrive in whatever reads the network gives: their quarter lines vary, their "done" does not.
+        plain = System.Text.RegularExpressions.Regex.Replace(plain, @"(?m)^<time>  \S+: image layer [0-9a-f]{12}  .*(?<!  done)\n", "");
         Assert.All(plain.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.StartsWith("<time>  ", l, StringComparison.Ordinal));
         Snapshot.Match(plain, "oci-build-plain-progress");
 
