@@ -17,16 +17,13 @@ public static class EvidenceBenchmark
 {
     public static async Task<int> RunAsync(double gib)
     {
-        var registry = Environment.GetEnvironmentVariable("BEACON_TEST_REGISTRY");
-        if (registry is null)
+        if (TestRegistry.Address() is not { } registry)
         {
-            Console.Error.WriteLine("needs the test registry: scripts/services.sh up && source /tmp/beacon-services/env");
             return 1;
         }
         using (var docker = DockerClient.Connect())
         {
-            await docker.TagAsync("localbase/busybox:1", $"{registry}/localbase/busybox", "1");
-            await docker.PushAsync($"{registry}/localbase/busybox", "1", null, null);
+            await TestRegistry.PushBaseAsync(docker, registry);
         }
         var repo = FixtureChannels.FindRepositoryRoot();
         var small = Organisation("beacon-bench-evidence", registry, Path.Combine(repo, "tests", "fixtures", "conda", "beacon-test-channel"),

@@ -26,10 +26,8 @@ public static class OciBuildBenchmark
 {
     public static async Task<int> RunAsync()
     {
-        var registryHost = Environment.GetEnvironmentVariable("BEACON_TEST_REGISTRY");
-        if (registryHost is null)
+        if (TestRegistry.Address() is not { } registryHost)
         {
-            Console.Error.WriteLine("needs the test registry: scripts/services.sh up && source /tmp/beacon-services/env");
             return 1;
         }
         var repo = FixtureChannels.FindRepositoryRoot();
@@ -39,8 +37,7 @@ public static class OciBuildBenchmark
             Directory.Delete(root, true);
         }
         using var docker = DockerClient.Connect();
-        await docker.TagAsync("localbase/busybox:1", $"{registryHost}/localbase/busybox", "1");
-        await docker.PushAsync($"{registryHost}/localbase/busybox", "1", null, null);
+        await TestRegistry.PushBaseAsync(docker, registryHost);
         await BuildStandInAsync(docker, Path.Combine(repo, "tests", "Beacon.Integration.Tests", "StandIn", "micromamba"), "beacon-bench/micromamba-standin:1");
         // Roots name their base in a registry: `lock` pins the digest the tag names there (issue 20 item 4).
         await docker.TagAsync("beacon-bench/micromamba-standin:1", $"{registryHost}/beacon-bench/micromamba-standin", "1");

@@ -17,10 +17,8 @@ public static class OciLargeBenchmark
 {
     public static async Task<int> RunAsync(double gibPerFile)
     {
-        var registry = Environment.GetEnvironmentVariable("BEACON_TEST_REGISTRY");
-        if (registry is null)
+        if (TestRegistry.Address() is not { } registry)
         {
-            Console.Error.WriteLine("needs the test registry: scripts/services.sh up && source /tmp/beacon-services/env");
             return 1;
         }
         var root = Path.Combine(Path.GetTempPath(), "beacon-bench-large");
@@ -38,8 +36,7 @@ public static class OciLargeBenchmark
             $"packages written in {sw.Elapsed.TotalSeconds:F1} s: 2 packages, {packageBytes / 1024.0 / 1024:F1} MiB on disk, {2 * size / (double)(1L << 30):F2} GiB of files"));
 
         using var docker = DockerClient.Connect();
-        await docker.TagAsync("localbase/busybox:1", $"{registry}/localbase/busybox", "1");
-        await docker.PushAsync($"{registry}/localbase/busybox", "1", null, null);
+        await TestRegistry.PushBaseAsync(docker, registry);
         var ns = "large-" + Guid.NewGuid().ToString("N")[..6];
         Write(root, "beacon.yaml", $"channels:\n  big: {Path.Combine(root, "channel")}\n");
         Write(root, "layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {registry}/localbase/busybox:1\nchannels: [big]\nstage: production\ndependencies:\n  - big-one\n  - big-two\n");
