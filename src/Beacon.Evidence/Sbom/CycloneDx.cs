@@ -18,8 +18,7 @@ public static class CycloneDx
 
     public static byte[] Write(SbomSubject subject)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        return SbomJson.Write(w =>
         {
             w.WriteStartObject();
             w.WriteString("$schema", "http://cyclonedx.org/schema/bom-1.6.schema.json");
@@ -28,7 +27,7 @@ public static class CycloneDx
             w.WriteString("serialNumber", "urn:uuid:" + subject.Uuid("cyclonedx"));
             w.WriteNumber("version", 1);
             w.WriteStartObject("metadata");
-            w.WriteString("timestamp", subject.Created.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteString("timestamp", subject.CreatedText);
             w.WriteStartObject("tools");
             w.WriteStartArray("components");
             w.WriteStartObject();
@@ -125,8 +124,7 @@ public static class CycloneDx
             }
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-        return [.. stream.ToArray(), (byte)'\n'];
+        });
     }
 
     private static void Container(Utf8JsonWriter w, SbomLayer layer, string? repository, string? digest, SbomSubject subject)

@@ -21,6 +21,9 @@ public sealed record SbomSubject(string Repository, string Digest, IReadOnlyList
 
     public SbomLayer Layer => Chain[^1];
 
+    /// <summary>The creation time as both formats write it (UTC, whole seconds).</summary>
+    public string CreatedText => Created.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+
     public IEnumerable<(SbomLayer Layer, PackageRecord Record)> Packages => Chain.SelectMany(l => l.Packages.Select(p => (l, p)));
 
     /// <summary>This Beacon's version (with its commit), as the documents name their tool.</summary>

@@ -27,8 +27,7 @@ public static class Spdx
             ids[record] = $"SPDXRef-Package-{++i}-{Sanitise(record.Name)}";
         }
         var licenceRefs = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        return SbomJson.Write(w =>
         {
             w.WriteStartObject();
             w.WriteString("spdxVersion", "SPDX-2.3");
@@ -37,7 +36,7 @@ public static class Spdx
             w.WriteString("name", $"{subject.Repository}@{subject.Digest}");
             w.WriteString("documentNamespace", $"https://beacon-iac.dev/spdx/{subject.Layer.Name}-{subject.Uuid("spdx")}");
             w.WriteStartObject("creationInfo");
-            w.WriteString("created", subject.Created.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteString("created", subject.CreatedText);
             w.WriteStartArray("creators");
             w.WriteStringValue("Tool: beacon-" + subject.ToolVersion);
             w.WriteEndArray();
@@ -138,8 +137,7 @@ public static class Spdx
             }
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-        return [.. stream.ToArray(), (byte)'\n'];
+        });
     }
 
     private static string LayerId(SbomLayer layer) => "SPDXRef-Layer-" + Sanitise(layer.Name);
