@@ -28,6 +28,18 @@ public static class AttestationStore
 
     public static string TagFor(string digest, string kind = Provenance) => digest.Replace(':', '-') + "." + kind;
 
+    /// <summary>
+    /// The predicate types a tag of <paramref name="kind"/> holds, in order — exactly what Beacon writes there. A check
+    /// demands them, so a validly signed statement of another kind (an SBOM copied under <c>.att</c>) never reads as
+    /// the image's provenance, and an SBOM tag missing one format is incomplete.
+    /// </summary>
+    public static IReadOnlyList<string> PredicateTypesOf(string kind) => kind switch
+    {
+        Provenance => [Attestations.Provenance.PredicateType],
+        Sbom => [Beacon.Evidence.Sbom.CycloneDx.PredicateType, Beacon.Evidence.Sbom.Spdx.PredicateType],
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Beacon writes attestations of kind 'att' and 'sbom' only"),
+    };
+
     /// <summary>Pushes the provenance envelope for the image <paramref name="digest"/>; returns the attestation's reference.</summary>
     public static Task<Oci.References.RemoteImage> PushAsync(RegistryClient client, Oci.References.RemoteImage image, string digest,
         DsseEnvelope envelope, CancellationToken ct = default) =>
@@ -68,6 +80,7 @@ public static class AttestationStore
 
     public static async Task<AttestationCheck> CheckAsync(RegistryClient client, Oci.References.RemoteImage image, ECDsa publicKey, string kind, CancellationToken ct = default)
     {
+        var expected = PredicateTypesOf(kind);
         var digest = image.Digest ?? await client.ResolveDigestAsync(image, ct);
         var repository = image with { Tag = null, Digest = null };
         var target = repository with { Tag = TagFor(digest, kind) };
@@ -104,6 +117,10 @@ public static class AttestationStore
                 return new AttestationCheck(false, $"the attestation is signed but names another image ({string.Join(", ", statement.Subjects.Select(s => "sha256:" + s))}), not {digest}");
             }
             types.Add(statement.PredicateType);
+        }
+        if (!types.SequenceEqual(expected, StringComparer.Ordinal))
+        {
+            return new AttestationCheck(false, $"{target} holds signed statements of {string.Join(", ", types)}; a .{kind} tag holds exactly {string.Join(", ", expected)} (a statement of another kind is not this one)");
         }
         return new AttestationCheck(true, $"{repository}@{digest}: {string.Join(", ", types)} attestation{(types.Count > 1 ? "s" : "")} verified");
     }

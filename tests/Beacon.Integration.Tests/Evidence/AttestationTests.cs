@@ -14,7 +14,8 @@ namespace Beacon.Integration.Tests.Evidence;
 /// Signed provenance next to an image in the real registry (issue 22 item 3): <c>beacon attest</c> pushes the DSSE
 /// envelope as <c>sha256-&lt;digest&gt;.att</c>, which the registry's own tag list shows (asked with curl); openssl
 /// verifies the envelope's signature as pulled; <c>beacon verify-attestation</c> passes with the key and fails with
-/// another key, on a tampered statement, and on an attestation copied to another image.
+/// another key, on a tampered statement, on a signed statement of another kind under the tag, and on an attestation
+/// copied to another image.
 /// </summary>
 [Collection("docker")]
 public sealed class AttestationTests(DockerFixture docker) : IClassFixture<DockerFixture>, IDisposable
@@ -79,6 +80,24 @@ public sealed class AttestationTests(DockerFixture docker) : IClassFixture<Docke
         var tampered = Beacon("verify-attestation", image + ":1", "--key", "signing.pub.pem");
         Assert.Equal(1, tampered.ExitCode);
         Assert.Contains("is not signed by the given key (tampered, or signed by another key)", tampered.Stderr, StringComparison.Ordinal);
+
+        // Misfiled: a statement validly signed with the right key and naming this image, but of another kind (an SBOM
+        // statement put under .att, the provenance put under .sbom), is not the attestation the tag stands for.
+        using (var signing = SigningKey.FromFile(_repo.Path_("signing.pem")))
+        {
+            var sbomStatement = InTotoStatement.Wrap(image, digest["sha256:".Length..], global::Beacon.Evidence.Sbom.CycloneDx.PredicateType, "{\"bomFormat\":\"CycloneDX\"}"u8.ToArray());
+            await AttestationStore.PushAsync(client, reference, digest, DsseEnvelope.Sign(Provenance.PayloadType, sbomStatement, signing));
+        }
+        var misfiled = Beacon("verify-attestation", image + ":1", "--key", "signing.pub.pem");
+        Assert.Equal(1, misfiled.ExitCode);
+        Assert.Contains($":{tag} holds signed statements of https://cyclonedx.org/bom; a .att tag holds exactly https://slsa.dev/provenance/v1", misfiled.Stderr, StringComparison.Ordinal);
+        await AttestationStore.PushAsync(client, reference, digest, AttestationStore.Sbom, [(envelope, Provenance.PredicateType)]);
+        using (var publicKey = SigningKey.PublicKeyFromFile(_repo.Path_("signing.pub.pem")))
+        {
+            var asSbom = await AttestationStore.CheckAsync(client, reference, publicKey, AttestationStore.Sbom);
+            Assert.False(asSbom.Verified);
+            Assert.EndsWith("holds signed statements of https://slsa.dev/provenance/v1; a .sbom tag holds exactly https://cyclonedx.org/bom, https://spdx.dev/Document (a statement of another kind is not this one)", asSbom.Message, StringComparison.Ordinal);
+        }
 
         // Copied: the genuine envelope attached to another image (a one-layer image pushed here) names the first image.
         var other = reference with { Repository = _namespace + "/other", Tag = "1" };
