@@ -85,7 +85,7 @@ public sealed class ChannelLoader(RepodataFetcher? fetcher)
         for (var attempt = 0; ; attempt++)
         {
             var file = await fetcher.FetchRepodataFileAsync(location, subdir, indexes, cancellationToken);
-            var index = RepodataIndex.Open(file.Path, indexes, file.Sha256);
+            var index = RepodataIndex.Open(file.Path, indexes, file.ContentHash);
             if (index is null)
             {
                 fetcher.Forget(location, subdir);

@@ -37,8 +37,8 @@ public enum FetchSource
 
 public sealed record FetchResult(byte[] Json, FetchSource Source, string Url, int Attempts, string? Warning = null);
 
-/// <summary>A subdir's repodata.json kept in the cache as a plain file, with the sha256 it was stored with.</summary>
-public sealed record RepodataFile(string Path, string Sha256, FetchSource Source, string Url, int Attempts, string? Warning = null);
+/// <summary>A subdir's repodata.json kept in the cache as a plain file, with the content hash it was stored with (<see cref="Repodata.RepodataIndex.ContentHash"/>).</summary>
+public sealed record RepodataFile(string Path, string ContentHash, FetchSource Source, string Url, int Attempts, string? Warning = null);
 
 /// <summary>
 /// Fetches <c>&lt;channel&gt;/&lt;subdir&gt;/repodata.json</c> (preferring <c>.json.zst</c>) with an on-disk cache:
@@ -70,7 +70,7 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
     /// <c>.json.zst</c>) is decompressed by stream into a scratch file, which must index as JSON
     /// (<see cref="RepodataIndex"/>, kept in <paramref name="indexDirectory"/>) before it replaces the cached copy.
     /// The cached copy is not hashed here: its reader hashes it anyway (the index is keyed by that hash) and compares
-    /// with <see cref="RepodataFile.Sha256"/>; <see cref="Forget"/> drops a copy that no longer matches.
+    /// with <see cref="RepodataFile.ContentHash"/>; <see cref="Forget"/> drops a copy that no longer matches.
     /// </summary>
     public async Task<RepodataFile> FetchRepodataFileAsync(string channelUrl, string subdir, string indexDirectory, CancellationToken cancellationToken = default)
     {
@@ -80,7 +80,7 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
         if (options.Offline)
         {
             return cached is not null
-                ? new RepodataFile(cachePath, cached.Sha256, FetchSource.CacheFallback, baseUrl, 0)
+                ? new RepodataFile(cachePath, cached.ContentHash, FetchSource.CacheFallback, baseUrl, 0)
                 : throw new RepodataException($"offline: no cached repodata for {baseUrl}; run once with network access first");
         }
         var attempts = 0;
@@ -93,11 +93,11 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
             }, cancellationToken);
             if (result.NotModified)
             {
-                return new RepodataFile(cachePath, cached!.Sha256, FetchSource.NotModified, baseUrl, attempts);
+                return new RepodataFile(cachePath, cached!.ContentHash, FetchSource.NotModified, baseUrl, attempts);
             }
             AtomicFile.WriteAllText(statePath, JsonSerializer.Serialize(
-                new CacheState(result.Url, result.ETag, result.LastModified, result.Sha256!, result.Size, DateTimeOffset.UtcNow), CacheStateJson.Default.CacheState));
-            return new RepodataFile(cachePath, result.Sha256!, FetchSource.Network, result.Url, attempts);
+                new CacheState(result.Url, result.ETag, result.LastModified, result.ContentHash!, result.Size, DateTimeOffset.UtcNow), CacheStateJson.Default.CacheState));
+            return new RepodataFile(cachePath, result.ContentHash!, FetchSource.Network, result.Url, attempts);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or TimeoutRejectedException or TransientException or RepodataException
                                       && !cancellationToken.IsCancellationRequested)
@@ -105,7 +105,7 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
             var reason = e is TimeoutRejectedException ? $"no answer within {options.AttemptTimeout.TotalSeconds:0.#} s" : e.Message;
             if (cached is not null)
             {
-                return new RepodataFile(cachePath, cached.Sha256, FetchSource.CacheFallback, baseUrl, attempts,
+                return new RepodataFile(cachePath, cached.ContentHash, FetchSource.CacheFallback, baseUrl, attempts,
                     $"could not fetch {baseUrl} after {Parsing.Plural.Of(attempts, "attempt")} ({reason}); using the cached copy from {cached.FetchedAt:u}");
             }
             throw new RepodataException($"could not fetch {baseUrl} after {Parsing.Plural.Of(attempts, "attempt")}: {reason}");
@@ -119,7 +119,7 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
         Discard(cachePath, statePath);
     }
 
-    private sealed record FileAttempt(bool NotModified, string Url, string? ETag, string? LastModified, string? Sha256, long Size);
+    private sealed record FileAttempt(bool NotModified, string Url, string? ETag, string? LastModified, string? ContentHash, long Size);
 
     private async Task<FileAttempt> FetchFileOnceAsync(string[] urls, string cachePath, string indexDirectory, CacheState? state, CancellationToken token)
     {
@@ -140,7 +140,7 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
             if (response.StatusCode == HttpStatusCode.NotModified && state is not null && state.Url == url)
             {
-                return new FileAttempt(true, url, state.ETag, state.LastModified, state.Sha256, state.Size);
+                return new FileAttempt(true, url, state.ETag, state.LastModified, state.ContentHash, state.Size);
             }
             if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden && url != urls[^1])
             {
@@ -151,19 +151,19 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
             try
             {
                 var size = await DownloadAsync(response, url, scratch, url.EndsWith(".zst", StringComparison.Ordinal), token);
-                string sha256;
+                string contentHash;
                 try
                 {
                     // Never cache what does not parse: a truncated or garbled body is retried instead.
                     using var index = RepodataIndex.Open(scratch, indexDirectory);
-                    sha256 = index.Sha256;
+                    contentHash = index.ContentHash;
                 }
                 catch (RepodataException e)
                 {
                     throw new TransientException($"{url}: the body is not valid repodata ({e.Message})");
                 }
                 File.Move(scratch, cachePath, overwrite: true);
-                return new FileAttempt(false, url, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"), sha256, size);
+                return new FileAttempt(false, url, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"), contentHash, size);
             }
             finally
             {
@@ -248,7 +248,8 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
                 return null;
             }
             var state = JsonSerializer.Deserialize(File.ReadAllText(statePath), CacheStateJson.Default.CacheState);
-            if (state is null || new FileInfo(cachePath).Length != state.Size)
+            // A state without a content hash (written before the field had its name) could not be checked: fetched again.
+            if (state is null || string.IsNullOrEmpty(state.ContentHash) || new FileInfo(cachePath).Length != state.Size)
             {
                 Discard(cachePath, statePath);
                 return null;
@@ -486,7 +487,7 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
             }
             var state = JsonSerializer.Deserialize(File.ReadAllText(statePath), CacheStateJson.Default.CacheState);
             var json = File.ReadAllBytes(cachePath);
-            if (state is null || json.LongLength != state.Size || Convert.ToHexStringLower(SHA256.HashData(json)) != state.Sha256)
+            if (state is null || json.LongLength != state.Size || Convert.ToHexStringLower(SHA256.HashData(json)) != state.ContentHash)
             {
                 Discard(cachePath, statePath);
                 return null;
@@ -515,8 +516,11 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
     }
 }
 
-/// <summary>What the cache remembers about one fetched URL, beside the verified bytes.</summary>
-internal sealed record CacheState(string Url, string? ETag, string? LastModified, string Sha256, long Size, DateTimeOffset FetchedAt);
+/// <summary>
+/// What the cache remembers about one fetched URL, beside the verified bytes: their sha256 (hex) for a body kept in
+/// memory, or the <see cref="Repodata.RepodataIndex.ContentHash"/> (<c>sha256-blocks:…</c>) for a plain file read by index.
+/// </summary>
+internal sealed record CacheState(string Url, string? ETag, string? LastModified, string ContentHash, long Size, DateTimeOffset FetchedAt);
 
 [JsonSourceGenerationOptions(WriteIndented = true)]
 [JsonSerializable(typeof(CacheState))]

@@ -226,7 +226,7 @@ public sealed class IndexedSubdir(string subdir, RepodataIndex index, RepodataRe
 {
     private readonly Dictionary<string, IReadOnlyList<PackageRecord>> _loaded = new(StringComparer.Ordinal);
 
-    public override string ContentId { get; } = "json:" + index.Sha256;
+    public override string ContentId { get; } = "json:" + index.ContentHash;
 
     public override bool Complete => false;
 

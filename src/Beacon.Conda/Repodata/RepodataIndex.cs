@@ -10,15 +10,16 @@ namespace Beacon.Conda.Repodata;
 /// A plain repodata.json read without building the channel: the file is streamed (never held whole in memory),
 /// hashed, and indexed once per content — which records each package name has, as byte ranges of the file —
 /// so a run builds records only for the names it asks for. The index is kept in a cache folder under the file's
-/// sha256 (the way libsolv keeps <c>.solv</c> files): the same bytes never need a second indexing pass, and other
-/// bytes can never meet a stale index. Records are read by the channel's <see cref="RepodataReader"/>, with the
+/// content hash (the way libsolv keeps <c>.solv</c> files): the same bytes never need a second indexing pass, and
+/// other bytes can never meet a stale index. Every run that reads a plain channel hashes the whole file (the gate's
+/// reused results are keyed by it, never by time stamps), so the hash is <see cref="BlockHash"/>, which both cores share. Records are read by the channel's <see cref="RepodataReader"/>, with the
 /// same checks as a whole read.
 /// </summary>
 public sealed class RepodataIndex : IDisposable
 {
     private const string Magic = "beacon-repodata-index 1";
 
-    /// <summary>Read buffer of the hashing and indexing passes (a token longer than this grows it, up to <see cref="MaxToken"/>).</summary>
+    /// <summary>Read buffer of the indexing pass (a token longer than this grows it, up to <see cref="MaxToken"/>).</summary>
     private const int Chunk = 1 << 20;
 
     private const int MaxToken = 64 << 20;
@@ -29,10 +30,10 @@ public sealed class RepodataIndex : IDisposable
     private readonly int[] _recordDeltas;
     private readonly int[] _recordLengths;
 
-    private RepodataIndex(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string sha256, Parts parts)
+    private RepodataIndex(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string contentHash, Parts parts)
     {
         _handle = handle;
-        Sha256 = sha256;
+        ContentHash = contentHash;
         _byName = parts.ByName;
         _keys = parts.Keys;
         _recordDeltas = parts.Deltas;
@@ -40,8 +41,8 @@ public sealed class RepodataIndex : IDisposable
         InfoSubdir = parts.InfoSubdir;
     }
 
-    /// <summary>The sha256 of the repodata file's bytes.</summary>
-    public string Sha256 { get; }
+    /// <summary>The <see cref="BlockHash"/> of the repodata file's bytes (<c>sha256-blocks:&lt;hex&gt;</c>).</summary>
+    public string ContentHash { get; }
 
     /// <summary>What <c>info.subdir</c> says, when it says it.</summary>
     public string? InfoSubdir { get; }
@@ -57,8 +58,8 @@ public sealed class RepodataIndex : IDisposable
     /// </summary>
     public static RepodataIndex Open(string path, string cacheDirectory) => Open(path, cacheDirectory, null)!;
 
-    /// <summary>As <see cref="Open(string, string)"/>, but null (nothing indexed) when the file does not hash to <paramref name="expectedSha256"/>.</summary>
-    public static RepodataIndex? Open(string path, string cacheDirectory, string? expectedSha256)
+    /// <summary>As <see cref="Open(string, string)"/>, but null (nothing indexed) when the file's <see cref="ContentHash"/> is not <paramref name="expectedHash"/>.</summary>
+    public static RepodataIndex? Open(string path, string cacheDirectory, string? expectedHash)
     {
         FileStream stream;
         try
@@ -77,45 +78,21 @@ public sealed class RepodataIndex : IDisposable
             {
                 throw new RepodataException($"{path} is empty");
             }
-            var sha256 = Hash(handle, length);
-            if (expectedSha256 is not null && sha256 != expectedSha256)
+            var contentHash = BlockHash.Of(handle, length);
+            if (expectedHash is not null && contentHash != expectedHash)
             {
                 stream.Dispose();
                 return null;
             }
-            var indexPath = Path.Combine(cacheDirectory, sha256 + ".idx");
+            var indexPath = Path.Combine(cacheDirectory, contentHash.Replace(':', '-') + ".idx");
             var parts = TryLoad(indexPath, length) ?? Build(handle, length, path, indexPath);
-            return new RepodataIndex(handle, sha256, parts);
+            return new RepodataIndex(handle, contentHash, parts);
         }
         catch
         {
             stream.Dispose();
             throw;
         }
-    }
-
-    private static string Hash(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Chunk);
-        try
-        {
-            for (long offset = 0; offset < length;)
-            {
-                var n = RandomAccess.Read(handle, buffer.AsSpan(0, Chunk), offset);
-                if (n == 0)
-                {
-                    break;
-                }
-                hash.AppendData(buffer, 0, n);
-                offset += n;
-            }
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-        }
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     private sealed record Parts(Dictionary<string, (int First, int Count)> ByName, long[] Keys, int[] Deltas, int[] Lengths, string? InfoSubdir);

@@ -231,6 +231,37 @@ public class ShardedChannelTests : IDisposable
     }
 
     [Fact]
+    public async Task Over_http_a_cached_repodata_json_is_used_only_while_it_hashes_to_its_state()
+    {
+        using var server = Serve(Fixtures.Channel("conda-forge-numpy-2024-02"));
+        var cache = Path.Combine(_temp.Root, "cache");
+        await (await Loader().OpenAsync(server.Url, ["linux-64"], "c")).LoadAsync(["numpy"]);
+        var state = Directory.GetFiles(cache, "*.state.json").Single();
+        var copy = state[..^".state.json".Length] + ".json";
+        Assert.StartsWith("sha256-blocks:", System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(state)).RootElement.GetProperty("ContentHash").GetString(), StringComparison.Ordinal);
+        var original = File.ReadAllBytes(copy);
+        var stateText = File.ReadAllText(state);
+
+        // Offline, the intact copy is read; a copy edited in place (same size) is dropped, never read.
+        var offline = await Loader(offline: true).OpenAsync(server.Url, ["linux-64"], "c");
+        await offline.LoadAsync(["numpy"]);
+        Assert.NotEmpty(offline.Named("numpy"));
+        var edited = (byte[])original.Clone();
+        var at = System.Text.Encoding.ASCII.GetString(edited).IndexOf("\"numpy\"", StringComparison.Ordinal);
+        edited[at + 1] = (byte)'m';
+        File.WriteAllBytes(copy, edited);
+        var e = await Assert.ThrowsAsync<RepodataException>(() => Loader(offline: true).OpenAsync(server.Url, ["linux-64"], "c"));
+        Assert.StartsWith("offline: no cached repodata for ", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(copy));
+
+        // A state that names no content hash (the field's name before it held the block hash) is not trusted either.
+        File.WriteAllBytes(copy, original);
+        File.WriteAllText(state, stateText.Replace("\"ContentHash\"", "\"Sha256\"", StringComparison.Ordinal));
+        e = await Assert.ThrowsAsync<RepodataException>(() => Loader(offline: true).OpenAsync(server.Url, ["linux-64"], "c"));
+        Assert.StartsWith("offline: no cached repodata for ", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Over_http_a_shard_the_server_garbles_is_refused_after_its_retries()
     {
         var channel = CopyChannel(Fixtures.Channel("conda-forge-numpy-2024-02"));
