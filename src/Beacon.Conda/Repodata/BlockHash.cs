@@ -28,12 +28,20 @@ public static class BlockHash
         var digests = new byte[blocks * SHA256.HashSizeInBytes];
         var workers = Math.Max(1, Math.Min(Environment.ProcessorCount, blocks));
         // Contiguous runs of blocks per worker: each reads its own part of the file front to back.
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
+        try
         {
-            var first = (int)((long)blocks * worker / workers);
-            var end = (int)((long)blocks * (worker + 1) / workers);
-            HashBlocks(handle, length, first, end, digests);
-        });
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
+            {
+                var first = (int)((long)blocks * worker / workers);
+                var end = (int)((long)blocks * (worker + 1) / workers);
+                HashBlocks(handle, length, first, end, digests);
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // A worker's own failure (the file cut short underneath, a read error), not the wrapper Parallel adds.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
         return Prefix + Convert.ToHexStringLower(SHA256.HashData(digests));
     }
 

@@ -78,7 +78,15 @@ public sealed class RepodataIndex : IDisposable
             {
                 throw new RepodataException($"{path} is empty");
             }
-            var contentHash = BlockHash.Of(handle, length);
+            string contentHash;
+            try
+            {
+                contentHash = BlockHash.Of(handle, length);
+            }
+            catch (IOException e)
+            {
+                throw new RepodataException($"{path} could not be read whole ({e.Message})");
+            }
             if (expectedHash is not null && contentHash != expectedHash)
             {
                 stream.Dispose();

@@ -72,4 +72,15 @@ public sealed class BlockHashTests : IDisposable
         File.WriteAllBytes(smallPath, digests);
         Assert.NotEqual(OfFile(bigPath), OfFile(smallPath));
     }
+
+    [Fact]
+    public void A_file_cut_short_while_it_is_hashed_fails_as_an_io_error_not_a_wrapped_one()
+    {
+        var path = _temp.Path_("short");
+        File.WriteAllBytes(path, new byte[3 * BlockHash.BlockSize]);
+        using var handle = File.OpenHandle(path);
+        // The length read before hashing says more than the file holds now (as when it is truncated underneath).
+        var e = Assert.Throws<IOException>(() => BlockHash.Of(handle, 5L * BlockHash.BlockSize));
+        Assert.Equal("the file became shorter while it was hashed", e.Message);
+    }
 }
