@@ -49,6 +49,10 @@ public static class CondaForgeSized
         writer.WriteStartObject();
         writer.WriteString("subdir", subdir);
         writer.WriteEndObject();
+        // As many copies of the fixture (both sections) as fill the target after the demo's own records.
+        var demoCount = Sections(demo).Sum(s => s.EnumerateObject().Count());
+        var perCopy = fixture is null ? 0 : Sections(fixture).Sum(s => s.EnumerateObject().Count());
+        var copies = fixture is null ? 0 : Math.Max(1, (target - demoCount + perCopy - 1) / Math.Max(1, perCopy));
         var count = 0;
         foreach (var section in new[] { "packages", "packages.conda" })
         {
@@ -64,8 +68,6 @@ public static class CondaForgeSized
             }
             if (fixture is not null && fixture.RootElement.TryGetProperty(section, out var copied))
             {
-                var perCopy = Sections(fixture).Sum(s => s.EnumerateObject().Count());
-                var copies = Math.Max(1, (target - count) / Math.Max(1, perCopy));
                 for (var k = 0; k < copies; k++)
                 {
                     foreach (var p in copied.EnumerateObject())
