@@ -22,12 +22,10 @@ public sealed class DevContainerTests(DockerFixture docker) : IClassFixture<Dock
     {
         var client = docker.Require();
         var cli = TestServices.DevContainerCli();
-        await client.TagAsync(TestServices.BaseImage, $"{docker.Registry}/localbase/busybox", "1");
-        await client.PushAsync($"{docker.Registry}/localbase/busybox", "1", null, null);
         var registry = $"{docker.Registry}/beacon-devc-{Guid.NewGuid().ToString("N")[..8]}";
         _repo.CopyFrom(Fixtures.Path("conda", "beacon-test-channel"), "channels/beacon-test");
         _repo.Write("beacon.yaml", "organisation: acme\nchannels:\n  beacon-test: ./channels/beacon-test\n");
-        _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {docker.Registry}/localbase/busybox:1\nchannels: [beacon-test]\nstage: production\ndependencies:\n  - python 3.11.*\n  - beacon-greeting\n");
+        _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {docker.BusyboxBase}\nchannels: [beacon-test]\nstage: production\ndependencies:\n  - python 3.11.*\n  - beacon-greeting\n");
         _repo.Write("stacks/Pulumi.dev.yaml", $"config:\n  beacon:cloud: local\n  beacon:registry: {registry}\n  beacon:builder: oci\n");
         Assert.Equal(0, Beacon("lock", "--quiet").ExitCode);
 

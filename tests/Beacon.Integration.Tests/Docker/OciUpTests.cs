@@ -23,11 +23,9 @@ public sealed class OciUpTests(DockerFixture docker) : IClassFixture<DockerFixtu
     {
         var client = docker.Require();
         TestServices.NeedCompose();
-        await client.TagAsync(TestServices.BaseImage, $"{docker.Registry}/localbase/busybox", "1");
-        await client.PushAsync($"{docker.Registry}/localbase/busybox", "1", null, null);
         _repo.CopyFrom(Fixtures.Path("conda", "beacon-test-channel"), "channels/beacon-test");
         _repo.Write("beacon.yaml", "channels:\n  beacon-test: ./channels/beacon-test\nhardware:\n  cpu-small: {cpus: 0.5, memory: 256Mi}\n");
-        _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {docker.Registry}/localbase/busybox:1\nchannels: [beacon-test]\nstage: production\ndependencies:\n  - beacon-greeting\n");
+        _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {docker.BusyboxBase}\nchannels: [beacon-test]\nstage: production\ndependencies:\n  - beacon-greeting\n");
         _repo.Write("layers/app.yaml", "name: app\nparent: core\nstage: production\ndependencies:\n  - beacon-app\n");
         _repo.Write("layers/broken.yaml", "name: broken\nparent: core\nstage: production\ndependencies:\n  - beacon-postlink\n");
         _repo.Write($"workloads/{_group}.yaml", $"group: {_group}\nworkloads:\n" +

@@ -31,12 +31,10 @@ public sealed class ImageVerifyTests(DockerFixture docker) : IClassFixture<Docke
     private async Task<(string Build, string Clean, string Registry)> BuildAsync()
     {
         var client = docker.Require();
-        await client.TagAsync(TestServices.BaseImage, $"{docker.Registry}/localbase/busybox", "1");
-        await client.PushAsync($"{docker.Registry}/localbase/busybox", "1", null, null);
         var registry = $"{docker.Registry}/{_namespace}";
         _repo.CopyFrom(Fixtures.Path("conda", "beacon-test-channel"), "channels/beacon-test");
         _repo.Write("beacon.yaml", "channels:\n  beacon-test: ./channels/beacon-test\n");
-        _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {docker.Registry}/localbase/busybox:1\nchannels: [beacon-test]\nstage: production\ndependencies:\n  - python 3.11.*\n  - beacon-greeting\n");
+        _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {docker.BusyboxBase}\nchannels: [beacon-test]\nstage: production\ndependencies:\n  - python 3.11.*\n  - beacon-greeting\n");
         _repo.Write("layers/tools.yaml", "name: tools\nparent: core\nstage: production\ndependencies:\n  - beacon-py\n");
         _repo.Write("layers/app.yaml", "name: app\nparent: tools\nstage: experimental\ndependencies:\n  - beacon-app\ntests:\n  - test -d /opt/conda/conda-meta\n");
         _repo.Write("stacks/Pulumi.oci.yaml", $"config:\n  beacon:cloud: local\n  beacon:registry: {registry}\n  beacon:builder: oci\n  beacon:stages: [experimental, production]\n");

@@ -41,8 +41,6 @@ public sealed class HostilePackageBuildTests(DockerFixture docker) : IClassFixtu
     public async Task Hostile_packages_end_in_BEA0617_and_nothing_of_the_host_reaches_the_registry()
     {
         var client = docker.Require();
-        await client.TagAsync(TestServices.BaseImage, $"{docker.Registry}/localbase/busybox", "1");
-        await client.PushAsync($"{docker.Registry}/localbase/busybox", "1", null, null);
         _repo.Write("canary/secret", _secret + "\n");
         _repo.Write("canary/existing.sh", "#!/bin/sh\necho untouched\n");
         var channel = _repo.Path_("hostile-channel");
@@ -57,7 +55,7 @@ public sealed class HostilePackageBuildTests(DockerFixture docker) : IClassFixtu
         var layers = new[] { "thief", "lister", "planter", "garbage", "linky" };
         foreach (var name in layers)
         {
-            _repo.Write($"layers/h-{name}.yaml", $"name: h-{name}\nplatform: linux-64\nbase-image: {docker.Registry}/localbase/busybox:1\nchannels: [hostile]\nstage: production\ndependencies:\n  - {name}\n");
+            _repo.Write($"layers/h-{name}.yaml", $"name: h-{name}\nplatform: linux-64\nbase-image: {docker.BusyboxBase}\nchannels: [hostile]\nstage: production\ndependencies:\n  - {name}\n");
         }
         _repo.Write("stacks/Pulumi.hostile.yaml", $"config:\n  beacon:cloud: local\n  beacon:registry: {docker.Registry}/{_namespace}\n  beacon:builder: oci\n");
         var env = new Dictionary<string, string?> { ["BEACON_CACHE_DIR"] = _repo.Path_("cache/repodata"), ["NO_COLOR"] = "1" };

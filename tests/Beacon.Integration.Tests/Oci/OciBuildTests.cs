@@ -25,7 +25,7 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
     private readonly TempRepo _repo = new("beacon-oci-");
     private readonly string _namespace = "beacon-oci-" + Guid.NewGuid().ToString("N")[..8];
 
-    private string BaseImage => $"{docker.Registry}/localbase/busybox:1";
+    private string BaseImage => docker.BusyboxBase;
 
     private Task<StackSession> Open(string registry) => Open(_repo.Root, registry);
 
@@ -40,10 +40,7 @@ public sealed class OciBuildTests(DockerFixture docker) : IClassFixture<DockerFi
     private async Task<StackSession> Organisation()
     {
         var client = docker.Require();
-        // The base image in the registry, as the builder fetches it (no daemon involved from here on).
-        await client.TagAsync(TestServices.BaseImage, $"{docker.Registry}/localbase/busybox", "1");
-        await client.PushAsync($"{docker.Registry}/localbase/busybox", "1", null, null);
-
+        // The base image is in the registry (the fixture pushed it), as the builder fetches it (no daemon involved from here on).
         _repo.Write("beacon.yaml", $"channels:\n  beacon-test: {Fixtures.Path("conda", "beacon-test-channel")}\n");
         _repo.Write("layers/core.yaml", $"name: core\nplatform: linux-64\nbase-image: {BaseImage}\nchannels: [beacon-test]\nstage: production\ndependencies:\n  - python 3.11.*\n  - beacon-greeting\n");
         _repo.Write("layers/tools.yaml", "name: tools\nparent: core\nstage: production\ndependencies:\n  - beacon-py\n");

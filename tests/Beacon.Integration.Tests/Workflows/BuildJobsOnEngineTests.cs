@@ -32,8 +32,6 @@ public sealed class BuildJobsOnEngineTests(DockerFixture docker) : IClassFixture
         TestServices.Need(File.Exists(native) ? null : "no native beacon at .beacon/cli/beacon: './beacon --version' builds it (CI's pipeline step does)");
         var gitBase = Environment.GetEnvironmentVariable("BEACON_TEST_GIT_BASE_IMAGE") ?? "localbase/debian-git:1";
         TestServices.Need(ProcessRunner.Run("docker", ["image", "inspect", gitBase]).ExitCode == 0 ? null : $"no {gitBase} image: {TestServices.SetUp}");
-        await engine.TagAsync(TestServices.BaseImage, $"{docker.Registry}/localbase/busybox", "1");
-        await engine.PushAsync($"{docker.Registry}/localbase/busybox", "1", null, null);
 
         // The organisation: core and its child tools over Beacon's test channel, committed.
         _repo.CopyFrom(Fixtures.Path("conda", "beacon-test-channel"), "channels/beacon-test");

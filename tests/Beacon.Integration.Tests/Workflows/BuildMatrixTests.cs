@@ -29,8 +29,6 @@ public sealed class BuildMatrixTests(DockerFixture docker) : IClassFixture<Docke
     private async Task Organisation(params string[] stacks)
     {
         var engine = docker.Require();
-        await engine.TagAsync(TestServices.BaseImage, $"{docker.Registry}/localbase/busybox", "1");
-        await engine.PushAsync($"{docker.Registry}/localbase/busybox", "1", null, null);
         _repo.CopyFrom(Fixtures.Path("conda", "beacon-test-channel"), "channels/beacon-test");
         _repo.Write("beacon.yaml", "channels:\n  beacon-test: ./channels/beacon-test\n");
         WorkflowRunner.Git(_repo, "init", "-q", "-b", "main");

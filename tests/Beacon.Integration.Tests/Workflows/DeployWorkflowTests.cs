@@ -34,8 +34,6 @@ public sealed class DeployWorkflowTests(DockerFixture docker) : IClassFixture<Do
     public async Task The_deploy_step_builds_tests_and_publishes_only_the_layers_whose_locks_changed()
     {
         var engine = docker.Require();
-        await engine.TagAsync(TestServices.BaseImage, $"{docker.Registry}/localbase/busybox", "1");
-        await engine.PushAsync($"{docker.Registry}/localbase/busybox", "1", null, null);
         var registry = $"{docker.Registry}/deploy{Guid.NewGuid().ToString("N")[..8]}";
         _repo.CopyFrom(Fixtures.Path("conda", "beacon-test-channel"), "channels/beacon-test");
         _repo.Write("beacon.yaml", "channels:\n  beacon-test: ./channels/beacon-test\n");
