@@ -16,8 +16,7 @@ internal static partial class BuildCommand
     /// <summary>The build levels of the layers as JSON (nothing is built): the stack's plan decides which layers it deploys.</summary>
     private static Task<int> Matrix(CommandRun run, string? repo, string? stackName, string[] layers, string? builderText)
     {
-        ImageBuilderKind? builder = builderText is not null && ImageBuilderKinds.TryParse(builderText, out var b) ? b : null;
-        if (Open(run, repo, stackName, layers, new StackOptions { Builder = builder }, out var exit) is not { } session)
+        if (Open(run, repo, stackName, layers, new StackOptions { Builder = BuilderOf(builderText) }, out var exit) is not { } session)
         {
             return Task.FromResult(exit);
         }
@@ -25,6 +24,9 @@ internal static partial class BuildCommand
         run.Out.WriteLine(Layers.Rendering.JsonOptions.Write(new BuildMatrixJson(levels.Levels), CliJson.Styled.BuildMatrixJson).TrimEnd());
         return Task.FromResult(ExitCodes.Success);
     }
+
+    /// <summary>The --builder option's kind (System.CommandLine already refused any other text), or null when not given.</summary>
+    private static ImageBuilderKind? BuilderOf(string? text) => text is not null && ImageBuilderKinds.TryParse(text, out var kind) ? kind : null;
 
     /// <summary>The stack opened and planned, every named layer one it deploys; or null and the exit code.</summary>
     private static StackSession? Open(CommandRun run, string? repo, string? stackName, string[] layers, StackOptions options, out int exit)
@@ -45,8 +47,7 @@ internal static partial class BuildCommand
     /// <summary>The stack opened for the oci builder and the layers checked against its plan, or the exit code.</summary>
     private static StackSession? OciSession(CommandRun run, string? repo, string? stackName, string[] layers, string? builderText, out int exit)
     {
-        var builder = builderText is not null && ImageBuilderKinds.TryParse(builderText, out var b) ? b : ImageBuilderKind.Oci;
-        if (Open(run, repo, stackName, layers, new StackOptions { Builder = builder }, out exit) is not { } session)
+        if (Open(run, repo, stackName, layers, new StackOptions { Builder = BuilderOf(builderText) ?? ImageBuilderKind.Oci }, out exit) is not { } session)
         {
             return null;
         }
@@ -70,7 +71,7 @@ internal static partial class BuildCommand
         }
         using var http = Conda.Net.BeaconHttp.Create();
         var registry = new Oci.Registry.RegistryClient(http, Oci.Registry.RegistryCredentials.FromEnvironment(run.Console.Environment));
-        var images = layers.Select(l => Oci.References.RemoteImage.Parse(session.Plan.Images.Single(i => i.Layer == l).Reference.ToString())).ToList();
+        var images = layers.Select(l => Oci.References.RemoteImage.Of(session.Plan.Images.Single(i => i.Layer == l).Reference)).ToList();
         try
         {
             var missing = await Oci.Registry.ImageAwaiter.WaitAsync(registry, images, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(5), token);

@@ -80,8 +80,7 @@ internal static partial class BuildCommand
         {
             return run.Fail(DiagnosticCode.InvalidCommandLine, $"--push '{push}' is not a registry address such as 127.0.0.1:5000 or ghcr.io/acme");
         }
-        ImageBuilderKind? builder = builderText is not null && ImageBuilderKinds.TryParse(builderText, out var b) ? b : null;
-        if (Open(run, repo, stackName, layers, new StackOptions { Registry = push, Builder = builder }, out var exit) is not { } session)
+        if (Open(run, repo, stackName, layers, new StackOptions { Registry = push, Builder = BuilderOf(builderText) }, out var exit) is not { } session)
         {
             return exit;
         }

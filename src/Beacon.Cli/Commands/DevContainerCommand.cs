@@ -43,7 +43,7 @@ internal static class DevContainerCommand
             }
             using var http = BeaconHttp.Create();
             var registry = new RegistryClient(http, RegistryCredentials.FromEnvironment(console.Environment));
-            var planned = RemoteImage.Parse(image.Reference.ToString());
+            var planned = RemoteImage.Of(image.Reference);
             try
             {
                 if (!await registry.ManifestExistsAsync(planned, token))

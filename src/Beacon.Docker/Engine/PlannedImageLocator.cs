@@ -35,7 +35,7 @@ public sealed class PlannedImageLocator(DockerClient client, RegistryClient regi
             var local = await client.InspectImageAsync(image.Reference.ToString(), cancellationToken);
             return local is null ? null : new LocatedImage(image.Reference.ToString(), local, null);
         }
-        var remote = RemoteImage.Parse(image.Reference.ToString());
+        var remote = RemoteImage.Of(image.Reference);
         if (!await registry.ManifestExistsAsync(remote, cancellationToken))
         {
             return null;

@@ -23,7 +23,7 @@ public sealed class StageAudit(RegistryClient registry)
         foreach (var image in session.Plan.Images)
         {
             var layer = session.Workspace.Tree[image.Layer];
-            var repository = RemoteImage.Parse(image.Reference.ToString());
+            var repository = RemoteImage.Of(image.Reference);
             var tags = (await registry.ListTagsAsync(repository, cancellationToken)).ToHashSet(StringComparer.Ordinal);
             var held = Enum.GetValues<Stage>().Where(s => tags.Contains(s.ToText())).ToList();
             var name = image.Reference.Name;

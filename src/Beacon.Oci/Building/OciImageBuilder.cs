@@ -69,7 +69,7 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
             var parent = image.Parent is null ? null : built[image.Parent];
             // The root's base as its recipe names it: pinned by the digest its lock records.
             var baseReference = image.Parent is null ? ((OciRecipe)image.Recipe).From : null;
-            var target = RemoteImage.Parse(image.Reference.ToString());
+            var target = RemoteImage.Of(image.Reference);
             var depth = tree.Ancestors(image.Layer).Count;
             if (await registry.ManifestExistsAsync(target, ct))
             {

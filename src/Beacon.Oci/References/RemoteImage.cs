@@ -16,6 +16,9 @@ public sealed partial record RemoteImage(string Host, string Repository, string?
 
     public Uri BaseUri => new($"{(IsLoopback(Host) ? "http" : "https")}://{Host}/v2/");
 
+    /// <summary>A planned image's reference (validated when it was named) as a registry client reaches it.</summary>
+    public static RemoteImage Of(global::Beacon.Images.Naming.ImageReference reference) => Parse(reference.ToString());
+
     public static RemoteImage Parse(string text)
     {
         var m = Grammar().Match(text);
