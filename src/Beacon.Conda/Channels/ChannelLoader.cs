@@ -62,9 +62,9 @@ public sealed class ChannelLoader(RepodataFetcher? fetcher)
             {
                 Warn(index, warnings);
                 var subdirUrl = $"{location.TrimEnd('/')}/{subdir}/";
-                var shards = ShardIndex.Read(index.Json, index.Url);
+                var shards = ShardIndex.Read(index.Body, index.Url);
                 var shardsBase = ShardLocation.Remote(subdirUrl, shards.ShardsBaseUrl, index.Url);
-                opened.Add(new ShardedSubdir(subdir, shards, LocalChannel.Sha256Of(index.Json),
+                opened.Add(new ShardedSubdir(subdir, shards, LocalChannel.Sha256Of(index.Body),
                     (sha256, refresh, token) => fetcher.FetchShardAsync(shardsBase + ShardIndex.ShardFileName(sha256), sha256, refresh, token),
                     reader, channelUrl, subdirUrl.TrimEnd('/')));
                 continue;

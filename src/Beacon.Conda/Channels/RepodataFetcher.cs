@@ -35,13 +35,15 @@ public enum FetchSource
     CacheFallback,
 }
 
-public sealed record FetchResult(byte[] Json, FetchSource Source, string Url, int Attempts, string? Warning = null);
+/// <summary>A document fetched whole (the CEP-16 shard index, as served): its bytes and how they were served.</summary>
+public sealed record FetchResult(byte[] Body, FetchSource Source, string Url, int Attempts, string? Warning = null);
 
 /// <summary>A subdir's repodata.json kept in the cache as a plain file, with the content hash it was stored with (<see cref="Repodata.RepodataIndex.ContentHash"/>).</summary>
 public sealed record RepodataFile(string Path, string ContentHash, FetchSource Source, string Url, int Attempts, string? Warning = null);
 
 /// <summary>
-/// Fetches <c>&lt;channel&gt;/&lt;subdir&gt;/repodata.json</c> (preferring <c>.json.zst</c>) with an on-disk cache:
+/// Fetches <c>&lt;channel&gt;/&lt;subdir&gt;/repodata.json</c> (preferring <c>.json.zst</c>; kept as a plain file and
+/// read through its index), the CEP-16 shard index and shards, with an on-disk cache:
 /// conditional requests with ETag / Last-Modified, retries with exponential backoff for transient failures (5xx,
 /// 429, connection errors, truncated bodies, timeouts), a bounded time per attempt, and verification both ways: a
 /// body that does not parse as repodata is never cached, and a cache file whose checksum no longer matches is
@@ -51,19 +53,6 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
 {
     /// <summary>The cache folder (the repodata index of local channels is kept under it too).</summary>
     public string CacheDirectory => options.CacheDirectory;
-
-    public async Task<FetchResult> FetchAsync(string channelUrl, string subdir, CancellationToken cancellationToken = default)
-    {
-        var baseUrl = $"{channelUrl.TrimEnd('/')}/{subdir}/repodata.json";
-        // Prefer the zstd-compressed copy; a channel without it answers 404 and the plain file is used.
-        return (await FetchCachedAsync(baseUrl, [baseUrl + ".zst", baseUrl], (url, body) =>
-        {
-            var json = url.EndsWith(".zst", StringComparison.Ordinal) ? RepodataReader.Decompress(body) : body;
-            // Never cache what does not parse: a truncated or garbled body is retried instead.
-            new RepodataReader().Read(json, channelUrl.TrimEnd('/'), subdir);
-            return json;
-        }, optional: false, cancellationToken))!;
-    }
 
     /// <summary>
     /// The subdir's repodata.json as a plain file in the cache, never held in memory: the body (preferring
@@ -125,18 +114,7 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
     {
         foreach (var url in urls)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            if (state is not null && state.Url == url)
-            {
-                if (state.ETag is not null)
-                {
-                    request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Parse(state.ETag));
-                }
-                if (state.LastModified is not null && DateTimeOffset.TryParse(state.LastModified, out var lm))
-                {
-                    request.Headers.IfModifiedSince = lm;
-                }
-            }
+            using var request = ConditionalGet(url, state);
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
             if (response.StatusCode == HttpStatusCode.NotModified && state is not null && state.Url == url)
             {
@@ -264,17 +242,52 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
     }
 
     /// <summary>
-    /// The subdir's CEP-16 shard index (compressed, as served), through the same conditional, verified cache as
-    /// repodata.json; null when the channel has none (404/403), or offline with none cached.
+    /// The subdir's CEP-16 shard index (compressed, as served), kept whole in the cache with its sha256 and asked for
+    /// again with its ETag / Last-Modified; a body that does not read as a shard index is retried, never cached, and a
+    /// cached copy that no longer hashes to its state is dropped. Null when the channel has none (404/403), or offline
+    /// with none cached.
     /// </summary>
-    public Task<FetchResult?> FetchShardIndexAsync(string channelUrl, string subdir, CancellationToken cancellationToken = default)
+    public async Task<FetchResult?> FetchShardIndexAsync(string channelUrl, string subdir, CancellationToken cancellationToken = default)
     {
         var url = $"{channelUrl.TrimEnd('/')}/{subdir}/{ShardIndex.FileName}";
-        return FetchCachedAsync(url, [url], (u, body) =>
+        var (cachePath, statePath) = CachePaths(url);
+        var cached = LoadVerifiedCache(cachePath, statePath);
+        if (options.Offline)
         {
-            ShardIndex.Read(body, u);
-            return body;
-        }, optional: true, cancellationToken);
+            return cached is not null ? new FetchResult(cached.Value.Body, FetchSource.CacheFallback, url, 0) : null;
+        }
+
+        var attempts = 0;
+        try
+        {
+            var result = await Pipeline().ExecuteAsync(async token =>
+            {
+                attempts++;
+                return await FetchShardIndexOnceAsync(url, cached?.State, token);
+            }, cancellationToken);
+            if (result is null)
+            {
+                Discard(cachePath, statePath);
+                return null;
+            }
+            if (result.NotModified)
+            {
+                return new FetchResult(cached!.Value.Body, FetchSource.NotModified, url, attempts);
+            }
+            Store(cachePath, statePath, url, result);
+            return new FetchResult(result.Body!, FetchSource.Network, url, attempts);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or TimeoutRejectedException or TransientException or RepodataException
+                                      && !cancellationToken.IsCancellationRequested)
+        {
+            var reason = e is TimeoutRejectedException ? $"no answer within {options.AttemptTimeout.TotalSeconds:0.#} s" : e.Message;
+            if (cached is not null)
+            {
+                return new FetchResult(cached.Value.Body, FetchSource.CacheFallback, url, attempts,
+                    $"could not fetch {url} after {Parsing.Plural.Of(attempts, "attempt")} ({reason}); using the cached copy from {cached.Value.State.FetchedAt:u}");
+            }
+            throw new RepodataException($"could not fetch {url} after {Parsing.Plural.Of(attempts, "attempt")}: {reason}");
+        }
     }
 
     /// <summary>
@@ -327,60 +340,6 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
         }
     }
 
-    /// <summary>
-    /// One cached document: <paramref name="urls"/> are tried in order (a 404/403 moves to the next); <paramref name="decode"/>
-    /// checks a body and gives what is cached (it throws <see cref="RepodataException"/> for a body not worth keeping).
-    /// <paramref name="optional"/>: a document the server does not have is null rather than an error.
-    /// </summary>
-    private async Task<FetchResult?> FetchCachedAsync(string cacheUrl, string[] urls, Func<string, byte[], byte[]> decode, bool optional,
-        CancellationToken cancellationToken)
-    {
-        var (cachePath, statePath) = CachePaths(cacheUrl);
-        var cached = LoadVerifiedCache(cachePath, statePath);
-        if (options.Offline)
-        {
-            return cached is not null ? new FetchResult(cached.Value.Json, FetchSource.CacheFallback, cacheUrl, 0)
-                : optional ? null
-                : throw new RepodataException($"offline: no cached repodata for {cacheUrl}; run once with network access first");
-        }
-
-        var attempts = 0;
-        try
-        {
-            var result = await Pipeline().ExecuteAsync(async token =>
-            {
-                attempts++;
-                return await FetchOnceAsync(urls, decode, optional, cached?.State, token);
-            }, cancellationToken);
-            if (result is null)
-            {
-                if (optional)
-                {
-                    Discard(cachePath, statePath);
-                    return null;
-                }
-                throw new RepodataException($"{cacheUrl}: not found");
-            }
-            if (result.NotModified)
-            {
-                return new FetchResult(cached!.Value.Json, FetchSource.NotModified, cacheUrl, attempts);
-            }
-            Store(cachePath, statePath, result);
-            return new FetchResult(result.Json!, FetchSource.Network, result.Url, attempts);
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException or TimeoutRejectedException or TransientException or RepodataException
-                                      && !cancellationToken.IsCancellationRequested)
-        {
-            var reason = e is TimeoutRejectedException ? $"no answer within {options.AttemptTimeout.TotalSeconds:0.#} s" : e.Message;
-            if (cached is not null)
-            {
-                return new FetchResult(cached.Value.Json, FetchSource.CacheFallback, cacheUrl, attempts,
-                    $"could not fetch {cacheUrl} after {Parsing.Plural.Of(attempts, "attempt")} ({reason}); using the cached copy from {cached.Value.State.FetchedAt:u}");
-            }
-            throw new RepodataException($"could not fetch {cacheUrl} after {Parsing.Plural.Of(attempts, "attempt")}: {reason}");
-        }
-    }
-
     private ResiliencePipeline Pipeline() => new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
@@ -400,47 +359,50 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
     /// <summary>A failure worth retrying (5xx, 429, a body that is cut short or does not parse).</summary>
     private sealed class TransientException(string message) : Exception(message);
 
-    private sealed record Attempt(bool NotModified, byte[]? Json, string Url, string? ETag, string? LastModified);
+    private sealed record Attempt(bool NotModified, byte[]? Body, string? ETag, string? LastModified);
 
-    private async Task<Attempt?> FetchOnceAsync(string[] urls, Func<string, byte[], byte[]> decode, bool optional, CacheState? state, CancellationToken token)
+    /// <summary>One request for the shard index: null when the channel has none.</summary>
+    private async Task<Attempt?> FetchShardIndexOnceAsync(string url, CacheState? state, CancellationToken token)
     {
-        foreach (var url in urls)
+        using var request = ConditionalGet(url, state);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+        if (response.StatusCode == HttpStatusCode.NotModified && state is not null && state.Url == url)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            if (state is not null && state.Url == url)
-            {
-                if (state.ETag is not null)
-                {
-                    request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Parse(state.ETag));
-                }
-                if (state.LastModified is not null && DateTimeOffset.TryParse(state.LastModified, out var lm))
-                {
-                    request.Headers.IfModifiedSince = lm;
-                }
-            }
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
-            if (response.StatusCode == HttpStatusCode.NotModified && state is not null && state.Url == url)
-            {
-                return new Attempt(true, null, url, state.ETag, state.LastModified);
-            }
-            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden && (optional || url != urls[^1]))
-            {
-                continue;
-            }
-            ThrowUnlessSuccess(response, url);
-            var body = await ReadBodyAsync(response, url, RepodataReader.MaxBytes, token);
-            byte[] decoded;
-            try
-            {
-                decoded = decode(url, body);
-            }
-            catch (RepodataException e)
-            {
-                throw new TransientException($"{url}: the body is not valid repodata ({e.Message})");
-            }
-            return new Attempt(false, decoded, url, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"));
+            return new Attempt(true, null, state.ETag, state.LastModified);
         }
-        return null;
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
+        {
+            return null;
+        }
+        ThrowUnlessSuccess(response, url);
+        var body = await ReadBodyAsync(response, url, RepodataReader.MaxBytes, token);
+        try
+        {
+            ShardIndex.Read(body, url);
+        }
+        catch (RepodataException e)
+        {
+            throw new TransientException($"{url}: the body is not a valid shard index ({e.Message})");
+        }
+        return new Attempt(false, body, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"));
+    }
+
+    /// <summary>A GET of <paramref name="url"/>, conditional on the cached copy's ETag / Last-Modified when that copy came from it.</summary>
+    private static HttpRequestMessage ConditionalGet(string url, CacheState? state)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (state is not null && state.Url == url)
+        {
+            if (state.ETag is not null)
+            {
+                request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Parse(state.ETag));
+            }
+            if (state.LastModified is not null && DateTimeOffset.TryParse(state.LastModified, out var lm))
+            {
+                request.Headers.IfModifiedSince = lm;
+            }
+        }
+        return request;
     }
 
     private static void ThrowUnlessSuccess(HttpResponseMessage response, string url)
@@ -477,7 +439,7 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
         return (Path.Combine(options.CacheDirectory, key + ".json"), Path.Combine(options.CacheDirectory, key + ".state.json"));
     }
 
-    private static (byte[] Json, CacheState State)? LoadVerifiedCache(string cachePath, string statePath)
+    private static (byte[] Body, CacheState State)? LoadVerifiedCache(string cachePath, string statePath)
     {
         try
         {
@@ -486,13 +448,13 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
                 return null;
             }
             var state = JsonSerializer.Deserialize(File.ReadAllText(statePath), CacheStateJson.Default.CacheState);
-            var json = File.ReadAllBytes(cachePath);
-            if (state is null || json.LongLength != state.Size || Convert.ToHexStringLower(SHA256.HashData(json)) != state.ContentHash)
+            var body = File.ReadAllBytes(cachePath);
+            if (state is null || body.LongLength != state.Size || Convert.ToHexStringLower(SHA256.HashData(body)) != state.ContentHash)
             {
                 Discard(cachePath, statePath);
                 return null;
             }
-            return (json, state);
+            return (body, state);
         }
         catch (Exception e) when (e is JsonException or IOException or NotSupportedException)
         {
@@ -507,18 +469,17 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
         File.Delete(statePath);
     }
 
-    private static void Store(string cachePath, string statePath, Attempt attempt)
+    private static void Store(string cachePath, string statePath, string url, Attempt attempt)
     {
-        var json = attempt.Json!;
-        var state = new CacheState(attempt.Url, attempt.ETag, attempt.LastModified, Convert.ToHexStringLower(SHA256.HashData(json)), json.LongLength, DateTimeOffset.UtcNow);
-        AtomicFile.WriteAllBytes(cachePath, json);
+        var body = attempt.Body!;
+        var state = new CacheState(url, attempt.ETag, attempt.LastModified, Convert.ToHexStringLower(SHA256.HashData(body)), body.LongLength, DateTimeOffset.UtcNow);
+        AtomicFile.WriteAllBytes(cachePath, body);
         AtomicFile.WriteAllText(statePath, JsonSerializer.Serialize(state, CacheStateJson.Default.CacheState));
     }
 }
 
 /// <summary>
-/// What the cache remembers about one fetched URL, beside the verified bytes: their sha256 (hex) for a body kept in
-/// memory, or the <see cref="Repodata.RepodataIndex.ContentHash"/> (<c>sha256-blocks:…</c>) for a plain file read by index.
+/// What the cache remembers about one fetched URL, beside the verified bytes: their sha256 (hex) for a shard index, or the <see cref="Repodata.RepodataIndex.ContentHash"/> (<c>sha256-blocks:…</c>) for a plain file read by index.
 /// </summary>
 internal sealed record CacheState(string Url, string? ETag, string? LastModified, string ContentHash, long Size, DateTimeOffset FetchedAt);
 
