@@ -40,14 +40,15 @@ up() {
     cp "$W"/x/usr/libexec/docker/cli-plugins/docker-* "$W/docker-config/cli-plugins/"
   fi
   export DOCKER_CONFIG=$W/docker-config
-  # The Dev Containers CLI (npm @devcontainers/cli, pinned) under $W only, for the devcontainer.json tests.
+  # Under $W only, pinned: the Dev Containers CLI (npm @devcontainers/cli) for the devcontainer.json tests, and rattler's
+  # JavaScript package (npm @conda-org/rattler: conda/rattler compiled to WASM) that reads the shards `beacon index` writes.
   if ! command -v npm >/dev/null; then
     apt-get update -qq
     apt-get install -y -qq nodejs npm >/dev/null
   fi
-  if [ ! -x "$W/node/node_modules/.bin/devcontainer" ]; then
+  if [ ! -x "$W/node/node_modules/.bin/devcontainer" ] || [ ! -f "$W/node/node_modules/@conda-org/rattler/package.json" ]; then
     mkdir -p "$W/node"
-    npm install --silent --no-audit --no-fund --prefix "$W/node" @devcontainers/cli@0.89.0 >/dev/null
+    npm install --silent --no-audit --no-fund --prefix "$W/node" @devcontainers/cli@0.89.0 @conda-org/rattler@0.3.5 >/dev/null
   fi
 
   # Debian's chromium for the catalog's browser tests (PuppeteerSharp drives it; it never downloads a browser).
@@ -129,6 +130,7 @@ export BEACON_TEST_AUTH_REGISTRY=127.0.0.1:$AUTH_PORT
 export BEACON_TEST_AUTH_USER=$AUTH_USER
 export BEACON_TEST_AUTH_PASSWORD=$AUTH_PASSWORD
 export BEACON_TEST_DEVCONTAINER=$W/node/node_modules/.bin/devcontainer
+export BEACON_TEST_RATTLER_JS=$W/node/node_modules/@conda-org/rattler
 export BEACON_TEST_CHROMIUM=/usr/bin/chromium
 export BEACON_TEST_GIT_BASE_IMAGE=localbase/debian-git:1
 ENV

@@ -77,6 +77,19 @@ internal static class TestServices
         return cli!;
     }
 
+    /// <summary>
+    /// rattler's JavaScript package (npm <c>@conda-org/rattler</c>, pinned; conda/rattler's Rust compiled to WASM) that
+    /// scripts/services.sh installs, and node to run it; or skip / fail in CI.
+    /// </summary>
+    public static string RattlerJs()
+    {
+        NeedTool("node");
+        var package = Variable("BEACON_TEST_RATTLER_JS");
+        Need(package is not null && File.Exists(System.IO.Path.Combine(package, "package.json"))
+            ? null : "rattler's JavaScript package is not installed (scripts/services.sh up installs @conda-org/rattler with npm)");
+        return package!;
+    }
+
     /// <summary>Debian's chromium (scripts/services.sh up installs it with apt), for the catalog's browser tests.</summary>
     public static string Chromium()
     {
