@@ -203,6 +203,7 @@ internal sealed class CdclSolver
         _expanded[s] = true;
         if (s == 0)
         {
+            Clause? rootConflict = null;
             for (var i = 0; i < _request.Requests.Count; i++)
             {
                 var text = _request.Requests[i].Spec.ToString();
@@ -213,13 +214,14 @@ internal sealed class CdclSolver
                     Kind = ClauseKind.Request, Solvable = 0, Spec = text, RequestIndex = i, Candidates = candidates,
                 };
                 _requirements.Add(clause);
-                if (AddClause(clause) is { } conflict)
-                {
-                    return conflict;
-                }
+                var conflict = AddClause(clause);
+                rootConflict ??= conflict;
             }
-            return null;
+            return rootConflict;
         }
+        // Every clause of the record is added, even after one conflicts: the record is expanded once, so a clause left
+        // out here would be missing for good when the record is installed again after backtracking.
+        Clause? firstConflict = null;
         var record = _pool.Record(s)!;
         foreach (var dep in record.Depends)
         {
@@ -230,10 +232,8 @@ internal sealed class CdclSolver
                 Kind = ClauseKind.Requires, Solvable = s, Spec = dep, Candidates = candidates,
             };
             _requirements.Add(clause);
-            if (AddClause(clause) is { } conflict)
-            {
-                return conflict;
-            }
+            var conflict = AddClause(clause);
+                    firstConflict ??= conflict;
         }
         foreach (var constraint in record.Constrains)
         {
@@ -248,14 +248,12 @@ internal sealed class CdclSolver
                 if (!spec!.Matches(_pool.Record(c)!))
                 {
                     var clause = new Clause { Lits = [Clause.Neg(s), Clause.Neg(c)], Kind = ClauseKind.Constrains, Solvable = s, Other = c, Spec = constraint };
-                    if (AddClause(clause) is { } conflict)
-                    {
-                        return conflict;
-                    }
+                    var conflict = AddClause(clause);
+                    firstConflict ??= conflict;
                 }
             }
         }
-        return null;
+        return firstConflict;
     }
 
     /// <summary>Adds a clause mid-search: sets up its watches and propagates or reports it at once when needed.</summary>

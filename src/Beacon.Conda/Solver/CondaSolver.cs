@@ -16,6 +16,7 @@ public static class CondaSolver
             var explanation = ConflictExplainer.Explain(pool, request, solver.UnsatisfiableCore());
             return new SolveResult(null, explanation) { Statistics = solver.Statistics };
         }
+        SolutionCheck.Verify(pool, request, solution);
         var records = solution
             .Select(pool.Record)
             .OfType<PackageRecord>()

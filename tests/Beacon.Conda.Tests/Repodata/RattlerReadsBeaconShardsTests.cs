@@ -1,4 +1,5 @@
 using Beacon.Conda.Channels;
+using Beacon.Conda.Records;
 using Beacon.Conda.Repodata;
 using Beacon.Conda.Solver;
 using Beacon.Conda.Tests.Solver;
@@ -50,40 +51,52 @@ public class RattlerReadsBeaconShardsTests : IDisposable
         await LoopbackServer.Send(ctx, found ? 200 : 404, found ? File.ReadAllBytes(path) : null);
     });
 
-    /// <summary>rattler's solution from the shards-only mirror as <c>subdir/file name</c>, after checking it read shards and nothing else.</summary>
-    private List<string> RattlerSolve(string channel, IEnumerable<string> specs)
+    /// <summary>
+    /// rattler's solution of each request (specs joined by '|') from the shards-only mirror, as <c>subdir/file name</c>
+    /// (null when rattler finds none), after checking that it read shards and nothing else.
+    /// </summary>
+    private List<List<string>?> RattlerSolve(string channel, IReadOnlyList<string> requests)
     {
         var rattler = TestServices.RattlerJs();
         using var server = Serve(ShardsOnly(channel));
-        var result = ProcessRunner.Run("node", [Path.Combine(RepoPaths.SourceDir(), "rattler-solve.cjs"), rattler, server.Url, string.Join(',', Subdirs), .. specs],
-            timeout: TimeSpan.FromMinutes(2));
+        var file = Path.Combine(_temp.Root, "requests.txt");
+        File.WriteAllLines(file, requests);
+        var result = ProcessRunner.Run("node", [Path.Combine(RepoPaths.SourceDir(), "rattler-solve.cjs"), rattler, server.Url, string.Join(',', Subdirs), file],
+            timeout: TimeSpan.FromMinutes(5));
         Assert.True(result.ExitCode == 0, result.Stderr);
         var paths = server.Requests.Select(r => r.Path).ToList();
         Assert.Contains("/linux-64/repodata_shards.msgpack.zst", paths);
         Assert.Contains(paths, p => p.StartsWith("/linux-64/shards/", StringComparison.Ordinal));
         Assert.DoesNotContain(paths, p => p.Contains("repodata.json", StringComparison.Ordinal));
-        return result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(url =>
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(requests.Count, lines.Length);
+        return lines.Select(line => line == "unsolvable" ? null : line.Split(' ').Select(url =>
         {
             Assert.StartsWith(server.Url + "/", url, StringComparison.Ordinal);
             return url[(server.Url.Length + 1)..];
-        }).ToList();
+        }).ToList()).ToList();
     }
 
-    private static List<string> BeaconSolve(string channel, IEnumerable<string> specs)
+    private List<string> RattlerSolveOne(string channel, IEnumerable<string> specs) =>
+        RattlerSolve(channel, [string.Join('|', specs)])[0] ?? throw new Xunit.Sdk.XunitException("rattler found no solution");
+
+    private static List<string>? BeaconSolve(ChannelData channel, IEnumerable<string> specs)
     {
-        var result = RealChannelTests.Solve(LocalChannel.Load(channel, Subdirs, "c"), specs);
-        Assert.True(result.Solved, result.Conflict?.Text);
-        return result.Records!.Select(r => $"{r.Subdir}/{r.FileName}").Order(StringComparer.Ordinal).ToList();
+        var result = RealChannelTests.Solve(channel, specs);
+        return result.Solved ? result.Records!.Select(r => $"{r.Subdir}/{r.FileName}").Order(StringComparer.Ordinal).ToList() : null;
     }
 
-    [Theory]
+    private static List<string> BeaconSolve(string channel, IEnumerable<string> specs) =>
+        BeaconSolve(LocalChannel.Load(channel, Subdirs, "c"), specs) ?? throw new Xunit.Sdk.XunitException("Beacon found no solution");
+
+    [SkippableTheory]
     [InlineData("defaults-2018", "python 3.6.*|numpy|pandas|scipy")]
     [InlineData("conda-forge-py-2024-05", "python 3.9.*|pip")]
     public void Rattler_solves_from_beacon_s_shards_what_beacon_solves_from_the_json(string fixture, string specs)
     {
         var channel = Fixtures.Channel(fixture);
         var expected = BeaconSolve(channel, specs.Split('|'));
-        Assert.Equal(expected, RattlerSolve(channel, specs.Split('|')));
+        Assert.Equal(expected, RattlerSolveOne(channel, specs.Split('|')));
     }
 
     /// <summary>The committed lock's packages as <c>subdir/file name</c>.</summary>
@@ -103,11 +116,11 @@ public class RattlerReadsBeaconShardsTests : IDisposable
         return ((YamlSequenceNode)root["dependencies"]).Children.Select(c => ((YamlScalarNode)c).Value!).ToList();
     }
 
-    [Fact]
+    [SkippableFact]
     public void Rattler_reading_the_example_channel_s_shards_gives_the_core_and_notebook_locks()
     {
         var demo = RepoPaths.RepoFile("channels", "demo");
-        Assert.Equal(LockedFiles("core"), RattlerSolve(demo, Dependencies("core")));
+        Assert.Equal(LockedFiles("core"), RattlerSolveOne(demo, Dependencies("core")));
 
         // notebook is solved on core's packages as hard pins: exact name==version=build specs for rattler.
         var pins = LockedFiles("core").Select(file =>
@@ -117,6 +130,50 @@ public class RattlerReadsBeaconShardsTests : IDisposable
             var rest = stem[..stem.LastIndexOf('-')];
             return $"{rest[..rest.LastIndexOf('-')]}=={rest[(rest.LastIndexOf('-') + 1)..]}={build}";
         }).ToList();
-        Assert.Equal(LockedFiles("notebook"), RattlerSolve(demo, [.. Dependencies("notebook"), .. pins]));
+        Assert.Equal(LockedFiles("notebook"), RattlerSolveOne(demo, [.. Dependencies("notebook"), .. pins]));
+    }
+
+    /// <summary>
+    /// Seeded random requests of one to three package names over two real channels, solved by both (neither given
+    /// virtual packages). Where the two answers differ, both are complete environments (Beacon's SolutionCheck
+    /// refuses any other), the request is listed in the snapshot with what each picked, and the note beside it says why:
+    /// both solvers install the best candidate of a requirement first, but choose differently which requirement to meet
+    /// first and how to break ties between variants. The two differences pinned today, both on defaults-2018's R builds:
+    /// <c>libxrender-cos7-ppc64le|r-png</c>: r-png 0.1_7 exists for R 3.2.2 and 3.2.0 with the same build number; Beacon
+    /// takes the variant whose dependencies allow the newer R, rattler the other. <c>r-dplyr|r-magrittr</c>: Beacon meets
+    /// the request with the fewest candidates first (r-magrittr, whose r build has the higher build number), which ties it
+    /// to r-base and so to r-dplyr 0.7.4; rattler meets r-dplyr first and gets 0.7.5, only built for mro-base. conda would
+    /// answer like rattler here (it maximises the versions of requested packages before anything else); Beacon does
+    /// not yet (its choices are order-independent, see SoftLockAndDeterminismTests).
+    /// Comparing this way found a real defect once (a dependency left out after a conflict; see RealChannelTests).
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("defaults-2018", 80)]
+    [InlineData("conda-forge-py-2024-05", 80)]
+    public void Rattler_and_beacon_agree_on_random_requests_or_the_difference_is_shown(string fixture, int count)
+    {
+        var channel = Fixtures.Channel(fixture);
+        var data = LocalChannel.Load(channel, Subdirs, "c");
+        var names = data.Records.Select(r => r.Name).Distinct().Order(StringComparer.Ordinal).ToList();
+        var random = new Random(20261205);
+        var requests = Enumerable.Range(0, count)
+            .Select(_ => string.Join('|', Enumerable.Range(0, random.Next(1, 4)).Select(_ => names[random.Next(names.Count)]).Distinct()))
+            .ToList();
+        var rattler = RattlerSolve(channel, requests);
+        var report = new System.Text.StringBuilder();
+        var agreed = 0;
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var beacon = BeaconSolve(data, requests[i].Split('|'));
+            if (beacon is null == rattler[i] is null && (beacon is null || beacon.SequenceEqual(rattler[i]!)))
+            {
+                agreed++;
+                continue;
+            }
+            report.Append(requests[i]).Append('\n')
+                .Append("  Beacon only:  ").Append(beacon is null ? "(unsolvable)" : string.Join(' ', beacon.Except(rattler[i] ?? []))).Append('\n')
+                .Append("  rattler only: ").Append(rattler[i] is null ? "(unsolvable)" : string.Join(' ', rattler[i]!.Except(beacon ?? []))).Append('\n');
+        }
+        Snapshot.Match($"{agreed} of {requests.Count} requests solved alike\n{report}", $"rattler-differences-{fixture}");
     }
 }

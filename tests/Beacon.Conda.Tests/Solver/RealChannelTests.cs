@@ -99,6 +99,36 @@ public class RealChannelTests
         Snapshot.Match(string.Join("\n", result.Records!.Select(r => r.DistString)) + "\n", "conda-forge-numpy");
     }
 
+    /// <summary>
+    /// Found by comparing with rattler: asked for libzlib first, the solver met a conflict while it added libnghttp2's
+    /// dependency clauses, stopped adding them, and never added the rest (the record is expanded once), so it answered
+    /// libnghttp2 without the openssl it depends on. Each request order must give a complete environment, and the same one.
+    /// </summary>
+    [Theory]
+    [InlineData("libzlib|libnghttp2")]
+    [InlineData("libnghttp2|libzlib")]
+    [InlineData("libzlib|libnghttp2|libgomp")]
+    [InlineData("setuptools|pypy3.9|krb5")]
+    public void Every_dependency_of_every_record_holds_whatever_conflicts_came_while_its_clauses_were_added(string specs)
+    {
+        var result = Solve(CondaForgePy.Value, specs.Split('|'));
+        Assert.True(result.Solved, result.Conflict?.Text);
+        var installed = result.Records!;
+        // Checked here on its own, not only by the solver's SolutionCheck (one could hide the other's mistake).
+        var unmet = installed.SelectMany(r => r.Depends.Where(d => !d.StartsWith("__", StringComparison.Ordinal)
+                && !installed.Any(MatchSpec.Parse(d).Matches)).Select(d => $"{r.DistString} needs {d}")).ToList();
+        Assert.Empty(unmet);
+        if (specs.Contains("libnghttp2", StringComparison.Ordinal))
+        {
+            Assert.Contains(installed, r => r.Name == "openssl");
+        }
+        else
+        {
+            Assert.Contains(installed, r => r.Name == "python_abi");
+            Assert.Contains(installed, r => r.Name == "pip");
+        }
+    }
+
     [Fact]
     public void Unknown_package_is_explained()
     {
