@@ -73,7 +73,7 @@ internal sealed class CdclSolver
             {
                 _conflicts++;
                 // A clause added lazily can be violated entirely by earlier levels; analyse it from its own level.
-                var conflictLevel = conflict.Lits.Max(l => _level[Clause.Var(l)]);
+                var conflictLevel = ConflictLevel(conflict);
                 Backtrack(conflictLevel);
                 if (conflictLevel == 0)
                 {
@@ -214,14 +214,18 @@ internal sealed class CdclSolver
                     Kind = ClauseKind.Request, Solvable = 0, Spec = text, RequestIndex = i, Candidates = candidates,
                 };
                 _requirements.Add(clause);
+                // Added even after one conflicts (a root conflict is final, at level 0).
                 var conflict = AddClause(clause);
                 rootConflict ??= conflict;
             }
             return rootConflict;
         }
         // Every clause of the record is added, even after one conflicts: the record is expanded once, so a clause left
-        // out here would be missing for good when the record is installed again after backtracking.
-        Clause? firstConflict = null;
+        // out here would be missing for good when the record is installed again after backtracking. Of the clauses
+        // that conflict, the one false at the lowest level is analysed: the backjump then goes below every other one,
+        // which is no longer false there (a conflicting clause left false below the backjump would never be looked at
+        // again).
+        Clause? lowestConflict = null;
         var record = _pool.Record(s)!;
         foreach (var dep in record.Depends)
         {
@@ -232,8 +236,7 @@ internal sealed class CdclSolver
                 Kind = ClauseKind.Requires, Solvable = s, Spec = dep, Candidates = candidates,
             };
             _requirements.Add(clause);
-            var conflict = AddClause(clause);
-                    firstConflict ??= conflict;
+            lowestConflict = Lowest(lowestConflict, AddClause(clause));
         }
         foreach (var constraint in record.Constrains)
         {
@@ -248,13 +251,30 @@ internal sealed class CdclSolver
                 if (!spec!.Matches(_pool.Record(c)!))
                 {
                     var clause = new Clause { Lits = [Clause.Neg(s), Clause.Neg(c)], Kind = ClauseKind.Constrains, Solvable = s, Other = c, Spec = constraint };
-                    var conflict = AddClause(clause);
-                    firstConflict ??= conflict;
+                    lowestConflict = Lowest(lowestConflict, AddClause(clause));
                 }
             }
         }
-        return firstConflict;
+        return lowestConflict;
     }
+
+    /// <summary>
+    /// Of two conflicting clauses (either may be null), the one whose latest literal was assigned at the lower level,
+    /// and of two at the same level the shorter: a record's dependency without any candidate ("not this record", one
+    /// literal, at the record's own level, the lowest of its clauses) is always the one analysed, which makes "not this
+    /// record" a fact at level 0 (that clause is watched by nothing, so nothing else would ever enforce it again).
+    /// </summary>
+    private Clause? Lowest(Clause? a, Clause? b)
+    {
+        if (a is null || b is null)
+        {
+            return a ?? b;
+        }
+        var (la, lb) = (ConflictLevel(a), ConflictLevel(b));
+        return lb < la || (lb == la && b.Lits.Length < a.Lits.Length) ? b : a;
+    }
+
+    private int ConflictLevel(Clause clause) => clause.Lits.Max(l => _level[Clause.Var(l)]);
 
     /// <summary>Adds a clause mid-search: sets up its watches and propagates or reports it at once when needed.</summary>
     private Clause? AddClause(Clause clause)

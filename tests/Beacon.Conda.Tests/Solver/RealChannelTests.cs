@@ -129,6 +129,26 @@ public class RealChannelTests
         }
     }
 
+    /// <summary>
+    /// Found by comparing with rattler: r-base 3.3.2 depends on icu 54.*, which defaults-2018 does not have, so its
+    /// clause is "not r-base 3.3.2" (one literal, watched by nothing). When another clause of the same record conflicted
+    /// first and was the one analysed, r-base 3.3.2 could come back after the backjump with nothing to refuse it, and the
+    /// solver answered an environment without icu. rattler and Beacon now both find no solution.
+    /// </summary>
+    [Theory]
+    [InlineData("r-modelr|r-mass <7.3_47")]
+    [InlineData("lazy-object-proxy ==1.3.1|r-chron|graphite2|r-modelr|r-mass <7.3_47")]
+    public void A_dependency_no_package_matches_keeps_its_record_out_for_good(string specs)
+    {
+        var result = Solve(Defaults2018.Value, specs.Split('|'));
+        Assert.False(result.Solved, string.Join(" ", result.Records?.Select(r => r.DistString) ?? []));
+        Assert.Contains("requires icu 54.*, but no package in the channels matches it (available: 58.2)", result.Conflict!.Text, StringComparison.Ordinal);
+        if (specs.StartsWith("r-modelr", StringComparison.Ordinal))
+        {
+            Snapshot.Match(result.Conflict.Text, "r-modelr-r-mass-before-7.3_47");
+        }
+    }
+
     [Fact]
     public void Unknown_package_is_explained()
     {
