@@ -1,5 +1,4 @@
 using Beacon.Conda.Channels;
-using Beacon.Conda.Records;
 using Beacon.Conda.Repodata;
 using Beacon.Conda.Solver;
 using Beacon.Conda.Tests.Solver;
