@@ -149,6 +149,33 @@ public class RealChannelTests
         }
     }
 
+    /// <summary>
+    /// The search meets the requirement with the fewest candidates first: asked for r-dplyr and r-magrittr, it settled
+    /// r-magrittr's r build (the higher build number), which ties it to r-base and so to r-dplyr 0.7.4, although r-dplyr
+    /// 0.7.5 (built for mro-base only) has a solution. Requested packages are then raised to the highest version with a
+    /// solution, whatever the order of the requests.
+    /// </summary>
+    [Theory]
+    [InlineData("r-dplyr|r-magrittr")]
+    [InlineData("r-magrittr|r-dplyr")]
+    public void A_requested_package_gets_the_highest_version_that_has_a_solution(string specs)
+    {
+        var result = Solve(Defaults2018.Value, specs.Split('|'));
+        Assert.True(result.Solved, result.Conflict?.Text);
+        Assert.Equal("0.7.5", result.Records!.Single(r => r.Name == "r-dplyr").Version.Text);
+        Assert.Contains(result.Records!, r => r.Name == "mro-base");
+    }
+
+    [Fact]
+    public void A_requested_package_a_parent_pins_is_not_raised()
+    {
+        var parent = Solve(Defaults2018.Value, ["r-dplyr 0.7.4", "r-magrittr"]);
+        var pins = parent.Records!.Select(r => new HardPin(r, "layer 'base'")).ToList();
+        var child = Solve(Defaults2018.Value, ["r-dplyr", "r-glue"], pins);
+        Assert.True(child.Solved, child.Conflict?.Text);
+        Assert.Equal("0.7.4", child.Records!.Single(r => r.Name == "r-dplyr").Version.Text);
+    }
+
     [Fact]
     public void Unknown_package_is_explained()
     {
