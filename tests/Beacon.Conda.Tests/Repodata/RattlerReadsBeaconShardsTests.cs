@@ -143,10 +143,11 @@ public class RattlerReadsBeaconShardsTests : IDisposable
     /// anacondar and blas openblas, or mro-base) and numpy/scipy's python variants. Beacon then raises each requested
     /// package to the highest version that still has a solution (CondaSolver), as conda aims to: where the two differ on
     /// a requested package, Beacon's is mostly the higher (r-dbi 1.0.0 against 0.8; on 2,500 requests, 60 higher and 1
-    /// lower), and where a raise of one request costs another, the request whose text sorts first wins (the answer never
-    /// depends on the order the requests were written in, see SoftLockAndDeterminismTests). Comparing this way found two real defects, both now fixed and
-    /// pinned in RealChannelTests: a dependency left out after a conflict, and a record whose dependency no package
-    /// matches let back in after a backjump.
+    /// lower). Requests are raised in the order of their text, so the answer never depends on the order they were written
+    /// in (SoftLockAndDeterminismTests); a raise holds for the requests after it, while a request that needed none may give
+    /// way to a later one's (sqlite 3.45 with libzlib 1.2.13 rather than libzlib 1.3.1 with sqlite 3.32). Comparing this
+    /// way found two real defects, both now fixed and pinned in RealChannelTests: a dependency left out after a conflict,
+    /// and a record whose dependency no package matches let back in after a backjump.
     /// </summary>
     [SkippableTheory]
     [InlineData("defaults-2018", 300)]
