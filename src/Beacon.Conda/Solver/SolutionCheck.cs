@@ -7,6 +7,7 @@ namespace Beacon.Conda.Solver;
 /// each installed record's depends met and constrains kept by what is installed, one record per name, every hard pin
 /// installed. A violation is a defect in the solver, never in the input: it throws rather than let a lock hold an
 /// environment conda would refuse (a missing dependency was once returned this way; see CdclSolver.OnInstalled).
+/// Dependencies and constraints are <see cref="EnvironmentClosure"/>'s rule, the one the gate checks locks with.
 /// </summary>
 internal static class SolutionCheck
 {
@@ -21,11 +22,9 @@ internal static class SolutionCheck
                 Fail($"two records of '{record.Name}' are installed: {byName[record.Name].DistString} and {record.DistString}");
             }
         }
-        bool Met(string specText) => pool.Spec(specText) is { } spec
-            && (spec.Name == "*" ? installed.Any(spec.Matches) : byName.TryGetValue(spec.Name, out var r) && spec.Matches(r));
         foreach (var r in request.Requests)
         {
-            if (!Met(r.Spec.ToString()))
+            if (!(r.Spec.Name == "*" ? installed.Any(r.Spec.Matches) : byName.TryGetValue(r.Spec.Name, out var met) && r.Spec.Matches(met)))
             {
                 Fail($"the request '{r.Spec}' is not met");
             }
@@ -37,22 +36,11 @@ internal static class SolutionCheck
                 Fail($"the pin {pin.Record.DistString} ({pin.Origin}) is not installed");
             }
         }
-        foreach (var record in installed)
+        foreach (var broken in EnvironmentClosure.Breaks(installed, virtualPackagesIncluded: true))
         {
-            foreach (var depend in record.Depends)
-            {
-                if (!Met(depend))
-                {
-                    Fail($"{record.DistString} depends on '{depend}', which nothing installed provides");
-                }
-            }
-            foreach (var constraint in record.Constrains)
-            {
-                if (pool.Spec(constraint) is { } spec && byName.TryGetValue(spec.Name, out var other) && !spec.Matches(other))
-                {
-                    Fail($"{record.DistString} constrains '{constraint}', which the installed {other.DistString} breaks");
-                }
-            }
+            Fail(broken.Breaker is null
+                ? $"{broken.Record.DistString} depends on '{broken.Spec}', which nothing installed provides"
+                : $"{broken.Record.DistString} constrains '{broken.Spec}', which the installed {broken.Breaker.DistString} breaks");
         }
     }
 

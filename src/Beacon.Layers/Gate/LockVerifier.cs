@@ -1,6 +1,5 @@
 using Beacon.Conda.Repodata;
 using Beacon.Conda.Records;
-using Beacon.Conda.Specs;
 using Beacon.Layers.Diagnostics;
 using Beacon.Layers.Documents;
 using Beacon.Layers.Locking;
@@ -81,26 +80,20 @@ public static class LockVerifier
         {
             return bag.Sorted();
         }
-        // By name, once per lock (a scan of every record for every dependency made a lock's check quadratic).
-        var byName = records.ToLookup(r => r.Record.Name, StringComparer.Ordinal);
-        foreach (var (record, line) in records)
+        // The rule the solver checks its answers with (a lock holds one record per name: refused above otherwise).
+        var lineOf = records.ToDictionary(r => r.Record.Name, r => r.Line, StringComparer.Ordinal);
+        foreach (var broken in EnvironmentClosure.Breaks(records.Select(r => r.Record).ToList(), virtualPackagesIncluded: false))
         {
-            foreach (var dependency in record.Depends.Where(d => !d.StartsWith("__", StringComparison.Ordinal)))
+            var (record, spec) = (broken.Record, broken.Spec);
+            if (broken.Breaker is not { } other)
             {
-                if (SpecCache.TryParse(dependency) is { Success: true } spec && !byName[spec.Value.Name].Any(r => spec.Value.Matches(r.Record)))
-                {
-                    bag.Error(new SourceLocation(stored.Path, line), DiagnosticCode.LockDependencyMissing,
-                        $"{record.Name} {record.Version.Text} needs '{dependency}', which the lock does not hold; run 'beacon lock {layer.Name}'");
-                }
+                bag.Error(new SourceLocation(stored.Path, lineOf[record.Name]), DiagnosticCode.LockDependencyMissing,
+                    $"{record.Name} {record.Version.Text} needs '{spec}', which the lock does not hold; run 'beacon lock {layer.Name}'");
             }
-            foreach (var constraint in record.Constrains)
+            else
             {
-                if (SpecCache.TryParse(constraint) is { Success: true } spec
-                    && byName[spec.Value.Name].FirstOrDefault() is { Record: not null } other && !spec.Value.Matches(other.Record))
-                {
-                    bag.Error(new SourceLocation(stored.Path, other.Line), DiagnosticCode.LockDependencyMissing,
-                        $"{record.Name} {record.Version.Text} allows only '{constraint}', but the lock holds {other.Record.Name} {other.Record.Version.Text} {other.Record.Build}; run 'beacon lock {layer.Name}'");
-                }
+                bag.Error(new SourceLocation(stored.Path, lineOf[other.Name]), DiagnosticCode.LockDependencyMissing,
+                    $"{record.Name} {record.Version.Text} allows only '{spec}', but the lock holds {other.Name} {other.Version.Text} {other.Build}; run 'beacon lock {layer.Name}'");
             }
         }
         if (bag.HasErrors)

@@ -45,7 +45,7 @@ public class RepodataFuzzTests(ITestOutputHelper output)
     private static void ReadOrRefuse(byte[] bytes)
     {
         var reader = new RepodataReader(RepodataPolicy.Channel);
-        IReadOnlyList<Records.PackageRecord> records;
+        IReadOnlyList<Beacon.Conda.Records.PackageRecord> records;
         try
         {
             records = reader.Read(bytes, "https://conda.anaconda.org/conda-forge", "linux-64");
