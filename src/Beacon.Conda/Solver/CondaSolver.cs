@@ -9,8 +9,11 @@ public static class CondaSolver
 {
     public static SolveResult Solve(SolveRequest request, ChannelPriority priority = ChannelPriority.Strict)
     {
-        var result = SolveOnce(request, priority);
-        return result.Solved ? RaiseRequestedVersions(request, priority, result) : result;
+        // One pool for every solve of this request: it depends on the channels, virtual packages, pins and locks, never on
+        // the requests, so the raise below re-solves with further requests on the same candidates and caches.
+        var pool = new Pool(request, priority);
+        var result = SolveOnce(pool, request);
+        return result.Solved ? RaiseRequestedVersions(pool, request, result) : result;
     }
 
     /// <summary>
@@ -23,10 +26,9 @@ public static class CondaSolver
     /// an existing lock holds is left alone: a child cannot move its parent, and a re-lock moves as little as it can.
     /// (After the search, not inside it: its candidate order stays mamba's and resolvo's.)
     /// </summary>
-    private static SolveResult RaiseRequestedVersions(SolveRequest request, ChannelPriority priority, SolveResult first)
+    private static SolveResult RaiseRequestedVersions(Pool pool, SolveRequest request, SolveResult first)
     {
         var held = request.HardPins.Select(p => p.Record.Name).Concat(request.SoftLocks.Select(r => r.Name)).ToHashSet(StringComparer.Ordinal);
-        var pool = new Pool(request, priority);
         var result = first;
         var raised = new List<Request>();
         foreach (var asked in request.Requests.OrderBy(r => r.Spec.ToString(), StringComparer.Ordinal))
@@ -53,7 +55,7 @@ public static class CondaSolver
                     break; // a version text no spec can name: nothing to raise it to
                 }
                 var atLeast = new Request(parsed.Value, asked.Origin);
-                var attempt = SolveOnce(request with { Requests = [.. request.Requests, .. raised, atLeast] }, priority);
+                var attempt = SolveOnce(pool, request with { Requests = [.. request.Requests, .. raised, atLeast] });
                 if (attempt.Solved)
                 {
                     (best, bestRequest, lo) = (attempt, atLeast, mid + 1);
@@ -72,9 +74,9 @@ public static class CondaSolver
         return result;
     }
 
-    private static SolveResult SolveOnce(SolveRequest request, ChannelPriority priority)
+    /// <summary>One search; <paramref name="pool"/> was built from <paramref name="request"/> but for its requests.</summary>
+    private static SolveResult SolveOnce(Pool pool, SolveRequest request)
     {
-        var pool = new Pool(request, priority);
         var solver = new CdclSolver(pool, request);
         var solution = solver.Solve();
         if (solution is null)
