@@ -91,13 +91,9 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
         catch (Exception e) when (e is HttpRequestException or IOException or TimeoutRejectedException or TransientException or RepodataException
                                       && !cancellationToken.IsCancellationRequested)
         {
-            var reason = e is TimeoutRejectedException ? $"no answer within {options.AttemptTimeout.TotalSeconds:0.#} s" : e.Message;
-            if (cached is not null)
-            {
-                return new RepodataFile(cachePath, cached.ContentHash, FetchSource.CacheFallback, baseUrl, attempts,
-                    $"could not fetch {baseUrl} after {Parsing.Plural.Of(attempts, "attempt")} ({reason}); using the cached copy from {cached.FetchedAt:u}");
-            }
-            throw new RepodataException($"could not fetch {baseUrl} after {Parsing.Plural.Of(attempts, "attempt")}: {reason}");
+            return cached is not null
+                ? new RepodataFile(cachePath, cached.ContentHash, FetchSource.CacheFallback, baseUrl, attempts, CachedInstead(baseUrl, attempts, e, cached))
+                : throw CouldNotFetch(baseUrl, attempts, e);
         }
     }
 
@@ -280,13 +276,9 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
         catch (Exception e) when (e is HttpRequestException or IOException or TimeoutRejectedException or TransientException or RepodataException
                                       && !cancellationToken.IsCancellationRequested)
         {
-            var reason = e is TimeoutRejectedException ? $"no answer within {options.AttemptTimeout.TotalSeconds:0.#} s" : e.Message;
-            if (cached is not null)
-            {
-                return new FetchResult(cached.Value.Body, FetchSource.CacheFallback, url, attempts,
-                    $"could not fetch {url} after {Parsing.Plural.Of(attempts, "attempt")} ({reason}); using the cached copy from {cached.Value.State.FetchedAt:u}");
-            }
-            throw new RepodataException($"could not fetch {url} after {Parsing.Plural.Of(attempts, "attempt")}: {reason}");
+            return cached is not null
+                ? new FetchResult(cached.Value.Body, FetchSource.CacheFallback, url, attempts, CachedInstead(url, attempts, e, cached.Value.State))
+                : throw CouldNotFetch(url, attempts, e);
         }
     }
 
@@ -335,10 +327,18 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
         }
         catch (Exception e) when (e is HttpRequestException or IOException or TimeoutRejectedException or TransientException && !cancellationToken.IsCancellationRequested)
         {
-            var reason = e is TimeoutRejectedException ? $"no answer within {options.AttemptTimeout.TotalSeconds:0.#} s" : e.Message;
-            throw new RepodataException($"could not fetch {url} after {Parsing.Plural.Of(attempts, "attempt")}: {reason}");
+            throw CouldNotFetch(url, attempts, e);
         }
     }
+
+    /// <summary>Why the last attempt failed, in words (a timeout is the attempt's own bound, not the exception's text).</summary>
+    private string Reason(Exception e) => e is TimeoutRejectedException ? $"no answer within {options.AttemptTimeout.TotalSeconds:0.#} s" : e.Message;
+
+    private RepodataException CouldNotFetch(string url, int attempts, Exception e) =>
+        new($"could not fetch {url} after {Parsing.Plural.Of(attempts, "attempt")}: {Reason(e)}");
+
+    private string CachedInstead(string url, int attempts, Exception e, CacheState cached) =>
+        $"could not fetch {url} after {Parsing.Plural.Of(attempts, "attempt")} ({Reason(e)}); using the cached copy from {cached.FetchedAt:u}";
 
     private ResiliencePipeline Pipeline() => new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
