@@ -80,6 +80,21 @@ internal sealed class LoopbackServer : IDisposable
         context.Response.Close();
     }
 
+    /// <summary>A static file server for <paramref name="folder"/>: each file under it, 404 for anything else.</summary>
+    public static LoopbackServer ServeFolder(string folder) => new(async (_, ctx) =>
+    {
+        var path = FileFor(ctx, folder);
+        await Send(ctx, path is null ? 404 : 200, path is null ? null : File.ReadAllBytes(path));
+    });
+
+    /// <summary>The file under <paramref name="folder"/> the request's path names, or null when there is none.</summary>
+    public static string? FileFor(HttpListenerContext context, string folder)
+    {
+        var root = Path.GetFullPath(folder);
+        var path = Path.GetFullPath(Path.Combine(root, context.Request.Url!.AbsolutePath.TrimStart('/')));
+        return path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) && File.Exists(path) ? path : null;
+    }
+
     /// <summary>Announces the full length, sends half, and drops the connection.</summary>
     public static async Task SendTruncated(HttpListenerContext context, byte[] body)
     {

@@ -174,11 +174,7 @@ public class ShardedChannelTests : IDisposable
     }
 
     /// <summary>Serves a channel folder as a static file server would (404 for what is not there).</summary>
-    private static LoopbackServer Serve(string channel) => new(async (_, ctx) =>
-    {
-        var path = Path.Combine(channel, ctx.Request.Url!.AbsolutePath.TrimStart('/'));
-        await LoopbackServer.Send(ctx, File.Exists(path) ? 200 : 404, File.Exists(path) ? File.ReadAllBytes(path) : null);
-    });
+    private static LoopbackServer Serve(string channel) => LoopbackServer.ServeFolder(channel);
 
     private ChannelLoader Loader(bool offline = false) => new(new RepodataFetcher(_http, new FetchOptions
     {
@@ -268,9 +264,9 @@ public class ShardedChannelTests : IDisposable
         ShardWriter.IndexChannel(channel);
         using var server = new LoopbackServer(async (_, ctx) =>
         {
-            var path = Path.Combine(channel, ctx.Request.Url!.AbsolutePath.TrimStart('/'));
-            var body = File.Exists(path) ? File.ReadAllBytes(path) : null;
-            if (body is not null && path.Contains("/shards/", StringComparison.Ordinal))
+            var path = LoopbackServer.FileFor(ctx, channel);
+            var body = path is null ? null : File.ReadAllBytes(path);
+            if (body is not null && path!.Contains("/shards/", StringComparison.Ordinal))
             {
                 body[0] ^= 0xff;
             }
@@ -291,9 +287,9 @@ public class ShardedChannelTests : IDisposable
         var garble = false;
         using var server = new LoopbackServer(async (_, ctx) =>
         {
-            var path = Path.Combine(channel, ctx.Request.Url!.AbsolutePath.TrimStart('/'));
+            var path = LoopbackServer.FileFor(ctx, channel);
             // This fixture is plain repodata.json: its .zst and shard index answer 404.
-            if (!File.Exists(path))
+            if (path is null)
             {
                 await LoopbackServer.Send(ctx, 404);
                 return;

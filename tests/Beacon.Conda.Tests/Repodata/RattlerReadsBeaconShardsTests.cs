@@ -1,4 +1,6 @@
 using Beacon.Conda.Channels;
+using Beacon.Conda.Locks;
+using Beacon.Conda.Records;
 using Beacon.Conda.Repodata;
 using Beacon.Conda.Solver;
 using Beacon.Conda.Tests.Solver;
@@ -43,13 +45,6 @@ public class RattlerReadsBeaconShardsTests : IDisposable
         return copy;
     }
 
-    private static LoopbackServer Serve(string folder) => new(async (_, ctx) =>
-    {
-        var path = Path.Combine(folder, ctx.Request.Url!.AbsolutePath.TrimStart('/'));
-        var found = File.Exists(path) && Path.GetFullPath(path).StartsWith(folder, StringComparison.Ordinal);
-        await LoopbackServer.Send(ctx, found ? 200 : 404, found ? File.ReadAllBytes(path) : null);
-    });
-
     /// <summary>
     /// rattler's solution of each request (specs joined by '|') from the shards-only mirror, as <c>subdir/file name</c>
     /// (null when rattler finds none), after checking that it read shards and nothing else.
@@ -57,7 +52,7 @@ public class RattlerReadsBeaconShardsTests : IDisposable
     private List<List<string>?> RattlerSolve(string channel, IReadOnlyList<string> requests)
     {
         var rattler = TestServices.RattlerJs();
-        using var server = Serve(ShardsOnly(channel));
+        using var server = LoopbackServer.ServeFolder(ShardsOnly(channel));
         var file = Path.Combine(_temp.Root, "requests.txt");
         File.WriteAllLines(file, requests);
         var result = ProcessRunner.Run("node", [Path.Combine(RepoPaths.SourceDir(), "rattler-solve.cjs"), rattler, server.Url, string.Join(',', Subdirs), file],
@@ -98,13 +93,17 @@ public class RattlerReadsBeaconShardsTests : IDisposable
         Assert.Equal(expected, RattlerSolveOne(channel, specs.Split('|')));
     }
 
+    /// <summary>A committed lock of the example, read by Beacon's own parser of explicit files.</summary>
+    private static IReadOnlyList<LockedPackage> Locked(string layer)
+    {
+        var parsed = ExplicitLock.Parse(File.ReadAllText(RepoPaths.RepoFile("layers", layer + ".lock")));
+        Assert.True(parsed.Success, parsed.Error?.ToString());
+        return parsed.Value!.Packages;
+    }
+
     /// <summary>The committed lock's packages as <c>subdir/file name</c>.</summary>
     private static List<string> LockedFiles(string layer) =>
-        File.ReadAllLines(RepoPaths.RepoFile("layers", layer + ".lock"))
-            .Where(line => line.Length > 0 && line[0] is not ('#' or '@'))
-            .Select(line => string.Join('/', line.Split('#')[0].Split('/')[^2..]))
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        Locked(layer).Select(p => $"{p.Subdir}/{p.FileName}").Order(StringComparer.Ordinal).ToList();
 
     /// <summary>The conda requests of an example layer (its <c>dependencies:</c>).</summary>
     private static List<string> Dependencies(string layer)
@@ -122,13 +121,7 @@ public class RattlerReadsBeaconShardsTests : IDisposable
         Assert.Equal(LockedFiles("core"), RattlerSolveOne(demo, Dependencies("core")));
 
         // notebook is solved on core's packages as hard pins: exact name==version=build specs for rattler.
-        var pins = LockedFiles("core").Select(file =>
-        {
-            var stem = Path.GetFileName(file).Replace(".tar.bz2", "", StringComparison.Ordinal).Replace(".conda", "", StringComparison.Ordinal);
-            var build = stem[(stem.LastIndexOf('-') + 1)..];
-            var rest = stem[..stem.LastIndexOf('-')];
-            return $"{rest[..rest.LastIndexOf('-')]}=={rest[(rest.LastIndexOf('-') + 1)..]}={build}";
-        }).ToList();
+        var pins = Locked("core").Select(p => $"{p.Name}=={p.Version.Text}={p.Build}").ToList();
         Assert.Equal(LockedFiles("notebook"), RattlerSolveOne(demo, [.. Dependencies("notebook"), .. pins]));
     }
 
@@ -205,8 +198,9 @@ public class RattlerReadsBeaconShardsTests : IDisposable
         {
             return $"  unsolvable for {(beacon is null ? "Beacon" : "rattler")} only\n";
         }
-        static Dictionary<string, string> ByName(List<string> files) => files.Select(Path.GetFileName).ToDictionary(
-            f => f![..f!.LastIndexOf('-', f.LastIndexOf('-') - 1)], f => f![(f!.LastIndexOf('-', f.LastIndexOf('-') - 1) + 1)..], StringComparer.Ordinal);
+        // By package name: the rest of the file name (version, build and extension) is what each installs.
+        static Dictionary<string, string> ByName(List<string> files) => files.Select(f => Path.GetFileName(f)).ToDictionary(
+            f => PackageFileName.NameOf(f)!, f => f[(PackageFileName.NameOf(f)!.Length + 1)..], StringComparer.Ordinal);
         var (b, r) = (ByName(beacon), ByName(rattler));
         return string.Concat(b.Keys.Union(r.Keys).Order(StringComparer.Ordinal)
             .Where(name => b.GetValueOrDefault(name) != r.GetValueOrDefault(name))
