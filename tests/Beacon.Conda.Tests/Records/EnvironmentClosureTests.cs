@@ -1,22 +1,11 @@
 using Beacon.Conda.Records;
-using Version = Beacon.Conda.Versions.Version;
+using static Beacon.Conda.Tests.Records.Made;
 
 namespace Beacon.Conda.Tests.Records;
 
 /// <summary>The one rule for "an environment holds its own dependencies and keeps its constraints" (solver answers, locks).</summary>
 public class EnvironmentClosureTests
 {
-    private static PackageRecord Record(string name, string version, string[]? depends = null, string[]? constrains = null) => new()
-    {
-        Name = name,
-        Version = Version.Parse(version),
-        Build = "0",
-        Subdir = "linux-64",
-        FileName = $"{name}-{version}-0.conda",
-        Depends = depends ?? [],
-        Constrains = constrains ?? [],
-    };
-
     private static List<string> Breaks(bool virtualPackagesIncluded, params PackageRecord[] installed) =>
         EnvironmentClosure.Breaks(installed, virtualPackagesIncluded)
             .Select(b => $"{b.Record.Name} {b.Spec} {b.Breaker?.DistString ?? "(nothing)"}").ToList();

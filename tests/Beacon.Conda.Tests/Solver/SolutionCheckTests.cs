@@ -1,25 +1,13 @@
 using Beacon.Conda.Records;
+using static Beacon.Conda.Tests.Records.Made;
 using Beacon.Conda.Solver;
 using Beacon.Conda.Specs;
-using Version = Beacon.Conda.Versions.Version;
 
 namespace Beacon.Conda.Tests.Solver;
 
 /// <summary>The check every answer of the solver passes before anyone sees it: each way an answer can be wrong is refused.</summary>
 public class SolutionCheckTests
 {
-    private static PackageRecord Record(string name, string version, string[]? depends = null, string[]? constrains = null) => new()
-    {
-        Name = name,
-        Version = Version.Parse(version),
-        Build = "0",
-        Subdir = "linux-64",
-        FileName = $"{name}-{version}-0.conda",
-        Channel = "https://conda.example/c",
-        Depends = depends ?? [],
-        Constrains = constrains ?? [],
-    };
-
     private static readonly PackageRecord App = Record("app", "1.0", ["lib >=2"], ["tool <3"]);
     private static readonly PackageRecord Lib2 = Record("lib", "2.0");
     private static readonly PackageRecord Lib1 = Record("lib", "1.0");
