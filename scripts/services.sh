@@ -19,12 +19,12 @@ up() {
   export DEBIAN_FRONTEND=noninteractive
   if ! command -v dockerd >/dev/null || ! command -v docker-registry >/dev/null || [ ! -x /bin/busybox ] || ! command -v htpasswd >/dev/null \
      || ! command -v mmdebstrap >/dev/null || ! command -v jupyter-kernelspec >/dev/null || ! python3 -c 'import jupyter_client' 2>/dev/null \
-     || ! command -v shellcheck >/dev/null; then
+     || ! command -v shellcheck >/dev/null || ! command -v b3sum >/dev/null; then
     apt-get update -qq
     # jupyter-client: the host side of the kernel tests (jupyter kernelspec list, a real client); mmdebstrap: the image;
-    # and the shell linter for the workflow and wrapper tests.
+    # the shell linter for the workflow and wrapper tests; BLAKE3's reference b3sum for the block hash's test.
     apt-get install -y -qq docker.io containerd runc docker-registry busybox-static apache2-utils mmdebstrap \
-      jupyter-client python3-jupyter-client shellcheck >/dev/null
+      jupyter-client python3-jupyter-client shellcheck b3sum >/dev/null
   fi
   # docker compose v2 CLI plugin from the trixie suite of the same mirror, extracted under $W only.
   if [ ! -x "$W/docker-config/cli-plugins/docker-compose" ]; then

@@ -67,12 +67,7 @@ public static class LocalChannel
             var path = File.Exists(zst) ? zst : File.Exists(json) ? json : null;
             if (path == json && indexDirectory is not null)
             {
-                var index = RepodataIndex.Open(json, indexDirectory);
-                if (index.InfoSubdir is { } said && said != subdir)
-                {
-                    throw new RepodataException($"{json} says it is the repodata of subdir '{Parsing.Printable.Of(said)}'");
-                }
-                opened.Add(new IndexedSubdir(subdir, index, reader, channelUrl));
+                opened.Add(new IndexedSubdir(subdir, RepodataIndex.Open(json, indexDirectory), reader, channelUrl, json));
             }
             else if (path is not null)
             {

@@ -99,12 +99,7 @@ public sealed class ChannelLoader(RepodataFetcher? fetcher)
             {
                 warnings?.Invoke(file.Warning);
             }
-            if (index.InfoSubdir is { } said && said != subdir)
-            {
-                index.Dispose();
-                throw new RepodataException($"{file.Url} says it is the repodata of subdir '{Parsing.Printable.Of(said)}'");
-            }
-            return new IndexedSubdir(subdir, index, reader, channelUrl);
+            return new IndexedSubdir(subdir, index, reader, channelUrl, file.Url);
         }
     }
 

@@ -130,6 +130,7 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
                 {
                     // Never cache what does not parse: a truncated or garbled body is retried instead.
                     using var index = RepodataIndex.Open(scratch, indexDirectory);
+                    index.EnsureIndexed();
                     contentHash = index.ContentHash;
                 }
                 catch (RepodataException e)
@@ -479,7 +480,7 @@ public sealed class RepodataFetcher(HttpClient http, FetchOptions options)
 }
 
 /// <summary>
-/// What the cache remembers about one fetched URL, beside the verified bytes: their sha256 (hex) for a shard index, or the <see cref="Repodata.RepodataIndex.ContentHash"/> (<c>sha256-blocks:…</c>) for a plain file read by index.
+/// What the cache remembers about one fetched URL, beside the verified bytes: their sha256 (hex) for a shard index, or the <see cref="Repodata.RepodataIndex.ContentHash"/> (<c>blake3-blocks:…</c>) for a plain file read by index.
 /// </summary>
 internal sealed record CacheState(string Url, string? ETag, string? LastModified, string ContentHash, long Size, DateTimeOffset FetchedAt);
 

@@ -220,30 +220,36 @@ public sealed class ShardedSubdir : SubdirRecords
 
 /// <summary>
 /// A plain repodata.json read through its <see cref="RepodataIndex"/>: records are built only for the names asked
-/// for, from their byte ranges of the mapped file.
+/// for, from their byte ranges of the file. Nothing but the file's hash is used until a name is asked for, so the
+/// index is loaded, and <c>info.subdir</c> checked against the folder's subdir (<paramref name="where"/> names the
+/// file in the message), only then.
 /// </summary>
-public sealed class IndexedSubdir(string subdir, RepodataIndex index, RepodataReader reader, string channel) : SubdirRecords(subdir)
+public sealed class IndexedSubdir(string subdir, RepodataIndex index, RepodataReader reader, string channel, string where) : SubdirRecords(subdir)
 {
     private readonly Dictionary<string, IReadOnlyList<PackageRecord>> _loaded = new(StringComparer.Ordinal);
+    private readonly Lazy<RepodataIndex> _checked = new(() =>
+        index.InfoSubdir is { } said && said != subdir
+            ? throw new RepodataException($"{where} says it is the repodata of subdir '{Parsing.Printable.Of(said)}'")
+            : index);
 
     public override string ContentId { get; } = "json:" + index.ContentHash;
 
     public override bool Complete => false;
 
-    public override IEnumerable<string> Names => index.Names;
+    public override IEnumerable<string> Names => _checked.Value.Names;
 
-    public override bool IsLoaded(string name) => _loaded.ContainsKey(name) || !index.Has(name);
+    public override bool IsLoaded(string name) => _loaded.ContainsKey(name) || !_checked.Value.Has(name);
 
     public override IReadOnlyList<PackageRecord> Named(string name) =>
         _loaded.TryGetValue(name, out var records) ? records
-        : index.Has(name) ? throw new InvalidOperationException($"the records of '{name}' in {Subdir} were not loaded before they were asked for")
+        : _checked.Value.Has(name) ? throw new InvalidOperationException($"the records of '{name}' in {Subdir} were not loaded before they were asked for")
         : [];
 
     public override Task LoadAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
     {
         foreach (var name in names.Where(n => !IsLoaded(n)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
-            _loaded[name] = index.Read(name, reader, channel, Subdir);
+            _loaded[name] = _checked.Value.Read(name, reader, channel, Subdir);
         }
         return Task.CompletedTask;
     }

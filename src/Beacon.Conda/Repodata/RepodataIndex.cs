@@ -25,36 +25,38 @@ public sealed class RepodataIndex : IDisposable
     private const int MaxToken = 64 << 20;
 
     private readonly Microsoft.Win32.SafeHandles.SafeFileHandle _handle;
-    private readonly Dictionary<string, (int First, int Count)> _byName;
-    private readonly long[] _keys;
-    private readonly int[] _recordDeltas;
-    private readonly int[] _recordLengths;
 
-    private RepodataIndex(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string contentHash, Parts parts)
+    /// <summary>
+    /// Loaded (or built) when first needed, not at <see cref="Open(string, string)"/>: a run whose result is reused
+    /// under <see cref="ContentHash"/> (the compiler with nothing changed) needs the hash and never the index.
+    /// </summary>
+    private readonly Lazy<Parts> _parts;
+
+    private RepodataIndex(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string contentHash, Func<Parts> parts)
     {
         _handle = handle;
         ContentHash = contentHash;
-        _byName = parts.ByName;
-        _keys = parts.Keys;
-        _recordDeltas = parts.Deltas;
-        _recordLengths = parts.Lengths;
-        InfoSubdir = parts.InfoSubdir;
+        _parts = new Lazy<Parts>(parts);
     }
 
-    /// <summary>The <see cref="BlockHash"/> of the repodata file's bytes (<c>sha256-blocks:&lt;hex&gt;</c>).</summary>
+    /// <summary>The <see cref="BlockHash"/> of the repodata file's bytes (<c>blake3-blocks:&lt;hex&gt;</c>).</summary>
     public string ContentHash { get; }
 
-    /// <summary>What <c>info.subdir</c> says, when it says it.</summary>
-    public string? InfoSubdir { get; }
+    /// <summary>What <c>info.subdir</c> says, when it says it (the first use of the index: a malformed file fails here).</summary>
+    public string? InfoSubdir => _parts.Value.InfoSubdir;
 
-    public IEnumerable<string> Names => _byName.Keys;
+    public IEnumerable<string> Names => _parts.Value.ByName.Keys;
 
-    public bool Has(string name) => _byName.ContainsKey(name);
+    /// <summary>Loads or builds the index now: a truncated or malformed document fails here, before it is kept anywhere.</summary>
+    public void EnsureIndexed() => _ = _parts.Value;
+
+    public bool Has(string name) => _parts.Value.ByName.ContainsKey(name);
 
     /// <summary>
-    /// Hashes a plain repodata.json (a regular file of at most <see cref="RepodataReader.MaxBytes"/>) by streaming it and
-    /// finds its index in <paramref name="cacheDirectory"/>, writing it there on the first reading of these bytes. The
-    /// file is read in 1 MiB pieces: neither this process's memory nor its resident set ever holds the whole file.
+    /// Hashes a plain repodata.json (a regular file of at most <see cref="RepodataReader.MaxBytes"/>) by streaming it; its
+    /// index is found in <paramref name="cacheDirectory"/> when first used, and written there on the first reading of
+    /// these bytes. The file is read in 1 MiB pieces: neither this process's memory nor its resident set ever holds the
+    /// whole file.
     /// </summary>
     public static RepodataIndex Open(string path, string cacheDirectory) => Open(path, cacheDirectory, null)!;
 
@@ -93,8 +95,7 @@ public sealed class RepodataIndex : IDisposable
                 return null;
             }
             var indexPath = Path.Combine(cacheDirectory, contentHash.Replace(':', '-') + ".idx");
-            var parts = TryLoad(indexPath, length) ?? Build(handle, length, path, indexPath);
-            return new RepodataIndex(handle, contentHash, parts);
+            return new RepodataIndex(handle, contentHash, () => TryLoad(indexPath, length) ?? Build(handle, length, path, indexPath));
         }
         catch
         {
@@ -319,7 +320,8 @@ public sealed class RepodataIndex : IDisposable
     /// <summary>The records of one name, read through <paramref name="reader"/> from their byte ranges of the file.</summary>
     public IReadOnlyList<PackageRecord> Read(string name, RepodataReader reader, string channel, string subdir)
     {
-        if (!_byName.TryGetValue(name, out var range))
+        var parts = _parts.Value;
+        if (!parts.ByName.TryGetValue(name, out var range))
         {
             return [];
         }
@@ -327,19 +329,19 @@ public sealed class RepodataIndex : IDisposable
         var buffer = new byte[4096];
         for (var i = range.First; i < range.First + range.Count; i++)
         {
-            var size = _recordDeltas[i] + _recordLengths[i];
+            var size = parts.Deltas[i] + parts.Lengths[i];
             if (buffer.Length < size)
             {
                 buffer = new byte[size];
             }
             var slice = buffer.AsSpan(0, size);
-            if (RandomAccess.Read(_handle, slice, _keys[i]) != size)
+            if (RandomAccess.Read(_handle, slice, parts.Keys[i]) != size)
             {
                 throw new RepodataException($"{channel.TrimEnd('/')}/{subdir}/repodata.json changed while it was read");
             }
-            var keyReader = new Utf8JsonReader(slice[.._recordDeltas[i]].TrimEnd(" \t\r\n:"u8));
+            var keyReader = new Utf8JsonReader(slice[..parts.Deltas[i]].TrimEnd(" \t\r\n:"u8));
             keyReader.Read();
-            reader.AddRecord(byStem, slice[_recordDeltas[i]..], keyReader.GetString()!, channel, subdir);
+            reader.AddRecord(byStem, slice[parts.Deltas[i]..], keyReader.GetString()!, channel, subdir);
         }
         return byStem.Values.ToList();
     }

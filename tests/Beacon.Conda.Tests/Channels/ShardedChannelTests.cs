@@ -234,7 +234,7 @@ public class ShardedChannelTests : IDisposable
         await (await Loader().OpenAsync(server.Url, ["linux-64"], "c")).LoadAsync(["numpy"]);
         var state = Directory.GetFiles(cache, "*.state.json").Single();
         var copy = state[..^".state.json".Length] + ".json";
-        Assert.StartsWith("sha256-blocks:", System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(state)).RootElement.GetProperty("ContentHash").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("blake3-blocks:", System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(state)).RootElement.GetProperty("ContentHash").GetString(), StringComparison.Ordinal);
         var original = File.ReadAllBytes(copy);
         var stateText = File.ReadAllText(state);
 

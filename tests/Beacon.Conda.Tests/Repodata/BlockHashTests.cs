@@ -4,9 +4,9 @@ using Beacon.TestSupport;
 namespace Beacon.Conda.Tests.Repodata;
 
 /// <summary>
-/// The content hash of plain repodata files is Dropbox's block construction, reproduced here by independent tools:
-/// coreutils' <c>split</c> into 4 MiB blocks, <c>openssl dgst -sha256 -binary</c> per block, the digests piped into
-/// <c>openssl dgst -sha256</c>.
+/// The content hash of plain repodata files is Dropbox's block construction with BLAKE3, reproduced here by independent
+/// tools: coreutils' <c>split</c> into 4 MiB blocks, the reference implementation's <c>b3sum --raw</c> per block
+/// (Debian's b3sum; scripts/services.sh up installs it), the digests given to <c>b3sum</c>.
 /// </summary>
 public sealed class BlockHashTests : IDisposable
 {
@@ -20,13 +20,14 @@ public sealed class BlockHashTests : IDisposable
         return BlockHash.Of(handle, RandomAccess.GetLength(handle));
     }
 
-    private string ByOpenSsl(string path)
+    private string ByB3sum(string path)
     {
+        TestServices.NeedTool("b3sum");
         var blocks = _temp.Path_("blocks-" + Path.GetFileName(path));
         Directory.CreateDirectory(blocks);
         var script = "set -euo pipefail; split -b 4194304 -a 4 \"$1\" \"$2/b\"; "
-                     + "for b in \"$2\"/b*; do openssl dgst -sha256 -binary \"$b\"; done > \"$2/digests\"; "
-                     + "openssl dgst -sha256 -r \"$2/digests\"";
+                     + "for b in \"$2\"/b*; do b3sum --raw \"$b\"; done > \"$2/digests\"; "
+                     + "b3sum --no-names \"$2/digests\"";
         var r = ProcessRunner.Run("bash", ["-c", script, "block-hash", path, blocks]);
         Assert.True(r.ExitCode == 0, r.Stderr);
         return BlockHash.Prefix + r.Stdout.Split(' ')[0].Trim();
@@ -38,15 +39,15 @@ public sealed class BlockHashTests : IDisposable
     [InlineData(BlockHash.BlockSize)]
     [InlineData(2 * BlockHash.BlockSize)]
     [InlineData(5 * BlockHash.BlockSize + 12_345)]
-    public void Equals_what_split_and_openssl_compute(int size)
+    public void Equals_what_split_and_b3sum_compute(int size)
     {
         var bytes = new byte[size];
         new Random(size).NextBytes(bytes);
         var path = _temp.Path_($"file-{size}");
         File.WriteAllBytes(path, bytes);
         var hash = OfFile(path);
-        Assert.Matches("^sha256-blocks:[0-9a-f]{64}$", hash);
-        Assert.Equal(ByOpenSsl(path), hash);
+        Assert.Matches("^blake3-blocks:[0-9a-f]{64}$", hash);
+        Assert.Equal(ByB3sum(path), hash);
 
         // One flipped bit anywhere gives another hash; the same bytes give the same one.
         bytes[size / 2] ^= 1;
@@ -66,8 +67,8 @@ public sealed class BlockHashTests : IDisposable
         new Random(7).NextBytes(big);
         var bigPath = _temp.Path_("big");
         File.WriteAllBytes(bigPath, big);
-        var digests = System.Security.Cryptography.SHA256.HashData(big.AsSpan(0, BlockHash.BlockSize)).Concat(
-            System.Security.Cryptography.SHA256.HashData(big.AsSpan(BlockHash.BlockSize))).ToArray();
+        var digests = Blake3.Hasher.Hash(big.AsSpan(0, BlockHash.BlockSize)).AsSpan().ToArray().Concat(
+            Blake3.Hasher.Hash(big.AsSpan(BlockHash.BlockSize)).AsSpan().ToArray()).ToArray();
         var smallPath = _temp.Path_("small");
         File.WriteAllBytes(smallPath, digests);
         Assert.NotEqual(OfFile(bigPath), OfFile(smallPath));

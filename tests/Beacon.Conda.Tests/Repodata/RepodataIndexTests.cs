@@ -60,7 +60,7 @@ public sealed class RepodataIndexTests : IDisposable
     {
         var channel = Plain("conda-forge-numpy-2024-02");
         var indexes = Path.Combine(_temp.Root, "index");
-        LocalChannel.Open(channel, ["linux-64"], "c", null, new RepodataReader(), indexes);
+        await LocalChannel.Open(channel, ["linux-64"], "c", null, new RepodataReader(), indexes).LoadAsync(["numpy"]);
         var index = Assert.Single(Directory.GetFiles(indexes));
         File.WriteAllBytes(index, [.. File.ReadAllBytes(index)[..40], 0xff, 0xff, 0xff, 0xff]);
         var source = LocalChannel.Open(channel, ["linux-64"], "c", null, new RepodataReader(), indexes);
@@ -73,6 +73,40 @@ public sealed class RepodataIndexTests : IDisposable
         await edited.LoadAsync(["numpy"]);
         Assert.Equal(source.Named("numpy").Select(Describe), edited.Named("numpy").Select(Describe));
         Assert.Equal(2, Directory.GetFiles(indexes).Length);
+    }
+
+    [Fact]
+    public async Task Opening_hashes_the_file_and_the_index_waits_for_the_first_name_asked_for()
+    {
+        // A result reused under the content id (the compiler with nothing changed) needs the hash, never the index.
+        var channel = Plain("conda-forge-numpy-2024-02");
+        var indexes = Path.Combine(_temp.Root, "index");
+        var source = LocalChannel.Open(channel, ["linux-64"], "c", null, new RepodataReader(), indexes);
+        var id = Assert.Single(source.Subdirs).ContentId;
+        Assert.StartsWith("json:blake3-blocks:", id, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(indexes) && Directory.EnumerateFiles(indexes).Any());
+        await source.LoadAsync(["numpy"]);
+        Assert.NotEmpty(source.Named("numpy"));
+        Assert.Single(Directory.GetFiles(indexes));
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_repodata_or_names_another_subdir_fails_when_first_asked_for()
+    {
+        var channel = Plain("conda-forge-numpy-2024-02");
+        var json = Path.Combine(channel, "linux-64", "repodata.json");
+        var reader = new RepodataReader();
+        var indexes = Path.Combine(_temp.Root, "index");
+
+        File.WriteAllText(json, File.ReadAllText(json).Replace("\"subdir\": \"linux-64\"", "\"subdir\": \"osx-64\"", StringComparison.Ordinal));
+        var other = LocalChannel.Open(channel, ["linux-64"], "c", null, reader, indexes);
+        var e = await Assert.ThrowsAsync<RepodataException>(() => other.LoadAsync(["numpy"]));
+        Assert.Equal($"{json} says it is the repodata of subdir 'osx-64'", e.Message);
+
+        File.WriteAllText(json, "{\"packages\": {\"numpy-1-0.tar.bz2\": {\"name\": \"numpy\"");
+        var cut = LocalChannel.Open(channel, ["linux-64"], "c", null, reader, indexes);
+        e = await Assert.ThrowsAsync<RepodataException>(() => cut.LoadAsync(["numpy"]));
+        Assert.StartsWith($"{json} is not valid JSON", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
