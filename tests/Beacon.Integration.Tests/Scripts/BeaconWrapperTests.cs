@@ -82,4 +82,27 @@ public sealed class BeaconWrapperTests : IDisposable
         Assert.EndsWith("Z  Program.cs(1,1): error CS1002: ; expected\nbeacon: the build failed (its output is above)\n", failed.Stderr, StringComparison.Ordinal);
         Assert.Equal((0, 3), (Run().Exit, Run().Publishes));
     }
+
+    [Fact]
+    public void The_stamp_holds_the_cpu_s_features_so_a_build_moved_to_another_cpu_is_rebuilt()
+    {
+        // The executable is compiled for this CPU (IlcInstructionSet native): the stamp is the sha256 of the sources'
+        // sha256sum lines followed by the CPU's feature line, so another CPU means another stamp, hence a build.
+        Assert.Equal(1, Run().Publishes);
+        var cpu = File.ReadLines("/proc/cpuinfo").First(l => l.StartsWith("flags", StringComparison.Ordinal) || l.StartsWith("Features", StringComparison.Ordinal));
+        string Stamp(string cpuLine)
+        {
+            var files = new[] { "Directory.Build.props", "Directory.Packages.props", "global.json", "nuget.config", "src/Beacon.Cli/Beacon.Cli.csproj", "src/Beacon.Cli/Program.cs" }
+                .Order(StringComparer.Ordinal)
+                .Select(f => $"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(_scratch.Path_(f))))}  {f}\n");
+            return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Concat(files) + $"cpu {cpuLine}\n"))) + "\n";
+        }
+        var stampFile = _scratch.Path_(".beacon/cli/sources.sha256");
+        Assert.Equal(Stamp(cpu), File.ReadAllText(stampFile));
+
+        // The same checkout on a CPU with one feature less: the stamp it would have written is not this one.
+        File.WriteAllText(stampFile, Stamp(cpu.Replace(" avx512f", "", StringComparison.Ordinal).Replace(" sse2", "", StringComparison.Ordinal)));
+        Assert.Equal(2, Run().Publishes);
+        Assert.Equal(Stamp(cpu), File.ReadAllText(stampFile));
+    }
 }
