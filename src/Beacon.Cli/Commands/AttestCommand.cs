@@ -53,8 +53,8 @@ internal static class AttestCommand
                 var digest = reference.Digest ?? await client.ResolveDigestAsync(reference, token);
                 var provenance = LayerProvenance.For(workspace, layerName, reference, digest);
                 var envelope = DsseEnvelope.Sign(Provenance.PayloadType, provenance.ToJson(), key);
-                var target = await AttestationStore.PushAsync(client, reference, digest, envelope, token);
-                run.Out.WriteLine($"attested {reference with { Tag = null, Digest = digest }}: {target} (key {key.KeyId})");
+                var pushed = await AttestationStore.PushAsync(client, reference, digest, envelope, token);
+                run.Out.WriteLine($"attested {reference with { Tag = null, Digest = digest }} (key {key.KeyId}): {pushed.Describe()}");
                 return ExitCodes.Success;
             }
             catch (SigningKeyException e)

@@ -87,8 +87,8 @@ internal static class SbomCommand
                 }
                 if (key is not null)
                 {
-                    var target = await SbomAttachment.AttachAsync(registry, remote, subject, key, token);
-                    run.Err.WriteLine($"attached {target} (CycloneDX and SPDX, key {key.KeyId})");
+                    var pushed = await SbomAttachment.AttachAsync(registry, remote, subject, key, token);
+                    run.Err.WriteLine($"attached CycloneDX and SPDX (key {key.KeyId}): {pushed.Describe()}");
                 }
                 return ExitCodes.Success;
             }

@@ -77,7 +77,7 @@ public sealed class Publisher(DockerClient client, TestEvidence evidence, Planne
         {
             if (located.Manifest is { } manifest)
             {
-                digest = await registry.PutManifestAsync(manifest.Image with { Tag = tag, Digest = null }, manifest.Json, manifest.MediaType, cancellationToken);
+                digest = (await registry.PutManifestAsync(manifest.Image with { Tag = tag, Digest = null }, manifest.Json, manifest.MediaType, cancellationToken)).Digest;
             }
             else
             {

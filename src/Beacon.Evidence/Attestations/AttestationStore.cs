@@ -8,10 +8,23 @@ namespace Beacon.Evidence.Attestations;
 /// <summary>What checking an image's attestation found: fine, or the one reason it is not.</summary>
 public sealed record AttestationCheck(bool Verified, string Message, Provenance? Statement = null);
 
+/// <summary>Where an attestation went: its tag, and whether the registry also lists it in its referrers API (its OCI-Subject answer).</summary>
+public sealed record AttestationPush(Oci.References.RemoteImage Target, bool ListedByReferrersApi)
+{
+    /// <summary>The line a command prints after the push: the tag, and what the registry said of the referrers API.</summary>
+    public string Describe() => ListedByReferrersApi
+        ? $"{Target} (also listed by the registry's referrers API)"
+        : $"{Target} (the registry did not say it lists it in a referrers API: found by its tag)";
+}
+
 /// <summary>
 /// Attestations next to their image in its registry, by the tag scheme cosign and oras fall back to where a registry
 /// has no referrers API (Debian's registry 2.8 has none): <c>&lt;repository&gt;:sha256-&lt;hex&gt;.att</c> is an OCI
-/// manifest whose config is the empty descriptor and whose one layer is the DSSE envelope. Reading checks everything:
+/// manifest whose config is the empty descriptor and whose one layer is the DSSE envelope. The manifest is an OCI 1.1
+/// artifact (artifactType the DSSE envelope's media type) whose <c>subject</c> is the image's manifest, so a registry
+/// with the referrers API (ECR, ACR, Artifact Registry, Harbor, Quay, zot) lists it under the image's digest too;
+/// Beacon reads it by its tag, which every registry has. None here has that API, so only the tag is proven in tests
+/// (and that the registry kept the subject). Reading checks everything:
 /// the envelope verifies with the given public key, its payload is an in-toto statement, and a subject is the image's
 /// own digest (so an attestation copied from another image fails).
 /// </summary>
@@ -41,7 +54,7 @@ public static class AttestationStore
     };
 
     /// <summary>Pushes the provenance envelope for the image <paramref name="digest"/>; returns the attestation's reference.</summary>
-    public static Task<Oci.References.RemoteImage> PushAsync(RegistryClient client, Oci.References.RemoteImage image, string digest,
+    public static Task<AttestationPush> PushAsync(RegistryClient client, Oci.References.RemoteImage image, string digest,
         DsseEnvelope envelope, CancellationToken ct = default) =>
         PushAsync(client, image, digest, Provenance, [(envelope, Attestations.Provenance.PredicateType)], ct);
 
@@ -49,10 +62,11 @@ public static class AttestationStore
     /// Pushes signed statements of one kind for the image <paramref name="digest"/> as one manifest under
     /// <c>sha256-&lt;hex&gt;.&lt;kind&gt;</c>, one DSSE layer each.
     /// </summary>
-    public static async Task<Oci.References.RemoteImage> PushAsync(RegistryClient client, Oci.References.RemoteImage image, string digest,
+    public static async Task<AttestationPush> PushAsync(RegistryClient client, Oci.References.RemoteImage image, string digest,
         string kind, IReadOnlyList<(DsseEnvelope Envelope, string PredicateType)> statements, CancellationToken ct = default)
     {
         var repository = image with { Tag = null, Digest = null };
+        var subject = await client.DescribeManifestAsync(repository with { Digest = digest }, ct);
         var config = Descriptor.Of(EmptyMediaType, Empty);
         await client.PushBlobAsync(repository, config.Digest, Empty, ct: ct);
         var layers = new List<Descriptor>();
@@ -68,10 +82,14 @@ public static class AttestationStore
             // The predicate types of the layers, in order (cosign's annotation; comma-separated when there are several).
             ["dev.sigstore.cosign/predicateType"] = string.Join(",", statements.Select(s => s.PredicateType)),
             ["org.opencontainers.image.ref.name"] = digest,
-        });
+        })
+        {
+            ArtifactType = DsseEnvelope.MediaType,
+            Subject = subject,
+        };
         var target = repository with { Tag = TagFor(digest, kind) };
-        await client.PutManifestAsync(target, manifest.ToJson(), MediaTypes.OciManifest, ct);
-        return target;
+        var pushed = await client.PutManifestAsync(target, manifest.ToJson(), MediaTypes.OciManifest, ct);
+        return new AttestationPush(target, pushed.ListedUnderSubject == digest);
     }
 
     /// <summary>Finds the image's attestations of <paramref name="kind"/> and checks each against <paramref name="publicKey"/>.</summary>

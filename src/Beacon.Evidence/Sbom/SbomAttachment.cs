@@ -11,7 +11,7 @@ namespace Beacon.Evidence.Sbom;
 /// </summary>
 public static class SbomAttachment
 {
-    public static Task<RemoteImage> AttachAsync(RegistryClient client, RemoteImage image, SbomSubject subject, SigningKey key, CancellationToken ct = default)
+    public static Task<AttestationPush> AttachAsync(RegistryClient client, RemoteImage image, SbomSubject subject, SigningKey key, CancellationToken ct = default)
     {
         var name = subject.Repository;
         var sha = subject.Digest["sha256:".Length..];

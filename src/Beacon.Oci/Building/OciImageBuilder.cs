@@ -187,7 +187,7 @@ public sealed class OciImageBuilder(RegistryClient registry, PackageCache cache)
             }
             pushes.Add(await registry.PushBlobAsync(target, manifestOut.Config.Digest, config, null, ct));
             var manifestJson = manifestOut.ToJson();
-            var manifestDigest = await registry.PutManifestAsync(target, manifestJson, MediaTypes.OciManifest, ct);
+            var manifestDigest = (await registry.PutManifestAsync(target, manifestJson, MediaTypes.OciManifest, ct)).Digest;
             var childState = state.With(report.Packages.SelectMany(p => p.Files.Select(f => (f, p.Record.DistString))), report.History);
             built[image.Layer] = new Built(target, manifestOut, config, new Lazy<Task<EnvironmentState>>(Task.FromResult(childState)));
             results.Add(new OciBuiltImage(image.Layer, target, manifestDigest, false, manifestOut.Layers.Count, pushes, report));

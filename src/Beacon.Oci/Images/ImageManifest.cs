@@ -6,6 +6,18 @@ namespace Beacon.Oci.Images;
 /// <summary>An image manifest: its config and its layers, bottom first. Written as OCI, read from OCI or Docker v2.</summary>
 public sealed record ImageManifest(Descriptor Config, IReadOnlyList<Descriptor> Layers, IReadOnlyDictionary<string, string> Annotations)
 {
+    /// <summary>
+    /// What an artifact manifest holds (OCI image-spec 1.1: required when the config is the empty descriptor, as an
+    /// attestation's is); null for an image.
+    /// </summary>
+    public string? ArtifactType { get; init; }
+
+    /// <summary>
+    /// The manifest this one is about (OCI 1.1 <c>subject</c>): a registry with the referrers API lists this manifest
+    /// under the subject's digest; one without keeps the field and ignores it.
+    /// </summary>
+    public Descriptor? Subject { get; init; }
+
     /// <summary>The manifest as Beacon pushes it: OCI media types, fixed key order, no whitespace — the same bytes for the same image.</summary>
     public byte[] ToJson()
     {
@@ -15,6 +27,10 @@ public sealed record ImageManifest(Descriptor Config, IReadOnlyList<Descriptor> 
             w.WriteStartObject();
             w.WriteNumber("schemaVersion", 2);
             w.WriteString("mediaType", MediaTypes.OciManifest);
+            if (ArtifactType is not null)
+            {
+                w.WriteString("artifactType", ArtifactType);
+            }
             w.WritePropertyName("config");
             Write(w, Config with { MediaType = MediaTypes.ToOci(Config.MediaType) });
             w.WriteStartArray("layers");
@@ -23,6 +39,11 @@ public sealed record ImageManifest(Descriptor Config, IReadOnlyList<Descriptor> 
                 Write(w, layer with { MediaType = MediaTypes.ToOci(layer.MediaType) });
             }
             w.WriteEndArray();
+            if (Subject is not null)
+            {
+                w.WritePropertyName("subject");
+                Write(w, Subject);
+            }
             if (Annotations.Count > 0)
             {
                 w.WriteStartObject("annotations");
@@ -63,7 +84,11 @@ public sealed record ImageManifest(Descriptor Config, IReadOnlyList<Descriptor> 
                     annotations[p.Name] = p.Value.GetString()!;
                 }
             }
-            return new ImageManifest(config, layers, annotations);
+            return new ImageManifest(config, layers, annotations)
+            {
+                ArtifactType = root.TryGetProperty("artifactType", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null,
+                Subject = root.TryGetProperty("subject", out var subject) && subject.ValueKind == JsonValueKind.Object ? Read(subject) : null,
+            };
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

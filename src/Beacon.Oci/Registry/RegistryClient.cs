@@ -24,6 +24,9 @@ public enum BlobPushKind
 
 public sealed record BlobPush(string Digest, long Size, BlobPushKind Kind, long BytesSent);
 
+/// <summary>A manifest put: its digest, and the subject digest the registry says its referrers API lists it under (OCI-Subject), if it said so.</summary>
+public sealed record PushedManifest(string Digest, string? ListedUnderSubject);
+
 /// <summary>
 /// A client of the OCI distribution API (read from the OCI distribution spec): manifests by tag or digest (an index
 /// resolved to its linux/amd64 manifest), blobs verified against their digest, blob existence, cross-repository
@@ -88,10 +91,22 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
     /// The digest a reference names now: of the manifest or index the registry serves for it (what `docker pull` of
     /// the tag resolves, and what `FROM name@digest` takes), computed from the bytes received, not from a header.
     /// </summary>
-    public async Task<string> ResolveDigestAsync(RemoteImage image, CancellationToken ct = default)
+    public async Task<string> ResolveDigestAsync(RemoteImage image, CancellationToken ct = default) =>
+        (await DescribeManifestAsync(image, ct)).Digest;
+
+    /// <summary>
+    /// The descriptor of the manifest or index a reference names (media type, digest and size of the bytes received),
+    /// as another manifest's OCI 1.1 <c>subject</c> names it.
+    /// </summary>
+    public async Task<Descriptor> DescribeManifestAsync(RemoteImage image, CancellationToken ct = default)
     {
-        var (json, _) = await FetchManifestAsync(image, image.Reference, ct);
-        return Descriptor.DigestOf(json);
+        var (json, mediaType) = await FetchManifestAsync(image, image.Reference, ct);
+        var digest = Descriptor.DigestOf(json);
+        if (image.Digest is { } pinned && digest != pinned)
+        {
+            throw new RegistryException($"{image}: the registry sent a manifest whose digest is {digest}");
+        }
+        return new Descriptor(mediaType.Length > 0 ? mediaType : ManifestIndex.IsIndex(mediaType, json) ? MediaTypes.OciIndex : MediaTypes.OciManifest, digest, json.LongLength);
     }
 
     private async Task<(byte[] Json, string MediaType)> FetchManifestAsync(RemoteImage image, string reference, CancellationToken ct)
@@ -459,8 +474,12 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
         }
     }
 
-    /// <summary>Puts a manifest under <paramref name="image"/>'s tag; returns its digest (checked against the registry's).</summary>
-    public async Task<string> PutManifestAsync(RemoteImage image, byte[] json, string mediaType, CancellationToken ct = default)
+    /// <summary>
+    /// Puts a manifest under <paramref name="image"/>'s tag; returns its digest (checked against the registry's) and
+    /// the <c>OCI-Subject</c> the registry answered with: its word that it lists the manifest under that subject in its
+    /// referrers API (OCI distribution-spec 1.1); none from a registry without that API.
+    /// </summary>
+    public async Task<PushedManifest> PutManifestAsync(RemoteImage image, byte[] json, string mediaType, CancellationToken ct = default)
     {
         var digest = Descriptor.DigestOf(json);
         var what = $"PUT manifest {image.Repository}:{image.Tag}";
@@ -490,7 +509,7 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
             {
                 throw new RegistryException($"{image}: the registry stored the manifest as {registryDigest}, not {digest}");
             }
-            return digest;
+            return new PushedManifest(digest, response.Headers.TryGetValues("OCI-Subject", out var subjects) ? subjects.FirstOrDefault() : null);
         }
     }
 

@@ -41,5 +41,30 @@ public class ImageConfigTests
         var back = ImageManifest.Parse(manifest.ToJson());
         Assert.Equal([20L, 30L], back.Layers.Select(l => l.Size));
         Assert.Throws<FormatException>(() => ImageManifest.Parse(Encoding.UTF8.GetBytes(json.Replace("sha256:" + new string('a', 64), "sha256:../../x", StringComparison.Ordinal))));
+        Assert.Equal((null, null), (back.ArtifactType, back.Subject));
+    }
+
+    [Fact]
+    public void An_artifact_manifest_names_its_type_and_its_subject_as_it_is_and_reads_back()
+    {
+        // OCI image-spec 1.1: artifactType is required with the empty config; the subject keeps its own media type (a
+        // Docker v2 image stays one: it names those bytes).
+        var empty = new Descriptor("application/vnd.oci.empty.v1+json", "sha256:" + new string('e', 64), 2);
+        var subject = new Descriptor(MediaTypes.DockerManifest, "sha256:" + new string('d', 64), 527);
+        var manifest = new ImageManifest(empty, [new Descriptor("application/vnd.dsse.envelope.v1+json", "sha256:" + new string('a', 64), 900)],
+            new Dictionary<string, string> { ["org.opencontainers.image.ref.name"] = subject.Digest })
+        {
+            ArtifactType = "application/vnd.dsse.envelope.v1+json",
+            Subject = subject,
+        };
+        Assert.Equal("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"artifactType\":\"application/vnd.dsse.envelope.v1+json\"," +
+            $"\"config\":{{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\"sha256:{new string('e', 64)}\",\"size\":2}}," +
+            $"\"layers\":[{{\"mediaType\":\"application/vnd.dsse.envelope.v1+json\",\"digest\":\"sha256:{new string('a', 64)}\",\"size\":900}}]," +
+            $"\"subject\":{{\"mediaType\":\"{MediaTypes.DockerManifest}\",\"digest\":\"sha256:{new string('d', 64)}\",\"size\":527}}," +
+            $"\"annotations\":{{\"org.opencontainers.image.ref.name\":\"sha256:{new string('d', 64)}\"}}}}", Encoding.UTF8.GetString(manifest.ToJson()));
+        var back = ImageManifest.Parse(manifest.ToJson());
+        Assert.Equal((manifest.ArtifactType, subject), (back.ArtifactType, back.Subject));
+        Assert.Throws<FormatException>(() => ImageManifest.Parse(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(manifest.ToJson())
+            .Replace("sha256:" + new string('d', 64) + "\",\"size\"", "sha256:../x\",\"size\"", StringComparison.Ordinal))));
     }
 }

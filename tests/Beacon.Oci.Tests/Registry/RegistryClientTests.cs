@@ -56,7 +56,7 @@ public sealed class RegistryClientTests : IDisposable
         var config = Encoding.UTF8.GetBytes("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}");
         await client.PushBlobAsync(other, Descriptor.DigestOf(config), config);
         var manifest = new ImageManifest(Descriptor.Of(MediaTypes.OciConfig, config), [new Descriptor(MediaTypes.OciLayerGzip, largeDigest, large.Length)], new Dictionary<string, string>());
-        var digest = await client.PutManifestAsync(other, manifest.ToJson(), MediaTypes.OciManifest);
+        var digest = (await client.PutManifestAsync(other, manifest.ToJson(), MediaTypes.OciManifest)).Digest;
         Assert.True(await client.ManifestExistsAsync(other));
         var (json, _, fetched) = await client.GetManifestAsync(other with { Tag = null, Digest = digest });
         Assert.Equal(manifest.ToJson(), json);
