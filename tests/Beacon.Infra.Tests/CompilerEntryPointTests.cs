@@ -106,4 +106,20 @@ public sealed class CompilerEntryPointTests : IDisposable
         Assert.Contains("layers/snowflake.yaml(1,1): error BEA0403", r.Stderr, StringComparison.Ordinal);
         Assert.Contains("the deployment gate failed", r.Stderr, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("{\"packages\": {\"x-1-0.tar.bz2\": {\"name\": \"x\"", "is not valid JSON")]
+    [InlineData("{\"info\": {\"subdir\": \"linux-64\"}, \"packages\": {}}", "says it is the repodata of subdir 'linux-64'")]
+    public void A_channel_that_fails_when_the_gate_first_reads_it_is_a_diagnostic_not_a_crash(string noarch, string problem)
+    {
+        // A plain repodata.json is hashed when opened and indexed when a name is first asked for (by the gate): a
+        // malformed one fails there, after the channel opened, and still ends as a positioned diagnostic, exit 2.
+        File.WriteAllText(_example.Path_("channels/demo/noarch/repodata.json"), noarch);
+        var r = ProcessRunner.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "beacon-infra.dll")], _example.Root,
+            new Dictionary<string, string?> { ["PULUMI_STACK"] = "acme-local", ["BEACON_CACHE_DIR"] = _example.Path_(".cache") });
+        Assert.Equal((2, ""), (r.ExitCode, r.Stdout));
+        Assert.DoesNotContain("Unhandled exception", r.Stderr, StringComparison.Ordinal);
+        Assert.Matches($"^beacon\\.yaml\\(1,1\\): error BEA0611: channel 'conda-forge' \\(https://conda\\.anaconda\\.org/conda-forge\\): "
+            + $"{System.Text.RegularExpressions.Regex.Escape(_example.Path_("channels/demo/noarch/repodata.json"))} {System.Text.RegularExpressions.Regex.Escape(problem)}", r.Stderr);
+    }
 }

@@ -97,16 +97,18 @@ public static class StackSessions
         {
             return new StackOpening(null, [problem!], StackFailure.InvalidInput);
         }
-        ChannelIndex channels;
+        GateResult gate;
         try
         {
-            channels = await ChannelIndex.LoadAsync(workspace, options?.Channels ?? new ChannelLoader(null), cancellationToken: cancellationToken);
+            var channels = await ChannelIndex.LoadAsync(workspace, options?.Channels ?? new ChannelLoader(null), cancellationToken: cancellationToken);
+            // Inside the same catch: a channel can fail when the gate first asks it for names (a shard that does not
+            // verify, a plain repodata.json that turns out malformed when its index is first built), not only when opened.
+            gate = await LockGate.RunAsync(workspace, channels, options?.GateCache, cancellationToken: cancellationToken);
         }
         catch (LockChannelException e)
         {
             return new StackOpening(null, [Diagnostic.Error(new SourceLocation("beacon.yaml"), DiagnosticCode.ChannelUnavailable, e.Message)], StackFailure.InvalidInput);
         }
-        var gate = await LockGate.RunAsync(workspace, channels, options?.GateCache, cancellationToken: cancellationToken);
         return gate.Passed ? Plan(gate, stack, options) : new StackOpening(null, gate.Diagnostics, StackFailure.CheckFailed);
     }
 
