@@ -135,8 +135,12 @@ public static class ShardWriter
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:
-                writer.WriteMapHeader(value.EnumerateObject().Count());
-                foreach (var property in value.EnumerateObject())
+                // A null-valued key is left out: conda reads null and absent alike (no depends, no licence), while typed
+                // readers of shards take absent as the default and refuse null (rattler: "invalid type: null, expected a
+                // sequence" for conda-forge-numpy-2024-02's "depends": null), so a mirror Beacon indexes serves them too.
+                var present = value.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null).ToList();
+                writer.WriteMapHeader(present.Count);
+                foreach (var property in present)
                 {
                     writer.Write(property.Name);
                     Write(ref writer, property.Value, property.Name);
