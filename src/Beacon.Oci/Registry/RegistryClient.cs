@@ -66,11 +66,6 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
     public async Task<(byte[] Json, string MediaType, string Digest)> GetManifestAsync(RemoteImage image, string platform, CancellationToken ct = default)
     {
         var (json, mediaType) = await FetchManifestAsync(image, image.Reference, ct);
-        // A reference pinned by digest gets exactly those bytes (an index too, before a platform is picked from it).
-        if (image.Digest is { } pinned && Descriptor.DigestOf(json) is var served && served != pinned)
-        {
-            throw new RegistryException($"{image}: the registry sent a manifest whose digest is {served}");
-        }
         if (ManifestIndex.IsIndex(mediaType, json))
         {
             string digest;
@@ -102,10 +97,6 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
     {
         var (json, mediaType) = await FetchManifestAsync(image, image.Reference, ct);
         var digest = Descriptor.DigestOf(json);
-        if (image.Digest is { } pinned && digest != pinned)
-        {
-            throw new RegistryException($"{image}: the registry sent a manifest whose digest is {digest}");
-        }
         return new Descriptor(mediaType.Length > 0 ? mediaType : ManifestIndex.IsIndex(mediaType, json) ? MediaTypes.OciIndex : MediaTypes.OciManifest, digest, json.LongLength);
     }
 
@@ -122,6 +113,12 @@ public sealed class RegistryClient(HttpClient http, RegistryCredentials credenti
         }, ct);
         await EnsureAsync(response, $"GET manifest {image.Repository}:{reference}", ct);
         var json = await ReadBoundedAsync(response, 4 << 20, $"{image.Host}: manifest {image.Repository}:{reference}", ct);
+        // A manifest asked for by digest (a pinned reference, or the platform's manifest picked from an index) is
+        // exactly those bytes, whatever the registry sends.
+        if (reference.StartsWith("sha256:", StringComparison.Ordinal) && Descriptor.DigestOf(json) is var served && served != reference)
+        {
+            throw new RegistryException($"{image.Repository}@{reference}: the registry sent a manifest whose digest is {served}");
+        }
         return (json, response.Content.Headers.ContentType?.MediaType ?? "");
     }
 

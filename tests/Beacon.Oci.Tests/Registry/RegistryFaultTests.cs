@@ -61,6 +61,26 @@ public sealed class RegistryFaultTests : IDisposable
     }
 
     [Fact]
+    public async Task A_manifest_asked_for_by_digest_that_is_other_bytes_is_refused_by_every_reader()
+    {
+        // A hostile or broken registry answers a digest with another manifest: the pinned image, the descriptor an
+        // attestation's subject takes, and the resolved digest all refuse it (one check, where manifests are fetched).
+        var served = Encoding.UTF8.GetBytes("{\"schemaVersion\":2,\"config\":{},\"layers\":[]}");
+        using var server = new LoopbackServer(async (_, context) =>
+        {
+            context.Response.ContentType = "application/vnd.oci.image.manifest.v1+json";
+            await LoopbackServer.Send(context, 200, served);
+        });
+        var image = RemoteImage.Parse($"127.0.0.1:{server.Port}/team/app@{Digest}");
+        var expected = $"team/app@{Digest}: the registry sent a manifest whose digest is {Beacon.Oci.Images.Descriptor.DigestOf(served)}";
+        Assert.Equal(expected, (await Assert.ThrowsAsync<RegistryException>(() => Client().GetManifestAsync(image))).Message);
+        Assert.Equal(expected, (await Assert.ThrowsAsync<RegistryException>(() => Client().DescribeManifestAsync(image))).Message);
+        Assert.Equal(expected, (await Assert.ThrowsAsync<RegistryException>(() => Client().ResolveDigestAsync(image))).Message);
+        // By tag, the same bytes are simply what the tag names now.
+        Assert.Equal(Beacon.Oci.Images.Descriptor.DigestOf(served), await Client().ResolveDigestAsync(image with { Digest = null, Tag = "v1" }));
+    }
+
+    [Fact]
     public async Task A_blob_that_stalls_after_its_headers_is_cut_off_and_leaves_no_file()
     {
         using var server = new LoopbackServer((_, context) => Fault("manifest-stalls", context));
